@@ -1,0 +1,72 @@
+// Evaluation: a checked program and its facts in, a three-valued verdict for every phase binding out.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/program.hpp"
+
+namespace phasegate::engine {
+
+enum class Truth : std::uint8_t { false_ = 0, unknown = 1, true_ = 2 };
+enum class Verdict : std::uint8_t { go, no_go, undetermined };
+
+const char* to_string(Truth t);    // "true" / "false" / "unknown"
+const char* to_string(Verdict v);  // "GO" / "NO-GO" / "UNDETERMINED"
+
+struct EvalOptions {
+  Date today;                              // the value of `today`
+  std::uint64_t max_tuples = 50'000'000;   // derived tuples, all relations together
+  double max_seconds = 60.0;               // wall time
+};
+
+// A clause of a phase under one binding.
+struct ClauseResult {
+  int clause = -1;                   // index into Phase::clauses
+  Truth expr_value = Truth::false_;  // the value of the clause's expression
+  Truth met = Truth::false_;         // require: expr OR any waiver; block: NOT expr
+  std::vector<int> waivers_true;     // waivers (Phase::waivers) whose condition is true
+  std::vector<int> waivers_unknown;  // ... unknown
+};
+
+struct AfterResult {
+  int phase = -1;
+  Verdict verdict = Verdict::go;
+};
+
+struct PhaseResult {
+  int phase = -1;
+  std::vector<Constant> args;        // the binding of the phase's parameters
+  Truth binding = Truth::true_;      // the `for each` atom's value (unknown caps the verdict)
+  Verdict verdict = Verdict::go;
+  std::vector<ClauseResult> clauses;  // one per Phase::clauses, in order
+  std::vector<AfterResult> after;     // one per Phase::after, in order
+  // Input facts whose unknown value (or unknown absence, for an open relation)
+  // can change this verdict, as `name("arg", 2)`; sorted, unique.
+  std::vector<std::string> unknowns;
+};
+
+struct Evaluation {
+  // Phases in declaration order; bindings of one phase in sorted order of args.
+  std::vector<PhaseResult> phases;
+  std::uint64_t derived_tuples = 0;
+};
+
+// Why an evaluation stopped: a limit was reached (the CLI reports it with exit 65)
+// or a runtime error such as division by zero (with the position of the expression).
+struct EvalError {
+  std::string message;
+  SourcePos pos;
+  std::string code;  // "E0901" limit on tuples, "E0902" time limit, "E0903" division by zero, "E0904" overflow
+};
+
+struct EvalOutcome {
+  std::optional<Evaluation> evaluation;
+  std::optional<EvalError> error;
+};
+
+EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options);
+
+}  // namespace phasegate::engine

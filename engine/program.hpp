@@ -1,0 +1,251 @@
+// The checked program: a ruleset lowered once from the syntax tree into the engine's own Boost-free form.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/decimal.hpp"
+
+namespace phasegate::engine {
+
+// Where a construct came from, for explanations and diagnostics (file:line:column).
+struct SourcePos {
+  std::string file;
+  std::uint32_t line = 0, column = 0;
+};
+
+// ---------------------------------------------------------------- types
+
+enum class BaseType : std::uint8_t { boolean, number, text, date, duration, level, choice };
+
+struct ValueType {
+  BaseType base = BaseType::boolean;
+  int enumeration = -1;                 // level/choice: index into Program::enums
+  std::optional<Decimal> lo, hi;        // number: the declared range `in LO..HI` (absent: unbounded)
+};
+
+// A `level { a < b < c }` (ordered) or `one of { a, b, c }` (unordered).
+struct Enumeration {
+  bool ordered = false;
+  std::vector<std::string> members;  // level: in increasing order
+};
+
+// ---------------------------------------------------------------- constants
+
+struct Date {
+  std::int32_t days = 0;  // days since 1970-01-01
+  friend auto operator<=>(const Date&, const Date&) = default;
+};
+struct Duration {
+  std::int64_t days = 0;
+  friend auto operator<=>(const Duration&, const Duration&) = default;
+};
+struct Member {
+  int enumeration = -1;
+  int index = -1;
+  friend bool operator==(const Member&, const Member&) = default;
+};
+struct Unknown {  // the literal `unknown`
+  friend bool operator==(const Unknown&, const Unknown&) = default;
+};
+
+// A known constant from the rules or the facts.
+using Constant = std::variant<bool, Decimal, std::string, Date, Duration, Member, Unknown>;
+
+// ---------------------------------------------------------------- relations
+
+enum class RelationKind : std::uint8_t { fact, condition };
+
+// A fact (an input) or a condition (derived). Facts and conditions share one namespace.
+struct Relation {
+  std::string name;
+  RelationKind kind = RelationKind::fact;
+  SourcePos pos;
+  std::string description;
+  std::vector<std::string> param_names;
+  std::vector<ValueType> param_types;  // conditions: as inferred from their rules
+  // Facts only: the value a tuple carries. Absent for a boolean relation
+  // (`sector(name: text)`: a tuple exists or not). A scalar fact has no
+  // parameters and a value type.
+  std::optional<ValueType> value_type;
+  bool open = false;
+  std::vector<int> rules;  // conditions: indices into Program::rules (alternatives, or-ed)
+  int stratum = 0;         // conditions: evaluation stratum (facts: 0)
+};
+
+// ---------------------------------------------------------------- expressions
+
+// Expressions live in Program::exprs and refer to each other by index.
+using ExprId = std::int32_t;
+constexpr ExprId kNoExpr = -1;
+
+enum class ExprKind : std::uint8_t {
+  constant,   // constant
+  today,      // the evaluation date
+  variable,   // var: slot in the rule's (or phase's) variable frame
+  atom,       // relation(args...) as a truth value (a boolean relation, a bool-valued fact, a condition)
+  atom_value, // relation(args...) as the value of a valued fact (number, text, date, level, ...)
+  aggregate,  // agg over the bindings of its local variables
+  not_,
+  negate,
+  and_,       // children: 2 or more
+  or_,        // children: 2 or more
+  compare,    // children: lhs, rhs
+  arith,      // children: lhs, rhs
+  bind,       // `VAR = EXPR` that binds VAR (var) to the value of children[0]; true when it binds
+};
+
+enum class CompareOp : std::uint8_t { eq, ne, lt, le, gt, ge };
+enum class ArithOp : std::uint8_t { add, sub, mul, div };
+enum class AggregateOp : std::uint8_t { count, sum, min, max };
+
+// An atom argument: a variable slot, a constant, or `_` (a fresh local variable, never read).
+struct Term {
+  enum class Kind : std::uint8_t { variable, constant, wildcard } kind = Kind::wildcard;
+  int var = -1;
+  Constant constant;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::constant;
+  ValueType type;  // the expression's type (boolean for truth-valued nodes)
+  SourcePos pos;
+  std::string text;  // the expression as written (normalised spacing), for explanations
+
+  Constant constant;           // constant
+  int var = -1;                // variable, bind
+  int relation = -1;           // atom, atom_value
+  std::vector<Term> args;      // atom, atom_value
+  std::vector<ExprId> children;
+  CompareOp cmp = CompareOp::eq;
+  ArithOp arith = ArithOp::add;
+  AggregateOp agg = AggregateOp::count;
+  // aggregate: children[0] is the body (count: an atom; sum/min/max: a number
+  // expression), children[1] the `where` filter when present; `locals` are the
+  // variable slots it ranges over, `generators` the positive atoms (in body
+  // and filter) that bind them, in a safe evaluation order.
+  std::vector<int> locals;
+  std::vector<ExprId> generators;
+};
+
+// One conjunction whose variables are all bound: the body of a rule
+// alternative, a phase requirement, a `for each`. `generators` are the
+// positive atoms and `bind`s of the top-level conjunction, in an order in
+// which each one's inputs are bound by those before it; evaluating `expr`
+// under a full binding gives the truth value.
+struct Body {
+  ExprId expr = kNoExpr;
+  std::vector<ExprId> generators;
+};
+
+// One alternative of a condition: `head(vars) when body`.
+struct Rule {
+  int relation = -1;
+  SourcePos pos;
+  std::vector<int> head_vars;               // slot of each head parameter
+  std::vector<std::string> var_names;       // the frame: slot -> variable name ("_1" for wildcards)
+  Body body;
+  std::string because;                      // empty when none
+  std::optional<std::string> cite_source;   // a source id
+  std::optional<std::string> cite_locator;
+};
+
+// ---------------------------------------------------------------- phases
+
+enum class ClauseKind : std::uint8_t { require, block };
+
+struct Clause {
+  ClauseKind kind = ClauseKind::require;
+  std::string label;  // as written, or "#1", "#2", ... by position among the phase's require/block clauses
+  bool labelled = false;
+  SourcePos pos;
+  ExprId expr = kNoExpr;  // over the phase's frame; for a block, the condition that must be false
+  std::string text;       // the expression as written
+  std::string because;
+  std::optional<std::string> cite_source;
+  std::optional<std::string> cite_locator;
+  std::vector<int> waivers;  // indices into Phase::waivers
+};
+
+struct Waiver {
+  std::string label;  // the requirement it waives
+  SourcePos pos;
+  ExprId expr = kNoExpr;
+  std::string text;
+  std::string because;
+  std::optional<std::string> cite_source;
+  std::optional<std::string> cite_locator;
+};
+
+struct Phase {
+  std::string name;
+  std::string title;
+  SourcePos pos;
+  std::vector<std::string> params;
+  std::vector<ValueType> param_types;
+  std::vector<std::string> var_names;  // the frame: params first (slots 0..n-1), then locals
+  // `for each ATOM`: enumerates bindings of the parameters (required when there are any).
+  std::optional<Body> for_each;
+  ExprId for_each_atom = kNoExpr;
+  std::vector<int> after;  // indices into Program::phases; same parameters (in order) or none
+  std::vector<Clause> clauses;  // require and block, in source order
+  std::vector<Waiver> waivers;
+};
+
+// ---------------------------------------------------------------- the program
+
+struct SourceRef {
+  std::string id;
+  std::string citation;
+  SourcePos pos;
+};
+
+struct Program {
+  std::string name, title, version;
+  std::vector<std::string> files;  // the main file first, then included files
+  std::vector<SourceRef> sources;
+  std::vector<Enumeration> enums;
+  std::vector<Relation> relations;
+  std::vector<Rule> rules;
+  std::vector<Expr> exprs;
+  std::vector<Phase> phases;                  // declaration order
+  std::vector<std::vector<int>> strata;       // condition relation ids, in evaluation order
+  std::vector<int> phase_order;               // phase ids, each after the phases it names in `after`
+
+  int find_relation(const std::string& name) const;  // -1 when absent
+  int find_phase(const std::string& name) const;     // -1 when absent
+};
+
+// ---------------------------------------------------------------- facts
+
+// Where a fact value came from.
+struct FactOrigin {
+  std::string file;  // facts file, table file, "--assume", or "store"
+  std::uint32_t line = 0, column = 0;
+  std::string source;        // the `source "..."` in force
+  std::optional<Date> as_of; // the `as of` in force
+  std::string recorded_by;   // store only: the actor
+  std::string recorded_at;   // store only: ISO 8601 timestamp
+  std::int64_t record_id = 0;  // store only
+  bool assumption = false;   // from `--assume`
+};
+
+// One listed tuple (or a scalar's value). `value` is absent for a bare tuple
+// of a boolean relation; it holds Unknown for `= unknown`.
+struct FactEntry {
+  std::vector<Constant> args;
+  std::optional<Constant> value;
+  FactOrigin origin;
+};
+
+// The facts of one evaluation, checked against a program, later entries
+// already resolved (one entry per relation and argument tuple).
+struct FactBase {
+  // Indexed by relation id (only fact relations are filled).
+  std::vector<std::vector<FactEntry>> by_relation;
+};
+
+}  // namespace phasegate::engine

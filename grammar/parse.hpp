@@ -1,0 +1,48 @@
+// The parser's only public entry points (no Boost here): text in, syntax tree and diagnostics out.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "grammar/diagnostics.hpp"
+#include "grammar/syntax.hpp"
+
+namespace phasegate {
+
+// Limits that protect against hostile input; documented in docs/limits.md, settable from the CLI.
+struct ParseLimits {
+  std::size_t max_file_bytes = 64u << 20;  // 64 MiB
+  std::size_t max_nesting = 256;           // parentheses / nested expressions
+  std::size_t max_include_depth = 32;
+};
+
+// Parse one text. `path` names it in positions. Never throws on bad input:
+// problems go to `diags` and the returned tree holds whatever parsed (the
+// parser resumes at the next top-level declaration after an error).
+syntax::RulesFile parse_rules_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                   const ParseLimits& limits = {});
+syntax::FactsFile parse_facts_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                   const ParseLimits& limits = {});
+syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                           const ParseLimits& limits = {});
+// One facts line on its own, as given to `--assume` (`path` is e.g. "--assume").
+std::optional<syntax::FactLine> parse_fact_line(const std::string& path, const std::string& text, Diagnostics& diags);
+
+// Read and parse files from disk, recording their text in `sources`. A file
+// that cannot be read is an error diagnostic with code E0001 (the CLI maps it
+// to exit 66); `io_error` is set in that case.
+struct ReadResult {
+  bool io_error = false;
+};
+// Reads the ruleset at `path` and, recursively, the files it includes
+// (relative to the including file); include cycles and missing included files
+// are errors at the `include` line.
+syntax::Ruleset read_ruleset(const std::string& path, SourceMap& sources, Diagnostics& diags,
+                             ReadResult* result = nullptr, const ParseLimits& limits = {});
+syntax::FactsFile read_facts(const std::string& path, SourceMap& sources, Diagnostics& diags,
+                             ReadResult* result = nullptr, const ParseLimits& limits = {});
+syntax::ScenariosFile read_scenarios(const std::string& path, SourceMap& sources, Diagnostics& diags,
+                                     ReadResult* result = nullptr, const ParseLimits& limits = {});
+
+}  // namespace phasegate
