@@ -1,0 +1,220 @@
+// `phasegate diff`: the phases whose verdict changes between two versions of a ruleset, and why.
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/load.hpp"
+#include "cli/reasons.hpp"
+#include "engine/calendar.hpp"
+#include "engine/eval/evaluate.hpp"
+#include "grammar/parse.hpp"
+
+namespace fs = std::filesystem;
+
+namespace phasegate::cli {
+
+namespace {
+
+struct DiffOptions {
+  std::string old_rules, new_rules;
+  std::vector<std::string> facts;
+  std::vector<std::string> assume;
+  std::vector<std::string> scenarios;
+  std::string today;
+  std::string format = "text";
+};
+
+// One situation to compare on: facts files plus inline lines (a scenario, or the --facts given).
+struct Situation {
+  std::string name;
+  std::vector<std::string> files;
+  std::vector<const syntax::FactLine*> lines;
+};
+
+struct Change {
+  std::string situation, phase;
+  std::string before, after;
+  std::vector<std::string> reasons_before, reasons_after;
+};
+
+std::vector<std::string> reason_lines(const engine::Program& p, const engine::PhaseResult* row) {
+  std::vector<std::string> out;
+  if (!row) return out;
+  for (const auto& r : reasons_for(p, *row))
+    out.push_back(r.label + ": " + r.text + " is " + engine::to_string(r.value));
+  return out;
+}
+
+class Differ {
+ public:
+  explicit Differ(const DiffOptions& o) : o_(o) {}
+
+  int run() {
+    Format format;
+    if (!parse_format(o_.format, format) || (format != Format::text && format != Format::json)) {
+      std::cerr << "phasegate diff: --format must be text or json\n";
+      return kUsage;
+    }
+    if (o_.today.empty()) today_.days = engine::today_local();
+    else if (auto d = engine::parse_iso_date(o_.today)) today_.days = *d;
+    else {
+      std::cerr << "phasegate diff: --today wants YYYY-MM-DD\n";
+      return kUsage;
+    }
+    auto before = loader_.load_rules({o_.old_rules});
+    auto after = loader_.load_rules({o_.new_rules});
+    if (!before || !after) {
+      loader_.print_diagnostics();
+      return loader_.exit_code();
+    }
+    std::vector<Situation> situations;
+    std::vector<syntax::ScenariosFile> files;  // keeps the lines alive
+    if (o_.scenarios.empty()) {
+      situations.push_back({"the facts given", o_.facts, {}});
+    } else {
+      for (const auto& path : o_.scenarios) collect(path, files);
+      for (const auto& file : files) {
+        fs::path dir = fs::path(file.path).parent_path();
+        for (const auto& s : file.scenarios) {
+          Situation sit{"scenario \"" + s.title + "\"", o_.facts, {}};
+          for (const auto& item : s.items) {
+            if (const auto* g = std::get_if<syntax::GivenFile>(&item)) sit.files.push_back((dir / g->path).string());
+            else if (const auto* l = std::get_if<syntax::FactLine>(&item)) sit.lines.push_back(l);
+          }
+          situations.push_back(std::move(sit));
+        }
+      }
+    }
+    if (loader_.diagnostics().has_errors()) {
+      loader_.print_diagnostics();
+      return loader_.exit_code();
+    }
+    for (const auto& s : situations) compare(before->program, after->program, s);
+    if (loader_.diagnostics().has_errors()) {
+      loader_.print_diagnostics();
+      return loader_.exit_code();
+    }
+    if (format == Format::json) print_json(situations.size());
+    else print_text(situations.size());
+    return kOk;
+  }
+
+ private:
+  void collect(const std::string& path, std::vector<syntax::ScenariosFile>& files) {
+    std::error_code ec;
+    std::vector<std::string> paths;
+    if (fs::is_directory(path, ec)) {
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".scenarios") paths.push_back(it->path().string());
+      std::sort(paths.begin(), paths.end());
+    } else {
+      paths.push_back(path);
+    }
+    for (const auto& p : paths) {
+      ReadResult rr;
+      files.push_back(read_scenarios(p, loader_.sources(), loader_.diagnostics(), &rr));
+    }
+  }
+
+  std::optional<engine::Evaluation> evaluate(const engine::Program& program, const Situation& s) {
+    engine::FactBaseBuilder builder(program);
+    if (!loader_.load_facts(program, s.files, {}, builder)) return std::nullopt;
+    for (const auto* line : s.lines) {
+      engine::FactOrigin origin;
+      origin.file = line->pos.file;
+      origin.line = line->pos.line;
+      if (!builder.add_line(*line, origin, loader_.diagnostics())) return std::nullopt;
+    }
+    for (std::size_t i = 0; i < o_.assume.size(); ++i) {  // assumptions win over everything
+      engine::FactOrigin origin;
+      origin.source = "assumption";
+      origin.assumption = true;
+      if (!loader_.add_line(program, "--assume#" + std::to_string(i + 1), o_.assume[i], origin, builder))
+        return std::nullopt;
+    }
+    auto facts = std::move(builder).build();
+    engine::EvalOptions eo;
+    eo.today = today_;
+    auto outcome = engine::evaluate(program, facts, eo);
+    if (!outcome.evaluation) {
+      const auto& e = *outcome.error;
+      loader_.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+      return std::nullopt;
+    }
+    return std::move(outcome.evaluation);
+  }
+
+  void compare(const engine::Program& p0, const engine::Program& p1, const Situation& s) {
+    auto e0 = evaluate(p0, s);
+    auto e1 = evaluate(p1, s);
+    if (!e0 || !e1) return;
+    std::map<std::string, const engine::PhaseResult*> old_rows, new_rows;
+    std::vector<std::string> order;
+    for (const auto& r : e0->phases) {
+      auto key = phase_key(p0, r);
+      old_rows[key] = &r;
+      order.push_back(key);
+    }
+    for (const auto& r : e1->phases) {
+      auto key = phase_key(p1, r);
+      if (!old_rows.count(key)) order.push_back(key);
+      new_rows[key] = &r;
+    }
+    for (const auto& key : order) {
+      const auto* a = old_rows.count(key) ? old_rows[key] : nullptr;
+      const auto* b = new_rows.count(key) ? new_rows[key] : nullptr;
+      std::string va = a ? engine::to_string(a->verdict) : "absent";
+      std::string vb = b ? engine::to_string(b->verdict) : "absent";
+      if (va == vb) continue;
+      changes_.push_back({s.name, key, va, vb, reason_lines(p0, a), reason_lines(p1, b)});
+    }
+  }
+
+  void print_text(std::size_t situations) {
+    for (const auto& c : changes_) {
+      std::cout << c.phase << ": " << c.before << " -> " << c.after << "  (" << c.situation << ")\n";
+      for (const auto& r : c.reasons_before) std::cout << "    before  " << r << '\n';
+      for (const auto& r : c.reasons_after) std::cout << "    after   " << r << '\n';
+    }
+    std::cout << changes_.size() << " verdict(s) change over " << situations << " situation(s)\n";
+  }
+
+  void print_json(std::size_t situations) {
+    auto list = nlohmann::json::array();
+    for (const auto& c : changes_)
+      list.push_back({{"situation", c.situation},
+                      {"phase", c.phase},
+                      {"before", c.before},
+                      {"after", c.after},
+                      {"reasons_before", c.reasons_before},
+                      {"reasons_after", c.reasons_after}});
+    std::cout << nlohmann::json{{"changes", list}, {"situations", situations}}.dump(2) << '\n';
+  }
+
+  const DiffOptions& o_;
+  Loader loader_;
+  engine::Date today_;
+  std::vector<Change> changes_;
+};
+
+}  // namespace
+
+void add_diff_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<DiffOptions>();
+  auto* cmd = app.add_subcommand("diff", "Phases whose verdict changes between two versions of a ruleset, and why");
+  cmd->add_option("old", o->old_rules, "The ruleset before the change")->required();
+  cmd->add_option("new", o->new_rules, "The ruleset after the change")->required();
+  cmd->add_option("--facts", o->facts, "Facts files to compare on");
+  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE'");
+  cmd->add_option("--scenarios", o->scenarios, "Compare on every scenario of these files or folders");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--format", o->format, "text or json")->capture_default_str();
+  cmd->callback([o, &exit_code] { exit_code = Differ(*o).run(); });
+}
+
+}  // namespace phasegate::cli

@@ -1,0 +1,28 @@
+// What every subcommand shares: exit codes, output format, colour, and where results and logs go.
+#pragma once
+
+#include <string>
+
+namespace phasegate::cli {
+
+// Exit codes fixed by the CLI contract (docs/cli.md).
+enum Exit : int {
+  kOk = 0,
+  kNoGo = 1,  // also: a scenario failed, fmt --check would change a file, audit verify found a bad record
+  kUndetermined = 2,
+  kUsage = 64,
+  kBadInput = 65,
+  kNoInput = 66,
+  kIoError = 74,
+};
+
+enum class Format { text, json, markdown, dot };
+
+// Parses "text", "json", ... ; false when the name is unknown.
+bool parse_format(const std::string& name, Format& out);
+
+// ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
+bool stdout_color();
+bool stderr_color();
+
+}  // namespace phasegate::cli

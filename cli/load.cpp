@@ -1,0 +1,168 @@
+// Loading rulesets, facts files and assumptions, with every problem collected as a diagnostic.
+#include "cli/load.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "cli/common.hpp"
+#include "grammar/parse.hpp"
+
+namespace fs = std::filesystem;
+
+namespace phasegate::cli {
+
+bool parse_format(const std::string& name, Format& out) {
+  if (name == "text") out = Format::text;
+  else if (name == "json") out = Format::json;
+  else if (name == "markdown" || name == "md") out = Format::markdown;
+  else if (name == "dot") out = Format::dot;
+  else return false;
+  return true;
+}
+
+static bool color_for(int fd) { return std::getenv("NO_COLOR") == nullptr && ::isatty(fd) == 1; }
+bool stdout_color() { return color_for(STDOUT_FILENO); }
+bool stderr_color() { return color_for(STDERR_FILENO); }
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".rules") found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      missing.push_back(p);
+    }
+  }
+  return out;
+}
+
+std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& paths, bool warnings) {
+  std::vector<std::string> missing;
+  auto files = expand_rules_paths(paths, missing);
+  for (const auto& m : missing) {
+    diags_.error("E0001", syntax::Position{m, 0, 0, 0}, "cannot open `" + m + "`: no such file or folder");
+    io_error_ = true;
+  }
+  if (files.empty()) {
+    if (missing.empty()) diags_.error("E0001", syntax::Position{paths.empty() ? "" : paths[0], 0, 0, 0},
+                                      "no `*.rules` file to check");
+    io_error_ = io_error_ || missing.empty();
+    return std::nullopt;
+  }
+  // Read every file; files included by another are not rulesets of their own.
+  syntax::Ruleset merged;
+  std::vector<syntax::Ruleset> rulesets;
+  std::set<std::string> included;
+  for (const auto& f : files) {
+    ReadResult rr;
+    rulesets.push_back(read_ruleset(f, sources_, diags_, &rr));
+    io_error_ = io_error_ || rr.io_error;
+    for (std::size_t i = 1; i < rulesets.back().files.size(); ++i)
+      included.insert(fs::weakly_canonical(rulesets.back().files[i].path).string());
+  }
+  for (auto& rs : rulesets) {
+    if (rs.files.empty()) continue;
+    if (files.size() > 1 && included.count(fs::weakly_canonical(rs.files[0].path).string())) continue;
+    for (auto& file : rs.files) merged.files.push_back(std::move(file));
+  }
+  if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
+
+  engine::CheckOptions options;
+  options.warnings = warnings;
+  auto program = engine::check_ruleset(merged, diags_, options);
+  if (!program || diags_.has_errors()) return std::nullopt;
+
+  LoadedRules out;
+  out.program = std::move(*program);
+  std::string hashed;
+  for (const auto& file : merged.files) {
+    const std::string* text = sources_.text(file.path);
+    std::string t = text ? *text : std::string();
+    hashed += file.path + '\n' + std::to_string(t.size()) + '\n' + t;
+    out.texts.emplace_back(file.path, std::move(t));
+  }
+  out.sha256 = sha256_hex(hashed);
+  return out;
+}
+
+bool Loader::load_facts(const engine::Program& program, const std::vector<std::string>& facts_paths,
+                        const std::vector<std::string>& assumptions, engine::FactBaseBuilder& builder) {
+  bool ok = true;
+  for (const auto& path : facts_paths) {
+    ReadResult rr;
+    auto file = read_facts(path, sources_, diags_, &rr);
+    if (rr.io_error) {
+      io_error_ = true;
+      ok = false;
+      continue;
+    }
+    if (diags_.has_errors()) {
+      ok = false;
+      continue;
+    }
+    ok = builder.add_file(file, sources_, diags_) && ok;
+  }
+  for (std::size_t i = 0; i < assumptions.size(); ++i) {
+    engine::FactOrigin origin;
+    origin.file = "--assume";
+    origin.source = "assumption";
+    origin.assumption = true;
+    ok = add_line(program, assumptions.size() == 1 ? "--assume" : "--assume#" + std::to_string(i + 1),
+                  assumptions[i], origin, builder) && ok;
+  }
+  return ok && !diags_.has_errors();
+}
+
+bool Loader::add_line(const engine::Program&, const std::string& label, const std::string& text,
+                      const engine::FactOrigin& origin, engine::FactBaseBuilder& builder) {
+  sources_.add(label, text);
+  auto line = parse_fact_line(label, text, diags_);
+  if (!line) return false;
+  engine::FactOrigin o = origin;
+  o.file = label;
+  o.line = line->pos.line;
+  o.column = line->pos.column;
+  return builder.add_line(*line, o, diags_);
+}
+
+int Loader::exit_code() const {
+  if (io_error_) return kNoInput;
+  if (diags_.has_errors()) return kBadInput;
+  return kOk;
+}
+
+void Loader::print_diagnostics() {
+  diags_.sort_and_dedupe();
+  if (diags_.items().empty()) return;
+  std::cerr << render_text(diags_, sources_, stderr_color());
+  std::cerr.flush();
+}
+
+}  // namespace phasegate::cli

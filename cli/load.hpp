@@ -1,0 +1,55 @@
+// Loading what a subcommand needs: rulesets (files or folders), facts files and `--assume` lines.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/check/check.hpp"
+#include "engine/program.hpp"
+#include "grammar/diagnostics.hpp"
+#include "grammar/syntax.hpp"
+
+namespace phasegate::cli {
+
+struct LoadedRules {
+  engine::Program program;
+  std::string sha256;  // over the text of every file, main file first (see docs/store.md)
+  std::vector<std::pair<std::string, std::string>> texts;  // path, text: every file of the ruleset
+};
+
+// Collects diagnostics across one run and turns them into an exit code.
+class Loader {
+ public:
+  // Expands folders to the `*.rules` files in them that are not included by
+  // another; reads and checks the ruleset. nullopt when it has errors.
+  std::optional<LoadedRules> load_rules(const std::vector<std::string>& paths, bool warnings = false);
+  // Reads facts files (in order, later ones win) and `--assume` lines (which win over all files).
+  bool load_facts(const engine::Program& program, const std::vector<std::string>& facts_paths,
+                  const std::vector<std::string>& assumptions, engine::FactBaseBuilder& builder);
+  // Parses and checks one `--assume`-style line with the given origin.
+  bool add_line(const engine::Program& program, const std::string& label, const std::string& text,
+                const engine::FactOrigin& origin, engine::FactBaseBuilder& builder);
+
+  SourceMap& sources() { return sources_; }
+  Diagnostics& diagnostics() { return diags_; }
+  bool io_error() const { return io_error_; }
+  // 66 when a file could not be read, 65 when there are errors, else 0.
+  int exit_code() const;
+  // Sorted, de-duplicated, rendered to stderr (colour on a terminal).
+  void print_diagnostics();
+
+ private:
+  SourceMap sources_;
+  Diagnostics diags_;
+  bool io_error_ = false;
+};
+
+// The `*.rules` files a list of paths stands for: files as given, folders
+// searched recursively, sorted. Included-only files are dropped from folders.
+std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing);
+
+std::string sha256_hex(const std::string& data);
+
+}  // namespace phasegate::cli

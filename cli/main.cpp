@@ -1,0 +1,59 @@
+// The phasegate command: global options, subcommands, and the exit-code contract.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <new>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+int main(int argc, char** argv) {
+  using namespace phasegate::cli;
+  CLI::App app{"phasegate: GO, NO-GO or UNDETERMINED for the phases of a plan, with the reasons", "phasegate"};
+  app.set_version_flag("--version", std::string("phasegate ") + PHASEGATE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  int verbosity = 0;
+  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debugging)");
+
+  int exit_code = kOk;
+  add_check_command(app, exit_code);
+  add_advise_command(app, exit_code);
+  add_test_command(app, exit_code);
+  add_diff_command(app, exit_code);
+
+  auto logger = spdlog::stderr_color_mt("phasegate");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+  spdlog::set_level(spdlog::level::warn);
+  // Logging level is known only after parsing; subcommands run in parse callbacks, so parse flags first.
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-v" || a == "--verbose") ++verbosity;
+    else if (a == "-vv") verbosity += 2;
+  }
+  spdlog::set_level(verbosity >= 2 ? spdlog::level::debug : verbosity == 1 ? spdlog::level::info : spdlog::level::warn);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "phasegate: out of memory\n";
+    return kIoError;
+  } catch (const std::exception& e) {
+    std::cerr << "phasegate: internal error: " << e.what() << '\n';
+    return 70;
+  }
+  return exit_code;
+}

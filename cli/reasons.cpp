@@ -1,0 +1,112 @@
+// Reasons for a verdict, read off the evaluated clauses of one phase binding.
+#include "cli/reasons.hpp"
+
+#include "engine/calendar.hpp"
+
+namespace phasegate::cli {
+
+using engine::Truth;
+using engine::Verdict;
+
+static Truth verdict_truth(Verdict v) {
+  return v == Verdict::go ? Truth::true_ : v == Verdict::no_go ? Truth::false_ : Truth::unknown;
+}
+
+static std::string cite_text(const std::optional<std::string>& source, const std::optional<std::string>& locator) {
+  if (!source) return {};
+  return locator ? *source + ", " + *locator : *source;
+}
+
+std::vector<Reason> reasons_for(const engine::Program& program, const engine::PhaseResult& r) {
+  std::vector<Reason> out;
+  if (r.verdict == Verdict::go) return out;
+  const Truth target = verdict_truth(r.verdict);
+  const auto& phase = program.phases[static_cast<std::size_t>(r.phase)];
+  if (r.binding == Truth::unknown && target == Truth::unknown && phase.for_each_atom != engine::kNoExpr) {
+    const auto& atom = program.exprs[static_cast<std::size_t>(phase.for_each_atom)];
+    out.push_back({"for each", "for each", Truth::unknown, atom.text, "", "", ""});
+  }
+  for (const auto& a : r.after) {
+    Truth t = verdict_truth(a.verdict);
+    if (t != target) continue;
+    const auto& other = program.phases[static_cast<std::size_t>(a.phase)];
+    out.push_back({other.name, "after", t, other.name + " is GO", "", "", ""});
+  }
+  for (const auto& c : r.clauses) {
+    if (c.met != target) continue;
+    const auto& clause = phase.clauses[static_cast<std::size_t>(c.clause)];
+    Reason reason;
+    reason.label = clause.label;
+    reason.kind = clause.kind == engine::ClauseKind::require ? "require" : "block";
+    reason.value = clause.kind == engine::ClauseKind::require ? c.met : c.expr_value;
+    reason.text = clause.text;
+    reason.because = clause.because;
+    reason.cite = cite_text(clause.cite_source, clause.cite_locator);
+    if (!c.waivers_unknown.empty())
+      reason.waived_by = phase.waivers[static_cast<std::size_t>(c.waivers_unknown.front())].text;
+    out.push_back(std::move(reason));
+  }
+  return out;
+}
+
+std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const engine::PhaseResult& r) {
+  std::vector<AppliedWaiver> out;
+  const auto& phase = program.phases[static_cast<std::size_t>(r.phase)];
+  for (const auto& c : r.clauses) {
+    if (c.waivers_true.empty() || c.expr_value == Truth::true_) continue;
+    const auto& clause = phase.clauses[static_cast<std::size_t>(c.clause)];
+    const auto& w = phase.waivers[static_cast<std::size_t>(c.waivers_true.front())];
+    out.push_back({clause.label, w.text, w.because});
+  }
+  return out;
+}
+
+static std::string quote(const std::string& s) { return nlohmann::json(s).dump(); }
+
+std::string format_arg(const engine::Program& program, const engine::Constant& c) {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, engine::Decimal>) return v.to_string();
+        else if constexpr (std::is_same_v<T, std::string>) return quote(v);
+        else if constexpr (std::is_same_v<T, engine::Date>) return engine::format_iso_date(v.days);
+        else if constexpr (std::is_same_v<T, engine::Duration>) return std::to_string(v.days) + " days";
+        else if constexpr (std::is_same_v<T, engine::Member>) {
+          if (v.enumeration < 0 || static_cast<std::size_t>(v.enumeration) >= program.enums.size()) return "?";
+          return program.enums[static_cast<std::size_t>(v.enumeration)].members[static_cast<std::size_t>(v.index)];
+        } else return "unknown";
+      },
+      c);
+}
+
+nlohmann::json arg_json(const engine::Program& program, const engine::Constant& c) {
+  return std::visit(
+      [&](const auto& v) -> nlohmann::json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) return v;
+        else if constexpr (std::is_same_v<T, engine::Decimal>) {
+          if (v.is_integer()) {
+            auto whole = v.raw() / engine::Decimal::kScale;
+            if (whole >= INT64_MIN && whole <= INT64_MAX) return static_cast<std::int64_t>(whole);
+          }
+          return v.to_double();
+        } else if constexpr (std::is_same_v<T, std::string>) return v;
+        else if constexpr (std::is_same_v<T, engine::Unknown>) return nullptr;
+        else return format_arg(program, c);
+      },
+      c);
+}
+
+std::string phase_key(const engine::Program& program, const engine::PhaseResult& r) {
+  std::string key = program.phases[static_cast<std::size_t>(r.phase)].name;
+  if (r.args.empty()) return key;
+  key += '(';
+  for (std::size_t i = 0; i < r.args.size(); ++i) {
+    if (i) key += ", ";
+    key += format_arg(program, r.args[i]);
+  }
+  return key + ')';
+}
+
+}  // namespace phasegate::cli

@@ -1,0 +1,42 @@
+// What a planner reads off one verdict: its reasons, and the phase binding's printed name.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/eval/evaluate.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::cli {
+
+// One reason for a NO-GO (the clauses that are false) or an UNDETERMINED (the unknown ones).
+struct Reason {
+  std::string label;  // requirement label, `#2`, the after-phase's name, or `for each`
+  std::string kind;   // "require", "block", "after", "for each"
+  engine::Truth value = engine::Truth::false_;
+  std::string text;     // the expression as written
+  std::string because;  // may be empty
+  std::string cite;     // "source id" or "source id, locator"; may be empty
+  std::string waived_by;  // require: the waiver that could still meet it (unknown), if any
+};
+
+// Minimal reasons: for NO-GO only what is false, for UNDETERMINED only what is unknown, none for GO.
+std::vector<Reason> reasons_for(const engine::Program& program, const engine::PhaseResult& result);
+
+// Requirements met only thanks to a waiver (shown with every verdict they affect).
+struct AppliedWaiver {
+  std::string label;  // the requirement
+  std::string text;   // the waiver's condition
+  std::string because;
+};
+std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const engine::PhaseResult& result);
+
+// `handover("Rafah")`, `phase1`: how a phase binding is named in output and in `--phase`.
+std::string phase_key(const engine::Program& program, const engine::PhaseResult& result);
+// An argument as it appears in a phase key: "Rafah" quoted, 5, 2026-03-31, a member name.
+std::string format_arg(const engine::Program& program, const engine::Constant& c);
+// An argument in JSON: strings, numbers, dates as "YYYY-MM-DD", members by name.
+nlohmann::json arg_json(const engine::Program& program, const engine::Constant& c);
+
+}  // namespace phasegate::cli

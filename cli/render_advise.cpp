@@ -1,0 +1,245 @@
+// The go/no-go table in its three renderings; all read the same reasons (cli/reasons.hpp).
+#include "cli/render_advise.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <sstream>
+
+#include "cli/reasons.hpp"
+
+namespace phasegate::cli {
+
+using engine::Truth;
+using engine::Verdict;
+
+namespace {
+
+const char* kReset = "\x1b[0m";
+const char* kBold = "\x1b[1m";
+const char* kDim = "\x1b[2m";
+
+const char* verdict_color(Verdict v) {
+  switch (v) {
+    case Verdict::go: return "\x1b[32m";
+    case Verdict::no_go: return "\x1b[31m";
+    case Verdict::undetermined: return "\x1b[33m";
+  }
+  return "";
+}
+
+std::string paint(bool color, const char* code, const std::string& text) {
+  return color ? std::string(code) + text + kReset : text;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  // Pads by code points so that UTF-8 names line up.
+  std::size_t cps = 0;
+  for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
+  return cps >= width ? s : s + std::string(width - cps, ' ');
+}
+
+std::string header_line(const AdviseReport& r) {
+  const auto& p = *r.program;
+  std::string s = p.title.empty() ? p.name : p.title;
+  s += " (" + p.name + (p.version.empty() ? "" : " " + p.version) + "), today " + r.today;
+  if (r.known_at) s += ", as known at " + *r.known_at;
+  return s;
+}
+
+std::string truth_word(Truth t) { return engine::to_string(t); }
+
+std::string md_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::array<std::size_t, 3> count(const AdviseReport& r) {
+  std::array<std::size_t, 3> n{0, 0, 0};
+  for (const auto* row : r.rows) ++n[static_cast<std::size_t>(row->verdict)];
+  return n;
+}
+
+}  // namespace
+
+nlohmann::json advise_json(const AdviseReport& r) {
+  const auto& p = *r.program;
+  nlohmann::json doc;
+  doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
+  doc["today"] = r.today;
+  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
+  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  auto phases = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    const auto& row = *r.rows[i];
+    const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
+    nlohmann::json e;
+    e["phase"] = phase.name;
+    auto args = nlohmann::json::array();
+    for (const auto& a : row.args) args.push_back(arg_json(p, a));
+    e["args"] = args;
+    e["title"] = phase.title;
+    e["verdict"] = engine::to_string(row.verdict);
+    auto reasons = nlohmann::json::array();
+    for (const auto& reason : reasons_for(p, row)) {
+      nlohmann::json j = {{"label", reason.label},
+                          {"kind", reason.kind},
+                          {"value", truth_word(reason.value)},
+                          {"text", reason.text},
+                          {"because", reason.because}};
+      if (!reason.cite.empty()) j["cite"] = reason.cite;
+      if (!reason.waived_by.empty()) j["waivable_by"] = reason.waived_by;
+      reasons.push_back(std::move(j));
+    }
+    e["reasons"] = reasons;
+    auto waived = nlohmann::json::array();
+    for (const auto& w : waivers_applied(p, row))
+      waived.push_back({{"label", w.label}, {"when", w.text}, {"because", w.because}});
+    if (!waived.empty()) e["waived"] = waived;
+    e["unknowns"] = row.unknowns;
+    if (i < r.explanations.size() && !r.explanations[i].is_null()) e["explanation"] = r.explanations[i];
+    phases.push_back(std::move(e));
+  }
+  doc["phases"] = phases;
+  return doc;
+}
+
+std::string advise_text(const AdviseReport& r, bool color) {
+  const auto& p = *r.program;
+  std::ostringstream out;
+  out << paint(color, kBold, header_line(r)) << "\n\n";
+  std::size_t width = 8;
+  for (const auto* row : r.rows) width = std::max(width, phase_key(p, *row).size() + 2);
+  for (const auto* row : r.rows) {
+    out << "  " << pad(phase_key(p, *row), width)
+        << paint(color, verdict_color(row->verdict), engine::to_string(row->verdict)) << '\n';
+    auto reasons = reasons_for(p, *row);
+    std::size_t lw = 4;
+    for (const auto& reason : reasons) lw = std::max(lw, reason.label.size() + 2);
+    for (const auto& reason : reasons) {
+      const char* mark = reason.value == Truth::unknown ? "?" : "x";
+      std::string what;
+      if (reason.kind == "after")
+        what = "after " + reason.label + ": it is " + (reason.value == Truth::false_ ? "NO-GO" : "UNDETERMINED");
+      else if (reason.kind == "block") what = "blocked: " + reason.text + " is " + truth_word(reason.value);
+      else if (reason.kind == "for each") what = reason.text + " is unknown";
+      else what = reason.text + " is " + truth_word(reason.value);
+      out << "      " << paint(color, verdict_color(row->verdict), mark) << ' ' << pad(reason.label, lw) << what
+          << '\n';
+      std::string indent(8 + lw, ' ');
+      if (!reason.waived_by.empty()) out << indent << "unless waived: " << reason.waived_by << " (unknown)\n";
+      if (!reason.because.empty())
+        out << indent << paint(color, kDim, reason.because + (reason.cite.empty() ? "" : " [" + reason.cite + "]"))
+            << '\n';
+    }
+    for (const auto& w : waivers_applied(p, *row))
+      out << "      ~ " << pad(w.label, lw) << "waived: " << w.text << '\n';
+    if (!row->unknowns.empty() && row->verdict != Verdict::go) {
+      out << "      " << paint(color, kDim, "unknown: ");
+      for (std::size_t i = 0; i < row->unknowns.size(); ++i) {
+        if (i == 8) {
+          out << ", … " << row->unknowns.size() - 8 << " more";
+          break;
+        }
+        out << (i ? ", " : "") << row->unknowns[i];
+      }
+      out << '\n';
+    }
+  }
+  auto n = count(r);
+  out << '\n'
+      << r.rows.size() << (r.rows.size() == 1 ? " phase: " : " phases: ") << n[0] << " GO, " << n[1] << " NO-GO, "
+      << n[2] << " UNDETERMINED";
+  if (r.decision_id) out << "\nrecorded as decision " << *r.decision_id;
+  out << '\n';
+  return out.str();
+}
+
+std::string advise_markdown(const AdviseReport& r) {
+  const auto& p = *r.program;
+  std::ostringstream out;
+  out << "# " << md_escape(p.title.empty() ? p.name : p.title) << "\n\n";
+  out << "Ruleset `" << p.name << "`" << (p.version.empty() ? "" : " version " + p.version) << " (sha256 `"
+      << r.sha256.substr(0, 16) << "…`), today " << r.today;
+  if (r.known_at) out << ", as known at " << *r.known_at;
+  if (r.decision_id) out << ", decision " << *r.decision_id;
+  out << ".\n\n| Phase | Verdict | Reasons | Unknowns |\n|---|---|---|---|\n";
+  for (const auto* row : r.rows) {
+    out << "| " << md_escape(phase_key(p, *row)) << " | **" << engine::to_string(row->verdict) << "** | ";
+    bool first = true;
+    for (const auto& reason : reasons_for(p, *row)) {
+      if (!first) out << "<br>";
+      first = false;
+      out << md_escape(reason.label) << ": `" << reason.text << "` is " << truth_word(reason.value);
+      if (!reason.because.empty()) out << " — " << md_escape(reason.because);
+    }
+    for (const auto& w : waivers_applied(p, *row)) {
+      if (!first) out << "<br>";
+      first = false;
+      out << md_escape(w.label) << " waived: `" << w.text << "`";
+    }
+    out << " | ";
+    for (std::size_t i = 0; i < row->unknowns.size(); ++i) out << (i ? ", " : "") << "`" << row->unknowns[i] << "`";
+    out << " |\n";
+  }
+  auto n = count(r);
+  out << "\n" << n[0] << " GO, " << n[1] << " NO-GO, " << n[2] << " UNDETERMINED.\n";
+  return out.str();
+}
+
+namespace {
+struct Tally {
+  std::string phase;
+  std::array<std::size_t, 3> n{0, 0, 0};
+};
+std::vector<Tally> tally(const AdviseReport& r) {
+  std::vector<Tally> out;
+  std::map<int, std::size_t> at;
+  for (const auto* row : r.rows) {
+    auto [it, fresh] = at.emplace(row->phase, out.size());
+    if (fresh) out.push_back({r.program->phases[static_cast<std::size_t>(row->phase)].name, {0, 0, 0}});
+    ++out[it->second].n[static_cast<std::size_t>(row->verdict)];
+  }
+  return out;
+}
+}  // namespace
+
+nlohmann::json summary_json(const AdviseReport& r) {
+  const auto& p = *r.program;
+  nlohmann::json doc;
+  doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
+  doc["today"] = r.today;
+  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
+  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  auto rows = nlohmann::json::array();
+  for (const auto& t : tally(r)) rows.push_back({{"phase", t.phase}, {"GO", t.n[0]}, {"NO-GO", t.n[1]}, {"UNDETERMINED", t.n[2]}});
+  doc["summary"] = rows;
+  return doc;
+}
+
+std::string summary_text(const AdviseReport& r, bool color) {
+  std::ostringstream out;
+  out << paint(color, kBold, header_line(r)) << "\n\n";
+  std::size_t width = 7;
+  auto rows = tally(r);
+  for (const auto& t : rows) width = std::max(width, t.phase.size() + 2);
+  out << "  " << pad("PHASE", width) << pad("GO", 10) << pad("NO-GO", 10) << "UNDETERMINED\n";
+  for (const auto& t : rows)
+    out << "  " << pad(t.phase, width) << pad(std::to_string(t.n[0]), 10) << pad(std::to_string(t.n[1]), 10)
+        << t.n[2] << '\n';
+  return out.str();
+}
+
+std::string summary_markdown(const AdviseReport& r) {
+  std::ostringstream out;
+  out << "| Phase | GO | NO-GO | UNDETERMINED |\n|---|---:|---:|---:|\n";
+  for (const auto& t : tally(r))
+    out << "| " << md_escape(t.phase) << " | " << t.n[0] << " | " << t.n[1] << " | " << t.n[2] << " |\n";
+  return out.str();
+}
+
+}  // namespace phasegate::cli

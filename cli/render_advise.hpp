@@ -1,0 +1,34 @@
+// Rendering the go/no-go table: text for people, JSON for programs, Markdown for reports.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/eval/evaluate.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::cli {
+
+struct AdviseReport {
+  const engine::Program* program = nullptr;
+  std::string sha256;
+  std::string today;  // YYYY-MM-DD
+  std::optional<std::string> known_at;
+  std::optional<std::string> decision_id;
+  std::vector<const engine::PhaseResult*> rows;  // the phase bindings asked about, in output order
+  // Per row, present with --explain: the why tree (same index as rows).
+  std::vector<nlohmann::json> explanations;
+};
+
+nlohmann::json advise_json(const AdviseReport& report);
+std::string advise_text(const AdviseReport& report, bool color);
+std::string advise_markdown(const AdviseReport& report);
+
+// `--summary`: the number of GO, NO-GO and UNDETERMINED bindings per phase.
+nlohmann::json summary_json(const AdviseReport& report);
+std::string summary_text(const AdviseReport& report, bool color);
+std::string summary_markdown(const AdviseReport& report);
+
+}  // namespace phasegate::cli

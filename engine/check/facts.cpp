@@ -1,0 +1,565 @@
+// FactBaseBuilder: facts lines, `load` tables, `--assume` lines and store entries, checked against the declarations.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "engine/calendar.hpp"
+#include "engine/check/check.hpp"
+#include "engine/check/context.hpp"
+#include "engine/check/tables.hpp"
+
+namespace phasegate::engine {
+
+using check::format_number;
+using check::join_members;
+using check::type_name;
+using check::a_type;
+using check::TableReader;
+__extension__ typedef unsigned __int128 uint128;
+namespace code = check::code;
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+std::uint64_t hash_constant(const Constant& c) {
+  std::uint64_t h = c.index();
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) h = mix(h, v);
+        else if constexpr (std::is_same_v<T, Decimal>) {
+          auto raw = static_cast<uint128>(v.raw());
+          h = mix(mix(h, static_cast<std::uint64_t>(raw)), static_cast<std::uint64_t>(raw >> 64));
+        } else if constexpr (std::is_same_v<T, std::string>) h = mix(h, std::hash<std::string_view>{}(v));
+        else if constexpr (std::is_same_v<T, Date>) h = mix(h, static_cast<std::uint64_t>(v.days));
+        else if constexpr (std::is_same_v<T, Duration>) h = mix(h, static_cast<std::uint64_t>(v.days));
+        else if constexpr (std::is_same_v<T, Member>) h = mix(h, static_cast<std::uint64_t>(v.index));
+      },
+      c);
+  return h;
+}
+
+std::uint64_t hash_args(const std::vector<Constant>& args) {
+  std::uint64_t h = 0x12345;
+  for (const auto& a : args) h = mix(h, hash_constant(a));
+  return h;
+}
+
+std::string where(const syntax::Position& p) {
+  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+std::string literal_kind(const syntax::Literal& l) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, syntax::NumberLit>) return "a number";
+        else if constexpr (std::is_same_v<T, syntax::StringLit>) return "text";
+        else if constexpr (std::is_same_v<T, syntax::DateLit>) return "a date";
+        else if constexpr (std::is_same_v<T, syntax::DurationLit>) return "a duration";
+        else if constexpr (std::is_same_v<T, syntax::BoolLit>) return "true/false";
+        else if constexpr (std::is_same_v<T, syntax::UnknownLit>) return "unknown";
+        else return "the name `" + v.name + "`";
+      },
+      l);
+}
+
+std::string example_of(const Program& p, const ValueType& t) {
+  switch (t.base) {
+    case BaseType::boolean: return "true";
+    case BaseType::number: return "42";
+    case BaseType::text: return "\"Rafah\"";
+    case BaseType::date: return "2026-03-31";
+    case BaseType::duration: return "30 days";
+    default:
+      if (t.enumeration >= 0) return p.enums[static_cast<std::size_t>(t.enumeration)].members.front();
+      return "?";
+  }
+}
+
+}  // namespace
+
+struct FactBaseBuilder::State {
+  const Program& program;
+  std::unordered_map<std::string, int> by_name;
+  std::vector<std::vector<FactEntry>> entries;
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> index;
+
+  explicit State(const Program& p) : program(p), entries(p.relations.size()), index(p.relations.size()) {
+    for (std::size_t i = 0; i < p.relations.size(); ++i) by_name.emplace(p.relations[i].name, static_cast<int>(i));
+  }
+
+  void insert(int rel, FactEntry e) {
+    auto r = static_cast<std::size_t>(rel);
+    auto h = hash_args(e.args);
+    auto range = index[r].equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      auto& old = entries[r][it->second];
+      if (old.args == e.args) {
+        old = std::move(e);
+        return;
+      }
+    }
+    index[r].emplace(h, static_cast<std::uint32_t>(entries[r].size()));
+    entries[r].push_back(std::move(e));
+  }
+
+  // Resolves a relation named in a facts line, reporting why it cannot take values.
+  int relation(const syntax::Ident& name, Diagnostics& diags) {
+    auto it = by_name.find(name.name);
+    if (it == by_name.end()) {
+      std::vector<std::string> names;
+      for (const auto& r : program.relations)
+        if (r.kind == RelationKind::fact) names.push_back(r.name);
+      auto near = nearest_name(name.name, names);
+      std::vector<std::string> notes;
+      if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
+      if (program.find_phase(name.name) >= 0) notes.push_back("`" + name.name + "` is a phase: phases are decided, not given");
+      else notes.push_back("declare it in the ruleset with `fact " + name.name + ": ...`");
+      diags.error(code::fact_undeclared, name.pos, "fact `" + name.name + "` is not declared in the ruleset",
+                  std::move(notes));
+      return -1;
+    }
+    const auto& rel = program.relations[static_cast<std::size_t>(it->second)];
+    if (rel.kind == RelationKind::condition) {
+      diags.error(code::fact_is_derived, name.pos,
+                  "`" + name.name + "` is a condition: it is derived from the rules, not given",
+                  {"give values to the facts it is derived from"});
+      return -1;
+    }
+    return it->second;
+  }
+
+  // A literal of a facts line as a constant of type `t`.
+  std::optional<Constant> convert(const syntax::Literal& lit, const ValueType& t, const syntax::Position& pos,
+                                  bool allow_unknown, const std::string& what, Diagnostics& diags) {
+    if (std::holds_alternative<syntax::UnknownLit>(lit)) {
+      if (allow_unknown) return Constant{Unknown{}};
+      diags.error(code::fact_type, pos, what + " cannot be `unknown`",
+                  {"an argument names a tuple: give its value instead, e.g. `= unknown` after the arguments"});
+      return std::nullopt;
+    }
+    auto mismatch = [&]() -> std::optional<Constant> {
+      std::vector<std::string> notes{"write " + a_type(program, t) + " such as `" + example_of(program, t) + "`"};
+      if (t.base == BaseType::text && std::holds_alternative<syntax::MemberLit>(lit))
+        notes = {"put text in quotes: `\"" + std::get<syntax::MemberLit>(lit).name + "\"`"};
+      if ((t.base == BaseType::level || t.base == BaseType::choice) && std::holds_alternative<syntax::StringLit>(lit))
+        notes = {"write a member without quotes: `" + std::get<syntax::StringLit>(lit).value + "`",
+                 "the members are: " + join_members(program.enums[static_cast<std::size_t>(t.enumeration)])};
+      diags.error(code::fact_type, pos, what + " is " + a_type(program, t) + ", not " + literal_kind(lit),
+                  std::move(notes));
+      return std::nullopt;
+    };
+    switch (t.base) {
+      case BaseType::boolean:
+        if (const auto* b = std::get_if<syntax::BoolLit>(&lit)) return Constant{b->value};
+        return mismatch();
+      case BaseType::text:
+        if (const auto* s = std::get_if<syntax::StringLit>(&lit)) return Constant{s->value};
+        return mismatch();
+      case BaseType::date:
+        if (const auto* d = std::get_if<syntax::DateLit>(&lit)) {
+          if (!is_valid_date(d->year, d->month, d->day)) {
+            diags.error(code::fact_type, pos, "not a calendar date");
+            return std::nullopt;
+          }
+          return Constant{Date{days_from_civil(d->year, d->month, d->day)}};
+        }
+        return mismatch();
+      case BaseType::duration:
+        if (const auto* d = std::get_if<syntax::DurationLit>(&lit))
+          return Constant{Duration{d->amount * (d->unit == syntax::DurationUnit::weeks ? 7 : 1)}};
+        return mismatch();
+      case BaseType::number: {
+        const auto* n = std::get_if<syntax::NumberLit>(&lit);
+        if (!n) return mismatch();
+        auto d = Decimal::parse(n->text);
+        if (!d) {
+          diags.error(code::fact_type, pos, "number `" + n->text + "` cannot be represented exactly",
+                      {"numbers have at most nine digits after the point and must lie within about ±1.7e29"});
+          return std::nullopt;
+        }
+        if ((t.lo && *d < *t.lo) || (t.hi && *t.hi < *d)) {
+          std::string range = (t.lo ? format_number(*t.lo) : "") + ".." + (t.hi ? format_number(*t.hi) : "");
+          diags.error(code::fact_out_of_range, pos,
+                      format_number(*d) + " is outside the range " + range + " declared for " + what,
+                      {"the declaration says `in " + range + "`: correct the value, or widen the range"});
+          return std::nullopt;
+        }
+        return Constant{*d};
+      }
+      case BaseType::level:
+      case BaseType::choice: {
+        const auto* m = std::get_if<syntax::MemberLit>(&lit);
+        if (!m) return mismatch();
+        const auto& en = program.enums[static_cast<std::size_t>(t.enumeration)];
+        for (std::size_t i = 0; i < en.members.size(); ++i)
+          if (en.members[i] == m->name) return Constant{Member{t.enumeration, static_cast<int>(i)}};
+        std::vector<std::string> notes;
+        auto near = nearest_name(m->name, en.members);
+        if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
+        notes.push_back("the members are: " + join_members(en));
+        diags.error(code::fact_member, pos, "`" + m->name + "` is not a member of " + what + ": " + type_name(program, t),
+                    std::move(notes));
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Checks one line; nullopt (after reporting) when it is wrong.
+  std::optional<std::pair<int, FactEntry>> check_line(const syntax::FactLine& line, FactOrigin origin,
+                                                      Diagnostics& diags) {
+    int rid = relation(line.name, diags);
+    if (rid < 0) return std::nullopt;
+    const Relation& rel = program.relations[static_cast<std::size_t>(rid)];
+    const std::size_t nparams = rel.param_names.size();
+    const std::size_t given = line.args ? line.args->size() : 0;
+    if (given != nparams || (nparams > 0 && !line.args)) {
+      std::string sig = rel.name;
+      if (nparams) {
+        sig += "(";
+        for (std::size_t i = 0; i < nparams; ++i)
+          sig += (i ? ", " : "") + rel.param_names[i] + ": " + type_name(program, rel.param_types[i]);
+        sig += ")";
+      }
+      diags.error(code::fact_arity, line.name.pos,
+                  "`" + rel.name + "` takes " + std::to_string(nparams) + " argument(s), not " + std::to_string(given),
+                  {"it is declared as `" + sig + "`"});
+      return std::nullopt;
+    }
+    FactEntry e;
+    bool ok = true;
+    for (std::size_t i = 0; i < given; ++i) {
+      const auto& pos = i < line.arg_pos.size() ? line.arg_pos[i] : line.name.pos;
+      auto c = convert((*line.args)[i], rel.param_types[i], pos, false,
+                       "argument `" + rel.param_names[i] + "` of `" + rel.name + "`", diags);
+      if (!c) {
+        ok = false;
+        continue;
+      }
+      e.args.push_back(std::move(*c));
+    }
+    if (rel.value_type) {
+      if (!line.value) {
+        if (rel.value_type->base == BaseType::boolean) {
+          e.value = Constant{true};
+        } else {
+          diags.error(code::fact_value_shape, line.name.pos, "`" + rel.name + "` needs a value",
+                      {"write `" + rel.name + (nparams ? "(...)" : "") + " = " + example_of(program, *rel.value_type) +
+                       "` (or `= unknown`)"});
+          return std::nullopt;
+        }
+      } else {
+        auto c = convert(*line.value, *rel.value_type, line.value_pos, true, "`" + rel.name + "`", diags);
+        if (!c) return std::nullopt;
+        e.value = std::move(*c);
+      }
+    } else if (line.value) {
+      // a tuple of a relation without values: `= true` lists it, `= false` unlists it, `= unknown` is unknown
+      const auto* b = std::get_if<syntax::BoolLit>(&*line.value);
+      if (b && b->value) {
+      } else if (b) {
+        e.value = Constant{false};
+      } else if (std::holds_alternative<syntax::UnknownLit>(*line.value)) {
+        e.value = Constant{Unknown{}};
+      } else {
+        diags.error(code::fact_value_shape, line.value_pos,
+                    "`" + rel.name + "` lists tuples and carries no value",
+                    {"write the tuple alone: `" + rel.name + "(...)`, or `= true`, `= false`, `= unknown`"});
+        return std::nullopt;
+      }
+    }
+    if (!ok) return std::nullopt;
+    origin.line = line.pos.line;
+    origin.column = line.pos.column;
+    if (line.prov.source) origin.source = *line.prov.source;
+    if (line.prov.as_of) origin.as_of = Date{days_from_civil(line.prov.as_of->year, line.prov.as_of->month, line.prov.as_of->day)};
+    e.origin = std::move(origin);
+    return std::make_pair(rid, std::move(e));
+  }
+
+  bool load_table(const syntax::LoadLine& load, const std::string& facts_path, const FactOrigin& base,
+                  std::vector<std::pair<int, FactEntry>>& out, Diagnostics& diags);
+};
+
+namespace {
+
+// A cell of a table as a constant of type `t`; nullopt with `error` set when it does not fit.
+std::optional<Constant> parse_cell(const Program& p, std::string_view s, const ValueType& t, std::string& error,
+                                   std::string& numbuf) {
+  switch (t.base) {
+    case BaseType::text: return Constant{std::string(s)};
+    case BaseType::boolean:
+      if (s == "true") return Constant{true};
+      if (s == "false") return Constant{false};
+      error = "expected true or false, found `" + std::string(s) + "`";
+      return std::nullopt;
+    case BaseType::date: {
+      auto d = parse_iso_date(s);
+      if (!d) {
+        error = "expected a date such as 2026-03-31, found `" + std::string(s) + "`";
+        return std::nullopt;
+      }
+      return Constant{Date{*d}};
+    }
+    case BaseType::number: {
+      std::optional<Decimal> d;
+      bool simple = !s.empty() && s.size() <= 18;
+      std::size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
+      if (i == s.size()) simple = false;
+      for (std::size_t k = i; simple && k < s.size(); ++k)
+        if (s[k] < '0' || s[k] > '9') simple = false;
+      if (simple) {
+        std::int64_t v = 0;
+        for (std::size_t k = i; k < s.size(); ++k) v = v * 10 + (s[k] - '0');
+        d = Decimal::from_int(i ? -v : v);
+      } else {
+        numbuf.clear();
+        for (char c : s)
+          if (c != '_') numbuf += c;
+        d = Decimal::parse(numbuf);
+      }
+      if (!d) {
+        error = "expected a number, found `" + std::string(s) + "`";
+        return std::nullopt;
+      }
+      if ((t.lo && *d < *t.lo) || (t.hi && *t.hi < *d)) {
+        error = format_number(*d) + " is outside the declared range " + (t.lo ? format_number(*t.lo) : "") + ".." +
+                (t.hi ? format_number(*t.hi) : "");
+        return std::nullopt;
+      }
+      return Constant{*d};
+    }
+    case BaseType::level:
+    case BaseType::choice: {
+      const auto& en = p.enums[static_cast<std::size_t>(t.enumeration)];
+      for (std::size_t i = 0; i < en.members.size(); ++i)
+        if (en.members[i] == s) return Constant{Member{t.enumeration, static_cast<int>(i)}};
+      error = "`" + std::string(s) + "` is not a member (the members are: " + join_members(en) + ")";
+      return std::nullopt;
+    }
+    case BaseType::duration: {
+      error = "durations cannot be loaded from tables";
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std::string& facts_path,
+                                        const FactOrigin& base, std::vector<std::pair<int, FactEntry>>& out,
+                                        Diagnostics& diags) {
+  int rid = relation(load.relation, diags);
+  if (rid < 0) return false;
+  const Relation& rel = program.relations[static_cast<std::size_t>(rid)];
+  if (rel.param_names.empty()) {
+    diags.error(code::fact_value_shape, load.relation.pos,
+                "`" + rel.name + "` has no parameters: give its value on a line, not in a table",
+                {"write `" + rel.name + " = ...`"});
+    return false;
+  }
+  namespace fs = std::filesystem;
+  fs::path path(load.path);
+  if (path.is_relative()) path = fs::path(facts_path).parent_path() / path;
+  const std::string table = path.lexically_normal().string();
+  std::string ext = path.extension().string();
+  TableReader::Format format;
+  if (ext == ".csv") format = TableReader::Format::csv;
+  else if (ext == ".tsv") format = TableReader::Format::tsv;
+  else {
+    diags.error(code::table_format, load.pos, "a table must be a `.csv` or `.tsv` file: `" + load.path + "`",
+                {".csv: a header row names the columns, RFC 4180 quoting; .tsv: tab-separated, no header"});
+    return false;
+  }
+  std::string text;
+  {
+    std::ifstream in(table, std::ios::binary);
+    if (!in) {
+      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`",
+                  {"the path is relative to the facts file " + facts_path});
+      return false;
+    }
+    in.seekg(0, std::ios::end);
+    auto size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size > 0) {
+      text.resize(static_cast<std::size_t>(size));
+      in.read(text.data(), size);
+    }
+    if (!in && size > 0) {
+      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`");
+      return false;
+    }
+  }
+  const std::size_t nparams = rel.param_names.size();
+  const bool valued = rel.value_type.has_value();
+  const std::size_t ncols = nparams + (valued ? 1 : 0);
+  // column -> parameter index (nparams = the value)
+  std::vector<std::size_t> slot(ncols);
+  for (std::size_t i = 0; i < ncols; ++i) slot[i] = i;
+  TableReader reader(text, format);
+  int errors = 0;
+  constexpr int kMaxErrors = 20;
+  auto table_error = [&](std::uint32_t line, std::uint32_t column, std::string msg, std::vector<std::string> notes) {
+    ++errors;
+    if (errors > kMaxErrors) return;
+    if (errors == kMaxErrors) notes.push_back("further errors in this table are not shown");
+    diags.error(code::table_format, syntax::Position{table, line, column, 0}, std::move(msg), std::move(notes));
+  };
+  std::string expected;
+  for (std::size_t i = 0; i < nparams; ++i) expected += (i ? ", " : "") + rel.param_names[i];
+  if (valued) expected += ", value";
+  if (format == TableReader::Format::csv) {
+    if (!reader.next()) {
+      if (!reader.error().empty()) table_error(reader.line(), reader.error_column(), reader.error(), {});
+      else table_error(1, 1, "the table has no header row", {"the first row names the columns: " + expected});
+      return false;
+    }
+    const auto& head = reader.cells();
+    std::vector<bool> seen(ncols, false);
+    if (head.size() != ncols)
+      table_error(reader.line(), 1,
+                  "the header has " + std::to_string(head.size()) + " column(s); `" + rel.name + "` needs " +
+                      std::to_string(ncols),
+                  {"the columns are: " + expected});
+    for (std::size_t c = 0; c < head.size() && c < ncols; ++c) {
+      std::string_view h = head[c].text;
+      std::size_t k = ncols;
+      for (std::size_t i = 0; i < nparams; ++i)
+        if (rel.param_names[i] == h) k = i;
+      if (valued && h == "value") k = nparams;
+      if (k == ncols || seen[k]) {
+        std::vector<std::string> names(rel.param_names);
+        if (valued) names.push_back("value");
+        auto near = nearest_name(h, names);
+        std::vector<std::string> notes;
+        if (!near.empty() && k == ncols) notes.push_back("did you mean `" + near + "`?");
+        notes.push_back("the columns are: " + expected);
+        table_error(reader.line(), head[c].column,
+                    k == ncols ? "`" + std::string(h) + "` is not a parameter of `" + rel.name + "`"
+                               : "column `" + std::string(h) + "` appears twice",
+                    std::move(notes));
+        continue;
+      }
+      seen[k] = true;
+      slot[c] = k;
+    }
+    if (errors) return false;
+  }
+  std::string err, numbuf;
+  std::vector<Constant> args(nparams);
+  while (true) {
+    if (!reader.next()) {
+      if (reader.error().empty()) break;
+      table_error(reader.line(), reader.error_column(), reader.error(), {});
+      if (errors > kMaxErrors) break;
+      continue;
+    }
+    const auto& cells = reader.cells();
+    if (cells.size() != ncols) {
+      table_error(reader.line(), cells.size() > ncols ? cells[ncols].column : 1,
+                  "row has " + std::to_string(cells.size()) + " cell(s), expected " + std::to_string(ncols),
+                  {"the columns are: " + expected +
+                   (format == TableReader::Format::tsv ? " (separated by tabs)" : "")});
+      if (errors > kMaxErrors) break;
+      continue;
+    }
+    FactEntry e;
+    bool ok = true;
+    for (std::size_t c = 0; c < ncols; ++c) {
+      std::size_t k = slot[c];
+      std::string_view s = cells[c].text;
+      const bool is_value = k == nparams;
+      if (is_value && (s.empty() || s == "unknown")) {
+        e.value = Constant{Unknown{}};
+        continue;
+      }
+      if (!is_value && (s.empty() || s == "unknown")) {
+        table_error(reader.line(), cells[c].column, "`" + rel.param_names[k] + "` cannot be empty or unknown",
+                    {"every argument of a tuple must be known"});
+        ok = false;
+        break;
+      }
+      const ValueType& t = is_value ? *rel.value_type : rel.param_types[k];
+      auto v = parse_cell(program, s, t, err, numbuf);
+      if (!v) {
+        table_error(reader.line(), cells[c].column,
+                    (is_value ? std::string("value") : "`" + rel.param_names[k] + "`") + ": " + err, {});
+        ok = false;
+        break;
+      }
+      if (is_value) e.value = std::move(*v);
+      else args[k] = std::move(*v);
+    }
+    if (errors > kMaxErrors) break;
+    if (!ok) continue;
+    e.args = args;
+    e.origin = base;
+    e.origin.file = table;
+    e.origin.line = reader.line();
+    e.origin.column = 1;
+    out.emplace_back(rid, std::move(e));
+  }
+  (void)where;
+  return errors == 0;
+}
+
+FactBaseBuilder::FactBaseBuilder(const Program& program) : state_(std::make_unique<State>(program)) {}
+FactBaseBuilder::~FactBaseBuilder() = default;
+FactBaseBuilder::FactBaseBuilder(FactBaseBuilder&&) noexcept = default;
+
+bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagnostics& diags) {
+  const std::size_t errors_before = diags.error_count();
+  FactOrigin base;
+  base.file = file.path;
+  if (file.defaults.source) base.source = *file.defaults.source;
+  if (file.defaults.as_of)
+    base.as_of = Date{days_from_civil(file.defaults.as_of->year, file.defaults.as_of->month, file.defaults.as_of->day)};
+  std::vector<std::pair<int, FactEntry>> staged;
+  for (const auto& item : file.items) {
+    if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
+      auto r = state_->check_line(*line, base, diags);
+      if (r) staged.push_back(std::move(*r));
+    } else if (const auto* load = std::get_if<syntax::LoadLine>(&item)) {
+      FactOrigin o = base;
+      if (load->prov.source) o.source = *load->prov.source;
+      if (load->prov.as_of)
+        o.as_of = Date{days_from_civil(load->prov.as_of->year, load->prov.as_of->month, load->prov.as_of->day)};
+      state_->load_table(*load, file.path, o, staged, diags);
+    }
+  }
+  if (diags.error_count() > errors_before) return false;
+  for (auto& [rel, e] : staged) state_->insert(rel, std::move(e));
+  return true;
+}
+
+bool FactBaseBuilder::add_line(const syntax::FactLine& line, const FactOrigin& origin, Diagnostics& diags) {
+  FactOrigin o = origin;
+  if (o.file.empty()) o.file = line.pos.file;
+  auto r = state_->check_line(line, o, diags);
+  if (!r) return false;
+  state_->insert(r->first, std::move(r->second));
+  return true;
+}
+
+void FactBaseBuilder::add_entry(int relation, FactEntry entry) {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= state_->entries.size()) return;
+  state_->insert(relation, std::move(entry));
+}
+
+FactBase FactBaseBuilder::build() && {
+  FactBase fb;
+  fb.by_relation = std::move(state_->entries);
+  fb.by_relation.resize(state_->program.relations.size());
+  return fb;
+}
+
+}  // namespace phasegate::engine

@@ -1,0 +1,121 @@
+// Lowering of one body (a condition alternative or a phase clause) from syntax to typed IR expressions.
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/check/context.hpp"
+
+namespace phasegate::engine::check {
+
+// The variable frame of a rule or a phase: slot -> name, type.
+struct Frame {
+  std::vector<std::string>* names = nullptr;
+  std::vector<std::optional<ValueType>> types;
+  std::vector<syntax::Position> typed_at;  // where each slot got its type
+  int wildcards = 0;
+
+  int add(const std::string& name) {
+    names->push_back(name);
+    types.emplace_back();
+    typed_at.emplace_back();
+    return static_cast<int>(names->size() - 1);
+  }
+};
+
+class Lowerer {
+ public:
+  enum class Mode { condition, phase };
+  struct Options {
+    Mode mode = Mode::condition;
+    int owner_relation = -1;  // the condition whose rule this is (for dependency edges)
+    bool quiet = false;       // inference round: no diagnostics, no recorded uses
+  };
+
+  Lowerer(Context& cx, Frame& frame, Options opt);
+
+  // Starts a body: `preset` are slots already bound from outside (head params
+  // are NOT bound; phase params are), `direct` the names of the body's root scope.
+  void begin(const std::vector<std::pair<std::string, int>>& preset, const std::vector<const syntax::Expr*>& roots);
+  // Lowers one expression of the root scope.
+  ExprId lower(const syntax::Expr& e);
+  // Builds an `and` of several conjuncts (already lowered), or returns the only one.
+  ExprId conjunction(const std::vector<ExprId>& parts, const syntax::Position& pos);
+
+  // Orders the generators of a conjunction and checks that its variables are
+  // bound; `bound` holds the slots bound from outside and receives the rest.
+  std::vector<ExprId> bind(const std::vector<ExprId>& roots, std::set<int>& bound, bool inside_aggregate);
+
+  // Reports each variable of `expr` (outside its aggregates) that is not in `bound`.
+  void require_bound(ExprId expr, const std::set<int>& bound, const std::string& why);
+  void require_head_bound(const std::vector<syntax::Ident>& head, const std::vector<int>& slots,
+                          const std::set<int>& bound);
+
+  Diagnostics& diags() { return *diags_; }
+  bool failed() const { return failed_; }
+  bool is_boolean(ExprId id) const;
+  // Reports a non-boolean expression used as a condition.
+  void expect_boolean(ExprId id, const syntax::Position& pos);
+
+ private:
+  struct Scope {
+    std::unordered_map<std::string, int> slots;
+    std::set<std::string> direct;
+    std::vector<int> locals;  // slots owned (aggregate scopes)
+    bool aggregate = false;
+  };
+  enum class Polarity { positive, negation, aggregate };
+
+  struct L {
+    ExprId id = kNoExpr;
+    bool typed = true;   // false: `unknown` or a variable whose type is not known yet
+    bool error = false;
+  };
+
+  L lower_expr(const syntax::Expr& e, Polarity pol);
+  L lower_name(const syntax::Expr& e, const syntax::NameRef& n, Polarity pol);
+  L lower_atom(const syntax::Expr& e, const syntax::Atom& a, Polarity pol);
+  L lower_aggregate(const syntax::Expr& e, const syntax::Aggregate& a, Polarity pol);
+  L lower_compare(const syntax::Expr& e, const syntax::Binary& b, Polarity pol);
+  L lower_arith(const syntax::Expr& e, const syntax::Binary& b, Polarity pol);
+  L make_atom_node(const syntax::Expr& e, int rel, std::vector<Term> args, std::vector<std::string> arg_text,
+                   Polarity pol);
+  L member_or_free(const syntax::Expr& e, const std::string& name, const ValueType* hint, bool bind_ok);
+  L error_node(const syntax::Expr& e);
+
+  ExprId add(Expr x);
+  Expr& at(ExprId id) { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
+  const Expr& at(ExprId id) const { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
+
+  int find_slot(const std::string& name) const;
+  int slot_for(const std::string& name);  // finds or allocates in the owning scope
+  bool is_variable_name(const std::string& name) const;
+  bool is_free_name(const syntax::Expr& e) const;
+  void set_var_type(int slot, const ValueType& t, const syntax::Position& pos, bool report);
+  void prescan(const syntax::Expr& e);  // types of variables from the atoms of the current scope
+  void collect_direct(const syntax::Expr& e, std::set<std::string>& out) const;
+  void count_names(const syntax::Expr& e);
+  std::string suggest(const std::string& name) const;
+  void undeclared(const syntax::Position& pos, const std::string& name, const std::string& what);
+
+  Context& cx_;
+  Frame& frame_;
+  Options opt_;
+  Diagnostics scratch_;
+  Diagnostics* diags_;
+  std::vector<Scope> scopes_;
+  std::set<std::string> arg_names_;
+  std::set<std::string> bind_candidates_;  // names on a side of `=`
+  std::set<std::string> bind_names_;       // ... used more than once: variables a bind may bind
+  std::unordered_map<std::string, int> counts_;
+  std::set<int> reported_unbound_;
+  std::set<int> wildcard_slots_;
+  bool failed_ = false;
+};
+
+// Precedence of a node for printing (higher binds tighter).
+int precedence(const Expr& e);
+
+}  // namespace phasegate::engine::check

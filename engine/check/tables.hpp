@@ -1,0 +1,47 @@
+// A fast reader for `load` tables: RFC 4180 CSV (with a header row) and TSV (no header, no quoting).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phasegate::engine::check {
+
+struct TableCell {
+  std::string_view text;  // unquoted; points into the file buffer or the row's scratch
+  std::uint32_t column = 1;  // 1-based byte column of the cell's first character
+};
+
+// Walks the records of a table held in memory. A record's cells are valid
+// until the next call of next().
+class TableReader {
+ public:
+  enum class Format { csv, tsv };
+  TableReader(std::string_view text, Format format) : text_(text), format_(format) {}
+
+  // false at the end of the text, or on a malformed record (then error() is set).
+  bool next();
+  const std::vector<TableCell>& cells() const { return cells_; }
+  std::uint32_t line() const { return line_; }  // line where the current record starts
+  const std::string& error() const { return error_; }
+  std::uint32_t error_column() const { return error_column_; }
+
+ private:
+  bool next_tsv();
+  bool next_csv();
+
+  std::string_view text_;
+  Format format_;
+  std::size_t pos_ = 0;
+  std::uint32_t next_line_ = 1;
+  std::uint32_t line_ = 0;
+  std::vector<TableCell> cells_;
+  std::deque<std::string> scratch_;  // stable addresses: cells point into them
+  std::size_t scratch_used_ = 0;
+  std::string error_;
+  std::uint32_t error_column_ = 0;
+};
+
+}  // namespace phasegate::engine::check

@@ -1,0 +1,188 @@
+// Exact decimal arithmetic on a 128-bit integer scaled by 10^9, with 256-bit intermediates for * and /.
+#include "engine/decimal.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace phasegate::engine {
+
+namespace {
+
+__extension__ typedef unsigned __int128 uint128;
+
+constexpr uint128 kScaleU = static_cast<uint128>(Decimal::kScale);
+constexpr int128 kMax = static_cast<int128>(~static_cast<uint128>(0) >> 1);
+constexpr int128 kMin = -kMax - 1;
+
+// |v| as an unsigned value (well defined for kMin too).
+uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(0) - static_cast<uint128>(v) : static_cast<uint128>(v); }
+
+// An unsigned 256-bit integer as two 128-bit halves: just what * and / need.
+struct U256 {
+  uint128 hi = 0, lo = 0;
+};
+
+U256 mul_wide(uint128 a, uint128 b) {
+  const uint128 mask = ~static_cast<std::uint64_t>(0);
+  uint128 a0 = a & mask, a1 = a >> 64, b0 = b & mask, b1 = b >> 64;
+  uint128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint128 mid = (p00 >> 64) + (p01 & mask) + (p10 & mask);
+  U256 r;
+  r.lo = (p00 & mask) | (mid << 64);
+  r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+  return r;
+}
+
+// Divides n by d (d != 0) by shift and subtract; returns false when the
+// quotient does not fit in 128 bits. Division is rare in rules, so clarity wins.
+bool div_wide(U256 n, uint128 d, uint128& quotient, uint128& remainder) {
+  if (n.hi >= d) return false;  // quotient would need more than 128 bits
+  uint128 rem = n.hi, q = 0;
+  for (int i = 127; i >= 0; --i) {
+    bool carry = (rem >> 127) != 0;
+    rem = (rem << 1) | ((n.lo >> i) & 1);
+    q <<= 1;
+    if (carry || rem >= d) {
+      rem -= d;
+      q |= 1;
+    }
+  }
+  quotient = q;
+  remainder = rem;
+  return true;
+}
+
+// Applies a sign to a magnitude; nullopt when it does not fit in int128.
+std::optional<int128> signed_of(uint128 mag, bool negative) {
+  const uint128 limit = static_cast<uint128>(kMax);
+  if (negative) {
+    if (mag > limit + 1) return std::nullopt;
+    return mag == limit + 1 ? kMin : -static_cast<int128>(mag);
+  }
+  if (mag > limit) return std::nullopt;
+  return static_cast<int128>(mag);
+}
+
+std::string digits_of(uint128 v) {
+  if (v == 0) return "0";
+  std::string s;
+  while (v != 0) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+}  // namespace
+
+Decimal Decimal::from_int(std::int64_t v) { return from_raw(static_cast<int128>(v) * kScale); }
+
+std::optional<Decimal> Decimal::parse(std::string_view text) {
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+    negative = text[i] == '-';
+    ++i;
+  }
+  uint128 whole = 0;
+  std::size_t int_digits = 0;
+  const uint128 whole_limit = static_cast<uint128>(kMax) / kScaleU + 1;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
+    whole = whole * 10 + static_cast<uint128>(text[i] - '0');
+    if (whole > whole_limit) return std::nullopt;
+  }
+  if (int_digits == 0) return std::nullopt;
+  uint128 frac = 0;
+  std::size_t frac_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++frac_digits) {
+      if (frac_digits >= 9) return std::nullopt;
+      frac = frac * 10 + static_cast<uint128>(text[i] - '0');
+    }
+    if (frac_digits == 0) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  for (std::size_t k = frac_digits; k < 9; ++k) frac *= 10;
+  uint128 mag = whole * kScaleU + frac;  // whole <= whole_limit keeps this far below 2^128
+  auto v = signed_of(mag, negative);
+  if (!v) return std::nullopt;
+  return from_raw(*v);
+}
+
+std::optional<Decimal> Decimal::add(Decimal a, Decimal b) {
+  int128 r;
+  if (__builtin_add_overflow(a.raw_, b.raw_, &r)) return std::nullopt;
+  return from_raw(r);
+}
+
+std::optional<Decimal> Decimal::sub(Decimal a, Decimal b) {
+  int128 r;
+  if (__builtin_sub_overflow(a.raw_, b.raw_, &r)) return std::nullopt;
+  return from_raw(r);
+}
+
+// Exact or nothing: a product that needs more than nine fractional digits is
+// reported like an overflow rather than silently rounded.
+std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
+  bool negative = (a.raw_ < 0) != (b.raw_ < 0);
+  U256 p = mul_wide(magnitude(a.raw_), magnitude(b.raw_));
+  uint128 q, rem;
+  if (!div_wide(p, kScaleU, q, rem)) return std::nullopt;
+  if (rem != 0) return std::nullopt;
+  auto v = signed_of(q, negative);
+  if (!v) return std::nullopt;
+  return from_raw(*v);
+}
+
+// Rounded toward zero to nine fractional digits (documented in decimal.hpp).
+std::optional<Decimal> Decimal::div(Decimal a, Decimal b) {
+  if (b.raw_ == 0) return std::nullopt;
+  bool negative = (a.raw_ < 0) != (b.raw_ < 0);
+  U256 n = mul_wide(magnitude(a.raw_), kScaleU);
+  uint128 q, rem;
+  if (!div_wide(n, magnitude(b.raw_), q, rem)) return std::nullopt;
+  auto v = signed_of(q, negative && q != 0);
+  if (!v) return std::nullopt;
+  return from_raw(*v);
+}
+
+std::string Decimal::to_string() const {
+  uint128 mag = magnitude(raw_);
+  uint128 whole = mag / kScaleU, frac = mag % kScaleU;
+  std::string s = raw_ < 0 ? "-" : "";
+  s += digits_of(whole);
+  if (frac != 0) {
+    std::string f = digits_of(frac);
+    f.insert(0, 9 - f.size(), '0');
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    s += '.';
+    s += f;
+  }
+  return s;
+}
+
+std::string Decimal::to_source() const {
+  std::string plain = to_string();
+  std::size_t start = plain[0] == '-' ? 1 : 0;
+  std::size_t end = plain.find('.');
+  if (end == std::string::npos) end = plain.size();
+  std::string grouped = plain.substr(0, start);
+  for (std::size_t i = start; i < end; ++i) {
+    if (i != start && (end - i) % 3 == 0) grouped += '_';
+    grouped += plain[i];
+  }
+  grouped += plain.substr(end);
+  return grouped;
+}
+
+double Decimal::to_double() const {
+  uint128 mag = magnitude(raw_);
+  double whole = static_cast<double>(mag / kScaleU);
+  double frac = static_cast<double>(static_cast<std::uint64_t>(mag % kScaleU)) / static_cast<double>(kScale);
+  double v = whole + frac;
+  return raw_ < 0 ? -v : v;
+}
+
+}  // namespace phasegate::engine

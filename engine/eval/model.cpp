@@ -1,0 +1,1072 @@
+// The evaluator: facts into tables, conditions stratum by stratum (certain and possible semi-naive
+// fixpoints), three-valued expressions and aggregates, then the phases and their unknown inputs.
+#include "engine/eval/model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "engine/eval/table.hpp"
+
+namespace phasegate::engine {
+
+using eval_detail::Id;
+using eval_detail::IdsHash;
+using eval_detail::Interner;
+using eval_detail::kUnbound;
+using eval_detail::Table;
+
+namespace {
+
+// Thrown inside the evaluator to stop at a limit or runtime error; never escapes evaluate_model.
+struct EvalAbort {
+  EvalError error;
+};
+
+using Frame = std::vector<Id>;
+
+// Which rows of the current stratum's tables a body's generators may read (semi-naive evaluation).
+struct GenRanges {
+  int delta_gen = -1;  // the generator that reads only the delta rows
+  std::size_t delta_lo = 0, delta_hi = 0;
+  const std::vector<std::size_t>* snapshot = nullptr;  // rows visible to the other generators
+  bool* open_side = nullptr;  // set when a generator ranges over an open relation's unlisted tuples
+};
+
+int constant_kind_rank(const Constant& c) { return static_cast<int>(c.index()); }
+
+}  // namespace
+
+bool constant_less(const Constant& a, const Constant& b) {
+  if (a.index() != b.index()) return constant_kind_rank(a) < constant_kind_rank(b);
+  switch (a.index()) {
+    case 0: return std::get<bool>(a) < std::get<bool>(b);
+    case 1: return std::get<Decimal>(a) < std::get<Decimal>(b);
+    case 2: return std::get<std::string>(a) < std::get<std::string>(b);
+    case 3: return std::get<Date>(a) < std::get<Date>(b);
+    case 4: return std::get<Duration>(a) < std::get<Duration>(b);
+    case 5: {
+      const Member &x = std::get<Member>(a), &y = std::get<Member>(b);
+      return std::pair(x.enumeration, x.index) < std::pair(y.enumeration, y.index);
+    }
+    default: return false;
+  }
+}
+
+struct Model::Impl {
+  Impl(const Program& program, const FactBase& facts, const EvalOptions& options)
+      : p(program), f(facts), opt(options), start(std::chrono::steady_clock::now()) {}
+
+  const Program& p;
+  const FactBase& f;
+  EvalOptions opt;
+  std::chrono::steady_clock::time_point start;
+
+  Interner in;
+  std::vector<std::vector<Id>> term_ids;  // per expr: the id of each constant argument
+  std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
+  std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
+  std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
+  std::vector<Table> pass;
+  bool certain_pass = true;
+  bool saw_unknown = false;
+  std::uint64_t derived = 0, steps = 0;
+
+  Evaluation evaluation;
+  std::vector<std::vector<PhaseResult>> phase_results;  // per phase, sorted bindings
+  std::vector<std::unordered_map<std::vector<Id>, std::size_t, IdsHash>> phase_index;
+
+  // ------------------------------------------------------------ setup
+
+  void init() {
+    term_ids.resize(p.exprs.size());
+    for (std::size_t e = 0; e < p.exprs.size(); ++e) {
+      const Expr& x = p.exprs[e];
+      if (x.kind != ExprKind::atom && x.kind != ExprKind::atom_value) continue;
+      for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
+    }
+    tables.reserve(p.relations.size());
+    unknown_value.resize(p.relations.size());
+    slot.assign(p.relations.size(), -1);
+    for (std::size_t r = 0; r < p.relations.size(); ++r) {
+      const Relation& rel = p.relations[r];
+      tables.emplace_back(static_cast<int>(rel.param_names.size()));
+      if (rel.value_type) unknown_value[r] = Value::unknown_of(*rel.value_type, p);
+      if (rel.kind != RelationKind::fact || r >= f.by_relation.size()) continue;
+      load_facts(static_cast<int>(r));
+    }
+  }
+
+  bool valued(int r) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    return rel.value_type && rel.value_type->base != BaseType::boolean;
+  }
+
+  void load_facts(int r) {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    Table& t = tables[static_cast<std::size_t>(r)];
+    const auto& entries = f.by_relation[static_cast<std::size_t>(r)];
+    std::vector<Id> key(rel.param_names.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const FactEntry& entry = entries[i];
+      if (entry.args.size() != key.size()) continue;
+      for (std::size_t k = 0; k < key.size(); ++k) key[k] = in.intern(entry.args[k]);
+      Truth truth = Truth::true_;
+      Value value = Value::of_truth(Truth::true_);
+      if (valued(r)) {
+        value = entry.value ? value_of_constant(*entry.value, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)];
+      } else if (entry.value) {
+        if (std::holds_alternative<bool>(*entry.value)) truth = std::get<bool>(*entry.value) ? Truth::true_ : Truth::false_;
+        else if (std::holds_alternative<Unknown>(*entry.value)) truth = Truth::unknown;
+        value = Value::of_truth(truth);
+      }
+      std::size_t row;
+      if (auto existing = t.find(key.data())) {
+        row = *existing;  // a later entry for the same tuple replaces the earlier one
+        t.truth[row] = truth;
+      } else {
+        row = t.append(key.data(), truth);
+        t.values.emplace_back();
+        t.fact_entry.push_back(-1);
+      }
+      t.values[row] = value;
+      t.fact_entry[row] = static_cast<int>(i);
+    }
+  }
+
+  // ------------------------------------------------------------ limits
+
+  [[noreturn]] void fail(const char* code, std::string message, const SourcePos& pos = {}) {
+    throw EvalAbort{EvalError{std::move(message), pos, code}};
+  }
+
+  void tick() {
+    if ((++steps & 0x3fff) != 0) return;
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > opt.max_seconds)
+      fail("E0902", "evaluation stopped: the time limit of " + std::to_string(opt.max_seconds) + " seconds was reached");
+  }
+
+  void count_derived() {
+    if (++derived > opt.max_tuples)
+      fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
+  }
+
+  // ------------------------------------------------------------ lookups
+
+  bool in_pass(int r) const { return slot[static_cast<std::size_t>(r)] >= 0; }
+  const Table& table_of(int r) const {
+    int s = slot[static_cast<std::size_t>(r)];
+    return s >= 0 ? pass[static_cast<std::size_t>(s)] : tables[static_cast<std::size_t>(r)];
+  }
+
+  // The key of an atom under a frame: ids of constants and bound variables; mask of those columns.
+  std::uint64_t atom_key(ExprId id, const Frame& fr, std::vector<Id>& key) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    key.assign(e.args.size(), kUnbound);
+    std::uint64_t mask = 0;
+    for (std::size_t k = 0; k < e.args.size(); ++k) {
+      const Term& t = e.args[k];
+      Id v = kUnbound;
+      if (t.kind == Term::Kind::constant) v = term_ids[static_cast<std::size_t>(id)][k];
+      else if (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < fr.size()) v = fr[static_cast<std::size_t>(t.var)];
+      key[k] = v;
+      if (v != kUnbound && k < 64) mask |= 1ULL << k;
+    }
+    return mask;
+  }
+
+  // Absent from a fact's listing: unknown for an open relation and for a scalar, else false.
+  Truth unlisted_truth(int r) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    if (rel.kind == RelationKind::fact && (rel.open || rel.param_names.empty())) return Truth::unknown;
+    return Truth::false_;
+  }
+
+  Truth atom_truth(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    std::vector<Id> key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    const Table& t = table_of(e.relation);
+    bool pass_table = in_pass(e.relation);
+    if (mask == t.full_mask() && t.arity() < 64) {
+      auto row = t.find(key.data());
+      if (!row) return pass_table ? Truth::false_ : unlisted_truth(e.relation);
+      return pass_table ? Truth::true_ : t.truth[*row];
+    }
+    // Some arguments range (`_` or an unbound variable): true if some tuple is.
+    Truth best = Truth::false_;
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      best = truth_or(best, pass_table ? Truth::true_ : t.truth[r]);
+    });
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    if (!pass_table && rel.kind == RelationKind::fact && rel.open) best = truth_or(best, Truth::unknown);
+    return best;
+  }
+
+  Value atom_value(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    if (!valued(e.relation)) return Value::of_truth(atom_truth(id, fr));
+    std::vector<Id> key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    const Table& t = tables[static_cast<std::size_t>(e.relation)];
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    bool open = rel.open || rel.param_names.empty();
+    if (mask == t.full_mask() && t.arity() < 64) {
+      auto row = t.find(key.data());
+      if (!row) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
+      return t.values[*row];
+    }
+    std::size_t matches = 0, last = 0;
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      ++matches;
+      last = r;
+    });
+    if (matches == 0) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
+    if (matches == 1 && !open) return t.values[last];
+    Value v = unknown_value[static_cast<std::size_t>(e.relation)];
+    return v;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  Truth truth_of(const Value& v) const {
+    if (v.kind == Value::Kind::truth) return v.truth;
+    return v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown;
+  }
+
+  Truth eval_truth(ExprId id, Frame& fr) {
+    if (id == kNoExpr) return Truth::true_;
+    return truth_of(eval(id, fr));
+  }
+
+  Value eval(ExprId id, Frame& fr) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+      case ExprKind::constant: return value_of_constant(e.constant, &e.type, p);
+      case ExprKind::today: return Value::point(BaseType::date, Decimal::from_int(opt.today.days));
+      case ExprKind::variable: {
+        if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
+          return Value::unknown_of(e.type, p);
+        return value_of_constant(in.get(fr[static_cast<std::size_t>(e.var)]), &e.type, p);
+      }
+      case ExprKind::atom: return Value::of_truth(atom_truth(id, fr));
+      case ExprKind::atom_value: return atom_value(id, fr);
+      case ExprKind::aggregate: return eval_aggregate(id, fr);
+      case ExprKind::not_: return Value::of_truth(truth_not(eval_truth(e.children.at(0), fr)));
+      case ExprKind::negate: {
+        Value out;
+        negate(eval(e.children.at(0), fr), out);
+        return out;
+      }
+      case ExprKind::and_: {
+        Truth r = Truth::true_;
+        for (ExprId c : e.children) {
+          r = truth_and(r, eval_truth(c, fr));
+          if (r == Truth::false_) break;
+        }
+        return Value::of_truth(r);
+      }
+      case ExprKind::or_: {
+        Truth r = Truth::false_;
+        for (ExprId c : e.children) {
+          r = truth_or(r, eval_truth(c, fr));
+          if (r == Truth::true_) break;
+        }
+        return Value::of_truth(r);
+      }
+      case ExprKind::compare: {
+        Value a = eval(e.children.at(0), fr);
+        Value b = eval(e.children.at(1), fr);
+        return Value::of_truth(compare(e.cmp, a, b));
+      }
+      case ExprKind::arith: {
+        Value a = eval(e.children.at(0), fr);
+        Value b = eval(e.children.at(1), fr);
+        Value out;
+        switch (arith(e.arith, a, b, e.type.base, out)) {
+          case ArithStatus::ok: break;
+          case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + e.text + "`", e.pos);
+          case ArithStatus::overflow:
+            fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers hold 29 digits before the point and 9 after)", e.pos);
+        }
+        return out;
+      }
+      case ExprKind::bind: {
+        Value v = eval(e.children.at(0), fr);
+        if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
+          return Value::of_truth(v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown);
+        const ValueType& type = p.exprs[static_cast<std::size_t>(e.children[0])].type;
+        Value bound = value_of_constant(in.get(fr[static_cast<std::size_t>(e.var)]), &type, p);
+        return Value::of_truth(compare(CompareOp::eq, bound, v));
+      }
+    }
+    return Value::none();
+  }
+
+  // ------------------------------------------------------------ generators
+
+  template <class F>
+  void enumerate(const std::vector<ExprId>& gens, std::size_t i, Frame& fr, const GenRanges& ranges, F& yield) {
+    if (i == gens.size()) {
+      tick();
+      yield();
+      return;
+    }
+    ExprId gid = gens[i];
+    const Expr& g = p.exprs[static_cast<std::size_t>(gid)];
+    switch (g.kind) {
+      case ExprKind::atom:
+      case ExprKind::atom_value: {
+        std::vector<Id> key;
+        std::uint64_t mask = atom_key(gid, fr, key);
+        bool pass_table = in_pass(g.relation);
+        const Table& t = table_of(g.relation);
+        std::size_t lo = 0, hi = t.rows();
+        if (pass_table) {
+          if (static_cast<int>(i) == ranges.delta_gen) {
+            lo = ranges.delta_lo;
+            hi = ranges.delta_hi;
+          } else if (ranges.snapshot) {
+            hi = std::min(hi, (*ranges.snapshot)[static_cast<std::size_t>(slot[static_cast<std::size_t>(g.relation)])]);
+          }
+        }
+        const Relation& rel = p.relations[static_cast<std::size_t>(g.relation)];
+        if (ranges.open_side && rel.kind == RelationKind::fact && rel.open && mask != t.full_mask()) *ranges.open_side = true;
+        std::vector<int> bound_here;
+        bound_here.reserve(g.args.size());
+        t.for_matches(mask, key.data(), lo, hi, [&](std::size_t r) {
+          if (!pass_table && t.truth[r] == Truth::false_) return;
+          const Id* cells = t.row(r);
+          bound_here.clear();
+          bool ok = true;
+          for (std::size_t k = 0; k < g.args.size(); ++k) {
+            const Term& term = g.args[k];
+            if (term.kind != Term::Kind::variable || key[k] != kUnbound) continue;
+            Id& slot_value = fr[static_cast<std::size_t>(term.var)];
+            if (slot_value == kUnbound) {
+              slot_value = cells[k];
+              bound_here.push_back(term.var);
+            } else if (slot_value != cells[k]) {  // a variable repeated in the atom
+              ok = false;
+              break;
+            }
+          }
+          if (ok) enumerate(gens, i + 1, fr, ranges, yield);
+          for (int v : bound_here) fr[static_cast<std::size_t>(v)] = kUnbound;
+        });
+        return;
+      }
+      case ExprKind::bind: {
+        if (g.var < 0 || static_cast<std::size_t>(g.var) >= fr.size()) return;
+        Id& slot_value = fr[static_cast<std::size_t>(g.var)];
+        if (slot_value != kUnbound) {
+          enumerate(gens, i + 1, fr, ranges, yield);
+          return;
+        }
+        Value v = eval(g.children.at(0), fr);
+        // A value that is not known binds nothing (a documented limitation: such a
+        // variable cannot name a tuple).
+        if (!v.is_known()) return;
+        Id id = in.intern(constant_of_value(v));
+        fr[static_cast<std::size_t>(g.var)] = id;
+        enumerate(gens, i + 1, fr, ranges, yield);
+        fr[static_cast<std::size_t>(g.var)] = kUnbound;
+        return;
+      }
+      default:
+        if (eval_truth(gid, fr) != Truth::false_) enumerate(gens, i + 1, fr, ranges, yield);
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------ aggregates
+
+  // What `count` counts: a valued atom counts when its tuple exists, whatever its value.
+  Truth count_truth(ExprId body, Frame& fr) {
+    const Expr& b = p.exprs[static_cast<std::size_t>(body)];
+    if (b.kind == ExprKind::atom || b.kind == ExprKind::atom_value) return atom_truth(body, fr);
+    return eval_truth(body, fr);
+  }
+
+  Value eval_aggregate(ExprId id, Frame& fr) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    std::vector<Id> saved;
+    for (int l : e.locals) {
+      saved.push_back(fr[static_cast<std::size_t>(l)]);
+      fr[static_cast<std::size_t>(l)] = kUnbound;
+    }
+    bool open_side = false;
+    GenRanges ranges;
+    ranges.open_side = &open_side;
+    std::uint64_t count_lo = 0, count_hi = 0;
+    Value sum = Value::point(e.type.base == BaseType::boolean ? BaseType::number : e.type.base, Decimal{});
+    bool have_def = false, have_maybe = false;
+    Bound def_lo, def_hi, all_lo, all_hi;  // min/max accumulators
+    bool any = false;
+    ExprId body = e.children.empty() ? kNoExpr : e.children[0];
+    ExprId filter = e.children.size() > 1 ? e.children[1] : kNoExpr;
+    auto yield = [&]() {
+      Truth part = Truth::true_;
+      for (ExprId g : e.generators)
+        if (p.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, atom_truth(g, fr));
+      if (filter != kNoExpr) part = truth_and(part, eval_truth(filter, fr));
+      if (e.agg == AggregateOp::count && body != kNoExpr) part = truth_and(part, count_truth(body, fr));
+      if (part == Truth::false_) return;
+      if (e.agg == AggregateOp::count) {
+        if (part == Truth::true_) ++count_lo;
+        ++count_hi;
+        return;
+      }
+      Value v = eval(body, fr);
+      if (v.kind != Value::Kind::numeric) return;  // no value: does not take part
+      if (v.maybe_none) part = truth_and(part, Truth::unknown);
+      if (e.agg == AggregateOp::sum) {
+        Value add = v;
+        if (part == Truth::unknown) {  // may or may not take part: add 0 or v
+          Bound zero = Bound::finite(Decimal{});
+          if (zero < add.lo) add.lo = zero;
+          if (add.hi < zero) add.hi = zero;
+        }
+        add.maybe_none = false;
+        Value out;
+        if (arith(ArithOp::add, sum, add, sum.base, out) != ArithStatus::ok)
+          fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
+        sum = out;
+        return;
+      }
+      bool is_min = e.agg == AggregateOp::min;
+      if (!any) {
+        all_lo = v.lo;
+        all_hi = v.hi;
+        any = true;
+      } else {
+        if (v.lo < all_lo) all_lo = v.lo;
+        if (all_hi < v.hi) all_hi = v.hi;
+      }
+      if (part == Truth::true_) {
+        if (!have_def) {
+          def_lo = v.lo;
+          def_hi = v.hi;
+          have_def = true;
+        } else if (is_min) {
+          if (v.lo < def_lo) def_lo = v.lo;
+          if (v.hi < def_hi) def_hi = v.hi;
+        } else {
+          if (def_lo < v.lo) def_lo = v.lo;
+          if (def_hi < v.hi) def_hi = v.hi;
+        }
+      } else {
+        have_maybe = true;
+      }
+    };
+    enumerate(e.generators, 0, fr, ranges, yield);
+    for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
+
+    // The unlisted tuples of an open relation that a generator ranged over.
+    Value open_range = Value::range(BaseType::number, Bound::minus_infinity(), Bound::plus_infinity());
+    if (open_side && body != kNoExpr && p.exprs[static_cast<std::size_t>(body)].kind == ExprKind::atom_value) {
+      const Relation& rel = p.relations[static_cast<std::size_t>(p.exprs[static_cast<std::size_t>(body)].relation)];
+      if (rel.open && valued(p.exprs[static_cast<std::size_t>(body)].relation))
+        open_range = unknown_value[static_cast<std::size_t>(p.exprs[static_cast<std::size_t>(body)].relation)];
+    }
+    switch (e.agg) {
+      case AggregateOp::count: {
+        Value v = Value::range(BaseType::number, Bound::finite(Decimal::from_int(static_cast<std::int64_t>(count_lo))),
+                               Bound::finite(Decimal::from_int(static_cast<std::int64_t>(count_hi))));
+        if (open_side) v.hi = Bound::plus_infinity();
+        return v;
+      }
+      case AggregateOp::sum: {
+        if (open_side) {
+          Bound zero = Bound::finite(Decimal{});
+          if (open_range.kind != Value::Kind::numeric || open_range.lo < zero) sum.lo = Bound::minus_infinity();
+          if (open_range.kind != Value::Kind::numeric || zero < open_range.hi) sum.hi = Bound::plus_infinity();
+        }
+        return sum;
+      }
+      case AggregateOp::min:
+      case AggregateOp::max: {
+        bool is_min = e.agg == AggregateOp::min;
+        BaseType base = e.type.base;
+        int enumeration = e.type.enumeration;
+        Value v;
+        if (have_def) {
+          v = is_min ? Value::range(base, all_lo, def_hi, enumeration) : Value::range(base, def_lo, all_hi, enumeration);
+        } else if (have_maybe) {
+          v = Value::range(base, all_lo, all_hi, enumeration);
+          v.maybe_none = true;
+        } else if (!open_side) {
+          return Value::none();
+        } else {
+          v = Value::range(base, open_range.lo, open_range.hi, enumeration);
+          v.maybe_none = true;
+          return v;
+        }
+        if (open_side) {
+          if (open_range.kind != Value::Kind::numeric) {
+            v.lo = Bound::minus_infinity();
+            v.hi = Bound::plus_infinity();
+          } else if (is_min) {
+            if (open_range.lo < v.lo) v.lo = open_range.lo;
+            if (!have_def && v.hi < open_range.hi) v.hi = open_range.hi;
+          } else {
+            if (v.hi < open_range.hi) v.hi = open_range.hi;
+            if (!have_def && open_range.lo < v.lo) v.lo = open_range.lo;
+          }
+        }
+        return v;
+      }
+    }
+    return Value::none();
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  void run_rule(int ri, const GenRanges& ranges) {
+    const Rule& r = p.rules[static_cast<std::size_t>(ri)];
+    Frame fr(r.var_names.size(), kUnbound);
+    Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
+    std::vector<Id> head(r.head_vars.size());
+    auto yield = [&]() {
+      Truth t = eval_truth(r.body.expr, fr);
+      if (t == Truth::unknown && certain_pass) saw_unknown = true;
+      if (certain_pass ? t != Truth::true_ : t == Truth::false_) return;
+      for (std::size_t k = 0; k < head.size(); ++k) {
+        int v = r.head_vars[k];
+        head[k] = v >= 0 && static_cast<std::size_t>(v) < fr.size() ? fr[static_cast<std::size_t>(v)] : kUnbound;
+        if (head[k] == kUnbound) return;
+      }
+      if (out.find(head.data())) return;
+      out.append(head.data(), Truth::true_);
+      count_derived();
+    };
+    enumerate(r.body.generators, 0, fr, ranges, yield);
+  }
+
+  // Counts the atoms of same-stratum relations anywhere in an expression.
+  int same_stratum_atoms(ExprId id) const {
+    if (id == kNoExpr) return 0;
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    int n = (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && in_pass(e.relation) ? 1 : 0;
+    for (ExprId c : e.children) n += same_stratum_atoms(c);
+    return n;
+  }
+
+  void fixpoint(const std::vector<int>& rels, const std::vector<int>& rules, bool certain) {
+    certain_pass = certain;
+    pass.clear();
+    for (int r : rels) pass.emplace_back(static_cast<int>(p.relations[static_cast<std::size_t>(r)].param_names.size()));
+    struct Plan {
+      int rule;
+      std::vector<int> recursive_gens;  // generator positions over this stratum's relations
+      bool semi_naive;
+    };
+    std::vector<Plan> plans;
+    for (int ri : rules) {
+      const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+      Plan plan{ri, {}, true};
+      for (std::size_t g = 0; g < rule.body.generators.size(); ++g) {
+        const Expr& ge = p.exprs[static_cast<std::size_t>(rule.body.generators[g])];
+        if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) && in_pass(ge.relation))
+          plan.recursive_gens.push_back(static_cast<int>(g));
+      }
+      int occurrences = same_stratum_atoms(rule.body.expr);
+      // Generators are nodes of the body; when this stratum's relations also occur elsewhere
+      // (under `or`, say), the rule is re-run whole each round instead.
+      plan.semi_naive = occurrences == static_cast<int>(plan.recursive_gens.size());
+      if (occurrences > 0 && plan.recursive_gens.empty()) plan.semi_naive = false;
+      plans.push_back(std::move(plan));
+    }
+    std::vector<std::size_t> snapshot(rels.size(), 0), previous;
+    GenRanges all;
+    all.snapshot = &snapshot;
+    for (const Plan& plan : plans) run_rule(plan.rule, all);
+    for (;;) {
+      previous = snapshot;
+      for (std::size_t k = 0; k < rels.size(); ++k) snapshot[k] = pass[k].rows();
+      if (snapshot == previous) break;
+      for (const Plan& plan : plans) {
+        bool refers = !plan.recursive_gens.empty() || !plan.semi_naive;
+        if (!refers) continue;
+        if (!plan.semi_naive) {
+          run_rule(plan.rule, all);
+          continue;
+        }
+        const Rule& rule = p.rules[static_cast<std::size_t>(plan.rule)];
+        for (int g : plan.recursive_gens) {
+          int rel = p.exprs[static_cast<std::size_t>(rule.body.generators[static_cast<std::size_t>(g)])].relation;
+          std::size_t s = static_cast<std::size_t>(slot[static_cast<std::size_t>(rel)]);
+          if (previous[s] == snapshot[s]) continue;
+          GenRanges delta;
+          delta.delta_gen = g;
+          delta.delta_lo = previous[s];
+          delta.delta_hi = snapshot[s];
+          delta.snapshot = &snapshot;
+          run_rule(plan.rule, delta);
+        }
+      }
+    }
+  }
+
+  void run_strata() {
+    std::vector<std::vector<int>> strata = p.strata;
+    // A condition that no stratum names (a program not made by the checker) runs last.
+    std::vector<char> covered(p.relations.size(), 0);
+    for (const auto& s : strata)
+      for (int r : s) covered[static_cast<std::size_t>(r)] = 1;
+    std::vector<int> rest;
+    for (std::size_t r = 0; r < p.relations.size(); ++r)
+      if (p.relations[r].kind == RelationKind::condition && !covered[r]) rest.push_back(static_cast<int>(r));
+    if (!rest.empty()) strata.push_back(rest);
+
+    for (const auto& rels : strata) {
+      std::vector<int> rules;
+      for (std::size_t k = 0; k < rels.size(); ++k) {
+        slot[static_cast<std::size_t>(rels[k])] = static_cast<int>(k);
+        for (int ri : p.relations[static_cast<std::size_t>(rels[k])].rules) rules.push_back(ri);
+      }
+      saw_unknown = false;
+      fixpoint(rels, rules, true);
+      std::vector<Table> certain = std::move(pass);
+      bool need_possible = saw_unknown;
+      if (need_possible) fixpoint(rels, rules, false);
+      for (std::size_t k = 0; k < rels.size(); ++k) slot[static_cast<std::size_t>(rels[k])] = -1;
+      for (std::size_t k = 0; k < rels.size(); ++k) {
+        Table& target = tables[static_cast<std::size_t>(rels[k])];
+        if (!need_possible) {
+          target = std::move(certain[k]);
+          continue;
+        }
+        Table merged(pass[k].arity());
+        for (std::size_t r = 0; r < pass[k].rows(); ++r) {
+          const Id* row = pass[k].row(r);
+          merged.append(row, certain[k].find(row) ? Truth::true_ : Truth::unknown);
+        }
+        target = std::move(merged);
+      }
+      pass.clear();
+    }
+  }
+
+  // ------------------------------------------------------------ phases
+
+  Truth verdict_truth(Verdict v) const {
+    return v == Verdict::go ? Truth::true_ : (v == Verdict::no_go ? Truth::false_ : Truth::unknown);
+  }
+
+  void run_phases() {
+    phase_results.assign(p.phases.size(), {});
+    phase_index.assign(p.phases.size(), {});
+    std::vector<int> order = p.phase_order;
+    if (order.size() != p.phases.size()) {  // not made by the checker: declaration order
+      order.clear();
+      for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
+    }
+    for (int pid : order) run_phase(pid);
+    for (auto& results : phase_results)
+      for (auto& r : results) evaluation.phases.push_back(std::move(r));
+    evaluation.derived_tuples = derived;
+  }
+
+  void run_phase(int pid) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    std::size_t nparams = ph.params.size();
+    std::size_t frame_size = std::max(ph.var_names.size(), nparams);
+    std::vector<std::pair<std::vector<Id>, Truth>> bindings;
+    std::unordered_map<std::vector<Id>, std::size_t, IdsHash> seen;
+    if (ph.for_each) {
+      Frame fr(frame_size, kUnbound);
+      const Body& body = *ph.for_each;
+      GenRanges none;
+      auto yield = [&]() {
+        Truth t = eval_truth(body.expr, fr);
+        if (t == Truth::false_) return;
+        std::vector<Id> key(fr.begin(), fr.begin() + static_cast<std::ptrdiff_t>(nparams));
+        for (Id v : key)
+          if (v == kUnbound) return;
+        auto [it, fresh] = seen.emplace(key, bindings.size());
+        if (fresh) bindings.emplace_back(std::move(key), t);
+        else bindings[it->second].second = truth_or(bindings[it->second].second, t);
+      };
+      enumerate(body.generators, 0, fr, none, yield);
+    } else if (nparams == 0) {
+      bindings.emplace_back(std::vector<Id>{}, Truth::true_);
+    }
+    std::sort(bindings.begin(), bindings.end(), [&](const auto& a, const auto& b) {
+      return std::lexicographical_compare(a.first.begin(), a.first.end(), b.first.begin(), b.first.end(),
+                                          [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
+    });
+    auto& results = phase_results[static_cast<std::size_t>(pid)];
+    for (auto& [key, binding_truth] : bindings) {
+      Frame fr(frame_size, kUnbound);
+      std::copy(key.begin(), key.end(), fr.begin());
+      PhaseResult pr;
+      pr.phase = pid;
+      for (Id v : key) pr.args.push_back(in.get(v));
+      pr.binding = binding_truth;
+      Truth all = binding_truth;
+      for (std::size_t ci = 0; ci < ph.clauses.size(); ++ci) {
+        const Clause& clause = ph.clauses[ci];
+        ClauseResult cr;
+        cr.clause = static_cast<int>(ci);
+        cr.expr_value = eval_truth(clause.expr, fr);
+        Truth met = clause.kind == ClauseKind::require ? cr.expr_value : truth_not(cr.expr_value);
+        for (int w : clause.waivers) {
+          Truth wt = eval_truth(ph.waivers[static_cast<std::size_t>(w)].expr, fr);
+          if (wt == Truth::true_) cr.waivers_true.push_back(w);
+          if (wt == Truth::unknown) cr.waivers_unknown.push_back(w);
+          met = truth_or(met, wt);
+        }
+        cr.met = met;
+        all = truth_and(all, met);
+        pr.clauses.push_back(std::move(cr));
+      }
+      for (int a : ph.after) {
+        AfterResult ar;
+        ar.phase = a;
+        ar.verdict = after_verdict(a, key);
+        all = truth_and(all, verdict_truth(ar.verdict));
+        pr.after.push_back(ar);
+      }
+      pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+      if (pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
+      phase_index[static_cast<std::size_t>(pid)].emplace(key, results.size());
+      results.push_back(std::move(pr));
+    }
+  }
+
+  // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
+  Verdict after_verdict(int a, const std::vector<Id>& key) const {
+    const Phase& other = p.phases[static_cast<std::size_t>(a)];
+    const auto& results = phase_results[static_cast<std::size_t>(a)];
+    if (other.params.empty()) return results.empty() ? Verdict::no_go : results.front().verdict;
+    if (other.params.size() == key.size()) {
+      auto it = phase_index[static_cast<std::size_t>(a)].find(key);
+      if (it == phase_index[static_cast<std::size_t>(a)].end()) return Verdict::no_go;  // no such binding: not GO
+      return results[it->second].verdict;
+    }
+    // A phase without parameters after a parametrised one: every binding must be GO.
+    Truth all = Truth::true_;
+    for (const auto& r : results) all = truth_and(all, verdict_truth(r.verdict));
+    return all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+  }
+
+  // ------------------------------------------------------------ unknown inputs
+
+  struct Collector {
+    std::set<std::string> out;
+    std::set<std::pair<int, std::vector<Id>>> visited;
+    std::vector<std::pair<int, std::vector<Id>>> work;
+  };
+
+  std::string format_ids(int r, const std::vector<Id>& key) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    if (rel.param_names.empty()) return rel.name;
+    std::string s = rel.name + "(";
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      if (k) s += ", ";
+      s += key[k] == kUnbound ? "_" : format_constant_text(in.get(key[k]), p);
+    }
+    return s + ")";
+  }
+
+  void collect_if_uncertain(ExprId id, Frame& fr, Collector& c) {
+    if (id == kNoExpr) return;
+    if (eval(id, fr).is_uncertain()) collect(id, fr, c);
+  }
+
+  void collect_atom(ExprId id, Frame& fr, Collector& c) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    const Table& t = tables[static_cast<std::size_t>(e.relation)];
+    std::vector<Id> key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    bool full = mask == t.full_mask() && t.arity() < 64;
+    auto uncertain_row = [&](std::size_t r) {
+      return t.truth[r] == Truth::unknown || (valued(e.relation) && t.values[r].is_uncertain());
+    };
+    if (rel.kind == RelationKind::fact) {
+      bool any = false;
+      t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+        any = true;
+        if (uncertain_row(r)) c.out.insert(format_ids(e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())));
+      });
+      if ((!any && (rel.open || rel.param_names.empty())) || (!full && rel.open)) c.out.insert(format_ids(e.relation, key));
+      return;
+    }
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      if (t.truth[r] != Truth::unknown) return;
+      std::pair<int, std::vector<Id>> node{e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())};
+      if (c.visited.insert(node).second) c.work.push_back(std::move(node));
+    });
+  }
+
+  void collect(ExprId id, Frame& fr, Collector& c) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+      case ExprKind::atom:
+      case ExprKind::atom_value: collect_atom(id, fr, c); return;
+      case ExprKind::aggregate: {
+        std::vector<Id> saved;
+        for (int l : e.locals) {
+          saved.push_back(fr[static_cast<std::size_t>(l)]);
+          fr[static_cast<std::size_t>(l)] = kUnbound;
+        }
+        bool open_side = false;
+        GenRanges ranges;
+        ranges.open_side = &open_side;
+        auto yield = [&]() {
+          for (ExprId g : e.generators)
+            if (!(e.agg == AggregateOp::count && g == e.children[0])) collect_if_uncertain(g, fr, c);
+          for (std::size_t k = 0; k < e.children.size(); ++k) {
+            if (k == 0 && e.agg == AggregateOp::count) {
+              if (count_truth(e.children[0], fr) == Truth::unknown) collect(e.children[0], fr, c);
+              continue;
+            }
+            collect_if_uncertain(e.children[k], fr, c);
+          }
+        };
+        enumerate(e.generators, 0, fr, ranges, yield);
+        for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
+        if (open_side)
+          for (ExprId g : e.generators) {
+            const Expr& ge = p.exprs[static_cast<std::size_t>(g)];
+            if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) &&
+                p.relations[static_cast<std::size_t>(ge.relation)].open) {
+              std::vector<Id> key;
+              atom_key(g, fr, key);
+              c.out.insert(format_ids(ge.relation, key));
+            }
+          }
+        return;
+      }
+      default:
+        for (ExprId ch : e.children) collect_if_uncertain(ch, fr, c);
+        return;
+    }
+  }
+
+  void drain(Collector& c) {
+    while (!c.work.empty()) {
+      auto [r, key] = std::move(c.work.back());
+      c.work.pop_back();
+      for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
+        const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+        Frame fr(rule.var_names.size(), kUnbound);
+        if (!bind_head(rule, key, fr)) continue;
+        GenRanges none;
+        auto yield = [&]() {
+          if (eval_truth(rule.body.expr, fr) == Truth::unknown) collect(rule.body.expr, fr, c);
+        };
+        enumerate(rule.body.generators, 0, fr, none, yield);
+      }
+    }
+  }
+
+  bool bind_head(const Rule& rule, const std::vector<Id>& key, Frame& fr) const {
+    for (std::size_t k = 0; k < rule.head_vars.size() && k < key.size(); ++k) {
+      int v = rule.head_vars[k];
+      if (v < 0 || static_cast<std::size_t>(v) >= fr.size()) return false;
+      if (fr[static_cast<std::size_t>(v)] != kUnbound && fr[static_cast<std::size_t>(v)] != key[k]) return false;
+      fr[static_cast<std::size_t>(v)] = key[k];
+    }
+    return true;
+  }
+
+  std::vector<std::string> collect_phase_unknowns(const Phase& ph, const PhaseResult& pr, Frame& fr) {
+    Collector c;
+    if (pr.binding == Truth::unknown && ph.for_each) collect(ph.for_each->expr, fr, c);
+    for (const ClauseResult& cr : pr.clauses) {
+      if (cr.met != Truth::unknown) continue;
+      const Clause& clause = ph.clauses[static_cast<std::size_t>(cr.clause)];
+      if (cr.expr_value == Truth::unknown) collect(clause.expr, fr, c);
+      for (int w : cr.waivers_unknown) collect(ph.waivers[static_cast<std::size_t>(w)].expr, fr, c);
+    }
+    drain(c);
+    for (const AfterResult& ar : pr.after) {
+      if (ar.verdict != Verdict::undetermined) continue;
+      std::vector<Id> key;
+      const Phase& other = p.phases[static_cast<std::size_t>(ar.phase)];
+      for (std::size_t k = 0; k < other.params.size() && k < fr.size(); ++k) key.push_back(fr[k]);
+      const auto& results = phase_results[static_cast<std::size_t>(ar.phase)];
+      auto add = [&](const PhaseResult& r) { c.out.insert(r.unknowns.begin(), r.unknowns.end()); };
+      if (other.params.empty()) {
+        if (!results.empty()) add(results.front());
+      } else if (other.params.size() == ph.params.size()) {
+        auto it = phase_index[static_cast<std::size_t>(ar.phase)].find(key);
+        if (it != phase_index[static_cast<std::size_t>(ar.phase)].end()) add(results[it->second]);
+      } else {
+        for (const auto& r : results)
+          if (r.verdict == Verdict::undetermined) add(r);
+      }
+    }
+    return {c.out.begin(), c.out.end()};
+  }
+
+  // ------------------------------------------------------------ public helpers
+
+  Frame frame_of(const Binding& b) {
+    Frame fr(b.size(), kUnbound);
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (b[k] && !std::holds_alternative<Unknown>(*b[k])) fr[k] = in.intern(*b[k]);
+    return fr;
+  }
+
+  Binding binding_of(const Frame& fr) const {
+    Binding b(fr.size());
+    for (std::size_t k = 0; k < fr.size(); ++k)
+      if (fr[k] != kUnbound) b[k] = in.get(fr[k]);
+    return b;
+  }
+
+  std::vector<Id> key_of(const std::vector<Constant>& args) {
+    std::vector<Id> key;
+    for (const Constant& c : args) key.push_back(in.intern(c));
+    return key;
+  }
+};
+
+// ---------------------------------------------------------------- Model
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+
+const Program& Model::program() const { return impl_->p; }
+const FactBase& Model::facts() const { return impl_->f; }
+const EvalOptions& Model::options() const { return impl_->opt; }
+const Evaluation& Model::evaluation() const { return impl_->evaluation; }
+
+Truth Model::truth(int relation, const std::vector<Constant>& args) const {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return Truth::false_;
+  std::vector<Id> key = impl_->key_of(args);
+  const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
+  if (key.size() != static_cast<std::size_t>(t.arity())) return Truth::false_;
+  auto row = t.find(key.data());
+  if (!row) return impl_->unlisted_truth(relation);
+  return t.truth[*row];
+}
+
+Value Model::value(int relation, const std::vector<Constant>& args) const {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return Value::none();
+  if (!impl_->valued(relation)) return Value::of_truth(truth(relation, args));
+  std::vector<Id> key = impl_->key_of(args);
+  const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
+  if (key.size() != static_cast<std::size_t>(t.arity())) return Value::none();
+  auto row = t.find(key.data());
+  if (!row) {
+    const Relation& rel = impl_->p.relations[static_cast<std::size_t>(relation)];
+    return rel.open || rel.param_names.empty() ? impl_->unknown_value[static_cast<std::size_t>(relation)] : Value::none();
+  }
+  return t.values[*row];
+}
+
+Value Model::eval(ExprId expr, const Binding& binding, EvalError* error) const {
+  try {
+    Frame fr = impl_->frame_of(binding);
+    return impl_->eval(expr, fr);
+  } catch (const EvalAbort& abort) {
+    if (error) *error = abort.error;
+    return Value::none();
+  }
+}
+
+std::vector<TupleTruth> Model::match(ExprId atom, const Binding& binding) const {
+  std::vector<TupleTruth> out;
+  const Expr& e = impl_->p.exprs.at(static_cast<std::size_t>(atom));
+  if (e.kind != ExprKind::atom && e.kind != ExprKind::atom_value) return out;
+  Frame fr = impl_->frame_of(binding);
+  std::vector<Id> key;
+  std::uint64_t mask = impl_->atom_key(atom, fr, key);
+  const Table& t = impl_->tables[static_cast<std::size_t>(e.relation)];
+  bool has_values = impl_->valued(e.relation);
+  t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+    if (t.truth[r] == Truth::false_) return;
+    TupleTruth tt;
+    const Id* cells = t.row(r);
+    for (int k = 0; k < t.arity(); ++k) tt.args.push_back(impl_->in.get(cells[k]));
+    tt.truth = t.truth[r];
+    tt.value = has_values ? t.values[r] : Value::of_truth(t.truth[r]);
+    if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
+    out.push_back(std::move(tt));
+  });
+  return out;
+}
+
+std::vector<Derivation> Model::derivations(int relation, const std::vector<Constant>& args) const {
+  std::vector<Derivation> out;
+  if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return out;
+  std::vector<Id> key = impl_->key_of(args);
+  try {
+    for (int ri : impl_->p.relations[static_cast<std::size_t>(relation)].rules) {
+      const Rule& rule = impl_->p.rules[static_cast<std::size_t>(ri)];
+      Frame fr(rule.var_names.size(), kUnbound);
+      if (!impl_->bind_head(rule, key, fr)) continue;
+      GenRanges none;
+      auto yield = [&]() {
+        Truth t = impl_->eval_truth(rule.body.expr, fr);
+        if (t != Truth::false_) out.push_back(Derivation{ri, impl_->binding_of(fr), t});
+      };
+      impl_->enumerate(rule.body.generators, 0, fr, none, yield);
+    }
+  } catch (const EvalAbort&) {
+  }
+  return out;
+}
+
+std::vector<std::pair<Binding, Truth>> Model::solutions(const Body& body, const Binding& binding) const {
+  std::vector<std::pair<Binding, Truth>> out;
+  try {
+    Frame fr = impl_->frame_of(binding);
+    GenRanges none;
+    auto yield = [&]() {
+      Truth t = impl_->eval_truth(body.expr, fr);
+      if (t != Truth::false_) out.emplace_back(impl_->binding_of(fr), t);
+    };
+    impl_->enumerate(body.generators, 0, fr, none, yield);
+  } catch (const EvalAbort&) {
+  }
+  return out;
+}
+
+std::string Model::format_tuple(int relation, const std::vector<Constant>& args) const {
+  std::vector<Id> key = impl_->key_of(args);
+  return impl_->format_ids(relation, key);
+}
+
+ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const EvalOptions& options) {
+  ModelOutcome outcome;
+  auto impl = std::make_unique<Model::Impl>(program, facts, options);
+  try {
+    impl->init();
+    impl->run_strata();
+    impl->run_phases();
+  } catch (const EvalAbort& abort) {
+    outcome.error = abort.error;
+    return outcome;
+  } catch (const std::bad_alloc&) {
+    outcome.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
+    return outcome;
+  }
+  outcome.model = std::make_unique<Model>(std::move(impl));
+  return outcome;
+}
+
+EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options) {
+  EvalOutcome out;
+  ModelOutcome m = evaluate_model(program, facts, options);
+  if (m.error) {
+    out.error = std::move(m.error);
+    return out;
+  }
+  out.evaluation = m.model->evaluation();
+  return out;
+}
+
+}  // namespace phasegate::engine

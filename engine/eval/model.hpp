@@ -1,0 +1,87 @@
+// The evaluated model: every relation's tuples with their truth, and three-valued evaluation of any
+// expression of the program under a binding — what evaluate() and the explainer both read.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/eval/evaluate.hpp"
+#include "engine/eval/value.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::engine {
+
+// Values of a frame's variable slots (a Rule's or a Phase's var_names); nullopt: unbound.
+using Binding = std::vector<std::optional<Constant>>;
+
+// One tuple of a relation that matches an atom, with its truth (and value, for a valued fact).
+struct TupleTruth {
+  std::vector<Constant> args;
+  Truth truth = Truth::false_;
+  Value value;          // valued facts: the tuple's value; otherwise Value::of_truth(truth)
+  int fact_entry = -1;  // facts: index into FactBase::by_relation[relation]; -1 for derived tuples
+};
+
+// One way a condition tuple is derived: a full binding of the rule's frame and the body's value.
+struct Derivation {
+  int rule = -1;
+  Binding binding;
+  Truth truth = Truth::false_;
+};
+
+class Model {
+ public:
+  struct Impl;
+  explicit Model(std::unique_ptr<Impl> impl);
+  ~Model();
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+
+  // The program and facts evaluated (they must outlive the model).
+  const Program& program() const;
+  const FactBase& facts() const;
+  const EvalOptions& options() const;
+  // The verdicts (what evaluate() returns).
+  const Evaluation& evaluation() const;
+
+  // (a) The truth of a tuple of any relation: facts by their listing, open/closed rules and
+  // values; conditions as derived (true, unknown, or false when not derivable).
+  Truth truth(int relation, const std::vector<Constant>& args) const;
+  // The value of a tuple of a valued fact (Value::none() for an unlisted tuple of a closed relation).
+  Value value(int relation, const std::vector<Constant>& args) const;
+
+  // (b) The three-valued value of an expression of the program under a binding of its frame.
+  // Returns Value::none() and sets *error on a runtime error (division by zero, overflow).
+  Value eval(ExprId expr, const Binding& binding, EvalError* error = nullptr) const;
+
+  // (c) The tuples (listed or derived, of any truth but false) matching an atom/atom_value
+  // expression under a binding: bound variables and constants filter, the rest range.
+  std::vector<TupleTruth> match(ExprId atom, const Binding& binding) const;
+
+  // The bindings of a condition's rules that derive the tuple `args` (body true or unknown).
+  std::vector<Derivation> derivations(int relation, const std::vector<Constant>& args) const;
+  // The bindings of a Body (a `for each`, a rule body) consistent with a partial binding, with the body's value
+  // (only those not false).
+  std::vector<std::pair<Binding, Truth>> solutions(const Body& body, const Binding& binding) const;
+
+  // `name("arg", 2)` (or `name` for a scalar).
+  std::string format_tuple(int relation, const std::vector<Constant>& args) const;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct ModelOutcome {
+  std::unique_ptr<Model> model;
+  std::optional<EvalError> error;
+};
+
+// Evaluates the program on the facts (conditions stratum by stratum, then the phases).
+ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const EvalOptions& options);
+
+// A total order on constants (by kind, then value) for deterministic output.
+bool constant_less(const Constant& a, const Constant& b);
+
+}  // namespace phasegate::engine

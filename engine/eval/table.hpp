@@ -1,0 +1,105 @@
+// Interned constants and flat, hash-indexed tuple tables: the storage of the evaluator.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/eval/evaluate.hpp"
+#include "engine/eval/value.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::engine::eval_detail {
+
+using Id = std::uint32_t;
+constexpr Id kUnbound = 0xffffffffu;
+
+inline std::uint64_t mix_hash(std::uint64_t h, std::uint64_t x) {
+  h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+struct ConstantHash {
+  std::size_t operator()(const Constant& c) const;
+};
+
+// Every constant of an evaluation gets a small id, so tuples are rows of ids and equality is id equality.
+class Interner {
+ public:
+  Id intern(const Constant& c);
+  std::optional<Id> find(const Constant& c) const;
+  const Constant& get(Id id) const { return values_[id]; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  std::deque<Constant> values_;  // a deque: values keep their address (Values point at strings)
+  std::unordered_map<Constant, Id, ConstantHash> ids_;
+};
+
+// The tuples of one relation: rows of `arity` ids, each with a truth (and a value for valued facts).
+// Rows are only appended, so a row range [lo, hi) is a stable "delta" for semi-naive evaluation.
+class Table {
+ public:
+  explicit Table(int arity = 0) : arity_(arity) {}
+
+  int arity() const { return arity_; }
+  std::size_t rows() const { return truth.size(); }
+  const Id* row(std::size_t r) const { return cells_.data() + r * static_cast<std::size_t>(arity_); }
+
+  // The row equal to `key` (all columns), if any.
+  std::optional<std::size_t> find(const Id* key) const;
+  // Appends a row (the caller checked it is absent) and returns its index.
+  std::size_t append(const Id* key, Truth t);
+
+  // Calls f(row) for the rows in [lo, hi) whose columns in `mask` equal `key`'s, in row order.
+  // Safe against rows appended by f (they are beyond hi or re-read by index).
+  template <class F>
+  void for_matches(std::uint64_t mask, const Id* key, std::size_t lo, std::size_t hi, F&& f) const {
+    if (mask == 0) {
+      for (std::size_t r = lo; r < hi; ++r) f(r);
+      return;
+    }
+    const Index& index = index_for(mask);
+    auto it = index.buckets.find(hash_of(mask, key));
+    if (it == index.buckets.end()) return;
+    const std::vector<std::uint32_t>& bucket = it->second;  // node-based map: the reference stays valid
+    for (std::size_t j = 0; j < bucket.size(); ++j) {
+      std::size_t r = bucket[j];
+      if (r < lo) continue;
+      if (r >= hi) break;
+      if (!same_columns(mask, key, r)) continue;
+      f(r);
+    }
+  }
+
+  std::uint64_t full_mask() const { return arity_ >= 64 ? ~0ULL : ((1ULL << arity_) - 1); }
+
+  std::vector<Truth> truth;
+  std::vector<Value> values;     // valued facts only: one per row
+  std::vector<int> fact_entry;   // facts only: index of the FactEntry of each row
+
+ private:
+  struct Index {
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;
+  };
+  std::uint64_t hash_of(std::uint64_t mask, const Id* key) const;
+  bool same_columns(std::uint64_t mask, const Id* key, std::size_t r) const;
+  const Index& index_for(std::uint64_t mask) const;
+
+  int arity_ = 0;
+  std::vector<Id> cells_;
+  mutable std::unordered_map<std::uint64_t, Index> indexes_;  // built on first use, kept up to date
+};
+
+struct IdsHash {
+  std::size_t operator()(const std::vector<Id>& v) const {
+    std::uint64_t h = 0x12345;
+    for (Id x : v) h = mix_hash(h, x);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+}  // namespace phasegate::engine::eval_detail

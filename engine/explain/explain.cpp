@@ -1,0 +1,1351 @@
+// Builds explanations: the why tree from a phase verdict down to its input facts, and the smallest
+// sets of atomic conditions whose change would make the phase GO or NO-GO.
+#include "engine/explain/explain.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "engine/eval/value.hpp"
+
+namespace phasegate::engine {
+
+const char* to_string(NodeKind k) {
+  switch (k) {
+    case NodeKind::phase: return "phase";
+    case NodeKind::binding: return "for_each";
+    case NodeKind::after: return "after";
+    case NodeKind::require: return "require";
+    case NodeKind::block: return "block";
+    case NodeKind::waiver: return "waiver";
+    case NodeKind::and_: return "and";
+    case NodeKind::or_: return "or";
+    case NodeKind::not_: return "not";
+    case NodeKind::condition: return "condition";
+    case NodeKind::rule: return "rule";
+    case NodeKind::comparison: return "comparison";
+    case NodeKind::atom: return "atom";
+    case NodeKind::constant: return "constant";
+    case NodeKind::aggregate: return "aggregate";
+    case NodeKind::derivation: return "derivation";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Names = std::vector<std::string>;
+
+Truth truth_of_value(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::truth: return v.truth;
+    case Value::Kind::none: return Truth::false_;
+    default: return v.is_known() ? Truth::true_ : Truth::unknown;
+  }
+}
+
+Truth verdict_truth(Verdict v) {
+  switch (v) {
+    case Verdict::go: return Truth::true_;
+    case Verdict::no_go: return Truth::false_;
+    default: return Truth::unknown;
+  }
+}
+
+const char* op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::eq: return "=";
+    case CompareOp::ne: return "!=";
+    case CompareOp::lt: return "<";
+    case CompareOp::le: return "<=";
+    case CompareOp::gt: return ">";
+    case CompareOp::ge: return ">=";
+  }
+  return "?";
+}
+
+CompareOp op_negated(CompareOp op) {
+  switch (op) {
+    case CompareOp::eq: return CompareOp::ne;
+    case CompareOp::ne: return CompareOp::eq;
+    case CompareOp::lt: return CompareOp::ge;
+    case CompareOp::le: return CompareOp::gt;
+    case CompareOp::gt: return CompareOp::le;
+    case CompareOp::ge: return CompareOp::lt;
+  }
+  return op;
+}
+
+const char* op_words(CompareOp op) {
+  switch (op) {
+    case CompareOp::eq: return "equal to";
+    case CompareOp::ne: return "other than";
+    case CompareOp::lt: return "less than";
+    case CompareOp::le: return "at most";
+    case CompareOp::gt: return "more than";
+    case CompareOp::ge: return "at least";
+  }
+  return "?";
+}
+
+// Numbers in questions read as people write them: 1_500 -> 1 500.
+std::string spoken(std::string s) {
+  for (std::size_t i = 1; i + 1 < s.size(); ++i)
+    if (s[i] == '_' && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+        std::isdigit(static_cast<unsigned char>(s[i + 1])))
+      s[i] = ' ';
+  return s;
+}
+
+int precedence(const Expr& x) {
+  switch (x.kind) {
+    case ExprKind::or_: return 1;
+    case ExprKind::and_: return 2;
+    case ExprKind::not_: return 3;
+    case ExprKind::compare:
+    case ExprKind::bind: return 4;
+    case ExprKind::arith: return (x.arith == ArithOp::add || x.arith == ArithOp::sub) ? 5 : 6;
+    case ExprKind::negate: return 7;
+    default: return 8;
+  }
+}
+
+// Per-atomic-condition details the renderers do not need.
+struct LeafInfo {
+  ExprId expr = kNoExpr;  // kNoExpr: the `for each` atom's truth comes from the row
+  Binding binding;
+  std::vector<FactRef> facts;
+};
+
+// A set of literals: condition*2 + (make_true ? 1 : 0), sorted.
+using Lits = std::vector<int>;
+struct Sets {
+  std::vector<Lits> sets;
+  bool complete = true;
+};
+
+class Builder {
+ public:
+  Builder(const Model& m, const ExplainOptions& opt, Explanation& e)
+      : m_(m), p_(m.program()), fb_(m.facts()), opt_(opt), e_(e), start_(Clock::now()) {
+    expandable_.assign(p_.relations.size(), -1);
+  }
+
+  bool out_of_time() const {
+    return std::chrono::duration<double>(Clock::now() - start_).count() > opt_.max_seconds;
+  }
+
+  // ------------------------------------------------------------ text of expressions
+
+  std::string constant_text(const Constant& c) const { return format_constant_text(c, p_); }
+
+  std::string term_text(const Term& t, const Binding& b, const Names& names) const {
+    switch (t.kind) {
+      case Term::Kind::constant: return constant_text(t.constant);
+      case Term::Kind::wildcard: return "_";
+      case Term::Kind::variable:
+        if (t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() && b[static_cast<std::size_t>(t.var)])
+          return constant_text(*b[static_cast<std::size_t>(t.var)]);
+        return t.var >= 0 && static_cast<std::size_t>(t.var) < names.size() ? names[static_cast<std::size_t>(t.var)]
+                                                                             : "_";
+    }
+    return "_";
+  }
+
+  std::string wrap(ExprId id, int min_prec, const Binding& b, const Names& names) const {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    std::string s = render(id, b, names);
+    return precedence(x) < min_prec ? "(" + s + ")" : s;
+  }
+
+  std::string render(ExprId id, const Binding& b, const Names& names) const {
+    if (id < 0 || static_cast<std::size_t>(id) >= p_.exprs.size()) return "";
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    switch (x.kind) {
+      case ExprKind::constant: return constant_text(x.constant);
+      case ExprKind::today: return "today";
+      case ExprKind::variable: {
+        Term t;
+        t.kind = Term::Kind::variable;
+        t.var = x.var;
+        return term_text(t, b, names);
+      }
+      case ExprKind::atom:
+      case ExprKind::atom_value: {
+        std::string s = p_.relations[static_cast<std::size_t>(x.relation)].name;
+        if (!x.args.empty()) {
+          s += "(";
+          for (std::size_t k = 0; k < x.args.size(); ++k) s += (k ? ", " : "") + term_text(x.args[k], b, names);
+          s += ")";
+        }
+        return s;
+      }
+      case ExprKind::aggregate: {
+        static const char* agg_names[] = {"count", "sum", "min", "max"};
+        std::string s = std::string(agg_names[static_cast<int>(x.agg)]) + "(";
+        if (!x.children.empty()) s += render(x.children[0], b, names);
+        if (x.children.size() > 1) s += " where " + render(x.children[1], b, names);
+        return s + ")";
+      }
+      case ExprKind::not_: {
+        ExprId c = x.children.at(0);
+        const Expr& cx = p_.exprs[static_cast<std::size_t>(c)];
+        if (cx.kind == ExprKind::compare) return "not (" + render(c, b, names) + ")";
+        return "not " + wrap(c, 3, b, names);
+      }
+      case ExprKind::negate: return "-" + wrap(x.children.at(0), 8, b, names);
+      case ExprKind::and_:
+      case ExprKind::or_: {
+        std::string s;
+        int own = precedence(x);
+        for (std::size_t k = 0; k < x.children.size(); ++k) {
+          if (k) s += x.kind == ExprKind::and_ ? " and " : " or ";
+          s += wrap(x.children[k], own + 1, b, names);
+        }
+        return s;
+      }
+      case ExprKind::compare:
+        return wrap(x.children.at(0), 5, b, names) + " " + op_text(x.cmp) + " " + wrap(x.children.at(1), 5, b, names);
+      case ExprKind::arith: {
+        static const char* ops[] = {"+", "-", "*", "/"};
+        int own = precedence(x);
+        bool right_strict = x.arith == ArithOp::sub || x.arith == ArithOp::div;
+        return wrap(x.children.at(0), own, b, names) + " " + ops[static_cast<int>(x.arith)] + " " +
+               wrap(x.children.at(1), right_strict ? own + 1 : own, b, names);
+      }
+      case ExprKind::bind:
+        return (x.var >= 0 && static_cast<std::size_t>(x.var) < names.size() ? names[static_cast<std::size_t>(x.var)]
+                                                                             : std::string("_")) +
+               " = " + wrap(x.children.at(0), 5, b, names);
+    }
+    return x.text;
+  }
+
+  // ------------------------------------------------------------ facts and provenance
+
+  bool ground(const Expr& x, const Binding& b, std::vector<Constant>& args) const {
+    args.clear();
+    for (const Term& t : x.args) {
+      if (t.kind == Term::Kind::constant) {
+        args.push_back(t.constant);
+      } else if (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() &&
+                 b[static_cast<std::size_t>(t.var)]) {
+        args.push_back(*b[static_cast<std::size_t>(t.var)]);
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, int hint) const {
+    if (relation < 0 || static_cast<std::size_t>(relation) >= fb_.by_relation.size()) return nullptr;
+    const auto& entries = fb_.by_relation[static_cast<std::size_t>(relation)];
+    if (hint >= 0 && static_cast<std::size_t>(hint) < entries.size()) return &entries[static_cast<std::size_t>(hint)];
+    // Listed tuples that are false (`x = false`) are not matched by the model: look them up (bounded cost).
+    if (entries.size() > 4096) return nullptr;
+    for (const FactEntry& fe : entries)
+      if (fe.args == args) return &fe;
+    return nullptr;
+  }
+
+  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -2) const {
+    FactRef f;
+    f.relation = relation;
+    f.args = args;
+    f.tuple = m_.format_tuple(relation, args);
+    const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
+    if (hint == -2) {
+      hint = -1;
+      // The model's index knows the entry of a listed tuple that is not false.
+      for (const auto& list : {&args}) (void)list;
+    }
+    const FactEntry* fe = find_entry(relation, args, hint);
+    f.listed = fe != nullptr;
+    if (fe) f.origin = fe->origin;
+    if (!rel.value_type) {  // a boolean relation: listed or not
+      Truth t = m_.truth(relation, args);
+      f.known = t != Truth::unknown;
+      if (t == Truth::true_) f.value = "listed";
+      else if (t == Truth::unknown) f.value = f.listed ? "unknown" : "unknown (not listed, open)";
+      else f.value = "absent";
+      return f;
+    }
+    Value v = m_.value(relation, args);
+    f.known = !v.is_uncertain();
+    if (v.kind == Value::Kind::none) {
+      f.value = "no value";
+      f.known = true;
+    } else if (f.known) {
+      f.value = to_string(v, p_);
+    } else {
+      f.value = "unknown";
+      if (v.kind == Value::Kind::numeric) {
+        std::string r = to_string(v, p_);
+        if (r != "unknown") f.range = r;
+      }
+    }
+    if (!f.listed && !f.known && rel.open) f.value += " (not listed, open)";
+    return f;
+  }
+
+  FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args, const Binding& b) const {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    int hint = -1;
+    for (const TupleTruth& tt : m_.match(id, b))
+      if (tt.args == args) hint = tt.fact_entry;
+    if (hint < 0) return fact_ref(x.relation, args, -1);
+    return fact_ref(x.relation, args, hint);
+  }
+
+  void add_fact(std::vector<FactRef>& out, FactRef f) const {
+    for (const FactRef& g : out)
+      if (g.relation == f.relation && g.args == f.args) return;
+    out.push_back(std::move(f));
+  }
+
+  // The input facts an expression reads under a binding; aggregates become evidence nodes.
+  void collect_facts(ExprId id, const Binding& b, const Names& names, std::vector<FactRef>& out,
+                     std::vector<int>& evidence) {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    if (x.kind == ExprKind::atom || x.kind == ExprKind::atom_value) {
+      const Relation& rel = p_.relations[static_cast<std::size_t>(x.relation)];
+      std::vector<Constant> args;
+      if (rel.kind == RelationKind::fact && ground(x, b, args)) add_fact(out, fact_ref_of_atom(id, args, b));
+      return;
+    }
+    if (x.kind == ExprKind::aggregate) {
+      evidence.push_back(aggregate_node(id, b, names, out));
+      return;
+    }
+    for (ExprId c : x.children) collect_facts(c, b, names, out, evidence);
+  }
+
+  // Evidence: the tuples an aggregate ranged over, which took part and which are unknown.
+  int aggregate_node(ExprId id, const Binding& outer, const Names& names, std::vector<FactRef>& facts) {
+    const Expr& a = p_.exprs[static_cast<std::size_t>(id)];
+    ExplainNode n;
+    n.kind = NodeKind::aggregate;
+    n.evidence = true;
+    n.text = render(id, outer, names);
+    n.pos = a.pos;
+    Value v = m_.eval(id, outer);
+    n.value = to_string(v, p_);
+    n.truth = truth_of_value(v);
+    Binding b = outer;
+    for (int l : a.locals)
+      if (l >= 0 && static_cast<std::size_t>(l) < b.size()) b[static_cast<std::size_t>(l)].reset();
+    ExprId body = a.children.empty() ? kNoExpr : a.children[0];
+    ExprId filter = a.children.size() > 1 ? a.children[1] : kNoExpr;
+    std::vector<Binding> sols;
+    ExprId test = filter;
+    if (test == kNoExpr && body != kNoExpr && p_.exprs[static_cast<std::size_t>(body)].kind == ExprKind::atom) test = body;
+    if (test == kNoExpr)
+      for (ExprId g : a.generators)
+        if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) test = g;
+    const std::size_t cap = 1000;
+    std::size_t total = 0;
+    if (test != kNoExpr) {
+      Body bd;
+      bd.expr = test;
+      bd.generators = a.generators;
+      for (auto& s : m_.solutions(bd, b)) {
+        ++total;
+        if (sols.size() < cap) sols.push_back(std::move(s.first));
+      }
+    } else if (a.generators.size() == 1) {
+      ExprId g = a.generators[0];
+      const Expr& gx = p_.exprs[static_cast<std::size_t>(g)];
+      for (const TupleTruth& tt : m_.match(g, b)) {
+        ++total;
+        if (sols.size() >= cap) continue;
+        Binding s = b;
+        bool ok = true;
+        for (std::size_t k = 0; k < gx.args.size() && k < tt.args.size(); ++k) {
+          const Term& t = gx.args[k];
+          if (t.kind == Term::Kind::constant || t.var < 0 || static_cast<std::size_t>(t.var) >= s.size()) continue;
+          auto& slot = s[static_cast<std::size_t>(t.var)];
+          if (slot && !(*slot == tt.args[k])) ok = false;
+          slot = tt.args[k];
+        }
+        if (ok) sols.push_back(std::move(s));
+      }
+    }
+    struct Row {
+      AggregateTuple t;
+      std::vector<FactRef> facts;
+    };
+    std::vector<Row> rows;
+    for (const Binding& s : sols) {
+      Truth part = Truth::true_;
+      for (ExprId g : a.generators)
+        if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, truth_of_value(m_.eval(g, s)));
+      if (filter != kNoExpr) part = truth_and(part, truth_of_value(m_.eval(filter, s)));
+      if (a.agg == AggregateOp::count && body != kNoExpr) {
+        const Expr& bx = p_.exprs[static_cast<std::size_t>(body)];
+        if (bx.kind == ExprKind::atom_value) {
+          std::vector<Constant> args;
+          if (ground(bx, s, args)) part = truth_and(part, m_.truth(bx.relation, args));
+        } else {
+          part = truth_and(part, truth_of_value(m_.eval(body, s)));
+        }
+      }
+      if (part == Truth::false_) {
+        --total;
+        continue;
+      }
+      Row r;
+      r.t.part = part;
+      r.t.tuple = body != kNoExpr ? render(body, s, names) : "";
+      if (a.agg != AggregateOp::count && body != kNoExpr) r.t.value = to_string(m_.eval(body, s), p_);
+      for (ExprId g : a.generators) {
+        const Expr& gx = p_.exprs[static_cast<std::size_t>(g)];
+        if (gx.kind != ExprKind::atom && gx.kind != ExprKind::atom_value) continue;
+        std::vector<Constant> args;
+        if (p_.relations[static_cast<std::size_t>(gx.relation)].kind == RelationKind::fact && ground(gx, s, args))
+          r.facts.push_back(fact_ref_of_atom(g, args, s));
+      }
+      rows.push_back(std::move(r));
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
+      if (x.t.part != y.t.part) return x.t.part > y.t.part;  // counted first, then unknown
+      return x.t.tuple < y.t.tuple;
+    });
+    for (Row& r : rows) {
+      n.tuples.push_back(r.t);
+      for (FactRef& f : r.facts) add_fact(facts, std::move(f));
+    }
+    n.tuples_omitted = total > rows.size() ? total - rows.size() : 0;
+    return add(std::move(n));
+  }
+
+  // ------------------------------------------------------------ the tree
+
+  int add(ExplainNode n) {
+    e_.nodes.push_back(std::move(n));
+    return static_cast<int>(e_.nodes.size()) - 1;
+  }
+
+  std::string cite_text(const std::optional<std::string>& source, const std::optional<std::string>& locator) const {
+    if (!source) return "";
+    std::string s = *source;
+    for (const SourceRef& r : p_.sources)
+      if (r.id == *source) s += ": " + r.citation;
+    if (locator && !locator->empty()) s += " (" + *locator + ")";
+    return s;
+  }
+
+  int register_condition(const std::string& text, Truth t, const std::string& value, bool changeable, int node,
+                         LeafInfo info) {
+    auto it = cond_index_.find(text);
+    if (it != cond_index_.end()) return it->second;
+    AtomicCondition c;
+    c.text = text;
+    c.truth = t;
+    c.value = value;
+    c.changeable = changeable;
+    c.node = node;
+    e_.conditions.push_back(std::move(c));
+    leaf_.push_back(std::move(info));
+    int id = static_cast<int>(e_.conditions.size()) - 1;
+    cond_index_.emplace(text, id);
+    return id;
+  }
+
+  // Whether every rule of a condition has all its variables fixed by its head (so a ground tuple's
+  // rules can be evaluated as formulas, false ones included).
+  bool expandable(int relation) {
+    int8_t& c = expandable_[static_cast<std::size_t>(relation)];
+    if (c >= 0) return c == 1;
+    bool ok = true;
+    for (int ri : p_.relations[static_cast<std::size_t>(relation)].rules) {
+      const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
+      std::set<int> head(r.head_vars.begin(), r.head_vars.end());
+      std::function<bool(ExprId)> closed = [&](ExprId id) -> bool {
+        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+        switch (x.kind) {
+          case ExprKind::aggregate: return true;  // its locals are its own
+          case ExprKind::variable: return head.count(x.var) > 0;
+          case ExprKind::bind: return false;
+          case ExprKind::atom:
+          case ExprKind::atom_value:
+            for (const Term& t : x.args)
+              if (t.kind == Term::Kind::wildcard || (t.kind == Term::Kind::variable && !head.count(t.var))) return false;
+            return true;
+          default:
+            for (ExprId ch : x.children)
+              if (!closed(ch)) return false;
+            return true;
+        }
+      };
+      if (!closed(r.body.expr)) ok = false;
+    }
+    c = ok ? 1 : 0;
+    return ok;
+  }
+
+  // Which children are reasons: minimal, as LANGUAGE 3.5 defines them.
+  static std::vector<bool> reasons(char op, Truth t, const std::vector<Truth>& kids) {
+    std::vector<bool> r(kids.size(), false);
+    if (op == 'n' || op == 'p') {
+      std::fill(r.begin(), r.end(), true);
+      return r;
+    }
+    bool is_and = op == 'a';
+    if (t == Truth::unknown) {
+      for (std::size_t k = 0; k < kids.size(); ++k) r[k] = kids[k] == Truth::unknown;
+    } else if ((is_and && t == Truth::false_) || (!is_and && t == Truth::true_)) {
+      // A false `and`: its false children; a true `or`: one true child.
+      for (std::size_t k = 0; k < kids.size(); ++k) {
+        if (kids[k] == t) {
+          r[k] = true;
+          if (!is_and) break;
+        }
+      }
+    } else {
+      std::fill(r.begin(), r.end(), true);
+    }
+    return r;
+  }
+
+  int leaf_node(NodeKind kind, ExprId id, const Binding& b, const Names& names, Truth t) {
+    ExplainNode n;
+    n.kind = kind;
+    n.truth = t;
+    n.text = render(id, b, names);
+    n.pos = p_.exprs[static_cast<std::size_t>(id)].pos;
+    std::vector<FactRef> facts;
+    std::vector<int> evidence;
+    collect_facts(id, b, names, facts, evidence);
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    if (x.kind == ExprKind::compare) {
+      std::string value;
+      for (ExprId side : x.children) {
+        const Expr& sx = p_.exprs[static_cast<std::size_t>(side)];
+        if (sx.kind == ExprKind::constant) continue;
+        if (!value.empty()) value += "; ";
+        value += render(side, b, names) + " = " + to_string(m_.eval(side, b), p_);
+      }
+      n.value = value;
+    } else if (kind == NodeKind::atom && facts.size() == 1) {
+      n.value = facts[0].value;
+    }
+    n.facts = facts;
+    n.children = evidence;
+    n.reason.assign(evidence.size(), true);
+    bool changeable = kind != NodeKind::constant;
+    int me = add(std::move(n));
+    LeafInfo info;
+    info.expr = id;
+    info.binding = b;
+    info.facts = std::move(facts);
+    int c = register_condition(e_.nodes[static_cast<std::size_t>(me)].text, t, e_.nodes[static_cast<std::size_t>(me)].value,
+                               changeable, me, std::move(info));
+    e_.nodes[static_cast<std::size_t>(me)].condition = c;
+    return me;
+  }
+
+  int build_expr(ExprId id, const Binding& b, const Names& names, Truth t) {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    switch (x.kind) {
+      case ExprKind::and_:
+      case ExprKind::or_: {
+        ExplainNode n;
+        n.kind = x.kind == ExprKind::and_ ? NodeKind::and_ : NodeKind::or_;
+        n.truth = t;
+        n.text = render(id, b, names);
+        n.pos = x.pos;
+        std::vector<Truth> kids;
+        for (ExprId c : x.children) kids.push_back(truth_of_value(m_.eval(c, b)));
+        std::vector<bool> r = reasons(x.kind == ExprKind::and_ ? 'a' : 'o', t, kids);
+        std::vector<int> ch;
+        std::vector<bool> rs;
+        for (std::size_t k = 0; k < x.children.size(); ++k) {
+          if (!full_ && !r[k]) continue;
+          ch.push_back(build_expr(x.children[k], b, names, kids[k]));
+          rs.push_back(r[k]);
+        }
+        int me = add(std::move(n));
+        e_.nodes[static_cast<std::size_t>(me)].children = std::move(ch);
+        e_.nodes[static_cast<std::size_t>(me)].reason = std::move(rs);
+        return me;
+      }
+      case ExprKind::not_: {
+        ExplainNode n;
+        n.kind = NodeKind::not_;
+        n.truth = t;
+        n.text = render(id, b, names);
+        n.pos = x.pos;
+        int c = build_expr(x.children.at(0), b, names, truth_not(t));
+        int me = add(std::move(n));
+        e_.nodes[static_cast<std::size_t>(me)].children = {c};
+        e_.nodes[static_cast<std::size_t>(me)].reason = {true};
+        return me;
+      }
+      case ExprKind::atom: {
+        const Relation& rel = p_.relations[static_cast<std::size_t>(x.relation)];
+        std::vector<Constant> args;
+        if (rel.kind == RelationKind::condition && ground(x, b, args)) {
+          if (expandable(x.relation) && depth_ < 24) return build_condition(x.relation, args, t);
+          int me = leaf_node(NodeKind::atom, id, b, names, t);
+          add_derivations(me, x.relation, args, t);
+          return me;
+        }
+        return leaf_node(NodeKind::atom, id, b, names, t);
+      }
+      case ExprKind::constant: return leaf_node(NodeKind::constant, id, b, names, t);
+      default: return leaf_node(NodeKind::comparison, id, b, names, t);
+    }
+  }
+
+  int rule_node(int ri, const Binding& rb, Truth t) {
+    const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
+    ExplainNode n;
+    n.kind = NodeKind::rule;
+    n.truth = t;
+    n.label = p_.relations[static_cast<std::size_t>(r.relation)].name;
+    n.text = render(r.body.expr, rb, r.var_names);
+    n.because = r.because;
+    n.cite = cite_text(r.cite_source, r.cite_locator);
+    n.pos = r.pos;
+    int c = build_expr(r.body.expr, rb, r.var_names, t);
+    int me = add(std::move(n));
+    e_.nodes[static_cast<std::size_t>(me)].children = {c};
+    e_.nodes[static_cast<std::size_t>(me)].reason = {true};
+    return me;
+  }
+
+  // A ground condition tuple whose rules are formulas of their head: an `or` of its rules.
+  int build_condition(int relation, const std::vector<Constant>& args, Truth t) {
+    const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
+    std::string key = m_.format_tuple(relation, args);
+    ExplainNode n;
+    n.kind = NodeKind::condition;
+    n.truth = t;
+    n.label = key;
+    n.text = rel.description;
+    n.pos = rel.pos;
+    if (std::find(path_.begin(), path_.end(), key) != path_.end()) {
+      n.cycle = true;
+      n.kind = NodeKind::atom;
+      n.text = key;
+      int me = add(std::move(n));
+      LeafInfo info;
+      e_.nodes[static_cast<std::size_t>(me)].condition = register_condition(key, t, "", true, me, std::move(info));
+      return me;
+    }
+    path_.push_back(key);
+    ++depth_;
+    std::vector<int> rules;
+    std::vector<Binding> bindings;
+    std::vector<Truth> kids;
+    for (int ri : rel.rules) {
+      const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
+      Binding rb(r.var_names.size());
+      bool ok = true;
+      for (std::size_t k = 0; k < r.head_vars.size() && k < args.size(); ++k) {
+        auto& slot = rb.at(static_cast<std::size_t>(r.head_vars[k]));
+        if (slot && !(*slot == args[k])) ok = false;
+        slot = args[k];
+      }
+      if (!ok) continue;
+      rules.push_back(ri);
+      kids.push_back(truth_of_value(m_.eval(r.body.expr, rb)));
+      bindings.push_back(std::move(rb));
+    }
+    std::vector<bool> r = reasons('o', t, kids);
+    std::vector<int> ch;
+    std::vector<bool> rs;
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      if (!full_ && !r[k]) continue;
+      ch.push_back(rule_node(rules[k], bindings[k], kids[k]));
+      rs.push_back(r[k]);
+    }
+    --depth_;
+    path_.pop_back();
+    int me = add(std::move(n));
+    e_.nodes[static_cast<std::size_t>(me)].children = std::move(ch);
+    e_.nodes[static_cast<std::size_t>(me)].reason = std::move(rs);
+    return me;
+  }
+
+  // Evidence for an atomic condition tuple: one true derivation, or its unknown ones (recursion: one, no cycles).
+  void add_derivations(int me, int relation, const std::vector<Constant>& args, Truth t) {
+    if (t == Truth::false_ || depth_ >= 24) return;
+    std::string key = m_.format_tuple(relation, args);
+    if (std::find(path_.begin(), path_.end(), key) != path_.end()) {
+      e_.nodes[static_cast<std::size_t>(me)].cycle = true;
+      return;
+    }
+    path_.push_back(key);
+    ++depth_;
+    std::vector<Derivation> ds = m_.derivations(relation, args);
+    std::size_t shown = 0;
+    for (const Derivation& d : ds) {
+      if (t == Truth::true_ && d.truth != Truth::true_) continue;
+      const Rule& r = p_.rules[static_cast<std::size_t>(d.rule)];
+      // Skip a derivation that goes through a tuple already being explained (a cycle).
+      bool cyclic = false;
+      std::function<void(ExprId)> scan = [&](ExprId id) {
+        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+        if (x.kind == ExprKind::atom && p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition) {
+          std::vector<Constant> a;
+          if (ground(x, d.binding, a) && std::find(path_.begin(), path_.end(), m_.format_tuple(x.relation, a)) != path_.end())
+            cyclic = true;
+        }
+        if (x.kind != ExprKind::aggregate)
+          for (ExprId c : x.children) scan(c);
+      };
+      scan(r.body.expr);
+      if (cyclic && t == Truth::true_) continue;
+      bool saved = full_;
+      full_ = false;  // evidence: reasons only
+      int rn = rule_node(d.rule, d.binding, d.truth);
+      full_ = saved;
+      mark_evidence(rn);
+      e_.nodes[static_cast<std::size_t>(me)].children.push_back(rn);
+      e_.nodes[static_cast<std::size_t>(me)].reason.push_back(true);
+      ++shown;
+      if (t == Truth::true_ || shown >= opt_.max_list) break;
+    }
+    --depth_;
+    path_.pop_back();
+  }
+
+  void mark_evidence(int node) {
+    ExplainNode& n = e_.nodes[static_cast<std::size_t>(node)];
+    n.evidence = true;
+    if (n.kind == NodeKind::rule) n.kind = NodeKind::derivation;
+    for (int c : std::vector<int>(n.children)) mark_evidence(c);
+  }
+
+  int build_phase(int pid, const PhaseResult& row) {
+    const Phase& ph = p_.phases[static_cast<std::size_t>(pid)];
+    Binding b(std::max(ph.var_names.size(), ph.params.size()));
+    for (std::size_t k = 0; k < ph.params.size() && k < row.args.size(); ++k) b[k] = row.args[k];
+    ExplainNode n;
+    n.kind = NodeKind::phase;
+    n.truth = verdict_truth(row.verdict);
+    n.label = ph.params.empty() ? ph.name : m_.format_tuple(-1, row.args);
+    {
+      std::string s = ph.name;
+      if (!ph.params.empty()) {
+        s += "(";
+        for (std::size_t k = 0; k < row.args.size(); ++k) s += (k ? ", " : "") + constant_text(row.args[k]);
+        s += ")";
+      }
+      n.label = s;
+    }
+    n.text = ph.title;
+    n.pos = ph.pos;
+    std::string key = "phase " + n.label;
+    path_.push_back(key);
+    ++depth_;
+    std::vector<int> ch;
+    std::vector<Truth> kids;
+    if (ph.for_each && ph.for_each_atom != kNoExpr) {
+      int c = leaf_node(NodeKind::binding, ph.for_each_atom, b, ph.var_names, row.binding);
+      ch.push_back(c);
+      kids.push_back(row.binding);
+    }
+    for (const AfterResult& ar : row.after) {
+      const Phase& other = p_.phases[static_cast<std::size_t>(ar.phase)];
+      ExplainNode an;
+      an.kind = NodeKind::after;
+      an.truth = verdict_truth(ar.verdict);
+      std::vector<Constant> oargs = other.params.empty() ? std::vector<Constant>{} : row.args;
+      std::string label = other.name;
+      if (!oargs.empty()) {
+        label += "(";
+        for (std::size_t k = 0; k < oargs.size(); ++k) label += (k ? ", " : "") + constant_text(oargs[k]);
+        label += ")";
+      }
+      an.label = label;
+      an.text = "after " + label + " (must be GO, is " + to_string(ar.verdict) + ")";
+      an.pos = other.pos;
+      const PhaseResult* orow = nullptr;
+      for (const PhaseResult& r : m_.evaluation().phases)
+        if (r.phase == ar.phase && r.args == oargs) orow = &r;
+      int inner = -1;
+      if (orow && depth_ < 24 && std::find(path_.begin(), path_.end(), "phase " + label) == path_.end())
+        inner = build_phase(ar.phase, *orow);
+      int me = add(std::move(an));
+      if (inner >= 0) {
+        e_.nodes[static_cast<std::size_t>(me)].children = {inner};
+        e_.nodes[static_cast<std::size_t>(me)].reason = {true};
+      } else {
+        // Without the phase's row the after-phase is an atomic condition of its own.
+        LeafInfo info;
+        e_.nodes[static_cast<std::size_t>(me)].condition =
+            register_condition(label + " is GO", an.truth, to_string(ar.verdict), true, me, std::move(info));
+      }
+      ch.push_back(me);
+      kids.push_back(verdict_truth(ar.verdict));
+    }
+    for (const ClauseResult& cr : row.clauses) {
+      const Clause& cl = ph.clauses[static_cast<std::size_t>(cr.clause)];
+      ExplainNode cn;
+      cn.kind = cl.kind == ClauseKind::require ? NodeKind::require : NodeKind::block;
+      cn.truth = cr.met;
+      cn.label = cl.label;
+      cn.text = render(cl.expr, b, ph.var_names);
+      cn.because = cl.because;
+      cn.cite = cite_text(cl.cite_source, cl.cite_locator);
+      cn.pos = cl.pos;
+      std::vector<int> cc;
+      std::vector<Truth> ck;
+      cc.push_back(build_expr(cl.expr, b, ph.var_names, cr.expr_value));
+      ck.push_back(cr.expr_value);
+      if (cl.kind == ClauseKind::require) {
+        for (int wi : cl.waivers) {
+          const Waiver& w = ph.waivers[static_cast<std::size_t>(wi)];
+          Truth wt = Truth::false_;
+          if (std::find(cr.waivers_true.begin(), cr.waivers_true.end(), wi) != cr.waivers_true.end()) wt = Truth::true_;
+          else if (std::find(cr.waivers_unknown.begin(), cr.waivers_unknown.end(), wi) != cr.waivers_unknown.end())
+            wt = Truth::unknown;
+          ExplainNode wn;
+          wn.kind = NodeKind::waiver;
+          wn.truth = wt;
+          wn.label = w.label;
+          wn.text = render(w.expr, b, ph.var_names);
+          wn.because = w.because;
+          wn.cite = cite_text(w.cite_source, w.cite_locator);
+          wn.pos = w.pos;
+          int inner = build_expr(w.expr, b, ph.var_names, wt);
+          int wme = add(std::move(wn));
+          e_.nodes[static_cast<std::size_t>(wme)].children = {inner};
+          e_.nodes[static_cast<std::size_t>(wme)].reason = {true};
+          cc.push_back(wme);
+          ck.push_back(wt);
+        }
+      }
+      std::vector<bool> r = reasons(cl.kind == ClauseKind::require ? 'o' : 'n', cr.met, ck);
+      // A waiver that applied is always shown, even when the requirement also holds on its own.
+      for (std::size_t k = 1; k < ck.size(); ++k)
+        if (ck[k] == Truth::true_) r[k] = true;
+      int me = add(std::move(cn));
+      e_.nodes[static_cast<std::size_t>(me)].children = std::move(cc);
+      e_.nodes[static_cast<std::size_t>(me)].reason = std::move(r);
+      ch.push_back(me);
+      kids.push_back(cr.met);
+    }
+    --depth_;
+    path_.pop_back();
+    int me = add(std::move(n));
+    e_.nodes[static_cast<std::size_t>(me)].children = std::move(ch);
+    e_.nodes[static_cast<std::size_t>(me)].reason = reasons('a', verdict_truth(row.verdict), kids);
+    return me;
+  }
+
+  // ------------------------------------------------------------ smallest sets
+
+  char op_of(const ExplainNode& n) const {
+    if (n.condition >= 0) return 'l';
+    switch (n.kind) {
+      case NodeKind::phase:
+      case NodeKind::and_: return 'a';
+      case NodeKind::require:
+      case NodeKind::or_:
+      case NodeKind::condition: return 'o';
+      case NodeKind::block:
+      case NodeKind::not_: return 'n';
+      default: return 'p';
+    }
+  }
+
+  void normalise(Sets& s) {
+    std::vector<Lits> out;
+    for (Lits& l : s.sets) {
+      std::sort(l.begin(), l.end());
+      l.erase(std::unique(l.begin(), l.end()), l.end());
+      bool contradictory = false;
+      for (std::size_t k = 0; k + 1 < l.size(); ++k)
+        if (l[k] / 2 == l[k + 1] / 2) contradictory = true;
+      if (contradictory) continue;
+      if (l.size() > opt_.max_set_size) {
+        size_cut_ = true;
+        continue;
+      }
+      out.push_back(std::move(l));
+    }
+    std::sort(out.begin(), out.end(), [](const Lits& a, const Lits& b) {
+      if (a.size() != b.size()) return a.size() < b.size();
+      return a < b;
+    });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::vector<Lits> minimal;
+    for (Lits& l : out) {
+      bool superset = false;
+      for (const Lits& k : minimal)
+        if (std::includes(l.begin(), l.end(), k.begin(), k.end())) {
+          superset = true;
+          break;
+        }
+      if (!superset) minimal.push_back(std::move(l));
+    }
+    std::size_t cap = std::max<std::size_t>(64, opt_.max_sets * 8);
+    if (minimal.size() > cap) {
+      minimal.resize(cap);
+      s.complete = false;
+    }
+    s.sets = std::move(minimal);
+  }
+
+  Sets combine_or(std::vector<Sets> parts) {
+    Sets out;
+    for (Sets& p : parts) {
+      out.complete = out.complete && p.complete;
+      for (Lits& l : p.sets) out.sets.push_back(std::move(l));
+    }
+    normalise(out);
+    return out;
+  }
+
+  Sets combine_and(std::vector<Sets> parts) {
+    Sets acc;
+    acc.sets.push_back({});
+    for (Sets& p : parts) {
+      acc.complete = acc.complete && p.complete;
+      if (out_of_time()) {
+        acc.complete = false;
+        timed_out_ = true;
+        break;
+      }
+      Sets next;
+      next.complete = acc.complete;
+      for (const Lits& a : acc.sets)
+        for (const Lits& b : p.sets) {
+          Lits u = a;
+          u.insert(u.end(), b.begin(), b.end());
+          next.sets.push_back(std::move(u));
+        }
+      normalise(next);
+      acc = std::move(next);
+      if (acc.sets.empty()) break;
+    }
+    return acc;
+  }
+
+  // Smallest sets of literals making the node true (want = true) or false.
+  Sets sets_of(int node, bool want) {
+    const ExplainNode& n = e_.nodes[static_cast<std::size_t>(node)];
+    Sets s;
+    char op = op_of(n);
+    if (op == 'l') {
+      const AtomicCondition& c = e_.conditions[static_cast<std::size_t>(n.condition)];
+      Truth target = want ? Truth::true_ : Truth::false_;
+      if (c.truth == target) s.sets.push_back({});
+      else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
+      return s;
+    }
+    std::vector<int> kids;
+    for (int c : n.children)
+      if (!e_.nodes[static_cast<std::size_t>(c)].evidence) kids.push_back(c);
+    if (op == 'n') return kids.empty() ? s : sets_of(kids[0], !want);
+    if (op == 'p') return kids.empty() ? s : sets_of(kids[0], want);
+    std::vector<Sets> parts;
+    for (int c : kids) parts.push_back(sets_of(c, want));
+    bool conj = (op == 'a') == want;
+    return conj ? combine_and(std::move(parts)) : combine_or(std::move(parts));
+  }
+
+  // ------------------------------------------------------------ realisations on facts
+
+  std::optional<Model> dummy_;
+
+  // Re-evaluates the model with one fact changed; nullptr on an evaluation error.
+  std::unique_ptr<Model> reevaluate(const FactBase& facts) const {
+    ModelOutcome mo = evaluate_model(p_, facts, m_.options());
+    return std::move(mo.model);
+  }
+
+  Truth leaf_truth_with(int cond, const FactChange& ch, FactBase& storage) {
+    storage = facts_with(fb_, ch.relation, ch.args, ch.value, ch.remove);
+    auto model = reevaluate(storage);
+    if (!model) return Truth::unknown;
+    const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+    return truth_of_value(model->eval(li.expr, li.binding));
+  }
+
+  // For a leaf on one fact: a value of that fact that makes it true / false, and for a threshold on
+  // a number the bound it needs.
+  void realise(int cond) {
+    AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
+    const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+    if (li.expr == kNoExpr || realised_.count(cond)) return;
+    realised_.insert(cond);
+    const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
+    // Which fact to move: the single uncertain one, else the single one.
+    const FactRef* target = nullptr;
+    std::size_t uncertain = 0;
+    for (const FactRef& f : li.facts)
+      if (!f.known) {
+        ++uncertain;
+        target = &f;
+      }
+    if (uncertain > 1) return;
+    if (uncertain == 0) {
+      if (li.facts.size() != 1) return;
+      target = &li.facts[0];
+    }
+    const Relation& rel = p_.relations[static_cast<std::size_t>(target->relation)];
+    FactBase storage;
+    auto try_value = [&](const std::optional<Constant>& v, bool remove) {
+      FactChange ch{target->relation, target->args, v, remove};
+      Truth t = leaf_truth_with(cond, ch, storage);
+      if (t == Truth::true_ && !c.realise_true) c.realise_true = ch;
+      if (t == Truth::false_ && !c.realise_false) c.realise_false = ch;
+    };
+    if (!rel.value_type) {
+      try_value(std::nullopt, false);
+      try_value(std::nullopt, true);
+      return;
+    }
+    const ValueType& vt = *rel.value_type;
+    switch (vt.base) {
+      case BaseType::boolean:
+        try_value(Constant{true}, false);
+        try_value(Constant{false}, false);
+        return;
+      case BaseType::level:
+      case BaseType::choice: {
+        const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
+        // Levels: the nearest member first, so the witness reads as the smallest change.
+        std::vector<int> order;
+        for (std::size_t k = 0; k < en.members.size(); ++k) order.push_back(static_cast<int>(k));
+        for (int k : order) try_value(Constant{Member{vt.enumeration, k}}, false);
+        if (x.kind == ExprKind::compare && vt.base == BaseType::level) bound_for_level(c, li, x, *target, vt);
+        return;
+      }
+      case BaseType::number:
+      case BaseType::date: bound_for_number(cond, *target, vt, storage); return;
+      default: return;
+    }
+  }
+
+  void bound_for_level(AtomicCondition& c, const LeafInfo&, const Expr&, const FactRef& f, const ValueType& vt) {
+    // With a level the witness is the threshold itself: state it as `fact >= member` / `fact <= member`.
+    const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
+    std::vector<bool> ok_true;
+    // Derive which members satisfy from the realisations found (cheap, re-evaluations already done).
+    (void)en;
+    if (c.realise_true && c.realise_true->value) {
+      c.bound_true = f.tuple + " = " + constant_text(*c.realise_true->value);
+    }
+    if (c.realise_false && c.realise_false->value) {
+      c.bound_false = f.tuple + " = " + constant_text(*c.realise_false->value);
+    }
+  }
+
+  Constant number_constant(const ValueType& vt, std::int64_t v) const {
+    if (vt.base == BaseType::date) return Constant{Date{static_cast<std::int32_t>(v)}};
+    return Constant{Decimal::from_int(v)};
+  }
+
+  // A threshold on one number: search the smallest (or largest) integer value that makes the leaf true
+  // (and false), re-evaluating the model with the fact set to it.
+  void bound_for_number(int cond, const FactRef& f, const ValueType& vt, FactBase& storage) {
+    AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
+    std::int64_t lo, hi;
+    if (vt.base == BaseType::date) {
+      lo = 0;        // 1970-01-01
+      hi = 120'000;  // about 2298
+    } else {
+      auto to_i = [](const Decimal& d, bool up) {
+        __extension__ typedef __int128 i128;
+        i128 q = d.raw() / Decimal::kScale;
+        if (up && d.raw() % Decimal::kScale > 0) ++q;
+        if (!up && d.raw() % Decimal::kScale < 0) --q;
+        return static_cast<std::int64_t>(q);
+      };
+      lo = vt.lo ? to_i(*vt.lo, true) : -1'000'000'000'000LL;
+      hi = vt.hi ? to_i(*vt.hi, false) : 1'000'000'000'000LL;
+    }
+    if (lo > hi) return;
+    std::map<std::int64_t, Truth> memo;
+    auto at = [&](std::int64_t v) {
+      auto it = memo.find(v);
+      if (it != memo.end()) return it->second;
+      FactChange ch{f.relation, f.args, number_constant(vt, v), false};
+      Truth t = leaf_truth_with(cond, ch, storage);
+      memo.emplace(v, t);
+      return t;
+    };
+    Truth tlo = at(lo), thi = at(hi);
+    auto word = [&](const char* op, std::int64_t v) { return f.tuple + " " + op + " " + constant_text(number_constant(vt, v)); };
+    auto search = [&](bool want_true) -> void {
+      Truth want = want_true ? Truth::true_ : Truth::false_;
+      bool at_lo = tlo == want, at_hi = thi == want;
+      if (at_lo == at_hi) {
+        if (at_lo) {  // both ends: any value (record one witness)
+          FactChange ch{f.relation, f.args, number_constant(vt, lo), false};
+          (want_true ? c.realise_true : c.realise_false) = ch;
+        }
+        return;
+      }
+      // Monotone threshold between lo and hi: binary search the boundary.
+      std::int64_t a = lo, b = hi;  // invariant: at(a) == tlo, at(b) == thi
+      while (b - a > 1) {
+        if (out_of_time()) {
+          timed_out_ = true;
+          return;
+        }
+        std::int64_t mid = a + (b - a) / 2;
+        if (at(mid) == tlo) a = mid;
+        else b = mid;
+      }
+      std::int64_t v = at_hi ? b : a;
+      FactChange ch{f.relation, f.args, number_constant(vt, v), false};
+      (want_true ? c.realise_true : c.realise_false) = ch;
+      std::string bound = at_hi ? word(">=", v) : word("<=", v);
+      std::string question = "Is " + f.tuple + " " + (at_hi ? "at least " : "at most ") +
+                             spoken(constant_text(number_constant(vt, v))) + "?";
+      if (want_true) {
+        c.bound_true = bound;
+        c.question_true = question;
+      } else {
+        c.bound_false = bound;
+        c.question_false = question;
+      }
+    };
+    search(true);
+    search(false);
+  }
+
+  void phrase(int cond) {
+    AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
+    const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+    const Expr* x = li.expr == kNoExpr ? nullptr : &p_.exprs[static_cast<std::size_t>(li.expr)];
+    const Names* names = nullptr;
+    (void)names;
+    if (x && x->kind == ExprKind::compare) {
+      // Reconstruct the sides from the text of the node (already instantiated).
+      const ExplainNode& n = e_.nodes[static_cast<std::size_t>(c.node)];
+      std::string op = std::string(" ") + op_text(x->cmp) + " ";
+      auto pos = n.text.find(op);
+      if (pos != std::string::npos) {
+        std::string l = n.text.substr(0, pos), r = n.text.substr(pos + op.size());
+        if (c.question_true.empty()) c.question_true = "Is " + l + " " + op_words(x->cmp) + " " + spoken(r) + "?";
+        if (c.question_false.empty())
+          c.question_false = "Is " + l + " " + op_words(op_negated(x->cmp)) + " " + spoken(r) + "?";
+        return;
+      }
+    }
+    if (c.question_true.empty()) c.question_true = "Does " + c.text + " hold?";
+    if (c.question_false.empty()) c.question_false = "Could " + c.text + " cease to hold?";
+  }
+
+  // ------------------------------------------------------------ the whole explanation
+
+  void run(const PhaseResult& row) {
+    const Phase& ph = p_.phases[static_cast<std::size_t>(row.phase)];
+    e_.phase = row.phase;
+    e_.args = row.args;
+    e_.title = ph.title;
+    e_.verdict = row.verdict;
+    e_.options = opt_;
+    full_ = opt_.counterfactuals;
+    e_.root = build_phase(row.phase, row);
+    e_.phase_tuple = e_.nodes[static_cast<std::size_t>(e_.root)].label;
+    if (!opt_.counterfactuals) return;
+    e_.counterfactuals = true;
+    auto to_sets = [&](bool want, std::vector<ChangeSet>& out, bool& complete) {
+      size_cut_ = false;
+      Sets s = sets_of(e_.root, want);
+      complete = s.complete;
+      for (const Lits& l : s.sets) {
+        if (l.empty()) continue;
+        if (out.size() >= opt_.max_sets) {
+          complete = false;
+          break;
+        }
+        ChangeSet cs;
+        for (int lit : l) cs.push_back(Change{lit / 2, (lit % 2) == 1});
+        out.push_back(std::move(cs));
+      }
+      if (size_cut_ && out.empty()) complete = false;
+    };
+    if (row.verdict != Verdict::go) to_sets(true, e_.to_go, e_.to_go_complete);
+    if (row.verdict != Verdict::no_go) to_sets(false, e_.to_stop, e_.to_stop_complete);
+    std::set<int> used;
+    for (const auto* list : {&e_.to_go, &e_.to_stop})
+      for (const ChangeSet& cs : *list)
+        for (const Change& ch : cs) used.insert(ch.condition);
+    for (int c : used) {
+      if (out_of_time()) {
+        timed_out_ = true;
+        break;
+      }
+      realise(c);
+    }
+    for (int c : used) phrase(c);
+    if (row.verdict == Verdict::undetermined) unknowns_that_matter(row);
+    if (timed_out_) {
+      e_.to_go_complete = e_.to_go_complete && !timed_out_;
+      e_.to_stop_complete = e_.to_stop_complete && !timed_out_;
+    }
+    std::string note;
+    if (timed_out_) note = "the search stopped at its time budget (" + std::to_string(opt_.max_seconds) + " s)";
+    else if (!e_.to_go_complete || !e_.to_stop_complete)
+      note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
+             std::to_string(opt_.max_set_size) + " changes";
+    if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";
+    e_.budget_note = note;
+  }
+
+  void unknowns_that_matter(const PhaseResult& row) {
+    std::vector<FactRef> facts;
+    // Unknown facts under the unknown atomic conditions of the formula.
+    std::function<void(int)> walk = [&](int node) {
+      const ExplainNode& n = e_.nodes[static_cast<std::size_t>(node)];
+      if (n.evidence || n.truth != Truth::unknown) return;
+      if (n.condition >= 0) {
+        for (const FactRef& f : leaf_[static_cast<std::size_t>(n.condition)].facts)
+          if (!f.known) add_fact(facts, f);
+        for (const FactRef& f : n.facts)
+          if (!f.known) add_fact(facts, f);
+        return;
+      }
+      for (int c : n.children) walk(c);
+    };
+    walk(e_.root);
+    std::sort(facts.begin(), facts.end(), [](const FactRef& a, const FactRef& b) { return a.tuple < b.tuple; });
+    for (const std::string& s : row.unknowns) {
+      bool found = false;
+      for (const FactRef& f : facts) found = found || f.tuple == s;
+      if (!found) {
+        FactRef f;
+        f.tuple = s;
+        f.value = "unknown";
+        f.known = false;
+        facts.push_back(f);
+      }
+    }
+    for (FactRef& f : facts) {
+      UnknownThatMatters u;
+      u.fact = f;
+      if (f.relation >= 0 && !out_of_time()) {
+        std::vector<std::pair<std::optional<Constant>, bool>> candidates;
+        const Relation& rel = p_.relations[static_cast<std::size_t>(f.relation)];
+        if (!rel.value_type) {
+          candidates = {{std::nullopt, false}, {std::nullopt, true}};
+        } else {
+          const ValueType& vt = *rel.value_type;
+          switch (vt.base) {
+            case BaseType::boolean: candidates = {{Constant{true}, false}, {Constant{false}, false}}; break;
+            case BaseType::level:
+            case BaseType::choice:
+              for (std::size_t k = 0; k < p_.enums[static_cast<std::size_t>(vt.enumeration)].members.size(); ++k)
+                candidates.push_back({Constant{Member{vt.enumeration, static_cast<int>(k)}}, false});
+              break;
+            case BaseType::number: {
+              Decimal lo = vt.lo ? *vt.lo : Decimal::from_int(-1'000'000'000'000LL);
+              Decimal hi = vt.hi ? *vt.hi : Decimal::from_int(1'000'000'000'000LL);
+              candidates = {{Constant{lo}, false}, {Constant{hi}, false}};
+              break;
+            }
+            case BaseType::date:
+              candidates = {{Constant{Date{0}}, false}, {Constant{Date{120'000}}, false}};
+              break;
+            default: break;
+          }
+        }
+        if (!candidates.empty()) {
+          u.tested = true;
+          std::set<std::string> can;
+          for (auto& [v, remove] : candidates) {
+            if (out_of_time()) {
+              timed_out_ = true;
+              u.tested = false;
+              break;
+            }
+            FactBase fb = facts_with(fb_, f.relation, f.args, v, remove);
+            auto model = reevaluate(fb);
+            if (!model) continue;
+            for (const PhaseResult& r : model->evaluation().phases)
+              if (r.phase == row.phase && r.args == row.args && r.verdict != Verdict::undetermined)
+                can.insert(to_string(r.verdict));
+          }
+          u.can_make.assign(can.begin(), can.end());
+          u.decides_alone = !u.can_make.empty();
+        }
+      }
+      if (!u.tested) e_.unknowns_complete = false;
+      e_.unknowns.push_back(std::move(u));
+    }
+  }
+
+  const std::vector<LeafInfo>& leaves() const { return leaf_; }
+
+ private:
+  const Model& m_;
+  const Program& p_;
+  const FactBase& fb_;
+  const ExplainOptions& opt_;
+  Explanation& e_;
+  Clock::time_point start_;
+  bool full_ = true;
+  bool size_cut_ = false;
+  bool timed_out_ = false;
+  int depth_ = 0;
+  std::vector<std::string> path_;
+  std::vector<int8_t> expandable_;
+  std::unordered_map<std::string, int> cond_index_;
+  std::vector<LeafInfo> leaf_;
+  std::set<int> realised_;
+};
+
+}  // namespace
+
+FactBase facts_with(const FactBase& facts, int relation, const std::vector<Constant>& args,
+                    const std::optional<Constant>& value, bool remove) {
+  FactBase out = facts;
+  if (relation < 0) return out;
+  if (out.by_relation.size() <= static_cast<std::size_t>(relation)) out.by_relation.resize(static_cast<std::size_t>(relation) + 1);
+  auto& entries = out.by_relation[static_cast<std::size_t>(relation)];
+  auto it = std::find_if(entries.begin(), entries.end(), [&](const FactEntry& e) { return e.args == args; });
+  if (remove) {
+    if (it != entries.end()) entries.erase(it);
+    return out;
+  }
+  FactOrigin origin;
+  origin.file = "--assume";
+  origin.assumption = true;
+  if (it != entries.end()) {
+    it->value = value;
+    it->origin = origin;
+  } else {
+    FactEntry fe;
+    fe.args = args;
+    fe.value = value;
+    fe.origin = origin;
+    entries.push_back(std::move(fe));
+  }
+  return out;
+}
+
+std::optional<std::vector<FactChange>> fact_changes(const Model&, const Explanation& e, const ChangeSet& set) {
+  std::vector<FactChange> out;
+  for (const Change& ch : set) {
+    if (ch.condition < 0 || static_cast<std::size_t>(ch.condition) >= e.conditions.size()) return std::nullopt;
+    const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
+    const auto& r = ch.make_true ? c.realise_true : c.realise_false;
+    if (!r) return std::nullopt;
+    out.push_back(*r);
+  }
+  return out;
+}
+
+Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options) {
+  Explanation e;
+  if (row.phase < 0 || static_cast<std::size_t>(row.phase) >= model.program().phases.size()) return e;
+  Builder b(model, options, e);
+  b.run(row);
+  return e;
+}
+
+}  // namespace phasegate::engine

@@ -1,0 +1,157 @@
+// Explanations of a phase verdict: the why tree, what would it take, what could stop it, which unknowns matter.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/eval/evaluate.hpp"
+#include "engine/eval/model.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::engine {
+
+struct ExplainOptions {
+  bool counterfactuals = true;  // compute "what would it take" / "what could stop it" (off for advise --explain on many bindings)
+  std::size_t max_sets = 8;     // sets listed per question
+  std::size_t max_set_size = 4;
+  double max_seconds = 2.0;     // search budget; when exhausted, the output says so
+  std::size_t max_list = 10;    // long lists folded with a count in text renderings
+};
+
+// An input fact read by a node of the tree, with its value and where it came from.
+struct FactRef {
+  int relation = -1;
+  std::vector<Constant> args;
+  std::string tuple;  // `troops_committed("Indonesia")`
+  std::string value;  // `1_000`, `unknown`, `true`, `absent`, `no value`
+  std::string range;  // for an unknown value: the interval it may take (`0..50_000`); else empty
+  bool known = true;  // false: unknown value, or unknown absence in an open relation
+  bool listed = false;
+  std::optional<FactOrigin> origin;  // absent for an unlisted tuple
+};
+
+// One tuple of an aggregate: whether it took part (true / unknown / false) and its value.
+struct AggregateTuple {
+  std::string tuple;  // the local variables' values, `c = "Indonesia"`
+  Truth part = Truth::true_;
+  std::string value;  // sum/min/max: the value it contributes
+};
+
+enum class NodeKind : std::uint8_t {
+  phase,      // a phase binding (an `and` of its parts)
+  binding,    // the `for each` atom of a parameterized phase
+  after,      // an `after PHASE` requirement (child: the phase)
+  require,    // a requirement: expr or any of its waivers
+  block,      // a block: not expr
+  waiver,     // a waiver of a requirement
+  and_,
+  or_,
+  not_,
+  condition,  // a condition tuple: or of its rules
+  rule,       // one rule (alternative) of a condition under a binding
+  comparison, // an atomic comparison
+  atom,       // an atomic atom (a fact, or a condition not expanded)
+  constant,   // `true` / `false` / `unknown` written in the rules
+  aggregate,  // evidence: an aggregate's tuples (not part of the formula)
+  derivation, // evidence: one derivation of an atomic condition atom
+};
+
+const char* to_string(NodeKind k);
+
+// A node of the why tree. Formula nodes (everything but aggregate/derivation evidence) combine their
+// formula children; a node with `condition >= 0` is atomic: its children are evidence only.
+struct ExplainNode {
+  NodeKind kind = NodeKind::and_;
+  Truth truth = Truth::unknown;
+  std::string label;    // requirement label (`#2`), waiver label, condition tuple, phase tuple
+  std::string text;     // the expression, instantiated (`disarmament_clarity >= clear`)
+  std::string value;    // atomic nodes: current values of the non-constant sides
+  std::string because;
+  std::string cite;     // `briefing: "U.S. officials' ..." (locator)`
+  SourcePos pos;
+  std::vector<int> children;  // indices into Explanation::nodes
+  std::vector<bool> reason;   // per child: part of the minimal reasons
+  int condition = -1;         // atomic: index into Explanation::conditions
+  std::vector<FactRef> facts; // atomic: the input facts it reads
+  std::vector<AggregateTuple> tuples;  // aggregate evidence
+  std::size_t tuples_omitted = 0;
+  bool cycle = false;        // a recursive condition already explained above
+  bool evidence = false;     // not part of the formula (aggregate / derivation detail)
+};
+
+// A fact-level realisation of a literal: the value to give one fact (or the tuple to add / remove).
+struct FactChange {
+  int relation = -1;
+  std::vector<Constant> args;
+  std::optional<Constant> value;
+  bool remove = false;
+};
+
+// An atomic condition of the rules, instantiated: the unit of "what would it take".
+struct AtomicCondition {
+  std::string text;      // `disarmament_clarity >= clear`
+  Truth truth = Truth::unknown;
+  std::string value;     // the current value of its non-constant sides (`disarmament_clarity = partial`)
+  bool changeable = true;  // false for a constant of the rules
+  std::string bound_true, bound_false;  // for a threshold on one number: what it needs (`x >= 1_500`)
+  std::string question_true, question_false;  // phrased for a meeting
+  int node = -1;         // the first tree node that is this condition
+  // Set for conditions on one fact that appear in a set: the fact value that makes it true / false.
+  std::optional<FactChange> realise_true, realise_false;
+};
+
+// One literal of a set: the condition made true or false.
+struct Change {
+  int condition = -1;
+  bool make_true = true;
+};
+using ChangeSet = std::vector<Change>;
+
+// An unknown input fact that can still change the verdict.
+struct UnknownThatMatters {
+  FactRef fact;
+  bool decides_alone = false;           // some value of this fact alone makes the verdict GO or NO-GO
+  std::vector<std::string> can_make;    // the verdicts it alone can bring ("GO", "NO-GO")
+  bool tested = false;                  // false when the budget ran out before it was tried
+};
+
+struct Explanation {
+  int phase = -1;
+  std::vector<Constant> args;
+  std::string phase_tuple;  // `handover("Rafah")`
+  std::string title;
+  Verdict verdict = Verdict::go;
+  std::vector<ExplainNode> nodes;
+  int root = -1;
+  std::vector<AtomicCondition> conditions;
+  bool counterfactuals = false;  // whether the sets below were computed
+  std::vector<ChangeSet> to_go;      // what would it take (NO-GO, UNDETERMINED)
+  bool to_go_complete = true;
+  std::vector<ChangeSet> to_stop;    // what could stop it (GO, UNDETERMINED)
+  bool to_stop_complete = true;
+  std::vector<UnknownThatMatters> unknowns;  // UNDETERMINED
+  bool unknowns_complete = true;
+  std::string budget_note;  // why a search is incomplete, empty when complete
+  ExplainOptions options;
+};
+
+Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options);
+nlohmann::json explanation_json(const Model& model, const Explanation& e);  // stable, documented in docs/explanations.md
+std::string explanation_text(const Model& model, const Explanation& e, bool color);
+std::string explanation_markdown(const Model& model, const Explanation& e);
+std::string explanation_dot(const Model& model, const Explanation& e);
+
+// Helpers for tests and the CLI.
+// The facts with one change applied as an `--assume` would (value replaced, or tuple added/removed).
+FactBase facts_with(const FactBase& facts, int relation, const std::vector<Constant>& args,
+                    const std::optional<Constant>& value, bool remove);
+// The value a change set asks of each fact, when every literal of the set is a condition on one
+// fact (`x >= clear`, `roe_published`, `sum(...) >= K` with one number): relation, args, value, remove.
+// Fact-level realisations of a set; nullopt when some literal is not a condition on one fact.
+std::optional<std::vector<FactChange>> fact_changes(const Model& model, const Explanation& e, const ChangeSet& set);
+
+}  // namespace phasegate::engine

@@ -1,0 +1,40 @@
+// The parse driver's shared, Boost-free parts: input screening, comments, error reporting and recovery.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar/diagnostics.hpp"
+#include "grammar/lexer.hpp"
+#include "grammar/parse.hpp"
+
+namespace phasegate::grammar {
+
+// Screens `text` (size, NUL bytes, UTF-8, nesting depth), indexes its lines and
+// collects its comments. Returns false when the text must not be parsed (the
+// reason is in `diags`).
+bool prepare(ParseState& st, const std::string& path, const std::string& text, const ParseLimits& limits,
+             Diagnostics& diags, std::vector<syntax::Comment>& comments);
+
+// Turns an X3 expectation failure into a diagnostic in words a policy author reads.
+void report_expected(const ParseState& st, Diagnostics& diags, const char* item_start, const char* where,
+                     const std::string& which);
+// A scanner or grammar check's own error.
+void report_syntax_error(const ParseState& st, Diagnostics& diags, const SyntaxError& e);
+
+// Where to resume after an error inside the item that starts at `item_start`:
+// the next line whose first word satisfies `is_sync` (or the end of the text).
+const char* resync(const ParseState& st, const char* item_start, const char* error_at,
+                   const std::function<bool(std::string_view)>& is_sync);
+
+// The words for a grammar element named `which` (e.g. "cond_expr" -> "a condition").
+struct ExpectedWords {
+  std::string code;
+  std::string words;
+  std::vector<std::string> notes;
+};
+ExpectedWords expected_words(const std::string& which);
+
+}  // namespace phasegate::grammar

@@ -1,0 +1,170 @@
+// Reads rules, facts and scenarios files from disk and follows `include` lines.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "grammar/parse.hpp"
+
+namespace phasegate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Reads a whole file; on failure returns false and sets `why`. Refuses files over the size limit
+// before reading them.
+bool read_file(const std::string& path, std::string& text, std::string& why, std::size_t max_bytes, bool& too_big) {
+  too_big = false;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    why = "it is a folder";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    for (auto& c : why) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return false;
+  }
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    too_big = true;
+    why = std::to_string(size) + " bytes";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    why = "read error";
+    return false;
+  }
+  text = ss.str();
+  return true;
+}
+
+bool load(const std::string& path, SourceMap& sources, Diagnostics& diags, ReadResult* result,
+          const ParseLimits& limits, const std::string*& text) {
+  std::string content, why;
+  bool too_big = false;
+  if (!read_file(path, content, why, limits.max_file_bytes, too_big)) {
+    if (too_big) {
+      diags.error("E0002", syntax::Position{path, 0, 0, 0}, "`" + path + "` is too large to parse (" + why + ")",
+                  {"the limit is " + std::to_string(limits.max_file_bytes) +
+                   " bytes (ParseLimits::max_file_bytes, --max-file-size)"});
+    } else {
+      diags.error("E0001", syntax::Position{path, 0, 0, 0}, "cannot read `" + path + "`: " + why);
+      if (result) result->io_error = true;
+    }
+    return false;
+  }
+  text = &sources.add(path, std::move(content));
+  return true;
+}
+
+std::string key_of(const std::string& path) {
+  std::error_code ec;
+  auto p = fs::weakly_canonical(path, ec);
+  return ec ? fs::path(path).lexically_normal().string() : p.string();
+}
+
+struct IncludeWalk {
+  SourceMap& sources;
+  Diagnostics& diags;
+  const ParseLimits& limits;
+  syntax::Ruleset& out;
+  std::vector<std::string> stack;        // canonical paths being read
+  std::vector<std::string> stack_names;  // as named, for messages
+  std::vector<std::string> done;         // canonical paths already read
+
+  void visit(syntax::RulesFile file) {
+    std::string key = key_of(file.path);
+    stack.push_back(key);
+    stack_names.push_back(file.path);
+    done.push_back(key);
+    std::vector<syntax::IncludeDecl> includes = file.includes;
+    std::string dir = fs::path(file.path).parent_path().string();
+    out.files.push_back(std::move(file));
+    for (const auto& inc : includes) {
+      std::string target = (fs::path(dir) / inc.path).lexically_normal().string();
+      std::string tkey = key_of(target);
+      auto on_stack = std::find(stack.begin(), stack.end(), tkey);
+      if (on_stack != stack.end()) {
+        std::string cycle;
+        for (auto it = on_stack; it != stack.end(); ++it)
+          cycle += "`" + stack_names[static_cast<std::size_t>(it - stack.begin())] + "` includes ";
+        cycle += "`" + target + "`";
+        diags.error("E0125", inc.pos, "this `include` makes a cycle", {cycle});
+        continue;
+      }
+      if (std::find(done.begin(), done.end(), tkey) != done.end()) continue;  // already part of the ruleset
+      if (stack.size() >= limits.max_include_depth) {
+        diags.error("E0013", inc.pos, "includes are nested too deeply (more than " +
+                                          std::to_string(limits.max_include_depth) + " levels)",
+                    {"the limit is ParseLimits::max_include_depth"});
+        continue;
+      }
+      std::string content, why;
+      bool too_big = false;
+      if (!read_file(target, content, why, limits.max_file_bytes, too_big)) {
+        if (too_big)
+          diags.error("E0002", inc.pos, "the included file `" + target + "` is too large to parse (" + why + ")",
+                      {"the limit is " + std::to_string(limits.max_file_bytes) + " bytes"});
+        else
+          diags.error("E0126", inc.pos, "cannot read the included file `" + target + "`: " + why,
+                      {"the path is relative to the including file's folder"});
+        continue;
+      }
+      const std::string& text = sources.add(target, std::move(content));
+      syntax::RulesFile child = parse_rules_text(target, text, diags, limits);
+      if (child.header)
+        diags.error("E0130", child.header->pos, "an included file must not have its own `ruleset` line",
+                    {"it is included from `" + file_name_at(inc) + "`"});
+      visit(std::move(child));
+    }
+    stack.pop_back();
+    stack_names.pop_back();
+  }
+
+  static std::string file_name_at(const syntax::IncludeDecl& inc) {
+    return inc.pos.file + ":" + std::to_string(inc.pos.line);
+  }
+};
+
+}  // namespace
+
+syntax::Ruleset read_ruleset(const std::string& path, SourceMap& sources, Diagnostics& diags, ReadResult* result,
+                             const ParseLimits& limits) {
+  syntax::Ruleset rs;
+  const std::string* text = nullptr;
+  if (!load(path, sources, diags, result, limits, text)) return rs;
+  IncludeWalk walk{sources, diags, limits, rs, {}, {}, {}};
+  walk.visit(parse_rules_text(path, *text, diags, limits));
+  return rs;
+}
+
+syntax::FactsFile read_facts(const std::string& path, SourceMap& sources, Diagnostics& diags, ReadResult* result,
+                             const ParseLimits& limits) {
+  const std::string* text = nullptr;
+  if (!load(path, sources, diags, result, limits, text)) {
+    syntax::FactsFile f;
+    f.path = path;
+    return f;
+  }
+  return parse_facts_text(path, *text, diags, limits);
+}
+
+syntax::ScenariosFile read_scenarios(const std::string& path, SourceMap& sources, Diagnostics& diags,
+                                     ReadResult* result, const ParseLimits& limits) {
+  const std::string* text = nullptr;
+  if (!load(path, sources, diags, result, limits, text)) {
+    syntax::ScenariosFile f;
+    f.path = path;
+    return f;
+  }
+  return parse_scenarios_text(path, *text, diags, limits);
+}
+
+}  // namespace phasegate

@@ -1,0 +1,143 @@
+// Parses `.rules` files declaration by declaration, recovering at the next top-level keyword after an error.
+#include "grammar/rules_def.hpp"
+#include "grammar/front.hpp"
+
+namespace phasegate {
+
+using namespace grammar;
+
+namespace {
+
+bool is_rules_sync(std::string_view w) {
+  return w == "ruleset" || w == "version" || w == "source" || w == "include" || w == "fact" || w == "condition" ||
+         w == "phase";
+}
+
+template <typename Rule, typename Attr>
+bool run(const char*& p, const char* end, Rule const& rule, Attr& attr) {
+  return x3::phrase_parse(p, end, rule, skipper, attr);
+}
+
+enum class Last { none, header, version, source, include, fact, condition, phase };
+
+void report_unexpected(const ParseState& st, Diagnostics& diags, const char* at, Last last,
+                       const std::vector<std::string>& keywords) {
+  std::vector<std::string> notes = {
+      "a ruleset holds `fact`, `condition` and `phase` declarations, after its `ruleset`, `version`, `source` "
+      "and `include` lines"};
+  std::string_view w = scan_word(at, st.end);
+  if (!w.empty()) {
+    std::string guess = nearest_name(w, keywords);
+    if (!guess.empty()) notes.insert(notes.begin(), "did you mean `" + guess + "`?");
+    else if (last == Last::phase)
+      notes.push_back("to add to the phase above, start the line with `require`, `block`, `waive`, `after` or "
+                      "`for each`");
+  }
+  diags.error("E0120", st.pos(at), "expected a declaration, found " + describe_token_at(at, st.end),
+              std::move(notes));
+}
+
+}  // namespace
+
+syntax::RulesFile parse_rules_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                   const ParseLimits& limits) {
+  syntax::RulesFile file;
+  file.path = path;
+  ParseState st;
+  StateScope scope(st);
+  try {
+    if (!prepare(st, path, text, limits, diags, file.comments)) return file;
+    static const std::vector<std::string> keywords = {"ruleset", "version", "source",  "include",
+                                                      "fact",    "condition", "phase", "require",
+                                                      "block",   "waive",   "after"};
+    const char* end = st.end;
+    const char* p = skip_space(st.base, end);
+    if (end - p >= 3 && std::string_view(p, 3) == "\xEF\xBB\xBF") p = skip_space(p + 3, end);  // byte order mark
+    if (p == end) {
+      diags.warning("W0001", st.pos(std::size_t{0}), "this rules file is empty");
+      return file;
+    }
+    Last last = Last::none;
+    bool seen_decl = false;
+    while (p != end) {
+      const char* start = p;
+      std::string_view w = scan_word(p, end);
+      try {
+        bool ok = false;
+        if (w == "ruleset") {
+          syntax::RulesetHeader h;
+          ok = run(p, end, rules::ruleset_header, h);
+          if (ok) {
+            if (file.header)
+              diags.error("E0122", h.pos, "a file has only one `ruleset` line",
+                          {"the first one is at line " + std::to_string(file.header->pos.line)});
+            else if (last != Last::none)
+              diags.error("E0122", h.pos, "the `ruleset` line must come first in the file");
+            if (!file.header) file.header = std::move(h);
+            last = Last::header;
+          }
+        } else if (w == "version") {
+          rules::PVersion v;
+          ok = run(p, end, rules::version_line, v);
+          if (ok) {
+            if (!file.header || (last != Last::header && last != Last::source))
+              diags.error("E0123", v.pos, "`version` belongs right after the `ruleset` line");
+            else if (file.header->version)
+              diags.error("E0123", v.pos, "the ruleset already has a `version`");
+            if (file.header && !file.header->version) file.header->version = std::move(v.text);
+            last = Last::version;
+          }
+        } else if (w == "source") {
+          syntax::SourceDecl s;
+          ok = run(p, end, rules::source_decl, s);
+          if (ok) {
+            file.sources.push_back(std::move(s));
+            last = Last::source;
+          }
+        } else if (w == "include") {
+          syntax::IncludeDecl inc;
+          ok = run(p, end, rules::include_decl, inc);
+          if (ok) {
+            if (seen_decl)
+              diags.error("E0124", inc.pos, "`include` lines come before the first declaration",
+                          {"move this line up, after the `ruleset`, `version` and `source` lines"});
+            file.includes.push_back(std::move(inc));
+            last = Last::include;
+          }
+        } else if (w == "fact") {
+          syntax::FactDecl d;
+          ok = run(p, end, rules::fact_decl, d);
+          if (ok) file.decls.emplace_back(std::move(d)), last = Last::fact, seen_decl = true;
+        } else if (w == "condition") {
+          syntax::ConditionDecl d;
+          ok = run(p, end, rules::condition_decl, d);
+          if (ok) file.decls.emplace_back(std::move(d)), last = Last::condition, seen_decl = true;
+        } else if (w == "phase") {
+          syntax::PhaseDecl d;
+          ok = run(p, end, rules::phase_decl, d);
+          if (ok) file.decls.emplace_back(std::move(d)), last = Last::phase, seen_decl = true;
+        }
+        if (!ok) {
+          p = start;
+          report_unexpected(st, diags, start, last, keywords);
+          p = resync(st, start, start, is_rules_sync);
+          continue;
+        }
+      } catch (const x3::expectation_failure<const char*>& e) {
+        report_expected(st, diags, start, e.where(), e.which());
+        p = resync(st, start, e.where(), is_rules_sync);
+        continue;
+      } catch (const SyntaxError& e) {
+        report_syntax_error(st, diags, e);
+        p = resync(st, start, st.base + e.offset, is_rules_sync);
+        continue;
+      }
+      p = skip_space(p, end);
+    }
+  } catch (const std::exception& e) {
+    diags.error("E0099", syntax::Position{path, 1, 1, 0}, std::string("internal parser error: ") + e.what());
+  }
+  return file;
+}
+
+}  // namespace phasegate

@@ -1,0 +1,80 @@
+// The store's internals shared by its source files: the connection, the clock, decision rows and their hashing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace phasegate::store {
+
+inline constexpr const char* kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct Store::Impl {
+  detail::Connection conn;
+  std::string path;
+  StoreOptions options;
+  int version = 0;
+
+  // Inside a write transaction: the next recorded_at, strictly after every
+  // earlier one in this store even if the system clock steps back.
+  std::string next_recorded_at();
+};
+
+namespace detail {
+
+// A decision row exactly as stored: every field is the stored text ("" for NULL).
+struct DecisionRow {
+  std::int64_t id = 0;
+  std::string recorded_at, actor, ruleset_name, ruleset_version, ruleset_sha256, rules_files, facts_sha256, today,
+      known_at, facts_known_at, options, verdicts, explanation, prev_hash, hash;
+};
+
+// The column list that read_decision_row expects, in order.
+inline constexpr const char* kDecisionColumns =
+    "id, recorded_at, actor, ruleset_name, ruleset_version, ruleset_sha256, rules_files, facts_sha256, today, "
+    "known_at, facts_known_at, options, verdicts, explanation, prev_hash, hash";
+
+DecisionRow read_decision_row(const Statement& st);
+
+// The canonical content (docs/store.md) and the chain hash SHA-256(content || prev_hash).
+std::string canonical_content(const DecisionRow& row);
+std::string row_hash(const DecisionRow& row);
+
+// Hashes the canonical content of an import batch as it streams by: its header,
+// then every assertion in id order (docs/store.md). Large imports are not held in memory.
+class BatchHasher {
+ public:
+  BatchHasher();
+  ~BatchHasher();
+  BatchHasher(const BatchHasher&) = delete;
+  BatchHasher& operator=(const BatchHasher&) = delete;
+  void field(const char* name, const std::string& value);
+  void header(std::int64_t id, const std::string& recorded_at, const std::string& actor, const std::string& title,
+              const std::string& files, std::int64_t line_count);
+  void assertion(std::int64_t id, const std::string& name, const std::string& args, const std::string& kind,
+                 const std::string& value, const std::string& source, const std::string& as_of,
+                 const std::string& actor, const std::string& recorded_at, const std::string& file, std::int64_t line);
+  // SHA-256(content || prev_hash); call once.
+  std::string hash(const std::string& prev_hash);
+
+ private:
+  void update(const std::string& s);
+  struct evp_md_ctx_st* ctx_;
+};
+
+// Deterministic JSON text: sorted keys, no spaces, invalid UTF-8 replaced.
+std::string canonical_json(const nlohmann::json& j);
+
+nlohmann::json snapshot_to_json(const SnapshotFact& f);
+SnapshotFact snapshot_from_json(const nlohmann::json& j);
+
+// A user's timestamp in the stored form; throws StoreError(invalid) when it is not one.
+std::string normalise_moment(const std::string& text, DateBound bound);
+
+// {phase, verdict} -> number of bindings, from a verdicts array.
+std::vector<PhaseCount> count_verdicts(const nlohmann::json& verdicts);
+
+}  // namespace detail
+}  // namespace phasegate::store

@@ -1,0 +1,95 @@
+// A thin RAII layer over the SQLite C API, internal to the store: statements, transactions, errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <sqlite3.h>
+
+#include "store/error.hpp"
+
+namespace phasegate::store::detail {
+
+// Throws the StoreError that an SQLite result code stands for.
+[[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_null(int index);
+  // "" is bound as NULL.
+  Statement& bind_opt(int index, std::string_view value);
+
+  // True when a row is ready, false when done. Throws on error.
+  bool step();
+  void reset();
+
+  std::int64_t integer(int col) const;
+  std::string text(int col) const;  // NULL reads as ""
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection();
+  Connection(Connection&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Connection& operator=(Connection&& o) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Opens the file; throws StoreError.
+  void open(const std::string& path, bool create, int busy_timeout_ms);
+  sqlite3* get() const { return db_; }
+
+  void exec(std::string_view sql);
+  // A one-row, one-column query.
+  std::int64_t query_int(std::string_view sql);
+  std::string query_text(std::string_view sql);
+
+  // BEGIN IMMEDIATE / BEGIN, retried on SQLITE_BUSY with back-off until the deadline.
+  void begin(bool immediate);
+  void commit();
+  // Safe to call at any time: rolls back if a transaction is open.
+  void rollback() noexcept;
+
+ private:
+  sqlite3* db_ = nullptr;
+  int busy_timeout_ms_ = 10'000;
+};
+
+// Runs `body` inside a transaction; commits on success, rolls back on any exception.
+// Inside an open transaction it just runs `body` (the outer one commits).
+template <class F>
+auto in_transaction(Connection& c, bool immediate, F&& body) {
+  if (!sqlite3_get_autocommit(c.get())) return body();
+  c.begin(immediate);
+  try {
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      c.commit();
+    } else {
+      auto result = body();
+      c.commit();
+      return result;
+    }
+  } catch (...) {
+    c.rollback();
+    throw;
+  }
+}
+
+}  // namespace phasegate::store::detail

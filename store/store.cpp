@@ -1,0 +1,447 @@
+// Opening a store: file checks, pragmas, schema versions and migrations; the shared clock and hashing helpers.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include <openssl/evp.h>
+
+#include "store/impl.hpp"
+
+namespace phasegate::store {
+namespace fs = std::filesystem;
+using detail::Statement;
+
+namespace {
+
+// 'PGST': marks an SQLite file as a phasegate store.
+constexpr std::int64_t kApplicationId = 0x50475354;
+
+// Migrations: entry i takes a store from schema version i to i + 1.
+// Never edit a shipped entry; append a new one and bump kSchemaVersion.
+const char* const kMigrations[] = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE import_batch (
+  id          INTEGER PRIMARY KEY,
+  recorded_at TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  title       TEXT NOT NULL DEFAULT '',
+  files       TEXT NOT NULL DEFAULT '[]',
+  line_count  INTEGER NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+
+CREATE TABLE fact_assertion (
+  id          INTEGER PRIMARY KEY,
+  batch_id    INTEGER NOT NULL REFERENCES import_batch(id),
+  name        TEXT NOT NULL,
+  args        TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('value', 'tuple', 'retract')),
+  value       TEXT,
+  source      TEXT NOT NULL DEFAULT '',
+  as_of       TEXT,
+  actor       TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  file        TEXT NOT NULL DEFAULT '',
+  line        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX fact_assertion_key ON fact_assertion (name, args, id);
+CREATE INDEX fact_assertion_time ON fact_assertion (recorded_at);
+
+CREATE TABLE rules_text (
+  sha256 TEXT PRIMARY KEY,
+  text   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE fact_snapshot (
+  sha256 TEXT PRIMARY KEY,
+  body   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE decision (
+  id              INTEGER PRIMARY KEY,
+  recorded_at     TEXT NOT NULL,
+  actor           TEXT NOT NULL,
+  ruleset_name    TEXT NOT NULL,
+  ruleset_version TEXT,
+  ruleset_sha256  TEXT NOT NULL,
+  rules_files     TEXT NOT NULL,
+  facts_sha256    TEXT NOT NULL,
+  today           TEXT NOT NULL,
+  known_at        TEXT,
+  facts_known_at  TEXT,
+  options         TEXT NOT NULL,
+  verdicts        TEXT NOT NULL,
+  explanation     TEXT,
+  prev_hash       TEXT NOT NULL,
+  hash            TEXT NOT NULL UNIQUE
+);
+CREATE INDEX decision_time ON decision (recorded_at);
+
+CREATE TABLE decision_phase (
+  decision_id INTEGER NOT NULL,
+  phase       TEXT NOT NULL,
+  verdict     TEXT NOT NULL,
+  count       INTEGER NOT NULL,
+  PRIMARY KEY (decision_id, phase, verdict)
+) WITHOUT ROWID;
+CREATE INDEX decision_phase_by_phase ON decision_phase (phase, verdict);
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+// Runs a statement that needs a lock outside any transaction (journal_mode),
+// retrying on SQLITE_BUSY until the timeout.
+void exec_retrying(detail::Connection& c, const char* sql, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int delay = 1;
+  for (;;) {
+    int rc = sqlite3_exec(c.get(), sql, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+      detail::throw_sqlite(c.get(), rc, "opening the store");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    delay = std::min(delay * 2, 50);
+  }
+}
+
+void check_identity(detail::Connection& c, const std::string& path, std::int64_t app_id, std::int64_t version) {
+  if (app_id != kApplicationId) {
+    bool has_tables = c.query_int("SELECT count(*) FROM sqlite_schema") > 0;
+    if (app_id != 0 || has_tables)
+      throw StoreError(ErrorKind::incompatible, path + " is an SQLite database but not a phasegate store");
+  }
+  if (version > kSchemaVersion)
+    throw StoreError(ErrorKind::incompatible,
+                     path + " was written by a newer phasegate (store schema version " + std::to_string(version) +
+                         "; this phasegate reads versions up to " + std::to_string(kSchemaVersion) +
+                         "). Upgrade phasegate to use it; the store was not changed.");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- opening
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->path; }
+int Store::schema_version() const { return impl_->version; }
+
+Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) {
+  std::error_code ec;
+  if (mode == OpenMode::must_exist && !fs::exists(path, ec))
+    throw StoreError(ErrorKind::not_found, "no store at " + path + " (import facts or record a decision to create one)");
+  if (fs::is_directory(path, ec)) throw StoreError(ErrorKind::not_found, path + " is a directory, not a store");
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->options = std::move(options);
+  if (!impl->options.clock) impl->options.clock = system_micros;
+  auto& c = impl->conn;
+  c.open(path, mode == OpenMode::create_if_missing, impl->options.busy_timeout_ms);
+
+  exec_retrying(c, "PRAGMA journal_mode=WAL", impl->options.busy_timeout_ms);
+  if (c.query_text("PRAGMA journal_mode") != "wal")
+    throw StoreError(ErrorKind::io, "cannot switch the store " + path + " to write-ahead logging");
+  c.exec("PRAGMA synchronous=FULL");
+  c.exec("PRAGMA foreign_keys=ON");
+  if (impl->options.max_page_count > 0)
+    c.exec("PRAGMA max_page_count=" + std::to_string(impl->options.max_page_count));
+
+  std::int64_t app_id = c.query_int("PRAGMA application_id");
+  std::int64_t version = c.query_int("PRAGMA user_version");
+  check_identity(c, path, app_id, version);
+  if (version < kSchemaVersion) {
+    detail::in_transaction(c, true, [&] {
+      // Another process may have migrated while we waited for the lock.
+      std::int64_t app = c.query_int("PRAGMA application_id");
+      std::int64_t v = c.query_int("PRAGMA user_version");
+      check_identity(c, path, app, v);
+      for (; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+      c.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
+      c.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    });
+    version = kSchemaVersion;
+  }
+  impl->version = static_cast<int>(version);
+  return Store(std::move(impl));
+}
+
+std::string Store::default_path() {
+  if (const char* env = std::getenv("PHASEGATE_DB"); env && *env) return env;
+  return "./phasegate.db";
+}
+
+std::string Store::os_user() {
+  if (struct passwd* pw = getpwuid(geteuid()); pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  return "uid:" + std::to_string(geteuid());
+}
+
+std::string Store::integrity_check() const {
+  Statement st(impl_->conn.get(), "PRAGMA integrity_check");
+  std::string out;
+  while (st.step()) {
+    if (!out.empty()) out += '\n';
+    out += st.text(0);
+  }
+  return out;
+}
+
+std::string Store::Impl::next_recorded_at() {
+  Micros last = 0;
+  {
+    Statement st(conn.get(), "SELECT value FROM meta WHERE key = 'clock'");
+    if (st.step()) last = std::stoll(st.text(0));
+  }
+  Micros t = std::max(options.clock(), last + 1);
+  Statement up(conn.get(), "INSERT INTO meta (key, value) VALUES ('clock', ?1) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  up.bind(1, std::to_string(t));
+  up.step();
+  return format_timestamp(t);
+}
+
+// ---------------------------------------------------------------- helpers
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+    throw StoreError(ErrorKind::io, "SHA-256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string quote_facts_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': break;  // not representable; a facts string has no raw line breaks
+      default: out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+const char* to_string(ProblemKind kind) {
+  switch (kind) {
+    case ProblemKind::hash_mismatch: return "hash-mismatch";
+    case ProblemKind::broken_link: return "broken-link";
+    case ProblemKind::missing_record: return "missing-record";
+    case ProblemKind::out_of_order: return "out-of-order";
+    case ProblemKind::rules_text_modified: return "rules-text-modified";
+    case ProblemKind::snapshot_modified: return "facts-snapshot-modified";
+    case ProblemKind::verdict_mismatch: return "verdict-mismatch";
+    case ProblemKind::replay_failed: return "replay-failed";
+    case ProblemKind::index_mismatch: return "index-mismatch";
+    case ProblemKind::head_not_found: return "head-not-found";
+  }
+  return "?";
+}
+
+const char* to_string(FactChange::Kind kind) {
+  switch (kind) {
+    case FactChange::Kind::added: return "added";
+    case FactChange::Kind::removed: return "removed";
+    case FactChange::Kind::changed: return "changed";
+    case FactChange::Kind::restated: return "restated";
+  }
+  return "?";
+}
+
+namespace detail {
+
+std::string normalise_moment(const std::string& text, DateBound bound) {
+  auto t = parse_timestamp(text, bound);
+  if (!t)
+    throw StoreError(ErrorKind::invalid, "not a timestamp: '" + text +
+                                             "' (expected 2026-11-20, 2026-11-20T14:30, or 2026-11-20T14:30:00Z)");
+  return format_timestamp(*t);
+}
+
+std::string canonical_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+DecisionRow read_decision_row(const Statement& st) {
+  DecisionRow r;
+  r.id = st.integer(0);
+  std::string* fields[] = {&r.recorded_at, &r.actor,   &r.ruleset_name,   &r.ruleset_version, &r.ruleset_sha256,
+                           &r.rules_files, &r.facts_sha256, &r.today,     &r.known_at,        &r.facts_known_at,
+                           &r.options,     &r.verdicts,     &r.explanation, &r.prev_hash,     &r.hash};
+  for (int i = 0; i < 15; ++i) *fields[i] = st.text(i + 1);
+  return r;
+}
+
+std::string canonical_content(const DecisionRow& r) {
+  std::string out = "phasegate-decision/1\n";
+  auto field = [&](const char* name, const std::string& value) {
+    out += name;
+    out += ' ';
+    out += std::to_string(value.size());
+    out += ':';
+    out += value;
+    out += '\n';
+  };
+  field("id", std::to_string(r.id));
+  field("recorded_at", r.recorded_at);
+  field("actor", r.actor);
+  field("ruleset_name", r.ruleset_name);
+  field("ruleset_version", r.ruleset_version);
+  field("ruleset_sha256", r.ruleset_sha256);
+  field("rules_files", r.rules_files);
+  field("facts_sha256", r.facts_sha256);
+  field("today", r.today);
+  field("known_at", r.known_at);
+  field("facts_known_at", r.facts_known_at);
+  field("options", r.options);
+  field("verdicts", r.verdicts);
+  field("explanation", r.explanation);
+  return out;
+}
+
+std::string row_hash(const DecisionRow& r) { return sha256_hex(canonical_content(r) + r.prev_hash); }
+
+BatchHasher::BatchHasher() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
+}
+
+BatchHasher::~BatchHasher() { EVP_MD_CTX_free(ctx_); }
+
+void BatchHasher::update(const std::string& s) {
+  if (EVP_DigestUpdate(ctx_, s.data(), s.size()) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
+}
+
+void BatchHasher::field(const char* name, const std::string& value) {
+  update(std::string(name) + ' ' + std::to_string(value.size()) + ':');
+  update(value);
+  update("\n");
+}
+
+void BatchHasher::header(std::int64_t id, const std::string& recorded_at, const std::string& actor,
+                         const std::string& title, const std::string& files, std::int64_t line_count) {
+  update("phasegate-import/1\n");
+  field("id", std::to_string(id));
+  field("recorded_at", recorded_at);
+  field("actor", actor);
+  field("title", title);
+  field("files", files);
+  field("line_count", std::to_string(line_count));
+}
+
+void BatchHasher::assertion(std::int64_t id, const std::string& name, const std::string& args, const std::string& kind,
+                            const std::string& value, const std::string& source, const std::string& as_of,
+                            const std::string& actor, const std::string& recorded_at, const std::string& file,
+                            std::int64_t line) {
+  field("fact", std::to_string(id));
+  field("name", name);
+  field("args", args);
+  field("kind", kind);
+  field("value", value);
+  field("source", source);
+  field("as_of", as_of);
+  field("actor", actor);
+  field("recorded_at", recorded_at);
+  field("file", file);
+  field("line", std::to_string(line));
+}
+
+std::string BatchHasher::hash(const std::string& prev_hash) {
+  update(prev_hash);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_, digest, &len) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+nlohmann::json snapshot_to_json(const SnapshotFact& f) {
+  nlohmann::json j = nlohmann::json::object();
+  j["name"] = f.name;
+  j["args"] = f.args_text;
+  j["value"] = f.value_text ? nlohmann::json(*f.value_text) : nlohmann::json(nullptr);
+  j["source"] = f.source;
+  j["as_of"] = f.as_of;
+  j["file"] = f.file;
+  j["line"] = f.line;
+  j["recorded_by"] = f.recorded_by;
+  j["recorded_at"] = f.recorded_at;
+  j["record_id"] = f.record_id;
+  j["assumption"] = f.assumption;
+  return j;
+}
+
+SnapshotFact snapshot_from_json(const nlohmann::json& j) {
+  SnapshotFact f;
+  f.name = j.at("name").get<std::string>();
+  f.args_text = j.at("args").get<std::string>();
+  if (!j.at("value").is_null()) f.value_text = j.at("value").get<std::string>();
+  f.source = j.at("source").get<std::string>();
+  f.as_of = j.at("as_of").get<std::string>();
+  f.file = j.at("file").get<std::string>();
+  f.line = j.at("line").get<std::uint32_t>();
+  f.recorded_by = j.at("recorded_by").get<std::string>();
+  f.recorded_at = j.at("recorded_at").get<std::string>();
+  f.record_id = j.at("record_id").get<std::int64_t>();
+  f.assumption = j.at("assumption").get<bool>();
+  return f;
+}
+
+std::vector<PhaseCount> count_verdicts(const nlohmann::json& verdicts) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+  if (verdicts.is_array())
+    for (const auto& v : verdicts)
+      if (v.is_object() && v.contains("phase") && v["phase"].is_string() && v.contains("verdict") &&
+          v["verdict"].is_string())
+        ++counts[{v["phase"].get<std::string>(), v["verdict"].get<std::string>()}];
+  std::vector<PhaseCount> out;
+  for (const auto& [k, n] : counts) out.push_back({k.first, k.second, n});
+  return out;
+}
+
+}  // namespace detail
+
+std::string StoredFact::fact_text() const {
+  std::string out = name + args_text;
+  if (kind == AssertionKind::value && value_text) out += " = " + *value_text;
+  return out;
+}
+
+std::string SnapshotFact::fact_text() const {
+  std::string out = name + args_text;
+  if (value_text) out += " = " + *value_text;
+  return out;
+}
+
+}  // namespace phasegate::store

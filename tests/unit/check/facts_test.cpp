@@ -1,0 +1,218 @@
+// Unit tests of FactBaseBuilder: facts lines, overrides, provenance, errors, `load` tables.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/calendar.hpp"
+#include "support.hpp"
+
+using namespace phasegate;
+using namespace phasegate::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kRules = R"(ruleset isf "t"
+fact unsc_authorized: bool "u"
+fact disarmament_clarity: level { none < partial < clear } "d"
+fact troops_committed(country: text): number in 0..50_000 "t"
+fact roe_published: bool "r"
+fact hostilities_resumed: bool "h"
+fact sector(name: text) "s"
+fact unit(u: number, kind: one of { infantry, medical }, since: date)
+condition contributor(c) "c" when troops_committed(c) > 0
+phase p "p"
+  require unsc_authorized and disarmament_clarity >= clear and count(contributor(c)) > 1
+  require count(sector(s)) > 0 and count(unit(u, k, d)) > 0 and not roe_published and not hostilities_resumed
+)";
+
+struct Fixture {
+  Checked checked = check_text(kRules);
+  const engine::Program& program() {
+    INFO(checked.rendered());
+    REQUIRE(checked.program);
+    return *checked.program;
+  }
+};
+
+syntax::FactsFile parse_facts(const std::string& path, const std::string& text, SourceMap& sources, Diagnostics& d) {
+  sources.add(path, text);
+  return parse_facts_text(path, text, d);
+}
+
+const engine::FactEntry* find(const engine::FactBase& fb, const engine::Program& p, const std::string& rel,
+                              std::size_t i = 0) {
+  const auto& v = fb.by_relation.at(p.find_relation(rel));
+  return i < v.size() ? &v[i] : nullptr;
+}
+
+std::string codes(Diagnostics& d) {
+  d.sort_and_dedupe();
+  std::string s;
+  for (const auto& x : d.items()) s += (s.empty() ? "" : " ") + x.code;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the briefing facts load with their provenance", "[facts]") {
+  Fixture f;
+  const auto& p = f.program();
+  SourceMap sources;
+  Diagnostics d;
+  auto file = parse_facts("b.facts", R"(facts "Briefing"
+  as of 2026-11-20
+  source "U.S. officials"
+
+unsc_authorized = true
+disarmament_clarity = partial
+roe_published = false   source "European diplomats"
+troops_committed("Azerbaijan") = 1_000
+troops_committed("Indonesia") = unknown   as of 2026-11-18
+sector("Rafah")
+hostilities_resumed = false
+troops_committed("Azerbaijan") = 1_200
+)",
+                          sources, d);
+  engine::FactBaseBuilder b(p);
+  REQUIRE(b.add_file(file, sources, d));
+  INFO(render_text(d, sources));
+  CHECK(d.error_count() == 0);
+  auto fb = std::move(b).build();
+  REQUIRE(fb.by_relation.size() == p.relations.size());
+  CHECK(std::get<bool>(*find(fb, p, "unsc_authorized")->value) == true);
+  CHECK(std::get<engine::Member>(*find(fb, p, "disarmament_clarity")->value).index == 1);
+  const auto* roe = find(fb, p, "roe_published");
+  CHECK(roe->origin.source == "European diplomats");
+  CHECK(roe->origin.file == "b.facts");
+  CHECK(roe->origin.line == 7);
+  // the later Azerbaijan line replaced the earlier one
+  const auto& troops = fb.by_relation[p.find_relation("troops_committed")];
+  REQUIRE(troops.size() == 2);
+  CHECK(std::get<std::string>(troops[0].args[0]) == "Azerbaijan");
+  CHECK(std::get<engine::Decimal>(*troops[0].value) == engine::Decimal::from_int(1200));
+  CHECK(troops[0].origin.line == 12);
+  CHECK(std::holds_alternative<engine::Unknown>(*troops[1].value));
+  CHECK(troops[1].origin.as_of->days == engine::days_from_civil(2026, 11, 18));
+  CHECK(troops[0].origin.as_of->days == engine::days_from_civil(2026, 11, 20));
+  CHECK(troops[0].origin.source == "U.S. officials");
+  const auto* sector = find(fb, p, "sector");
+  REQUIRE(sector);
+  CHECK_FALSE(sector->value.has_value());
+}
+
+TEST_CASE("facts are checked against the declarations; a file with errors adds nothing", "[facts]") {
+  Fixture f;
+  const auto& p = f.program();
+  SourceMap sources;
+  Diagnostics d;
+  auto file = parse_facts("bad.facts", R"(facts "Bad"
+unsc_authorised = true
+disarmament_clarity = complete
+troops_committed("Chad") = 60_000
+troops_committed("Chad", 2) = 1
+troops_committed(Chad) = 1
+contributor("x")
+roe_published = 3
+unsc_authorized = true
+)",
+                          sources, d);
+  engine::FactBaseBuilder b(p);
+  CHECK_FALSE(b.add_file(file, sources, d));
+  CHECK(codes(d) == "E0601 E0604 E0603 E0605 E0602 E0606 E0602");
+  d.sort_and_dedupe();
+  CHECK(d.items()[0].notes.at(0) == "did you mean `unsc_authorized`?");
+  CHECK(d.items()[1].notes.back() == "the members are: none, partial, clear");
+  CHECK(d.items()[1].pos.line == 3);
+  CHECK(d.items()[1].pos.column == 23);
+  auto fb = std::move(b).build();
+  CHECK(fb.by_relation[p.find_relation("unsc_authorized")].empty());
+}
+
+TEST_CASE("--assume lines keep the caller's origin and override earlier values", "[facts]") {
+  Fixture f;
+  const auto& p = f.program();
+  Diagnostics d;
+  engine::FactBaseBuilder b(p);
+  auto one = parse_fact_line("--assume", "disarmament_clarity = partial", d);
+  auto two = parse_fact_line("--assume", "disarmament_clarity = clear", d);
+  REQUIRE(one);
+  REQUIRE(two);
+  engine::FactOrigin o;
+  o.file = "--assume";
+  o.assumption = true;
+  CHECK(b.add_line(*one, o, d));
+  CHECK(b.add_line(*two, o, d));
+  auto bad = parse_fact_line("--assume", "disarmament_clarity = complete", d);
+  REQUIRE(bad);
+  CHECK_FALSE(b.add_line(*bad, o, d));
+  REQUIRE(d.items().size() == 1);
+  CHECK(d.items()[0].message.find("disarmament_clarity") != std::string::npos);
+  CHECK(d.items()[0].pos.file == "--assume");
+  auto fb = std::move(b).build();
+  const auto& v = fb.by_relation[p.find_relation("disarmament_clarity")];
+  REQUIRE(v.size() == 1);
+  CHECK(std::get<engine::Member>(*v[0].value).index == 2);
+  CHECK(v[0].origin.assumption);
+}
+
+TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = fs::temp_directory_path() / "pg_check_tables";
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "sub" / "troops.csv") << "value,country\r\n1000,Azerbaijan\r\n,\"Indo, \"\"nesia\"\"\"\r\n"
+                                               "unknown,Egypt\n2_500,Turkey\n";
+  std::ofstream(dir / "units.tsv") << "1\tinfantry\t2026-01-02\n2\tmedical\t2026-02-03\n";
+  SourceMap sources;
+  Diagnostics d;
+  std::string path = (dir / "t.facts").string();
+  auto file = parse_facts(path, "facts \"T\"\n  source \"table\"\nload troops_committed from \"sub/troops.csv\"\n"
+                                "load unit from \"units.tsv\"\n",
+                          sources, d);
+  engine::FactBaseBuilder b(p);
+  bool ok = b.add_file(file, sources, d);
+  INFO(render_text(d, sources));
+  REQUIRE(ok);
+  auto fb = std::move(b).build();
+  const auto& troops = fb.by_relation[p.find_relation("troops_committed")];
+  REQUIRE(troops.size() == 4);
+  CHECK(std::get<std::string>(troops[1].args[0]) == "Indo, \"nesia\"");
+  CHECK(std::holds_alternative<engine::Unknown>(*troops[1].value));
+  CHECK(std::holds_alternative<engine::Unknown>(*troops[2].value));
+  CHECK(std::get<engine::Decimal>(*troops[3].value) == engine::Decimal::from_int(2500));
+  CHECK(troops[3].origin.line == 5);
+  CHECK(troops[3].origin.source == "table");
+  CHECK(troops[0].origin.file == (dir / "sub" / "troops.csv").string());
+  const auto& units = fb.by_relation[p.find_relation("unit")];
+  REQUIRE(units.size() == 2);
+  CHECK(std::get<engine::Member>(units[1].args[1]).index == 1);
+  CHECK(std::get<engine::Date>(units[1].args[2]).days == engine::days_from_civil(2026, 2, 3));
+}
+
+TEST_CASE("table errors name the table, its line and column", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = fs::temp_directory_path() / "pg_check_tables_bad";
+  fs::create_directories(dir);
+  std::ofstream(dir / "troops.csv") << "country,valeu\nChad,1\n";
+  std::ofstream(dir / "units.tsv") << "1\tinfantry\t2026-01-02\nx\tmedical\t2026-02-03\n3\tcavalry\t2026-02-03\n4\tmedical\n";
+  SourceMap sources;
+  Diagnostics d;
+  std::string path = (dir / "t.facts").string();
+  auto file = parse_facts(path, "facts \"T\"\nload troops_committed from \"troops.csv\"\nload unit from \"units.tsv\"\n"
+                                "load sector from \"missing.csv\"\n",
+                          sources, d);
+  engine::FactBaseBuilder b(p);
+  CHECK_FALSE(b.add_file(file, sources, d));
+  d.sort_and_dedupe();
+  std::vector<std::string> got;
+  for (const auto& x : d.items())
+    got.push_back(fs::path(x.pos.file).filename().string() + ":" + std::to_string(x.pos.line) + ":" +
+                  std::to_string(x.pos.column) + " " + x.code);
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"t.facts:4:1 E0608", "troops.csv:1:9 E0609", "units.tsv:2:1 E0609",
+                                        "units.tsv:3:3 E0609", "units.tsv:4:1 E0609"});
+  auto fb = std::move(b).build();
+  CHECK(fb.by_relation[p.find_relation("unit")].empty());
+}

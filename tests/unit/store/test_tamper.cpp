@@ -1,0 +1,256 @@
+// Tamper tests: edit the store file with raw SQL as an attacker would; verify must catch each edit and name the record.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "store/impl.hpp"
+#include "support.hpp"
+
+using namespace store_test;
+
+namespace {
+
+// Five decisions with distinct fact snapshots; decision 2 has its own rules text.
+// Also two fact imports.
+struct Fixture {
+  TempDir dir;
+  std::string path = dir.file("audit.db");
+  std::string head;
+  Fixture() {
+    auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
+    s.import_facts({fact("gate_p1", "", "true"), fact("gate_p2", "", "false")}, by("alice"));
+    s.import_facts({fact("gate_p2", "", "true")}, by("bob"));
+    for (int i = 1; i <= 5; ++i) {
+      std::string rules = i == 2 ? "phases: p1 p2" : "phases: p1 p2 p3";
+      std::vector<ps::SnapshotFact> facts = {snap("gate_p1", "true"), snap("gate_p2", i % 2 ? "true" : "false"),
+                                             snap("n", std::to_string(i))};
+      s.record_decision(toy_decision(rules, facts, i == 4 ? "bob" : "alice"));
+    }
+    head = s.head()->hash;
+    REQUIRE(s.verify(toy_replay, head).ok());
+  }
+  ps::VerifyReport verify(std::optional<std::string> h = std::nullopt) {
+    auto s = ps::Store::open(path, ps::OpenMode::must_exist);
+    return s.verify(toy_replay, h);
+  }
+};
+
+std::set<std::int64_t> named(const ps::VerifyReport& r) {
+  std::set<std::int64_t> out;
+  for (const auto& p : r.problems)
+    if (p.decision_id) out.insert(p.decision_id);
+  return out;
+}
+
+bool has(const ps::VerifyReport& r, std::int64_t id, ps::ProblemKind k) {
+  for (const auto& p : r.problems)
+    if (p.decision_id == id && p.kind == k) return true;
+  return false;
+}
+
+std::string all_messages(const ps::VerifyReport& r) {
+  std::string s;
+  for (const auto& p : r.problems) s += std::string(ps::to_string(p.kind)) + ": " + p.message + "\n";
+  return s;
+}
+
+// What a careful attacker does after an edit: recompute every hash so that the chain links again.
+void rehash_chain(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  std::vector<ps::detail::DecisionRow> rows;
+  sqlite3_stmt* st = nullptr;
+  std::string sql = std::string("SELECT ") + ps::detail::kDecisionColumns + " FROM decision ORDER BY id";
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+  auto text = [&](int i) {
+    auto p = sqlite3_column_text(st, i);
+    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+  };
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    ps::detail::DecisionRow r;
+    r.id = sqlite3_column_int64(st, 0);
+    std::string* f[] = {&r.recorded_at, &r.actor, &r.ruleset_name, &r.ruleset_version, &r.ruleset_sha256,
+                        &r.rules_files, &r.facts_sha256, &r.today, &r.known_at, &r.facts_known_at,
+                        &r.options, &r.verdicts, &r.explanation, &r.prev_hash, &r.hash};
+    for (int i = 0; i < 15; ++i) *f[i] = text(i + 1);
+    rows.push_back(r);
+  }
+  sqlite3_finalize(st);
+  std::string prev = ps::kGenesisHash;
+  for (auto& r : rows) {
+    r.prev_hash = prev;
+    r.hash = ps::detail::row_hash(r);
+    prev = r.hash;
+    std::string up = "UPDATE decision SET prev_hash = '" + r.prev_hash + "', hash = '" + r.hash +
+                     "' WHERE id = " + std::to_string(r.id);
+    REQUIRE(sqlite3_exec(db, up.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("tamper: changing a verdict is caught and names the decision", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"GO\"', '\"verdict\":\"NO-GO\"') "
+                   "WHERE id = 3");
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK_FALSE(r.ok());
+  CHECK(named(r) == std::set<std::int64_t>{3});
+  CHECK(has(r, 3, ps::ProblemKind::hash_mismatch));
+  CHECK(has(r, 3, ps::ProblemKind::verdict_mismatch));
+}
+
+TEST_CASE("tamper: changing any field of a decision breaks its hash", "[store][tamper]") {
+  Fixture fx;
+  const char* edits[] = {"actor = 'mallory'", "today = '2026-01-01'", "ruleset_version = '9'",
+                         "recorded_at = (SELECT recorded_at FROM decision WHERE id = 3)", "explanation = NULL", "known_at = '2026-11-20'"};
+  for (const char* e : edits) {
+    Fixture f2;
+    raw_sql(f2.path, std::string("UPDATE decision SET ") + e + " WHERE id = 4");
+    auto r = f2.verify();
+    INFO(e << "\n" << all_messages(r));
+    CHECK(has(r, 4, ps::ProblemKind::hash_mismatch));
+    CHECK(named(r) == std::set<std::int64_t>{4});
+  }
+}
+
+TEST_CASE("tamper: changing a fact value in a decision's snapshot is caught", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path,
+          "UPDATE fact_snapshot SET body = replace(body, '\"value\":\"false\"', '\"value\":\"true\"') "
+          "WHERE sha256 = (SELECT facts_sha256 FROM decision WHERE id = 2)");
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(named(r) == std::set<std::int64_t>{2});
+  CHECK(has(r, 2, ps::ProblemKind::snapshot_modified));
+  // Also when the attacker updates the snapshot's key and the decision's reference to it.
+  Fixture f2;
+  raw_sql(f2.path,
+          "UPDATE decision SET facts_sha256 = 'x' || facts_sha256 WHERE id = 2;"
+          "UPDATE fact_snapshot SET sha256 = 'x' || sha256 WHERE sha256 = (SELECT substr(facts_sha256, 2) FROM "
+          "decision WHERE id = 2)");
+  r = f2.verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 2, ps::ProblemKind::hash_mismatch));
+}
+
+TEST_CASE("tamper: changing a stored rules text is caught", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "UPDATE rules_text SET text = 'phases: p1' WHERE text = 'phases: p1 p2'");
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(named(r) == std::set<std::int64_t>{2});
+  CHECK(has(r, 2, ps::ProblemKind::rules_text_modified));
+  CHECK(r.problems[0].message.find("toy.rules") != std::string::npos);
+  // The shared text of the other decisions: every decision using it is named.
+  Fixture f2;
+  raw_sql(f2.path, "UPDATE rules_text SET text = text || ' p4' WHERE text = 'phases: p1 p2 p3'");
+  r = f2.verify();
+  CHECK(named(r) == std::set<std::int64_t>{1, 3, 4, 5});
+  Fixture f3;
+  raw_sql(f3.path, "DELETE FROM rules_text WHERE text = 'phases: p1 p2'");
+  r = f3.verify();
+  CHECK(has(r, 2, ps::ProblemKind::rules_text_modified));
+}
+
+TEST_CASE("tamper: deleting a middle record is caught and names it", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "DELETE FROM decision WHERE id = 3");
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 4, ps::ProblemKind::missing_record));
+  CHECK(has(r, 4, ps::ProblemKind::broken_link));
+  CHECK(all_messages(r).find("decision 3 is missing") != std::string::npos);
+  CHECK(named(r) == std::set<std::int64_t>{4});
+  // Renumbering to hide the gap still breaks the hashes and the link.
+  Fixture f2;
+  raw_sql(f2.path, "DELETE FROM decision WHERE id = 3; UPDATE decision SET id = id + 999 WHERE id > 3;"
+                   "UPDATE decision SET id = id - 1000 WHERE id > 1000");
+  r = f2.verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 3, ps::ProblemKind::broken_link));
+  CHECK(has(r, 3, ps::ProblemKind::hash_mismatch));
+}
+
+TEST_CASE("tamper: reordering two records is caught", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "UPDATE decision SET id = 100 WHERE id = 2; UPDATE decision SET id = 2 WHERE id = 3;"
+                   "UPDATE decision SET id = 3 WHERE id = 100");
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 2, ps::ProblemKind::broken_link));
+  CHECK(has(r, 3, ps::ProblemKind::broken_link));
+  CHECK(has(r, 3, ps::ProblemKind::out_of_order));
+  CHECK(all_messages(r).find("reordered") != std::string::npos);
+  CHECK(named(r) == std::set<std::int64_t>{2, 3, 4});  // 4 links to the old 3, now at id 2
+}
+
+TEST_CASE("tamper: truncating the tail is caught with --head", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "DELETE FROM decision WHERE id >= 4");
+  CHECK(fx.verify().ok());  // without the kept head a clean truncation is invisible
+  auto r = fx.verify(fx.head);
+  INFO(all_messages(r));
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].kind == ps::ProblemKind::head_not_found);
+  CHECK(r.problems[0].message.find("decision 3") != std::string::npos);
+}
+
+TEST_CASE("tamper: an attacker who re-hashes the chain is caught by the replay and by --head", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"NO-GO\"', '\"verdict\":\"GO\"') "
+                   "WHERE id = 2; UPDATE decision_phase SET verdict = 'GO' WHERE decision_id = 2");
+  rehash_chain(fx.path);
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(named(r) == std::set<std::int64_t>{2});
+  CHECK(has(r, 2, ps::ProblemKind::verdict_mismatch));
+  CHECK_FALSE(has(r, 2, ps::ProblemKind::hash_mismatch));
+  r = fx.verify(fx.head);
+  CHECK(r.problems.back().kind == ps::ProblemKind::head_not_found);
+}
+
+TEST_CASE("tamper: the per-phase index used by audit list is checked", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "UPDATE decision_phase SET verdict = 'GO' WHERE decision_id = 2 AND verdict = 'NO-GO'");
+  auto r = fx.verify();
+  CHECK(named(r) == std::set<std::int64_t>{2});
+  CHECK(has(r, 2, ps::ProblemKind::index_mismatch));
+}
+
+TEST_CASE("tamper: editing, deleting or inserting fact assertions breaks the import chain", "[store][tamper]") {
+  auto batch_problem = [](const ps::VerifyReport& r, std::int64_t batch, ps::ProblemKind k) {
+    for (const auto& p : r.problems)
+      if (p.batch_id == batch && p.kind == k) return true;
+    return false;
+  };
+  {
+    Fixture fx;
+    raw_sql(fx.path, "UPDATE fact_assertion SET value = 'false' WHERE batch_id = 1 AND name = 'gate_p1'");
+    auto r = fx.verify();
+    INFO(all_messages(r));
+    CHECK(batch_problem(r, 1, ps::ProblemKind::hash_mismatch));
+    CHECK(all_messages(r).find("fact import 1") != std::string::npos);
+    CHECK(r.problems.size() == 1);
+  }
+  {
+    Fixture fx;
+    raw_sql(fx.path, "UPDATE fact_assertion SET source = 'forged', actor = 'carol' WHERE batch_id = 2");
+    CHECK(batch_problem(fx.verify(), 2, ps::ProblemKind::hash_mismatch));
+  }
+  {
+    Fixture fx;
+    raw_sql(fx.path, "DELETE FROM fact_assertion WHERE batch_id = 1 AND name = 'gate_p2'");
+    CHECK(batch_problem(fx.verify(), 1, ps::ProblemKind::hash_mismatch));
+  }
+  {
+    Fixture fx;
+    raw_sql(fx.path, "DELETE FROM fact_assertion WHERE batch_id = 1; DELETE FROM import_batch WHERE id = 1");
+    auto r = fx.verify();
+    INFO(all_messages(r));
+    CHECK(batch_problem(r, 2, ps::ProblemKind::missing_record));
+    CHECK(batch_problem(r, 2, ps::ProblemKind::broken_link));
+  }
+}
