@@ -15,6 +15,10 @@
 
 #include "store/store.hpp"
 
+#ifndef PHASEGATE_SOURCE_DIR
+#define PHASEGATE_SOURCE_DIR "."
+#endif
+
 namespace fs = std::filesystem;
 namespace ps = phasegate::store;
 
@@ -110,9 +114,12 @@ void run(const std::string& label, const std::string& rules_path, const std::str
         in.verdicts.push_back({{"phase", phases[p]},
                                {"args", nlohmann::json::array()},
                                {"verdict", verdicts[(p + static_cast<std::size_t>(i)) % 3]},
-                               {"reasons", {{{"label", "support"}, {"kind", "require"}, {"value", "false"},
-                                             {"text", "isf_support_sufficient"},
-                                             {"because", "Israeli forces will not withdraw unless ..."}}}},
+                               {"reasons",
+                                {{{"label", "support"},
+                                  {"kind", "require"},
+                                  {"value", "false"},
+                                  {"text", "isf_support_sufficient"},
+                                  {"because", "Israeli forces will not withdraw unless ..."}}}},
                                {"unknowns", {"troops_committed(\"Indonesia\")"}}});
       s.record_decision(in);
     }
@@ -157,8 +164,8 @@ void run_facts(int rows) {
   auto rep = s.verify(nullptr);
   auto t3 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-  std::printf("%-28s %6d rows  import %.2f s  current state %.2f s (%zu facts)  verify %.2f s  %s\n",
-              "large import", rows, secs(t0, t1), secs(t1, t2), state.facts.size(), secs(t2, t3),
+  std::printf("%-28s %6d rows  import %.2f s  current state %.2f s (%zu facts)  verify %.2f s  %s\n", "large import",
+              rows, secs(t0, t1), secs(t1, t2), state.facts.size(), secs(t2, t3),
               rep.ok() ? "chain ok" : "CHAIN BROKEN");
   fs::remove_all(dir);
 }

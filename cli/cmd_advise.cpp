@@ -1,16 +1,20 @@
-// `phasegate advise`: the go/no-go table for every phase (or the phases asked about).
+// `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <memory>
 
+#include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/explain_hook.hpp"
 #include "cli/load.hpp"
 #include "cli/reasons.hpp"
 #include "cli/render_advise.hpp"
+#include "cli/store_facts.hpp"
 #include "engine/calendar.hpp"
-#include "engine/eval/evaluate.hpp"
+#include "engine/eval/model.hpp"
+#include "store/store.hpp"
 
 namespace phasegate::cli {
 
@@ -23,35 +27,15 @@ struct AdviseOptions {
   std::vector<std::string> assume;
   std::string today;
   std::string format = "text";
+  std::string db;
+  std::string known_at;
+  std::string actor;
+  bool record = false;
+  bool explain = false;
   bool summary = false;
   std::uint64_t max_tuples = 50'000'000;
   double max_seconds = 60.0;
 };
-
-// "handover( \"Rafah\" )" -> "handover(\"Rafah\")": spaces outside quotes and after commas normalised.
-std::string normalise_key(const std::string& s) {
-  std::string out;
-  bool quoted = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (quoted) {
-      out += c;
-      if (c == '\\' && i + 1 < s.size()) out += s[++i];
-      else if (c == '"') quoted = false;
-      continue;
-    }
-    if (c == '"') quoted = true;
-    if (c == ' ' || c == '\t') continue;
-    out += c;
-    if (c == ',') out += ' ';
-  }
-  return out;
-}
-
-void report_eval_error(Loader& loader, const engine::EvalError& e) {
-  loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
-  loader.print_diagnostics();
-}
 
 int run_advise(const AdviseOptions& o) {
   Format format;
@@ -70,7 +54,6 @@ int run_advise(const AdviseOptions& o) {
     std::cerr << "phasegate advise: --today wants a date as YYYY-MM-DD, not `" << o.today << "`\n";
     return kUsage;
   }
-
   Loader loader;
   auto rules = loader.load_rules(o.rules);
   if (!rules) {
@@ -78,63 +61,66 @@ int run_advise(const AdviseOptions& o) {
     return loader.exit_code();
   }
   const auto& program = rules->program;
-
-  // Which phase bindings were asked about: names, or names with arguments.
-  std::vector<std::pair<int, std::string>> wanted;  // phase id, normalised key ("" = every binding)
-  for (const auto& spec : o.phases) {
-    std::string name = spec.substr(0, spec.find('('));
-    while (!name.empty() && name.back() == ' ') name.pop_back();
-    int id = program.find_phase(name);
-    if (id < 0) {
-      std::vector<std::string> names;
-      for (const auto& p : program.phases) names.push_back(p.name);
-      std::string near = nearest_name(name, names);
-      std::cerr << "phasegate advise: no phase `" << name << "` in ruleset " << program.name;
-      if (!near.empty()) std::cerr << "; did you mean `" << near << "`?";
-      std::cerr << '\n';
-      return kUsage;
-    }
-    wanted.emplace_back(id, spec.find('(') == std::string::npos ? "" : normalise_key(spec));
+  PhaseSelection selection;
+  std::string error;
+  if (!select_phases(program, o.phases, selection, error)) {
+    std::cerr << "phasegate advise: " << error << '\n';
+    return kUsage;
   }
 
   engine::FactBaseBuilder builder(program);
-  if (!loader.load_facts(program, o.facts, o.assume, builder)) {
-    loader.print_diagnostics();
-    return loader.exit_code() == kOk ? kBadInput : loader.exit_code();
-  }
+  GatheredFacts gathered;
+  if (int rc = gather_facts(loader, program, {o.facts, o.assume, o.db, o.known_at}, o.record, builder, gathered))
+    return rc;
+  auto& db = gathered.db;
+  const auto& known_at = gathered.known_at;
+  const auto& facts_known_at = gathered.facts_known_at;
   auto facts = std::move(builder).build();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, o.facts.size(), o.assume.size());
 
-  auto outcome = engine::evaluate(program, facts, eval_options);
-  if (!outcome.evaluation) {
-    report_eval_error(loader, outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"}));
+  auto outcome = engine::evaluate_model(program, facts, eval_options);
+  if (!outcome.model) {
+    auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
+    loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+    loader.print_diagnostics();
     return kBadInput;
   }
-  const auto& evaluation = *outcome.evaluation;
+  const auto& model = *outcome.model;
+  const auto& evaluation = model.evaluation();
   spdlog::info("{} derived tuples", evaluation.derived_tuples);
 
   AdviseReport report;
   report.program = &program;
   report.sha256 = rules->sha256;
   report.today = engine::format_iso_date(eval_options.today.days);
-  for (const auto& row : evaluation.phases) {
-    if (wanted.empty()) {
-      report.rows.push_back(&row);
-      continue;
-    }
-    for (const auto& [id, key] : wanted)
-      if (id == row.phase && (key.empty() || key == normalise_key(phase_key(program, row)))) {
-        report.rows.push_back(&row);
-        break;
-      }
+  report.known_at = known_at ? std::optional<std::string>(facts_known_at) : std::nullopt;
+  if (!selected_rows(program, evaluation, selection, report.rows, error)) {
+    std::cerr << "phasegate advise: " << error << '\n';
+    return kUsage;
   }
-  for (const auto& [id, key] : wanted) {
-    if (key.empty()) continue;
-    bool found = false;
-    for (const auto* row : report.rows) found = found || (row->phase == id && normalise_key(phase_key(program, *row)) == key);
-    if (!found) {
-      std::cerr << "phasegate advise: phase " << key << " has no such binding\n";
-      return kUsage;
+  if (o.explain) report.explanations = explain_rows(model, report.rows, /*counterfactuals=*/false);
+
+  if (o.record) {
+    store::DecisionInput in;
+    in.actor = o.actor;
+    in.ruleset_name = program.name;
+    in.ruleset_version = program.version;
+    in.ruleset_sha256 = rules->sha256;
+    for (const auto& [path, text] : rules->texts) in.rules_files.push_back({path, text});
+    in.facts = snapshot(program, facts);
+    in.today = report.today;
+    in.known_at = known_at.value_or("");
+    in.facts_known_at = facts_known_at;
+    in.options = {{"phases", o.phases}};
+    in.verdicts = verdicts_json(program, report.rows);
+    in.explanation = report.explanations.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.explanations);
+    try {
+      auto recorded = db->record_decision(in);
+      report.decision_id = std::to_string(recorded.id);
+      spdlog::info("recorded decision {} ({})", recorded.id, recorded.hash);
+    } catch (const store::StoreError& e) {
+      std::cerr << "phasegate advise: the decision was not recorded: " << e.what() << '\n';
+      return e.exit_code();
     }
   }
 
@@ -147,8 +133,12 @@ int run_advise(const AdviseOptions& o) {
     std::cout << advise_json(report).dump(2) << '\n';
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
+    for (std::size_t i = 0; i < report.explanations.size(); ++i)
+      std::cout << '\n' << explanation_markdown_for(model, *report.rows[i]);
   } else {
     std::cout << advise_text(report, color);
+    if (o.explain)
+      for (const auto* row : report.rows) std::cout << '\n' << explanation_text_for(model, *row, color);
   }
   std::cout.flush();
 
@@ -166,10 +156,15 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AdviseOptions>();
   auto* cmd = app.add_subcommand("advise", "GO, NO-GO or UNDETERMINED for each phase, with the reasons");
   cmd->add_option("rules", o->rules, "Ruleset files or folders")->required();
-  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win)");
+  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win, and win over the store)");
+  cmd->add_option("--db", o->db, "The fact store and decision log (default $PHASEGATE_DB, then ./phasegate.db)");
   cmd->add_option("--phase", o->phases, "Only these phases: NAME or NAME(ARGS)");
   cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (needs --db)");
+  cmd->add_flag("--explain", o->explain, "Add the why tree of every verdict");
+  cmd->add_flag("--record", o->record, "Write the decision to the audit log and print its id");
+  cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)");
   cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
   cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")->capture_default_str();

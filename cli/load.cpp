@@ -94,6 +94,20 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
   }
   if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
 
+  return finish(merged, warnings);
+}
+
+std::optional<LoadedRules> Loader::load_rules_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  syntax::Ruleset merged;
+  for (const auto& [path, text] : files) {
+    const std::string& stored = sources_.add(path, text);
+    merged.files.push_back(parse_rules_text(path, stored, diags_));
+  }
+  if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
+  return finish(merged, false);
+}
+
+std::optional<LoadedRules> Loader::finish(const syntax::Ruleset& merged, bool warnings) {
   engine::CheckOptions options;
   options.warnings = warnings;
   auto program = engine::check_ruleset(merged, diags_, options);

@@ -25,6 +25,8 @@ class Loader {
   // Expands folders to the `*.rules` files in them that are not included by
   // another; reads and checks the ruleset. nullopt when it has errors.
   std::optional<LoadedRules> load_rules(const std::vector<std::string>& paths, bool warnings = false);
+  // Checks a ruleset given as texts (main file first), as the audit log stores it.
+  std::optional<LoadedRules> load_rules_texts(const std::vector<std::pair<std::string, std::string>>& files);
   // Reads facts files (in order, later ones win) and `--assume` lines (which win over all files).
   bool load_facts(const engine::Program& program, const std::vector<std::string>& facts_paths,
                   const std::vector<std::string>& assumptions, engine::FactBaseBuilder& builder);
@@ -41,6 +43,7 @@ class Loader {
   void print_diagnostics();
 
  private:
+  std::optional<LoadedRules> finish(const syntax::Ruleset& ruleset, bool warnings);
   SourceMap sources_;
   Diagnostics diags_;
   bool io_error_ = false;

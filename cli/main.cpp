@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
   add_check_command(app, exit_code);
   add_advise_command(app, exit_code);
   add_test_command(app, exit_code);
+  add_explain_command(app, exit_code);
   add_diff_command(app, exit_code);
+  add_facts_command(app, exit_code);
+  add_audit_command(app, exit_code);
 
   auto logger = spdlog::stderr_color_mt("phasegate");
   spdlog::set_default_logger(logger);

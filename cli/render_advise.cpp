@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli/advice.hpp"
 #include "cli/reasons.hpp"
 
 namespace phasegate::cli {
@@ -73,37 +74,9 @@ nlohmann::json advise_json(const AdviseReport& r) {
   doc["today"] = r.today;
   doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
   doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
-  auto phases = nlohmann::json::array();
-  for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    const auto& row = *r.rows[i];
-    const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
-    nlohmann::json e;
-    e["phase"] = phase.name;
-    auto args = nlohmann::json::array();
-    for (const auto& a : row.args) args.push_back(arg_json(p, a));
-    e["args"] = args;
-    e["title"] = phase.title;
-    e["verdict"] = engine::to_string(row.verdict);
-    auto reasons = nlohmann::json::array();
-    for (const auto& reason : reasons_for(p, row)) {
-      nlohmann::json j = {{"label", reason.label},
-                          {"kind", reason.kind},
-                          {"value", truth_word(reason.value)},
-                          {"text", reason.text},
-                          {"because", reason.because}};
-      if (!reason.cite.empty()) j["cite"] = reason.cite;
-      if (!reason.waived_by.empty()) j["waivable_by"] = reason.waived_by;
-      reasons.push_back(std::move(j));
-    }
-    e["reasons"] = reasons;
-    auto waived = nlohmann::json::array();
-    for (const auto& w : waivers_applied(p, row))
-      waived.push_back({{"label", w.label}, {"when", w.text}, {"because", w.because}});
-    if (!waived.empty()) e["waived"] = waived;
-    e["unknowns"] = row.unknowns;
-    if (i < r.explanations.size() && !r.explanations[i].is_null()) e["explanation"] = r.explanations[i];
-    phases.push_back(std::move(e));
-  }
+  auto phases = verdicts_json(p, r.rows);
+  for (std::size_t i = 0; i < r.rows.size() && i < r.explanations.size(); ++i)
+    if (!r.explanations[i].is_null()) phases[i]["explanation"] = r.explanations[i];
   doc["phases"] = phases;
   return doc;
 }

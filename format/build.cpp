@@ -10,7 +10,7 @@ void LineBuilder::add_expr(int indent, const std::string& prefix, const syntax::
   std::string one = prefix + expr_text(e);
   const auto* top = std::get_if<syntax::Binary>(&e.node);
   const bool chain = top && (top->op == syntax::BinaryOp::and_ || top->op == syntax::BinaryOp::or_);
-  if (static_cast<std::size_t>(indent) + one.size() <= kLineWidth || !chain) {
+  if (static_cast<std::size_t>(indent) + width(one) <= kLineWidth || !chain) {
     add(indent, std::move(one), anchor, gap);
     return;
   }
@@ -34,8 +34,9 @@ void LineBuilder::add_expr(int indent, const std::string& prefix, const syntax::
     if (i == 0) {
       add(indent, prefix + operand_text(*operands[i], p, false), anchor, gap);
     } else {
+      // Anchored at the operator, wherever the author put it: comments before it stay above this line.
       add(indent, std::string(pad, ' ') + word + " " + operand_text(*operands[i], p, true),
-          start_offset(*operands[i]), Gap::none);
+          source.back_to_word(start_offset(*operands[i]), word, 16), Gap::none);
     }
   }
 }

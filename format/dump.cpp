@@ -22,26 +22,27 @@ class Dumper {
  public:
   std::string str() const { return out_.str(); }
 
-  void line(int depth, const std::string& text) { out_ << std::string(static_cast<std::size_t>(depth) * 2, ' ') << text << '\n'; }
+  void line(int depth, const std::string& text) {
+    out_ << std::string(static_cast<std::size_t>(depth) * 2, ' ') << text << '\n';
+  }
 
   // Literals and numbers are dumped raw (not through the printer) so that a printer bug shows.
   static std::string lit(const syntax::Literal& l) {
-    return std::visit(Overloaded{
-                          [](const syntax::NumberLit& n) { return "num " + n.text; },
-                          [](const syntax::StringLit& s) { return "str [" + s.value + "]"; },
-                          [](const syntax::DateLit& d) {
-                            return "date " + std::to_string(d.year) + "/" + std::to_string(d.month) + "/" +
-                                   std::to_string(d.day);
-                          },
-                          [](const syntax::DurationLit& d) {
-                            return "dur " + std::to_string(d.amount) +
-                                   (d.unit == syntax::DurationUnit::weeks ? "w" : "d");
-                          },
-                          [](const syntax::BoolLit& b) { return std::string(b.value ? "true" : "false"); },
-                          [](const syntax::UnknownLit&) { return std::string("unknown"); },
-                          [](const syntax::MemberLit& m) { return "member " + m.name; },
-                      },
-                      l);
+    return std::visit(
+        Overloaded{
+            [](const syntax::NumberLit& n) { return "num " + n.text; },
+            [](const syntax::StringLit& s) { return "str [" + s.value + "]"; },
+            [](const syntax::DateLit& d) {
+              return "date " + std::to_string(d.year) + "/" + std::to_string(d.month) + "/" + std::to_string(d.day);
+            },
+            [](const syntax::DurationLit& d) {
+              return "dur " + std::to_string(d.amount) + (d.unit == syntax::DurationUnit::weeks ? "w" : "d");
+            },
+            [](const syntax::BoolLit& b) { return std::string(b.value ? "true" : "false"); },
+            [](const syntax::UnknownLit&) { return std::string("unknown"); },
+            [](const syntax::MemberLit& m) { return "member " + m.name; },
+        },
+        l);
   }
 
   void expr(int d, const syntax::ExprPtr& e, const char* role) {

@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 
+#include "format/print.hpp"
+
 namespace phasegate::formatting {
 
 namespace {
@@ -70,9 +72,9 @@ bool SourceText::line_is_blank(std::uint32_t line) const {
 }
 
 std::size_t SourceText::first_at_or_after(std::uint32_t offset) const {
-  return static_cast<std::size_t>(
-      std::lower_bound(tokens_.begin(), tokens_.end(), offset, [](const Token& t, std::uint32_t o) { return t.begin < o; }) -
-      tokens_.begin());
+  return static_cast<std::size_t>(std::lower_bound(tokens_.begin(), tokens_.end(), offset,
+                                                   [](const Token& t, std::uint32_t o) { return t.begin < o; }) -
+                                  tokens_.begin());
 }
 
 std::optional<std::uint32_t> SourceText::next_token(std::uint32_t offset) const {
@@ -145,7 +147,8 @@ std::string render(std::vector<Line> lines, const SourceText& source, const std:
   std::vector<std::vector<const syntax::Comment*>> overflow(n + 1), trivia(n + 1), inner(n + 1);
   for (const syntax::Comment* c : sorted) {
     const std::uint32_t o = c->pos.offset;
-    const std::size_t next = static_cast<std::size_t>(std::upper_bound(anchors.begin(), anchors.end(), o) - anchors.begin());
+    const std::size_t next =
+        static_cast<std::size_t>(std::upper_bound(anchors.begin(), anchors.end(), o) - anchors.begin());
     if (c->trailing && next > 0) {
       // After code: at the end of the line holding that code; a second one on the
       // same output line moves to the next line, before whatever follows.
@@ -182,6 +185,8 @@ std::string render(std::vector<Line> lines, const SourceText& source, const std:
   auto emit_parts = [&](std::size_t idx, int indent, Gap gap) {
     std::vector<Part> parts;
     for (const auto* c : overflow[idx]) parts.push_back({false, c});
+    // A trailing comment pushed off its line stays under it, apart from the next declaration.
+    if (gap == Gap::blank && !overflow[idx].empty()) parts.push_back({true, nullptr});
     // The original lines between the previous code and this line's code: comments and blanks.
     const std::uint32_t anchor = idx < n ? anchors[idx] : std::numeric_limits<std::uint32_t>::max();
     const std::uint32_t anchor_line = idx < n ? source.line_of(anchor) : source.line_count();
@@ -207,7 +212,12 @@ std::string render(std::vector<Line> lines, const SourceText& source, const std:
     while (e > s && parts[e - 1].blank) trail_blank = true, --e;
     const bool has_comments = s < e;
     if (idx == n && !has_comments) return;
-    const bool separate = gap == Gap::blank || (gap == Gap::preserve && lead_blank);
+    // Between declarations there is always a blank line: before the comments when
+    // the author left none among them, else where the author left it (comments
+    // written right under a declaration, then a blank line, stay under it).
+    bool blank_among = false;
+    for (std::size_t k = s; k < parts.size(); ++k) blank_among = blank_among || parts[k].blank;
+    const bool separate = gap == Gap::blank ? lead_blank || !blank_among : gap == Gap::preserve && lead_blank;
     if (separate && emitted) blank();
     bool last_blank = false;
     for (std::size_t k = s; k < e; ++k) {
@@ -239,11 +249,11 @@ std::string render(std::vector<Line> lines, const SourceText& source, const std:
       ++i;
       continue;
     }
-    std::size_t j = i, width = 0;
-    for (; j < rows.size() && rows[j].comment; ++j) width = std::max(width, rows[j].text.size());
+    std::size_t j = i, column = 0;
+    for (; j < rows.size() && rows[j].comment; ++j) column = std::max(column, width(rows[j].text));
     for (; i < j; ++i) {
       out += rows[i].text;
-      out.append(width - rows[i].text.size() + 2, ' ');
+      out.append(column - width(rows[i].text) + 2, ' ');
       out += '#';
       out += rows[i].comment->text;
       out += '\n';

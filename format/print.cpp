@@ -25,6 +25,12 @@ bool all_digits(const std::string& s) {
 
 }  // namespace
 
+std::size_t width(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string number_text(const std::string& text) {
   std::size_t i = 0;
   std::string sign;
@@ -48,11 +54,20 @@ std::string quote(const std::string& value) {
   std::string out = "\"";
   for (char c : value) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -84,9 +99,12 @@ std::string literal_text(const syntax::Literal& lit) {
 
 std::string type_text(const syntax::TypeSpec& type) {
   switch (type.kind) {
-    case syntax::TypeKind::boolean: return "bool";
-    case syntax::TypeKind::text: return "text";
-    case syntax::TypeKind::date: return "date";
+    case syntax::TypeKind::boolean:
+      return "bool";
+    case syntax::TypeKind::text:
+      return "text";
+    case syntax::TypeKind::date:
+      return "date";
     case syntax::TypeKind::number: {
       std::string out = "number";
       if (type.range) out += " in " + number_text(type.range->lo.text) + ".." + number_text(type.range->hi.text);
@@ -109,18 +127,23 @@ std::string type_text(const syntax::TypeSpec& type) {
 int precedence(syntax::BinaryOp op) {
   using syntax::BinaryOp;
   switch (op) {
-    case BinaryOp::or_: return 1;
-    case BinaryOp::and_: return 2;
+    case BinaryOp::or_:
+      return 1;
+    case BinaryOp::and_:
+      return 2;
     case BinaryOp::eq:
     case BinaryOp::ne:
     case BinaryOp::lt:
     case BinaryOp::le:
     case BinaryOp::gt:
-    case BinaryOp::ge: return 4;
+    case BinaryOp::ge:
+      return 4;
     case BinaryOp::add:
-    case BinaryOp::sub: return 5;
+    case BinaryOp::sub:
+      return 5;
     case BinaryOp::mul:
-    case BinaryOp::div: return 6;
+    case BinaryOp::div:
+      return 6;
   }
   return 8;
 }
@@ -128,18 +151,30 @@ int precedence(syntax::BinaryOp op) {
 const char* operator_text(syntax::BinaryOp op) {
   using syntax::BinaryOp;
   switch (op) {
-    case BinaryOp::or_: return "or";
-    case BinaryOp::and_: return "and";
-    case BinaryOp::eq: return "=";
-    case BinaryOp::ne: return "!=";
-    case BinaryOp::lt: return "<";
-    case BinaryOp::le: return "<=";
-    case BinaryOp::gt: return ">";
-    case BinaryOp::ge: return ">=";
-    case BinaryOp::add: return "+";
-    case BinaryOp::sub: return "-";
-    case BinaryOp::mul: return "*";
-    case BinaryOp::div: return "/";
+    case BinaryOp::or_:
+      return "or";
+    case BinaryOp::and_:
+      return "and";
+    case BinaryOp::eq:
+      return "=";
+    case BinaryOp::ne:
+      return "!=";
+    case BinaryOp::lt:
+      return "<";
+    case BinaryOp::le:
+      return "<=";
+    case BinaryOp::gt:
+      return ">";
+    case BinaryOp::ge:
+      return ">=";
+    case BinaryOp::add:
+      return "+";
+    case BinaryOp::sub:
+      return "-";
+    case BinaryOp::mul:
+      return "*";
+    case BinaryOp::div:
+      return "/";
   }
   return "?";
 }
@@ -172,10 +207,14 @@ namespace {
 
 const char* aggregate_word(syntax::AggregateKind k) {
   switch (k) {
-    case syntax::AggregateKind::count: return "count";
-    case syntax::AggregateKind::sum: return "sum";
-    case syntax::AggregateKind::min: return "min";
-    case syntax::AggregateKind::max: return "max";
+    case syntax::AggregateKind::count:
+      return "count";
+    case syntax::AggregateKind::sum:
+      return "sum";
+    case syntax::AggregateKind::min:
+      return "min";
+    case syntax::AggregateKind::max:
+      return "max";
   }
   return "count";
 }
@@ -183,40 +222,39 @@ const char* aggregate_word(syntax::AggregateKind k) {
 }  // namespace
 
 std::string expr_text(const syntax::Expr& e) {
-  return std::visit(
-      Overloaded{
-          [](const syntax::NumberLit& n) { return number_text(n.text); },
-          [](const syntax::StringLit& s) { return quote(s.value); },
-          [](const syntax::DateLit& d) { return date_text(d); },
-          [](const syntax::DurationLit& d) { return duration_text(d); },
-          [](const syntax::BoolLit& b) { return std::string(b.value ? "true" : "false"); },
-          [](const syntax::UnknownLit&) { return std::string("unknown"); },
-          [](const syntax::TodayLit&) { return std::string("today"); },
-          [](const syntax::NameRef& n) { return n.name; },
-          [](const syntax::Atom& a) { return atom_text(a); },
-          [](const syntax::Aggregate& a) {
-            std::string out = std::string(aggregate_word(a.kind)) + "(" + sub_text(a.body);
-            if (a.where) out += " where " + sub_text(a.where);
-            return out + ")";
-          },
-          [](const syntax::Unary& u) {
-            if (!u.operand) return std::string(u.op == syntax::UnaryOp::not_ ? "not ?" : "-?");
-            if (u.op == syntax::UnaryOp::not_) return "not " + operand_text(*u.operand, 3, false);
-            // `-7` and `--x` would read back as a negative literal or not at all: parenthesise.
-            std::string inner = operand_text(*u.operand, 7, false);
-            const bool literal = std::holds_alternative<syntax::NumberLit>(u.operand->node);
-            if (literal || (!inner.empty() && inner[0] == '-')) inner = "(" + inner + ")";
-            return "-" + inner;
-          },
-          [](const syntax::Binary& b) {
-            const int p = precedence(b.op);
-            const bool comparison = p == 4;
-            std::string lhs = b.lhs ? operand_text(*b.lhs, p, comparison) : "?";
-            std::string rhs = b.rhs ? operand_text(*b.rhs, p, true) : "?";
-            return lhs + " " + operator_text(b.op) + " " + rhs;
-          },
-      },
-      e.node);
+  return std::visit(Overloaded{
+                        [](const syntax::NumberLit& n) { return number_text(n.text); },
+                        [](const syntax::StringLit& s) { return quote(s.value); },
+                        [](const syntax::DateLit& d) { return date_text(d); },
+                        [](const syntax::DurationLit& d) { return duration_text(d); },
+                        [](const syntax::BoolLit& b) { return std::string(b.value ? "true" : "false"); },
+                        [](const syntax::UnknownLit&) { return std::string("unknown"); },
+                        [](const syntax::TodayLit&) { return std::string("today"); },
+                        [](const syntax::NameRef& n) { return n.name; },
+                        [](const syntax::Atom& a) { return atom_text(a); },
+                        [](const syntax::Aggregate& a) {
+                          std::string out = std::string(aggregate_word(a.kind)) + "(" + sub_text(a.body);
+                          if (a.where) out += " where " + sub_text(a.where);
+                          return out + ")";
+                        },
+                        [](const syntax::Unary& u) {
+                          if (!u.operand) return std::string(u.op == syntax::UnaryOp::not_ ? "not ?" : "-?");
+                          if (u.op == syntax::UnaryOp::not_) return "not " + operand_text(*u.operand, 3, false);
+                          // `-7` and `--x` would read back as a negative literal or not at all: parenthesise.
+                          std::string inner = operand_text(*u.operand, 7, false);
+                          const bool literal = std::holds_alternative<syntax::NumberLit>(u.operand->node);
+                          if (literal || (!inner.empty() && inner[0] == '-')) inner = "(" + inner + ")";
+                          return "-" + inner;
+                        },
+                        [](const syntax::Binary& b) {
+                          const int p = precedence(b.op);
+                          const bool comparison = p == 4;
+                          std::string lhs = b.lhs ? operand_text(*b.lhs, p, comparison) : "?";
+                          std::string rhs = b.rhs ? operand_text(*b.rhs, p, true) : "?";
+                          return lhs + " " + operator_text(b.op) + " " + rhs;
+                        },
+                    },
+                    e.node);
 }
 
 std::uint32_t start_offset(const syntax::Expr& e) {

@@ -11,6 +11,9 @@ namespace phasegate::formatting {
 // `and`/`or` chains wrap); longer lines are left as they are when they cannot break.
 inline constexpr std::size_t kLineWidth = 80;
 
+// Columns a line takes: UTF-8 code points (not bytes), so accented text wraps like plain text.
+std::size_t width(const std::string& text);
+
 // "5000" -> "5_000": integer parts of four digits or more are grouped by thousands.
 std::string number_text(const std::string& text);
 // `"..."` with `\" \\ \n \t` escaped.

@@ -31,11 +31,16 @@ std::uint32_t clause_pos(const syntax::PhaseClause& c) {
 }
 const char* clause_word(const syntax::PhaseClause& c) {
   switch (c.index()) {
-    case 0: return "for";
-    case 1: return "after";
-    case 2: return "require";
-    case 3: return "block";
-    default: return "waive";
+    case 0:
+      return "for";
+    case 1:
+      return "after";
+    case 2:
+      return "require";
+    case 3:
+      return "block";
+    default:
+      return "waive";
   }
 }
 
@@ -54,7 +59,7 @@ std::string fact_head(const syntax::FactDecl& f) {
 }
 
 bool fact_fits_one_line(const syntax::FactDecl& f) {
-  return !f.description || fact_head(f).size() + 1 + quote(*f.description).size() <= kLineWidth;
+  return !f.description || width(fact_head(f)) + 1 + width(quote(*f.description)) <= kLineWidth;
 }
 
 void add_fact(LineBuilder& b, const syntax::FactDecl& f, std::uint32_t anchor, std::uint32_t limit, Gap gap) {
@@ -70,11 +75,26 @@ void add_fact(LineBuilder& b, const syntax::FactDecl& f, std::uint32_t anchor, s
   }
 }
 
-void add_condition(LineBuilder& b, const syntax::ConditionDecl& c, std::uint32_t anchor, std::uint32_t limit,
-                   Gap gap) {
+std::string condition_head(const syntax::ConditionDecl& c) {
   std::string head = "condition " + c.name.name + names_text(c.params);
   if (c.description) head += " " + quote(*c.description);
-  b.add(0, head, anchor, gap);
+  return head;
+}
+
+// A condition without `because` or `cite` whose `when` fits on its line: `condition path(x, z) when edge(x, z)`.
+std::optional<std::string> condition_one_line(const syntax::ConditionDecl& c) {
+  if (c.why.because || c.why.cite || !c.when) return std::nullopt;
+  std::string one = condition_head(c) + " when " + expr_text(*c.when);
+  if (width(one) > kLineWidth) return std::nullopt;
+  return one;
+}
+
+void add_condition(LineBuilder& b, const syntax::ConditionDecl& c, std::uint32_t anchor, std::uint32_t limit, Gap gap) {
+  if (auto one = condition_one_line(c)) {
+    b.add(0, std::move(*one), anchor, gap);
+    return;
+  }
+  b.add(0, condition_head(c), anchor, gap);
   if (c.when) {
     const std::uint32_t at = b.word("when", anchor, limit, start_offset(*c.when));
     b.add_expr(2, "when ", *c.when, at, Gap::none);
@@ -82,9 +102,7 @@ void add_condition(LineBuilder& b, const syntax::ConditionDecl& c, std::uint32_t
   b.add_justification(2, c.why, anchor, limit);
 }
 
-std::string label_prefix(const std::optional<syntax::Ident>& label) {
-  return label ? label->name + ": " : "";
-}
+std::string label_prefix(const std::optional<syntax::Ident>& label) { return label ? label->name + ": " : ""; }
 
 void add_phase(LineBuilder& b, const syntax::PhaseDecl& p, std::uint32_t anchor, std::uint32_t limit, Gap gap) {
   std::string head = "phase " + p.name.name + names_text(p.params);
@@ -131,7 +149,8 @@ std::string format_rules_file(const syntax::RulesFile& file, const std::string& 
   std::vector<std::uint32_t> decl_anchors;
   for (const auto& d : file.decls) decl_anchors.push_back(source.back_to_word(decl_pos(d), decl_word(d)));
   std::uint32_t body_start = decl_anchors.empty() ? kEnd : decl_anchors.front();
-  if (!file.includes.empty()) body_start = std::min(body_start, source.back_to_word(file.includes.front().pos.offset, "include"));
+  if (!file.includes.empty())
+    body_start = std::min(body_start, source.back_to_word(file.includes.front().pos.offset, "include"));
 
   int header_indent = 0;
   if (file.header) {
@@ -139,7 +158,8 @@ std::string format_rules_file(const syntax::RulesFile& file, const std::string& 
     const std::uint32_t at = source.back_to_word(h.pos.offset, "ruleset");
     b.add(0, "ruleset " + h.name.name + " " + quote(h.title), at, Gap::blank);
     if (h.version) {
-      std::uint32_t to = file.sources.empty() ? body_start : source.back_to_word(file.sources.front().pos.offset, "source");
+      std::uint32_t to =
+          file.sources.empty() ? body_start : source.back_to_word(file.sources.front().pos.offset, "source");
       b.add(2, "version " + quote(*h.version), b.word("version", at, to, at), Gap::none);
     }
     header_indent = 2;
@@ -162,10 +182,18 @@ std::string format_rules_file(const syntax::RulesFile& file, const std::string& 
     const auto& d = file.decls[i];
     const std::uint32_t at = decl_anchors[i];
     const std::uint32_t limit = i + 1 < decl_anchors.size() ? decl_anchors[i + 1] : kEnd;
-    // Consecutive fact declarations keep the author's grouping; everything else is set apart.
-    const bool fact_after_fact =
-        i > 0 && std::holds_alternative<syntax::FactDecl>(d) && std::holds_alternative<syntax::FactDecl>(file.decls[i - 1]);
-    const Gap gap = fact_after_fact ? Gap::preserve : Gap::blank;
+    // Consecutive facts, and consecutive one-line conditions, keep the author's
+    // grouping; everything else is set apart by a blank line.
+    bool grouped = false;
+    if (i > 0) {
+      const auto& prev = file.decls[i - 1];
+      grouped =
+          (std::holds_alternative<syntax::FactDecl>(d) && std::holds_alternative<syntax::FactDecl>(prev)) ||
+          (std::holds_alternative<syntax::ConditionDecl>(d) && std::holds_alternative<syntax::ConditionDecl>(prev) &&
+           condition_one_line(std::get<syntax::ConditionDecl>(d)) &&
+           condition_one_line(std::get<syntax::ConditionDecl>(prev)));
+    }
+    const Gap gap = grouped ? Gap::preserve : Gap::blank;
     std::visit(
         [&](const auto& x) {
           using T = std::decay_t<decltype(x)>;

@@ -10,9 +10,12 @@ namespace {
 
 const char* verdict_text(syntax::Verdict v) {
   switch (v) {
-    case syntax::Verdict::go: return "GO";
-    case syntax::Verdict::no_go: return "NO-GO";
-    case syntax::Verdict::undetermined: return "UNDETERMINED";
+    case syntax::Verdict::go:
+      return "GO";
+    case syntax::Verdict::no_go:
+      return "NO-GO";
+    case syntax::Verdict::undetermined:
+      return "UNDETERMINED";
   }
   return "GO";
 }

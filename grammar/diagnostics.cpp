@@ -148,7 +148,12 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, bool colo
   std::string out;
   out += bold;
   out += d.pos.file;
-  if (d.pos.line > 0) out += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column);
+  if (d.pos.line > 0) {
+    out += ':';
+    out += std::to_string(d.pos.line);
+    out += ':';
+    out += std::to_string(d.pos.column);
+  }
   out += ": ";
   out += reset;
   out += d.severity == Severity::error ? red : yellow;
@@ -156,7 +161,8 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, bool colo
   out += "[" + d.code + "]";
   out += reset;
   out += bold;
-  out += ": " + d.message;
+  out += ": ";
+  out += d.message;
   out += reset;
   out += "\n";
   if (d.pos.line > 0 && sources.text(d.pos.file)) {

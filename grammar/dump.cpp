@@ -76,7 +76,10 @@ std::string expr(const ExprPtr& e) { return e ? dump(*e) : std::string("<null>")
 
 std::string atom_text(const Atom& a) {
   std::string out = "(atom " + id(a.name);
-  for (const auto& arg : a.args) out += " " + expr(arg);
+  for (const auto& arg : a.args) {
+    out += ' ';
+    out += expr(arg);
+  }
   return out + ")";
 }
 

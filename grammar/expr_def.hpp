@@ -105,12 +105,12 @@ auto const cond_expr_def = or_expr[assign];
 
 auto const or_expr_def = and_expr[assign] >> *(kw("or") > and_expr[fold_fixed<BinaryOp::or_>{}]);
 auto const and_expr_def = not_expr[assign] >> *(kw("and") > not_expr[fold_fixed<BinaryOp::and_>{}]);
-auto const not_expr_def = (here >> kw("not") > not_operand)[make_not] | cmp_expr[assign];
+auto const not_expr_def = ((here >> kw("not")) > not_operand)[make_not] | cmp_expr[assign];
 auto const not_operand_def = guarded[not_expr][assign];
 auto const cmp_expr_def = add_expr[assign] >> -((comparison_op > add_expr)[fold_op] >> no_chain);
 auto const add_expr_def = mul_expr[assign] >> *(additive_op > mul_expr)[fold_op];
 auto const mul_expr_def = unary_expr[assign] >> *(multiplicative_op > unary_expr)[fold_op];
-auto const unary_expr_def = (here >> punct("-") > neg_operand)[make_negate] | primary[assign];
+auto const unary_expr_def = ((here >> punct("-")) > neg_operand)[make_negate] | primary[assign];
 auto const neg_operand_def = guarded[unary_expr][assign];
 
 auto const wrap_aggregate = [](auto& ctx) {
@@ -150,7 +150,7 @@ auto const push_atom_arg = [](auto& ctx) {
   v.depth = std::max(v.depth, e.depth + 1);
   v.atom.args.push_back(std::move(e.e));
 };
-auto const atom_def = ident[set_atom_name] >> punct("(") >
+auto const atom_def = (ident[set_atom_name] >> punct("(")) >
                       -(nested_expr[push_atom_arg] > *(punct(",") > nested_expr[push_atom_arg])) > punct(")");
 auto const name_ref_def = ident;
 

@@ -72,6 +72,7 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
               "a facts line is `fact = value`, `relation(args)`, `relation(args) = value` or "
               "`load relation from \"file.csv\"`"};
           std::string message = "expected a facts line, found " + describe_token_at(start, end);
+          if (static_cast<unsigned char>(*start) >= 0x80) notes.insert(notes.begin(), non_ascii_note());
           if (is_reserved(w)) {
             message = "expected a fact name, found the reserved word `" + std::string(w) + "`";
             notes.insert(notes.begin(), "reserved words cannot be used as names");

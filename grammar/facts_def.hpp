@@ -72,9 +72,9 @@ auto const set_source = [](auto& ctx) {
   v.source = std::move(boost::fusion::at_c<1>(a));
 };
 auto const provenance_def =
-    *((here >> kw("as") > kw("of") > date)[set_as_of] | (here >> kw("source") > source_text)[set_source]);
+    *(((here >> kw("as")) > kw("of") > date)[set_as_of] | ((here >> kw("source")) > source_text)[set_source]);
 
-auto const facts_header_def = here[set_<&PFactsHeader::pos>{}] >> kw("facts") > title[set_<&PFactsHeader::title>{}] >
+auto const facts_header_def = (here[set_<&PFactsHeader::pos>{}] >> kw("facts")) > title[set_<&PFactsHeader::title>{}] >
                               provenance[set_<&PFactsHeader::prov>{}];
 
 auto const set_line_name = [](auto& ctx) {
@@ -101,12 +101,12 @@ auto const fact_line_def = relation_name[set_line_name] > eq_or_paren >
                              punct(")")) >
                            -(punct("=") > literal[set_line_value]) > provenance[set_<&FactLine::prov>{}];
 
-auto const load_line_def = here[set_<&LoadLine::pos>{}] >> kw("load") > relation_name[set_<&LoadLine::relation>{}] >
+auto const load_line_def = (here[set_<&LoadLine::pos>{}] >> kw("load")) > relation_name[set_<&LoadLine::relation>{}] >
                            kw("from") > path[set_<&LoadLine::path>{}] > provenance[set_<&LoadLine::prov>{}];
 
-auto const scenarios_header_def = here[set_<&PScenariosHeader::pos>{}] >> kw("scenarios") > kw("for") >
+auto const scenarios_header_def = (here[set_<&PScenariosHeader::pos>{}] >> kw("scenarios")) > kw("for") >
                                   path[set_<&PScenariosHeader::path>{}];
-auto const scenario_start_def = here[set_<&Scenario::pos>{}] >> kw("scenario") > title[set_<&Scenario::title>{}];
+auto const scenario_start_def = (here[set_<&Scenario::pos>{}] >> kw("scenario")) > title[set_<&Scenario::title>{}];
 
 auto const given_file = [](auto& ctx) {
   x3::_val(ctx).is_file = true;
@@ -120,7 +120,7 @@ auto const merge_given = [](auto& ctx) {
   v.path = std::move(a.path);
   v.fact = std::move(a.fact);
 };
-auto const given_def = here[set_<&PGiven::pos>{}] >> kw("given") > given_body[merge_given];
+auto const given_def = (here[set_<&PGiven::pos>{}] >> kw("given")) > given_body[merge_given];
 auto const given_body_def = quoted[given_file] | fact_line[given_fact];
 
 auto const push_ref_arg = [](auto& ctx) {
@@ -138,7 +138,7 @@ auto const merge_tail = [](auto& ctx) {
   v.verdict = a.verdict;
   v.label = std::move(a.label);
 };
-auto const expect_def = here[set_<&PExpect::pos>{}] >> kw("expect") > phase_ref[set_<&PExpect::phase>{}] >
+auto const expect_def = (here[set_<&PExpect::pos>{}] >> kw("expect")) > phase_ref[set_<&PExpect::phase>{}] >
                         expect_tail[merge_tail];
 auto const expect_tail_def = (kw("is") > verdict[set_<&PExpect::verdict>{}]) |
                              (kw("because")[flag_<&PExpect::is_verdict, false>{}] > label[set_<&PExpect::label>{}]);

@@ -51,7 +51,7 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
     diags.error("E0002", syntax::Position{path, 1, 1, 0},
                 "this file is too large to parse (" + std::to_string(text.size()) + " bytes)",
                 {"the limit is " + std::to_string(limits.max_file_bytes) +
-                 " bytes (ParseLimits::max_file_bytes, --max-file-size)"});
+                 " bytes (the parse limit `max_file_bytes`)"});
     st.line_starts = {0};
     return false;
   }
@@ -143,7 +143,7 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
           diags.error("E0005", st.pos(off),
                       "brackets are nested too deeply here (more than " + std::to_string(limits.max_nesting) +
                           " levels)",
-                      {"the nesting limit is ParseLimits::max_nesting (--max-nesting)"});
+                      {"the limit is the parse limit `max_nesting`"});
           return false;
         }
         break;
@@ -262,7 +262,13 @@ void report_expected(const ParseState& st, Diagnostics& diags, const char* item_
       if (!guess.empty()) w.notes.insert(w.notes.begin(), "did you mean `" + guess + "`?");
     }
   }
+  if (at != st.end && static_cast<unsigned char>(*at) >= 0x80 && !next_line)
+    w.notes.push_back(non_ascii_note());
   diags.error(w.code, st.pos(report_at), std::move(message), std::move(w.notes));
+}
+
+std::string non_ascii_note() {
+  return "names use only the letters A-Z and a-z, digits and `_`; other characters belong in a text in quotes";
 }
 
 void report_syntax_error(const ParseState& st, Diagnostics& diags, const SyntaxError& e) {

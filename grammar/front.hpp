@@ -21,6 +21,8 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
 // Turns an X3 expectation failure into a diagnostic in words a policy author reads.
 void report_expected(const ParseState& st, Diagnostics& diags, const char* item_start, const char* where,
                      const std::string& which);
+// The note for a non-ASCII character where a name or keyword was expected.
+std::string non_ascii_note();
 // A scanner or grammar check's own error.
 void report_syntax_error(const ParseState& st, Diagnostics& diags, const SyntaxError& e);
 

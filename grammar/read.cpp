@@ -53,7 +53,7 @@ bool load(const std::string& path, SourceMap& sources, Diagnostics& diags, ReadR
     if (too_big) {
       diags.error("E0002", syntax::Position{path, 0, 0, 0}, "`" + path + "` is too large to parse (" + why + ")",
                   {"the limit is " + std::to_string(limits.max_file_bytes) +
-                   " bytes (ParseLimits::max_file_bytes, --max-file-size)"});
+                   " bytes (the parse limit `max_file_bytes`)"});
     } else {
       diags.error("E0001", syntax::Position{path, 0, 0, 0}, "cannot read `" + path + "`: " + why);
       if (result) result->io_error = true;
@@ -103,7 +103,7 @@ struct IncludeWalk {
       if (stack.size() >= limits.max_include_depth) {
         diags.error("E0013", inc.pos, "includes are nested too deeply (more than " +
                                           std::to_string(limits.max_include_depth) + " levels)",
-                    {"the limit is ParseLimits::max_include_depth"});
+                    {"the limit is the parse limit `max_include_depth`"});
         continue;
       }
       std::string content, why;

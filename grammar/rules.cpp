@@ -8,9 +8,21 @@ using namespace grammar;
 
 namespace {
 
+bool is_clause_word(std::string_view w) {
+  return w == "require" || w == "block" || w == "waive" || w == "after" || w == "for";
+}
 bool is_rules_sync(std::string_view w) {
   return w == "ruleset" || w == "version" || w == "source" || w == "include" || w == "fact" || w == "condition" ||
-         w == "phase";
+         w == "phase" || is_clause_word(w);
+}
+
+// Parses one phase clause starting at p.
+template <typename Rule>
+bool run_clause(const char*& p, const char* end, Rule const& rule, std::optional<syntax::PhaseClause>& out) {
+  typename Rule::attribute_type clause;
+  if (!x3::phrase_parse(p, end, rule, skipper, clause)) return false;
+  out = std::move(clause);
+  return true;
 }
 
 template <typename Rule, typename Attr>
@@ -21,11 +33,35 @@ bool run(const char*& p, const char* end, Rule const& rule, Attr& attr) {
 enum class Last { none, header, version, source, include, fact, condition, phase };
 
 void report_unexpected(const ParseState& st, Diagnostics& diags, const char* at, Last last,
-                       const std::vector<std::string>& keywords) {
+                       const std::vector<std::string>& keywords, const char* prev_item, std::string_view prev_word) {
+  // Something left over on the line of a complete item: most often a missing operator or `:`.
+  if (prev_item) {
+    if (const char* prev = last_token_before(prev_item, at, st.end)) {
+      const char* prev_end = token_end(prev, st.end);
+      bool same_line = true;
+      for (const char* q = prev_end; q < at; ++q)
+        if (*q == '\n') same_line = false;
+      if (same_line) {
+        std::string note;
+        if (static_cast<unsigned char>(*at) >= 0x80)
+          note = non_ascii_note();
+        else if (prev_word == "condition" || is_clause_word(prev_word))
+          note = "the `" + std::string(prev_word) + "` is complete before it: is an operator (`and`, `or`, `=`, "
+                 "`+`, ...) or the `:` after a label missing?";
+        else
+          note = "the `" + std::string(prev_word) + "` line is complete before it";
+        diags.error("E0120", st.pos(at),
+                    "unexpected " + describe_token_at(at, st.end) + " after " + describe_token_at(prev, st.end),
+                    {note});
+        return;
+      }
+    }
+  }
   std::vector<std::string> notes = {
       "a ruleset holds `fact`, `condition` and `phase` declarations, after its `ruleset`, `version`, `source` "
       "and `include` lines"};
   std::string_view w = scan_word(at, st.end);
+  if (at != st.end && static_cast<unsigned char>(*at) >= 0x80) notes.insert(notes.begin(), non_ascii_note());
   if (!w.empty()) {
     std::string guess = nearest_name(w, keywords);
     if (!guess.empty()) notes.insert(notes.begin(), "did you mean `" + guess + "`?");
@@ -59,6 +95,9 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
     }
     Last last = Last::none;
     bool seen_decl = false;
+    bool phase_failed = false;  // the phase above did not parse: its clauses are skipped quietly
+    const char* prev_item = nullptr;  // the last item that parsed, and its first word
+    std::string_view prev_word;
     while (p != end) {
       const char* start = p;
       std::string_view w = scan_word(p, end);
@@ -114,24 +153,48 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
           if (ok) file.decls.emplace_back(std::move(d)), last = Last::condition, seen_decl = true;
         } else if (w == "phase") {
           syntax::PhaseDecl d;
+          phase_failed = true;
           ok = run(p, end, rules::phase_decl, d);
-          if (ok) file.decls.emplace_back(std::move(d)), last = Last::phase, seen_decl = true;
+          if (ok) file.decls.emplace_back(std::move(d)), last = Last::phase, seen_decl = true, phase_failed = false;
+        } else if (is_clause_word(w) && (w != "for" || last == Last::phase || scan_word(skip_space(p + 3, end), end) == "each")) {
+          std::optional<syntax::PhaseClause> clause;
+          if (w == "require") ok = run_clause(p, end, rules::require_clause, clause);
+          else if (w == "block") ok = run_clause(p, end, rules::block_clause, clause);
+          else if (w == "waive") ok = run_clause(p, end, rules::waive_clause, clause);
+          else if (w == "after") ok = run_clause(p, end, rules::after_clause, clause);
+          else ok = run_clause(p, end, rules::for_each_clause, clause);
+          if (ok) {
+            if (last == Last::phase) {
+              std::get<syntax::PhaseDecl>(file.decls.back()).clauses.push_back(std::move(*clause));
+            } else if (!phase_failed) {
+              diags.error("E0133", st.pos(start), "`" + std::string(w) + "` belongs to a phase",
+                          {"put it under a `phase NAME \"title\"` line"});
+            }
+          }
         }
         if (!ok) {
           p = start;
-          report_unexpected(st, diags, start, last, keywords);
+          report_unexpected(st, diags, start, last, keywords, prev_item, prev_word);
+          prev_item = nullptr;
           p = resync(st, start, start, is_rules_sync);
           continue;
         }
       } catch (const x3::expectation_failure<const char*>& e) {
+        if (!is_clause_word(w) && last == Last::phase) last = Last::none;
         report_expected(st, diags, start, e.where(), e.which());
+        prev_item = nullptr;
         p = resync(st, start, e.where(), is_rules_sync);
         continue;
       } catch (const SyntaxError& e) {
+        if (!is_clause_word(w) && last == Last::phase) last = Last::none;
         report_syntax_error(st, diags, e);
+        prev_item = nullptr;
         p = resync(st, start, st.base + e.offset, is_rules_sync);
         continue;
       }
+      if (!is_clause_word(w) && w != "phase") phase_failed = false;
+      prev_item = start;
+      prev_word = w;
       p = skip_space(p, end);
     }
   } catch (const std::exception& e) {

@@ -63,17 +63,17 @@ auto const because_text_def = quoted;
 auto const path_def = quoted;
 auto const version_text_def = quoted;
 
-auto const ruleset_header_def = here[set_<&RulesetHeader::pos>{}] >> kw("ruleset") >
+auto const ruleset_header_def = (here[set_<&RulesetHeader::pos>{}] >> kw("ruleset")) >
                                 ruleset_name[set_<&RulesetHeader::name>{}] > title[set_<&RulesetHeader::title>{}];
 auto const version_line_def =
-    here[set_<&PVersion::pos>{}] >> kw("version") > version_text[set_<&PVersion::text>{}];
-auto const source_decl_def = here[set_<&SourceDecl::pos>{}] >> kw("source") > source_id[set_<&SourceDecl::id>{}] >
+    (here[set_<&PVersion::pos>{}] >> kw("version")) > version_text[set_<&PVersion::text>{}];
+auto const source_decl_def = (here[set_<&SourceDecl::pos>{}] >> kw("source")) > source_id[set_<&SourceDecl::id>{}] >
                              citation_text[set_<&SourceDecl::citation>{}];
-auto const include_decl_def = here[set_<&IncludeDecl::pos>{}] >> kw("include") > path[set_<&IncludeDecl::path>{}];
+auto const include_decl_def = (here[set_<&IncludeDecl::pos>{}] >> kw("include")) > path[set_<&IncludeDecl::path>{}];
 
 // ---- facts
 auto const fact_decl_def =
-    here[set_<&FactDecl::pos>{}] >> kw("fact") > fact_name[set_<&FactDecl::name>{}] >
+    (here[set_<&FactDecl::pos>{}] >> kw("fact")) > fact_name[set_<&FactDecl::name>{}] >
     -(punct("(") > param[push_<&FactDecl::params>{}] > *(punct(",") > param[push_<&FactDecl::params>{}]) >
       punct(")")) >
     -(punct(":") > type_spec[set_<&FactDecl::value_type>{}]) > -kw("open")[flag_<&FactDecl::open, true>{}] >
@@ -90,47 +90,46 @@ auto const type_spec_def =
       *(punct("<") > member[push_<&TypeSpec::members>{}]) > punct("}")) |
      (kw("one")[flag_<&TypeSpec::kind, TypeKind::choice>{}] > kw("of") > punct("{") >
       member[push_<&TypeSpec::members>{}] > *(punct(",") > member[push_<&TypeSpec::members>{}]) > punct("}")));
-auto const number_range_def = here[set_<&NumberRange::pos>{}] >> signed_number[set_<&NumberRange::lo>{}] >
+auto const number_range_def = (here[set_<&NumberRange::pos>{}] >> signed_number[set_<&NumberRange::lo>{}]) >
                               punct("..") > signed_number[set_<&NumberRange::hi>{}];
 
 // ---- conditions
 auto const set_when = [](auto& ctx) { x3::_val(ctx).when = std::move(x3::_attr(ctx).e); };
 auto const condition_decl_def =
-    here[set_<&ConditionDecl::pos>{}] >> kw("condition") > condition_name[set_<&ConditionDecl::name>{}] >
+    (here[set_<&ConditionDecl::pos>{}] >> kw("condition")) > condition_name[set_<&ConditionDecl::name>{}] >
     -(punct("(") > param_name[push_<&ConditionDecl::params>{}] >
       *(punct(",") > param_name[push_<&ConditionDecl::params>{}]) > punct(")")) >
     -title[set_<&ConditionDecl::description>{}] > kw("when") > cond_expr[set_when] >
     justification[set_<&ConditionDecl::why>{}];
 auto const justification_def = -(kw("because") > because_text[set_<&Justification::because>{}]) >>
                                -citation[set_<&Justification::cite>{}];
-auto const citation_def = here[set_<&Citation::pos>{}] >> kw("cite") > cited_source[set_<&Citation::source>{}] >
+auto const citation_def = (here[set_<&Citation::pos>{}] >> kw("cite")) > cited_source[set_<&Citation::source>{}] >
                           -title[set_<&Citation::locator>{}];
 
 // ---- phases
 auto const set_expr = [](auto& ctx) { x3::_val(ctx).expr = std::move(x3::_attr(ctx).e); };
 auto const set_label = [](auto& ctx) { x3::_val(ctx).label = std::move(x3::_attr(ctx)); };
 auto const set_for_each_atom = [](auto& ctx) { x3::_val(ctx).atom = std::move(x3::_attr(ctx).atom); };
-auto const push_clause = [](auto& ctx) { x3::_val(ctx).clauses.emplace_back(std::move(x3::_attr(ctx))); };
 
 auto const phase_decl_def =
-    here[set_<&PhaseDecl::pos>{}] >> kw("phase") > phase_name[set_<&PhaseDecl::name>{}] >
+    (here[set_<&PhaseDecl::pos>{}] >> kw("phase")) > phase_name[set_<&PhaseDecl::name>{}] >
     -(punct("(") > param_name[push_<&PhaseDecl::params>{}] >
       *(punct(",") > param_name[push_<&PhaseDecl::params>{}]) > punct(")")) >
-    -title[set_<&PhaseDecl::title>{}] >
-    *(for_each_clause[push_clause] | after_clause[push_clause] | require_clause[push_clause] |
-      block_clause[push_clause] | waive_clause[push_clause]);
+    -title[set_<&PhaseDecl::title>{}];
+// A phase's clauses are parsed one by one by the driver (rules.cpp), so that an error in one
+// clause does not hide errors in the next ones.
 auto const for_each_clause_def =
-    here[set_<&ForEachClause::pos>{}] >> kw("for") > kw("each") > atom[set_for_each_atom];
-auto const after_clause_def = here[set_<&AfterClause::pos>{}] >> kw("after") >
+    (here[set_<&ForEachClause::pos>{}] >> kw("for")) > kw("each") > atom[set_for_each_atom];
+auto const after_clause_def = (here[set_<&AfterClause::pos>{}] >> kw("after")) >
                               after_phase[push_<&AfterClause::phases>{}] >
                               *(punct(",") > after_phase[push_<&AfterClause::phases>{}]);
-auto const require_clause_def = here[set_<&RequireClause::pos>{}] >> kw("require") >
+auto const require_clause_def = (here[set_<&RequireClause::pos>{}] >> kw("require")) >
                                 -(label >> punct(":"))[set_label] > cond_expr[set_expr] >
                                 justification[set_<&RequireClause::why>{}];
-auto const block_clause_def = here[set_<&BlockClause::pos>{}] >> kw("block") >
+auto const block_clause_def = (here[set_<&BlockClause::pos>{}] >> kw("block")) >
                               -(label >> punct(":"))[set_label] > kw("if") > cond_expr[set_expr] >
                               justification[set_<&BlockClause::why>{}];
-auto const waive_clause_def = here[set_<&WaiveClause::pos>{}] >> kw("waive") > label[set_<&WaiveClause::label>{}] >
+auto const waive_clause_def = (here[set_<&WaiveClause::pos>{}] >> kw("waive")) > label[set_<&WaiveClause::label>{}] >
                               kw("when") > cond_expr[set_expr] > justification[set_<&WaiveClause::why>{}];
 
 BOOST_SPIRIT_DEFINE(ruleset_name, fact_name, condition_name, phase_name, param_name, label, source_id, cited_source,

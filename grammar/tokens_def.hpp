@@ -40,7 +40,7 @@ inline PExpr make_expr(const syntax::Position& pos, decltype(syntax::Expr::node)
     throw SyntaxError{pos.offset, "E0005",
                       "this expression is nested too deeply (more than " + std::to_string(st.max_expr_depth) +
                           " levels)",
-                      {"split it into several conditions; the limit is 4 x the nesting limit (--max-nesting)"}};
+                      {"split it into several conditions (the limit is 4 x the parse limit `max_nesting`)"}};
   auto e = std::make_shared<syntax::Expr>();
   e->pos = pos;
   e->node = std::move(node);
@@ -331,7 +331,7 @@ struct depth_guard_directive : x3::unary_parser<Subject, depth_guard_directive<S
       throw SyntaxError{st.offset(p), "E0005",
                         "this expression is nested too deeply (more than " + std::to_string(st.max_nesting) +
                             " levels)",
-                        {"the nesting limit can be raised with --max-nesting"}};
+                        {"the limit is the parse limit `max_nesting`"}};
     }
     ++st.depth;
     struct Restore {

@@ -61,7 +61,8 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   row.ruleset_sha256 = in.ruleset_sha256;
   row.today = in.today;
   row.known_at = in.known_at.empty() ? "" : detail::normalise_moment(in.known_at, DateBound::end_of_day);
-  row.facts_known_at = in.facts_known_at.empty() ? "" : detail::normalise_moment(in.facts_known_at, DateBound::end_of_day);
+  row.facts_known_at =
+      in.facts_known_at.empty() ? "" : detail::normalise_moment(in.facts_known_at, DateBound::end_of_day);
   row.options = canonical_json(in.options.is_null() ? nlohmann::json::object() : in.options);
   row.verdicts = canonical_json(in.verdicts);
   row.explanation = in.explanation.is_null() ? "" : canonical_json(in.explanation);
@@ -89,8 +90,10 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   auto& c = impl.conn;
   return in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
     if (expect_latest) {
-      Statement st(c.get(), moment.empty() ? "SELECT max(recorded_at) FROM fact_assertion"
-                                           : "SELECT max(recorded_at) FROM fact_assertion WHERE recorded_at <= ?1");
+      Statement st(c.get(),
+                   moment.empty()
+                       ? "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0"
+                       : "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0 AND recorded_at <= ?1");
       if (!moment.empty()) st.bind(1, moment);
       if (st.step() && st.text(0) != *expect_latest) return std::nullopt;  // facts changed meanwhile
     }
@@ -141,9 +144,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   });
 }
 
-RecordedDecision Store::record_decision(const DecisionInput& in) {
-  return *record(*impl_, in, std::nullopt, "");
-}
+RecordedDecision Store::record_decision(const DecisionInput& in) { return *record(*impl_, in, std::nullopt, ""); }
 
 RecordedDecision Store::record_decision(const std::optional<std::string>& known_at,
                                         const std::function<DecisionInput(const FactState&)>& evaluate) {
@@ -155,8 +156,9 @@ RecordedDecision Store::record_decision(const std::optional<std::string>& known_
     in.known_at = moment;
     if (auto r = record(*impl_, in, state.latest, moment)) return *r;
   }
-  throw StoreError(ErrorKind::io, "the store's facts kept changing while the decision was evaluated (20 attempts); "
-                                  "try again");
+  throw StoreError(ErrorKind::io,
+                   "the store's facts kept changing while the decision was evaluated (20 attempts); "
+                   "try again");
 }
 
 std::vector<DecisionSummary> Store::list_decisions(const DecisionFilter& filter) const {
@@ -229,7 +231,8 @@ Decision Store::decision(std::int64_t id) const {
   return in_transaction(c, false, [&] {
     Statement st(c.get(), std::string("SELECT ") + detail::kDecisionColumns + " FROM decision WHERE id = ?1");
     st.bind(1, id);
-    if (!st.step()) throw StoreError(ErrorKind::no_such_record, "no decision " + std::to_string(id) + " in " + impl_->path);
+    if (!st.step())
+      throw StoreError(ErrorKind::no_such_record, "no decision " + std::to_string(id) + " in " + impl_->path);
     detail::DecisionRow r = detail::read_decision_row(st);
     Decision d;
     d.id = r.id;
@@ -245,8 +248,8 @@ Decision Store::decision(std::int64_t id) const {
     d.prev_hash = r.prev_hash;
     d.hash = r.hash;
     auto corrupt = [&](const std::string& what) {
-      return StoreError(ErrorKind::io, "decision " + std::to_string(id) + " is damaged: " + what +
-                                           " (run `phasegate audit verify`)");
+      return StoreError(ErrorKind::io,
+                        "decision " + std::to_string(id) + " is damaged: " + what + " (run `phasegate audit verify`)");
     };
     try {
       d.options = nlohmann::json::parse(r.options);

@@ -19,7 +19,9 @@ StoredFact read_fact(const Statement& st) {
   f.name = st.text(2);
   f.args_text = st.text(3);
   std::string kind = st.text(4);
-  f.kind = kind == "tuple" ? AssertionKind::tuple : kind == "retract" ? AssertionKind::retraction : AssertionKind::value;
+  f.kind = kind == "tuple"     ? AssertionKind::tuple
+           : kind == "retract" ? AssertionKind::retraction
+                               : AssertionKind::value;
   if (!st.is_null(5)) f.value_text = st.text(5);
   f.source = st.text(6);
   f.as_of = st.text(7);
@@ -105,8 +107,9 @@ FactState Store::facts(const std::optional<std::string>& known_at) const {
       StoredFact f = read_fact(st);
       if (f.kind != AssertionKind::retraction) state.facts.push_back(std::move(f));
     }
-    Statement last(c.get(), known_at ? "SELECT max(recorded_at) FROM fact_assertion WHERE recorded_at <= ?1"
-                                     : "SELECT max(recorded_at) FROM fact_assertion");
+    Statement last(c.get(), known_at
+                                ? "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0 AND recorded_at <= ?1"
+                                : "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0");
     if (known_at) last.bind(1, moment);
     if (last.step()) state.latest = last.text(0);
     state.known_at = known_at ? moment : state.latest;
@@ -115,7 +118,8 @@ FactState Store::facts(const std::optional<std::string>& known_at) const {
 }
 
 std::vector<StoredFact> Store::history(const std::string& name) const {
-  Statement st(impl_->conn.get(), std::string("SELECT ") + kFactColumns + " FROM fact_assertion WHERE name = ?1 ORDER BY id");
+  Statement st(impl_->conn.get(),
+               std::string("SELECT ") + kFactColumns + " FROM fact_assertion WHERE name = ?1 ORDER BY id");
   st.bind(1, name);
   std::vector<StoredFact> out;
   while (st.step()) out.push_back(read_fact(st));
@@ -123,7 +127,8 @@ std::vector<StoredFact> Store::history(const std::string& name) const {
 }
 
 std::vector<ImportBatch> Store::batches() const {
-  Statement st(impl_->conn.get(), "SELECT id, recorded_at, actor, title, files, line_count FROM import_batch ORDER BY id");
+  Statement st(impl_->conn.get(),
+               "SELECT id, recorded_at, actor, title, files, line_count FROM import_batch ORDER BY id");
   std::vector<ImportBatch> out;
   while (st.step()) {
     ImportBatch b;

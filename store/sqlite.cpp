@@ -19,8 +19,8 @@ void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
       throw StoreError(ErrorKind::io, msg + ": the disk is full (" + detail + "); nothing was written");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw StoreError(ErrorKind::io, msg + ": the store stayed locked by another process past the busy timeout (" +
-                                          detail + ")");
+      throw StoreError(ErrorKind::io,
+                       msg + ": the store stayed locked by another process past the busy timeout (" + detail + ")");
     case SQLITE_CORRUPT:
       throw StoreError(ErrorKind::io, msg + ": the store file is corrupt (" + detail + ")");
     case SQLITE_NOTADB:
@@ -73,12 +73,27 @@ Statement& Statement::bind_opt(int index, std::string_view value) {
 
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
+  if (!started_ && (rc & 0xff) == SQLITE_BUSY) {
+    // Not yet started (so safe to restart): SQLite can report SQLITE_BUSY without
+    // calling the busy handler, e.g. while another connection recovers the WAL
+    // after a crash. Retry with back-off for up to the default busy timeout.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRetryMs);
+    int delay_ms = 1;
+    while ((rc & 0xff) == SQLITE_BUSY && std::chrono::steady_clock::now() < deadline) {
+      sqlite3_reset(stmt_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      delay_ms = std::min(delay_ms * 2, 50);
+      rc = sqlite3_step(stmt_);
+    }
+  }
+  started_ = true;
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   throw_sqlite(db_, rc, "store query");
 }
 
 void Statement::reset() {
+  started_ = false;
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }

@@ -1,13 +1,13 @@
 // A thin RAII layer over the SQLite C API, internal to the store: statements, transactions, errors.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-
-#include <sqlite3.h>
 
 #include "store/error.hpp"
 
@@ -40,6 +40,8 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool started_ = false;  // stepped since the last reset
+  static constexpr int kRetryMs = 10'000;
 };
 
 class Connection {

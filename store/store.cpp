@@ -1,4 +1,5 @@
 // Opening a store: file checks, pragmas, schema versions and migrations; the shared clock and hashing helpers.
+#include <openssl/evp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <map>
 #include <thread>
-
-#include <openssl/evp.h>
 
 #include "store/impl.hpp"
 
@@ -58,7 +57,6 @@ CREATE TABLE fact_assertion (
   line        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX fact_assertion_key ON fact_assertion (name, args, id);
-CREATE INDEX fact_assertion_time ON fact_assertion (recorded_at);
 
 CREATE TABLE rules_text (
   sha256 TEXT PRIMARY KEY,
@@ -124,10 +122,10 @@ void check_identity(detail::Connection& c, const std::string& path, std::int64_t
       throw StoreError(ErrorKind::incompatible, path + " is an SQLite database but not a phasegate store");
   }
   if (version > kSchemaVersion)
-    throw StoreError(ErrorKind::incompatible,
-                     path + " was written by a newer phasegate (store schema version " + std::to_string(version) +
-                         "; this phasegate reads versions up to " + std::to_string(kSchemaVersion) +
-                         "). Upgrade phasegate to use it; the store was not changed.");
+    throw StoreError(ErrorKind::incompatible, path + " was written by a newer phasegate (store schema version " +
+                                                  std::to_string(version) + "; this phasegate reads versions up to " +
+                                                  std::to_string(kSchemaVersion) +
+                                                  "). Upgrade phasegate to use it; the store was not changed.");
 }
 
 }  // namespace
@@ -145,7 +143,8 @@ int Store::schema_version() const { return impl_->version; }
 Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) {
   std::error_code ec;
   if (mode == OpenMode::must_exist && !fs::exists(path, ec))
-    throw StoreError(ErrorKind::not_found, "no store at " + path + " (import facts or record a decision to create one)");
+    throw StoreError(ErrorKind::not_found,
+                     "no store at " + path + " (import facts or record a decision to create one)");
   if (fs::is_directory(path, ec)) throw StoreError(ErrorKind::not_found, path + " is a directory, not a store");
 
   auto impl = std::make_unique<Impl>();
@@ -160,8 +159,8 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
     throw StoreError(ErrorKind::io, "cannot switch the store " + path + " to write-ahead logging");
   c.exec("PRAGMA synchronous=FULL");
   c.exec("PRAGMA foreign_keys=ON");
-  if (impl->options.max_page_count > 0)
-    c.exec("PRAGMA max_page_count=" + std::to_string(impl->options.max_page_count));
+  c.exec("PRAGMA cache_size=-32768");  // 32 MiB: large imports update the key index in cache
+  if (impl->options.max_page_count > 0) c.exec("PRAGMA max_page_count=" + std::to_string(impl->options.max_page_count));
 
   std::int64_t app_id = c.query_int("PRAGMA application_id");
   std::int64_t version = c.query_int("PRAGMA user_version");
@@ -210,8 +209,9 @@ std::string Store::Impl::next_recorded_at() {
     if (st.step()) last = std::stoll(st.text(0));
   }
   Micros t = std::max(options.clock(), last + 1);
-  Statement up(conn.get(), "INSERT INTO meta (key, value) VALUES ('clock', ?1) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  Statement up(conn.get(),
+               "INSERT INTO meta (key, value) VALUES ('clock', ?1) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   up.bind(1, std::to_string(t));
   up.step();
   return format_timestamp(t);
@@ -238,12 +238,22 @@ std::string quote_facts_string(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': break;  // not representable; a facts string has no raw line breaks
-      default: out += ch;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        break;  // not representable; a facts string has no raw line breaks
+      default:
+        out += ch;
     }
   }
   return out + "\"";
@@ -251,26 +261,40 @@ std::string quote_facts_string(const std::string& s) {
 
 const char* to_string(ProblemKind kind) {
   switch (kind) {
-    case ProblemKind::hash_mismatch: return "hash-mismatch";
-    case ProblemKind::broken_link: return "broken-link";
-    case ProblemKind::missing_record: return "missing-record";
-    case ProblemKind::out_of_order: return "out-of-order";
-    case ProblemKind::rules_text_modified: return "rules-text-modified";
-    case ProblemKind::snapshot_modified: return "facts-snapshot-modified";
-    case ProblemKind::verdict_mismatch: return "verdict-mismatch";
-    case ProblemKind::replay_failed: return "replay-failed";
-    case ProblemKind::index_mismatch: return "index-mismatch";
-    case ProblemKind::head_not_found: return "head-not-found";
+    case ProblemKind::hash_mismatch:
+      return "hash-mismatch";
+    case ProblemKind::broken_link:
+      return "broken-link";
+    case ProblemKind::missing_record:
+      return "missing-record";
+    case ProblemKind::out_of_order:
+      return "out-of-order";
+    case ProblemKind::rules_text_modified:
+      return "rules-text-modified";
+    case ProblemKind::snapshot_modified:
+      return "facts-snapshot-modified";
+    case ProblemKind::verdict_mismatch:
+      return "verdict-mismatch";
+    case ProblemKind::replay_failed:
+      return "replay-failed";
+    case ProblemKind::index_mismatch:
+      return "index-mismatch";
+    case ProblemKind::head_not_found:
+      return "head-not-found";
   }
   return "?";
 }
 
 const char* to_string(FactChange::Kind kind) {
   switch (kind) {
-    case FactChange::Kind::added: return "added";
-    case FactChange::Kind::removed: return "removed";
-    case FactChange::Kind::changed: return "changed";
-    case FactChange::Kind::restated: return "restated";
+    case FactChange::Kind::added:
+      return "added";
+    case FactChange::Kind::removed:
+      return "removed";
+    case FactChange::Kind::changed:
+      return "changed";
+    case FactChange::Kind::restated:
+      return "restated";
   }
   return "?";
 }
@@ -292,9 +316,9 @@ std::string canonical_json(const nlohmann::json& j) {
 DecisionRow read_decision_row(const Statement& st) {
   DecisionRow r;
   r.id = st.integer(0);
-  std::string* fields[] = {&r.recorded_at, &r.actor,   &r.ruleset_name,   &r.ruleset_version, &r.ruleset_sha256,
-                           &r.rules_files, &r.facts_sha256, &r.today,     &r.known_at,        &r.facts_known_at,
-                           &r.options,     &r.verdicts,     &r.explanation, &r.prev_hash,     &r.hash};
+  std::string* fields[] = {&r.recorded_at, &r.actor,        &r.ruleset_name, &r.ruleset_version, &r.ruleset_sha256,
+                           &r.rules_files, &r.facts_sha256, &r.today,        &r.known_at,        &r.facts_known_at,
+                           &r.options,     &r.verdicts,     &r.explanation,  &r.prev_hash,       &r.hash};
   for (int i = 0; i < 15; ++i) *fields[i] = st.text(i + 1);
   return r;
 }

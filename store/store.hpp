@@ -9,11 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "store/error.hpp"
 #include "store/timestamp.hpp"
@@ -101,13 +100,13 @@ struct SnapshotFact {
   std::string args_text;                  // as FactAssertion::args_text
   std::optional<std::string> value_text;  // nullopt: a bare tuple
   std::string source;
-  std::string as_of;        // "" for none
-  std::string file;         // facts file, table, "--assume", "store"
+  std::string as_of;  // "" for none
+  std::string file;   // facts file, table, "--assume", "store"
   std::uint32_t line = 0;
-  std::string recorded_by;  // store facts only
-  std::string recorded_at;  // store facts only
+  std::string recorded_by;     // store facts only
+  std::string recorded_at;     // store facts only
   std::int64_t record_id = 0;  // store facts only: StoredFact::id
-  bool assumption = false;  // from `--assume`
+  bool assumption = false;     // from `--assume`
 
   std::string fact_text() const;  // `name(args) = value`
 };
@@ -207,8 +206,8 @@ struct FactChange {
 struct VerdictChange {
   std::string phase;
   nlohmann::json args;
-  std::string before;  // "" when the binding is absent in the first decision
-  std::string after;   // "" when absent in the second
+  std::string before;                          // "" when the binding is absent in the first decision
+  std::string after;                           // "" when absent in the second
   nlohmann::json before_detail, after_detail;  // the stored verdict objects (reasons, unknowns)
 };
 
@@ -242,12 +241,12 @@ struct Problem {
 };
 
 struct VerifyReport {
-  std::int64_t records = 0;   // decisions checked
-  std::int64_t imports = 0;   // fact import batches checked
+  std::int64_t records = 0;  // decisions checked
+  std::int64_t imports = 0;  // fact import batches checked
   std::int64_t replayed = 0;
   std::vector<Problem> problems;
-  std::string head;               // the latest hash seen ("" for an empty log)
-  std::int64_t after_head = 0;    // with --head: records recorded after it (appended since, not an error)
+  std::string head;             // the latest hash seen ("" for an empty log)
+  std::int64_t after_head = 0;  // with --head: records recorded after it (appended since, not an error)
   bool ok() const { return problems.empty(); }
 };
 
@@ -267,8 +266,8 @@ enum class OpenMode {
 };
 
 struct StoreOptions {
-  int busy_timeout_ms = 10'000;  // how long a writer waits for another before failing (ErrorKind::io)
-  std::function<Micros()> clock;  // for tests; default: the system clock
+  int busy_timeout_ms = 10'000;     // how long a writer waits for another before failing (ErrorKind::io)
+  std::function<Micros()> clock;    // for tests; default: the system clock
   std::int64_t max_page_count = 0;  // for tests: simulate a full disk (0: no limit)
 };
 

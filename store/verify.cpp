@@ -33,8 +33,8 @@ std::map<std::string, std::pair<std::string, std::string>> verdict_map(const nlo
   if (!verdicts.is_array()) return out;
   for (const auto& v : verdicts) {
     if (!v.is_object()) continue;
-    std::string key = v.value("phase", std::string()) +
-                      canonical_json(v.contains("args") ? v["args"] : nlohmann::json::array());
+    std::string key =
+        v.value("phase", std::string()) + canonical_json(v.contains("args") ? v["args"] : nlohmann::json::array());
     out[key] = {binding_label(v), v.value("verdict", std::string())};
   }
   return out;
@@ -83,8 +83,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
     Statement rows(c.get(), std::string("SELECT ") + detail::kDecisionColumns + " FROM decision ORDER BY id");
     Statement text_q(c.get(), "SELECT text FROM rules_text WHERE sha256 = ?1");
     Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
-    Statement index_q(c.get(),
-                      "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
+    Statement index_q(
+        c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
     std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
     std::string expected_prev = kGenesisHash;
     std::int64_t prev_id = 0;
@@ -156,7 +156,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       }
       if (!snap_ok)
         add(r.id, ProblemKind::snapshot_modified,
-            d + ": its fact snapshot " + short_hash(r.facts_sha256) + "… was modified or removed (a fact value, "
+            d + ": its fact snapshot " + short_hash(r.facts_sha256) +
+                "… was modified or removed (a fact value, "
                 "source or date no longer matches what was recorded)");
 
       nlohmann::json stored = nlohmann::json::parse(r.verdicts, nullptr, false);
@@ -237,18 +238,19 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
         std::int64_t n = 0;
         while (lines.step()) {
           ++n;
-          hasher.assertion(lines.integer(0), lines.text(1), lines.text(2), lines.text(3), lines.text(4),
-                           lines.text(5), lines.text(6), lines.text(7), lines.text(8), lines.text(9),
-                           lines.integer(10));
+          hasher.assertion(lines.integer(0), lines.text(1), lines.text(2), lines.text(3), lines.text(4), lines.text(5),
+                           lines.text(6), lines.text(7), lines.text(8), lines.text(9), lines.integer(10));
         }
         if (n != line_count)
           add_import(id, ProblemKind::hash_mismatch,
-                     label + " holds " + std::to_string(n) + " assertions but recorded " +
-                         std::to_string(line_count) + " (assertions were deleted or added)");
+                     label + " holds " + std::to_string(n) + " assertions but recorded " + std::to_string(line_count) +
+                         " (assertions were deleted or added)");
         else if (hasher.hash(prev_hash) != hash)
           add_import(id, ProblemKind::hash_mismatch,
-                     label + " was changed after it was recorded: a fact value, source, date or provenance "
-                             "no longer matches its hash " + short_hash(hash) + "…");
+                     label +
+                         " was changed after it was recorded: a fact value, source, date or provenance "
+                         "no longer matches its hash " +
+                         short_hash(hash) + "…");
         expected = hash;
         prev = id;
       }

@@ -88,6 +88,9 @@ std::vector<std::string> Context::all_names() const {
 std::optional<Program> check_ruleset(const syntax::Ruleset& ruleset, Diagnostics& diags, const CheckOptions& options) {
   const std::size_t errors_before = diags.error_count();
   check::Context cx(ruleset, diags);
+  std::size_t decls = 0;
+  for (const auto& f : ruleset.files) decls += f.decls.size();
+  cx.program.exprs.reserve(decls * 16);
   check::declare(cx);
   check::lower_conditions(cx);
   check::lower_phases(cx);

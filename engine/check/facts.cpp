@@ -1,4 +1,5 @@
 // FactBaseBuilder: facts lines, `load` tables, `--assume` lines and store entries, checked against the declarations.
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,12 @@ std::uint64_t hash_constant(const Constant& c) {
 std::uint64_t hash_args(const std::vector<Constant>& args) {
   std::uint64_t h = 0x12345;
   for (const auto& a : args) h = mix(h, hash_constant(a));
+  // splitmix64 finaliser: the table uses the low bits
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
   return h;
 }
 
@@ -88,24 +95,60 @@ struct FactBaseBuilder::State {
   const Program& program;
   std::unordered_map<std::string, int> by_name;
   std::vector<std::vector<FactEntry>> entries;
-  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> index;
+  // Per relation: open addressing from the hash of a tuple's arguments to its entry (hash 0 = empty).
+  struct Index {
+    std::vector<std::uint64_t> hashes;
+    std::vector<std::uint32_t> slots;
+    std::size_t used = 0;
+  };
+  std::vector<Index> index;
 
   explicit State(const Program& p) : program(p), entries(p.relations.size()), index(p.relations.size()) {
     for (std::size_t i = 0; i < p.relations.size(); ++i) by_name.emplace(p.relations[i].name, static_cast<int>(i));
   }
 
+  static void grow(Index& ix) {
+    std::size_t cap = ix.hashes.empty() ? 16 : ix.hashes.size() * 2;
+    std::vector<std::uint64_t> hashes(cap, 0);
+    std::vector<std::uint32_t> slots(cap, 0);
+    for (std::size_t i = 0; i < ix.hashes.size(); ++i) {
+      if (!ix.hashes[i]) continue;
+      std::size_t j = ix.hashes[i] & (cap - 1);
+      while (hashes[j]) j = (j + 1) & (cap - 1);
+      hashes[j] = ix.hashes[i];
+      slots[j] = ix.slots[i];
+    }
+    ix.hashes = std::move(hashes);
+    ix.slots = std::move(slots);
+  }
+
+  void reserve(int rel, std::size_t more) {
+    auto r = static_cast<std::size_t>(rel);
+    entries[r].reserve(entries[r].size() + more);
+    Index& ix = index[r];
+    while ((ix.used + more) * 2 > ix.hashes.size()) grow(ix);
+  }
+
   void insert(int rel, FactEntry e) {
     auto r = static_cast<std::size_t>(rel);
-    auto h = hash_args(e.args);
-    auto range = index[r].equal_range(h);
-    for (auto it = range.first; it != range.second; ++it) {
-      auto& old = entries[r][it->second];
-      if (old.args == e.args) {
-        old = std::move(e);
-        return;
+    Index& ix = index[r];
+    if ((ix.used + 1) * 2 > ix.hashes.size()) grow(ix);
+    const std::uint64_t h = hash_args(e.args) | 1;
+    const std::size_t mask = ix.hashes.size() - 1;
+    std::size_t j = h & mask;
+    while (ix.hashes[j]) {
+      if (ix.hashes[j] == h) {
+        auto& old = entries[r][ix.slots[j]];
+        if (old.args == e.args) {
+          old = std::move(e);
+          return;
+        }
       }
+      j = (j + 1) & mask;
     }
-    index[r].emplace(h, static_cast<std::uint32_t>(entries[r].size()));
+    ix.hashes[j] = h;
+    ix.slots[j] = static_cast<std::uint32_t>(entries[r].size());
+    ++ix.used;
     entries[r].push_back(std::move(e));
   }
 
@@ -172,7 +215,7 @@ struct FactBaseBuilder::State {
         }
         return mismatch();
       case BaseType::duration:
-        if (const auto* d = std::get_if<syntax::DurationLit>(&lit))
+        if (const auto* d = std::get_if<syntax::DurationLit>(&lit); d && d->amount <= 100'000'000 && d->amount >= -100'000'000)
           return Constant{Duration{d->amount * (d->unit == syntax::DurationUnit::weeks ? 7 : 1)}};
         return mismatch();
       case BaseType::number: {
@@ -456,6 +499,13 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   }
   std::string err, numbuf;
   std::vector<Constant> args(nparams);
+  {
+    std::size_t lines = 0;
+    for (const char* q = text.data(); (q = static_cast<const char*>(std::memchr(q, '\n', text.data() + text.size() - q)));
+         ++q)
+      ++lines;
+    out.reserve(out.size() + lines + 1);
+  }
   while (true) {
     if (!reader.next()) {
       if (reader.error().empty()) break;
@@ -537,6 +587,10 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
     }
   }
   if (diags.error_count() > errors_before) return false;
+  std::vector<std::size_t> counts(state_->entries.size(), 0);
+  for (const auto& st : staged) ++counts[static_cast<std::size_t>(st.first)];
+  for (std::size_t r = 0; r < counts.size(); ++r)
+    if (counts[r]) state_->reserve(static_cast<int>(r), counts[r]);
   for (auto& [rel, e] : staged) state_->insert(rel, std::move(e));
   return true;
 }

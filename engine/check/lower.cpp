@@ -94,6 +94,8 @@ std::string where(const syntax::Position& p) {
   return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
+void var_slots_of(const Program& p, ExprId id, std::vector<std::pair<int, ExprId>>& out, bool into_aggregates);
+
 }  // namespace
 
 int precedence(const Expr& e) {
@@ -182,8 +184,7 @@ void Lowerer::begin(const std::vector<std::pair<std::string, int>>& preset,
     count_names(*r);
     collect_direct(*r, scopes_.back().direct);
   }
-  if (opt_.mode == Mode::condition)
-    for (const auto& n : bind_candidates_)
+  for (const auto& n : bind_candidates_)
       if (counts_[n] >= 2 && cx_.names.find(n) == cx_.names.end()) bind_names_.insert(n);
   for (const auto* r : roots)
     if (r) prescan(*r);
@@ -281,7 +282,7 @@ void Lowerer::prescan(const syntax::Expr& e) {
 }
 
 std::string Lowerer::suggest(const std::string& name) const {
-  std::vector<std::string> cands = cx_.all_names();
+  std::vector<std::string> cands = cx_.relation_names();
   for (const auto& s : scopes_)
     for (const auto& [n, _] : s.slots) cands.push_back(n);
   return nearest_name(name, cands);
@@ -289,6 +290,7 @@ std::string Lowerer::suggest(const std::string& name) const {
 
 void Lowerer::undeclared(const syntax::Position& pos, const std::string& name, const std::string& what) {
   failed_ = true;
+  if (!reported_undeclared_.insert(name).second) return;  // once per name and body
   std::vector<std::string> notes;
   auto near = suggest(name);
   if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
@@ -381,6 +383,11 @@ Lowerer::L Lowerer::lower_expr(const syntax::Expr& e, Polarity pol) {
           x.text = format_iso_date(std::get<Date>(x.constant).days);
           return L{add(std::move(x))};
         } else if constexpr (std::is_same_v<T, syntax::DurationLit>) {
+          if (n.amount > 100'000'000 || n.amount < -100'000'000) {
+            diags_->error(code::bad_number, e.pos, "duration of " + std::to_string(n.amount) + " days or weeks is too long",
+                          {"durations are limited to 100 000 000 days or weeks"});
+            return error_node(e);
+          }
           std::int64_t days = n.amount * (n.unit == syntax::DurationUnit::weeks ? 7 : 1);
           x.constant = Duration{days};
           x.type = plain(BaseType::duration);
@@ -500,6 +507,18 @@ Lowerer::L Lowerer::lower_name(const syntax::Expr& e, const syntax::NameRef& n, 
       return error_node(e);
     }
     return make_atom_node(e, it->second.index, {}, {}, pol);
+  }
+  if (counts_[n.name] >= 2) {
+    // used more than once: a variable (that nothing may bind: the safety check names it)
+    int s = slot_for(n.name);
+    Expr x;
+    x.kind = ExprKind::variable;
+    x.var = s;
+    x.pos = to_source_pos(e.pos);
+    x.text = n.name;
+    const auto& t = frame_.types[static_cast<std::size_t>(s)];
+    x.type = t ? *t : bool_type();
+    return L{add(std::move(x)), t.has_value()};
   }
   undeclared(e.pos, n.name, "name");
   return error_node(e);
@@ -719,6 +738,18 @@ Lowerer::L Lowerer::member_or_free(const syntax::Expr& e, const std::string& nam
     x.type = t ? *t : bool_type();
     return L{add(std::move(x)), t.has_value()};
   }
+  if (counts_[name] >= 2) {
+    int s = slot_for(name);
+    Expr x;
+    x.kind = ExprKind::variable;
+    x.var = s;
+    x.pos = to_source_pos(e.pos);
+    x.text = name;
+    if (hint) set_var_type(s, *hint, e.pos, true);
+    const auto& t = frame_.types[static_cast<std::size_t>(s)];
+    x.type = t ? *t : bool_type();
+    return L{add(std::move(x)), t.has_value()};
+  }
   undeclared(e.pos, name, "name");
   return error_node(e);
 }
@@ -726,7 +757,7 @@ Lowerer::L Lowerer::member_or_free(const syntax::Expr& e, const std::string& nam
 Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b, Polarity pol) {
   const bool lhs_free = is_free_name(*b.lhs);
   const bool rhs_free = is_free_name(*b.rhs);
-  const bool can_bind = opt_.mode == Mode::condition && b.op == syntax::BinaryOp::eq;
+  const bool can_bind = b.op == syntax::BinaryOp::eq;
   L l, r;
   if (lhs_free && !rhs_free) {
     r = lower_expr(*b.rhs, pol);
@@ -971,7 +1002,18 @@ Lowerer::L Lowerer::lower_aggregate(const syntax::Expr& e, const syntax::Aggrega
       if (!bound.count(s) && !reported_unbound_.count(s) && !wildcard_slots_.count(s)) {
         reported_unbound_.insert(s);
         failed_ = true;
-        diags_->error(code::unbound_variable, e.pos,
+        syntax::Position at_pos = e.pos;
+        {
+          std::vector<std::pair<int, ExprId>> occ;
+          for (ExprId part : parts) var_slots_of(cx_.program, part, occ, false);
+          for (const auto& [slot, id] : occ)
+            if (slot == s) {
+              const auto& sp = at(id).pos;
+              at_pos = syntax::Position{sp.file, sp.line, sp.column, 0};
+              break;
+            }
+        }
+        diags_->error(code::unbound_variable, at_pos,
                       "variable `" + (*frame_.names)[static_cast<std::size_t>(s)] +
                           "` is not bound by an atom inside `" + x.text + "`",
                       {"a variable local to an aggregate must appear in a positive atom of its body or filter"});

@@ -112,6 +112,7 @@ class Lowerer {
   std::unordered_map<std::string, int> counts_;
   std::set<int> reported_unbound_;
   std::set<int> wildcard_slots_;
+  std::set<std::string> reported_undeclared_;
   bool failed_ = false;
 };
 

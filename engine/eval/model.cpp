@@ -29,6 +29,27 @@ struct EvalAbort {
 
 using Frame = std::vector<Id>;
 
+// An atom's key: a few ids kept inline, so the hot lookup paths do not allocate.
+class KeyBuf {
+ public:
+  void assign(std::size_t n, Id v) {
+    size_ = n;
+    if (n > kInline) heap_.assign(n, v);
+    else std::fill(inline_, inline_ + n, v);
+  }
+  Id* data() { return size_ > kInline ? heap_.data() : inline_; }
+  const Id* data() const { return size_ > kInline ? heap_.data() : inline_; }
+  Id& operator[](std::size_t i) { return data()[i]; }
+  Id operator[](std::size_t i) const { return data()[i]; }
+  std::size_t size() const { return size_; }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  Id inline_[kInline];
+  std::vector<Id> heap_;
+  std::size_t size_ = 0;
+};
+
 // Which rows of the current stratum's tables a body's generators may read (semi-naive evaluation).
 struct GenRanges {
   int delta_gen = -1;  // the generator that reads only the delta rows
@@ -165,7 +186,8 @@ struct Model::Impl {
   }
 
   // The key of an atom under a frame: ids of constants and bound variables; mask of those columns.
-  std::uint64_t atom_key(ExprId id, const Frame& fr, std::vector<Id>& key) const {
+  template <class Key>
+  std::uint64_t atom_key(ExprId id, const Frame& fr, Key& key) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     key.assign(e.args.size(), kUnbound);
     std::uint64_t mask = 0;
@@ -173,7 +195,7 @@ struct Model::Impl {
       const Term& t = e.args[k];
       Id v = kUnbound;
       if (t.kind == Term::Kind::constant) v = term_ids[static_cast<std::size_t>(id)][k];
-      else if (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < fr.size()) v = fr[static_cast<std::size_t>(t.var)];
+      else if (t.var >= 0 && static_cast<std::size_t>(t.var) < fr.size()) v = fr[static_cast<std::size_t>(t.var)];  // a variable, or `_` with its own slot
       key[k] = v;
       if (v != kUnbound && k < 64) mask |= 1ULL << k;
     }
@@ -189,7 +211,7 @@ struct Model::Impl {
 
   Truth atom_truth(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
-    std::vector<Id> key;
+    KeyBuf key;
     std::uint64_t mask = atom_key(id, fr, key);
     const Table& t = table_of(e.relation);
     bool pass_table = in_pass(e.relation);
@@ -211,7 +233,7 @@ struct Model::Impl {
   Value atom_value(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     if (!valued(e.relation)) return Value::of_truth(atom_truth(id, fr));
-    std::vector<Id> key;
+    KeyBuf key;
     std::uint64_t mask = atom_key(id, fr, key);
     const Table& t = tables[static_cast<std::size_t>(e.relation)];
     const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
@@ -292,7 +314,7 @@ struct Model::Impl {
           case ArithStatus::ok: break;
           case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + e.text + "`", e.pos);
           case ArithStatus::overflow:
-            fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers hold 29 digits before the point and 9 after)", e.pos);
+            fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers must stay within ±1.7e29, with at most 9 digits after the point)", e.pos);
         }
         return out;
       }
@@ -322,7 +344,7 @@ struct Model::Impl {
     switch (g.kind) {
       case ExprKind::atom:
       case ExprKind::atom_value: {
-        std::vector<Id> key;
+        KeyBuf key;
         std::uint64_t mask = atom_key(gid, fr, key);
         bool pass_table = in_pass(g.relation);
         const Table& t = table_of(g.relation);
@@ -337,27 +359,32 @@ struct Model::Impl {
         }
         const Relation& rel = p.relations[static_cast<std::size_t>(g.relation)];
         if (ranges.open_side && rel.kind == RelationKind::fact && rel.open && mask != t.full_mask()) *ranges.open_side = true;
-        std::vector<int> bound_here;
-        bound_here.reserve(g.args.size());
+        int bound_inline[8];
+        std::vector<int> bound_heap(g.args.size() > 8 ? g.args.size() : 0);
+        int* bound_here = g.args.size() > 8 ? bound_heap.data() : bound_inline;
+        std::size_t nbound = 0;
         t.for_matches(mask, key.data(), lo, hi, [&](std::size_t r) {
           if (!pass_table && t.truth[r] == Truth::false_) return;
           const Id* cells = t.row(r);
-          bound_here.clear();
+          nbound = 0;
           bool ok = true;
           for (std::size_t k = 0; k < g.args.size(); ++k) {
             const Term& term = g.args[k];
-            if (term.kind != Term::Kind::variable || key[k] != kUnbound) continue;
+            // `_` with a slot of its own is bound like a variable, so each tuple is seen with its own truth
+            if (term.kind == Term::Kind::constant || term.var < 0 || static_cast<std::size_t>(term.var) >= fr.size() ||
+                key[k] != kUnbound)
+              continue;
             Id& slot_value = fr[static_cast<std::size_t>(term.var)];
             if (slot_value == kUnbound) {
               slot_value = cells[k];
-              bound_here.push_back(term.var);
+              bound_here[nbound++] = term.var;
             } else if (slot_value != cells[k]) {  // a variable repeated in the atom
               ok = false;
               break;
             }
           }
           if (ok) enumerate(gens, i + 1, fr, ranges, yield);
-          for (int v : bound_here) fr[static_cast<std::size_t>(v)] = kUnbound;
+          for (std::size_t b = 0; b < nbound; ++b) fr[static_cast<std::size_t>(bound_here[b])] = kUnbound;
         });
         return;
       }
@@ -996,6 +1023,24 @@ std::vector<TupleTruth> Model::match(ExprId atom, const Binding& binding) const 
     if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
     out.push_back(std::move(tt));
   });
+  return out;
+}
+
+std::vector<TupleTruth> Model::tuples(int relation) const {
+  std::vector<TupleTruth> out;
+  if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return out;
+  const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
+  bool has_values = impl_->valued(relation);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    if (t.truth[r] == Truth::false_) continue;
+    TupleTruth tt;
+    const Id* cells = t.row(r);
+    for (int k = 0; k < t.arity(); ++k) tt.args.push_back(impl_->in.get(cells[k]));
+    tt.truth = t.truth[r];
+    tt.value = has_values ? t.values[r] : Value::of_truth(t.truth[r]);
+    if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
+    out.push_back(std::move(tt));
+  }
   return out;
 }
 

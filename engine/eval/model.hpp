@@ -60,6 +60,9 @@ class Model {
   // expression under a binding: bound variables and constants filter, the rest range.
   std::vector<TupleTruth> match(ExprId atom, const Binding& binding) const;
 
+  // Every tuple of a relation that is not false (listed facts, derived conditions), in table order.
+  std::vector<TupleTruth> tuples(int relation) const;
+
   // The bindings of a condition's rules that derive the tuple `args` (body true or unknown).
   std::vector<Derivation> derivations(int relation, const std::vector<Constant>& args) const;
   // The bindings of a Body (a `for each`, a rule body) consistent with a partial binding, with the body's value

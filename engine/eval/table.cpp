@@ -1,6 +1,7 @@
 // Interning and hash indexes for tuple tables.
 #include "engine/eval/table.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <string_view>
 
@@ -60,12 +61,66 @@ bool Table::same_columns(std::uint64_t mask, const Id* key, std::size_t r) const
   return true;
 }
 
+std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
+  if (head.empty()) return kNone;
+  std::uint64_t h = t.hash_of(mask, key);
+  std::size_t cap = head.size();
+  std::uint32_t want = static_cast<std::uint32_t>(h >> 32);
+  for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+    if (head[i] == kNone) return kNone;
+    if (tag[i] == want && t.same_columns(mask, key, head[i])) return head[i];
+  }
+}
+
+void Table::Index::grow(const Table& t) {
+  std::size_t cap = head.empty() ? 16 : head.size() * 2;
+  std::vector<std::uint32_t> old_head = std::move(head), old_tail = std::move(tail), old_tag = std::move(tag);
+  head.assign(cap, kNone);
+  tail.assign(cap, kNone);
+  tag.assign(cap, 0);
+  for (std::size_t j = 0; j < old_head.size(); ++j) {
+    if (old_head[j] == kNone) continue;
+    std::uint64_t h = t.hash_of(mask, t.row(old_head[j]));
+    std::size_t i = static_cast<std::size_t>(h) & (cap - 1);
+    while (head[i] != kNone) i = (i + 1) & (cap - 1);
+    head[i] = old_head[j];
+    tail[i] = old_tail[j];
+    tag[i] = old_tag[j];
+  }
+}
+
+void Table::Index::add(const Table& t, std::uint32_t row) {
+  if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
+  next[row] = kNone;
+  if ((groups + 1) * 2 > head.size()) grow(t);
+  const Id* key = t.row(row);
+  std::uint64_t h = t.hash_of(mask, key);
+  std::size_t cap = head.size();
+  std::uint32_t want = static_cast<std::uint32_t>(h >> 32);
+  for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+    if (head[i] == kNone) {
+      head[i] = tail[i] = row;
+      tag[i] = want;
+      ++groups;
+      return;
+    }
+    if (tag[i] == want && t.same_columns(mask, key, head[i])) {
+      next[tail[i]] = row;
+      tail[i] = row;
+      return;
+    }
+  }
+}
+
 const Table::Index& Table::index_for(std::uint64_t mask) const {
-  auto it = indexes_.find(mask);
-  if (it != indexes_.end()) return it->second;
-  Index& index = indexes_[mask];
-  for (std::size_t r = 0; r < rows(); ++r) index.buckets[hash_of(mask, row(r))].push_back(static_cast<std::uint32_t>(r));
-  return index;
+  for (const auto& index : indexes_)
+    if (index->mask == mask) return *index;
+  auto index = std::make_unique<Index>();
+  index->mask = mask;
+  index->next.reserve(rows());
+  for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
+  indexes_.push_back(std::move(index));
+  return *indexes_.back();
 }
 
 std::optional<std::size_t> Table::find(const Id* key) const {
@@ -73,18 +128,16 @@ std::optional<std::size_t> Table::find(const Id* key) const {
     if (rows() == 0) return std::nullopt;
     return 0;
   }
-  std::optional<std::size_t> found;
-  for_matches(full_mask(), key, 0, rows(), [&](std::size_t r) {
-    if (!found) found = r;
-  });
-  return found;
+  std::uint32_t r = index_for(full_mask()).group(*this, key);
+  if (r == kNone) return std::nullopt;
+  return r;
 }
 
 std::size_t Table::append(const Id* key, Truth t) {
   std::size_t r = rows();
   cells_.insert(cells_.end(), key, key + arity_);
   truth.push_back(t);
-  for (auto& [mask, index] : indexes_) index.buckets[hash_of(mask, key)].push_back(static_cast<std::uint32_t>(r));
+  for (auto& index : indexes_) index->add(*this, static_cast<std::uint32_t>(r));
   return r;
 }
 

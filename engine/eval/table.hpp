@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -55,7 +56,7 @@ class Table {
   std::size_t append(const Id* key, Truth t);
 
   // Calls f(row) for the rows in [lo, hi) whose columns in `mask` equal `key`'s, in row order.
-  // Safe against rows appended by f (they are beyond hi or re-read by index).
+  // Safe against rows appended by f (they are beyond hi, and links are re-read by index).
   template <class F>
   void for_matches(std::uint64_t mask, const Id* key, std::size_t lo, std::size_t hi, F&& f) const {
     if (mask == 0) {
@@ -63,15 +64,10 @@ class Table {
       return;
     }
     const Index& index = index_for(mask);
-    auto it = index.buckets.find(hash_of(mask, key));
-    if (it == index.buckets.end()) return;
-    const std::vector<std::uint32_t>& bucket = it->second;  // node-based map: the reference stays valid
-    for (std::size_t j = 0; j < bucket.size(); ++j) {
-      std::size_t r = bucket[j];
-      if (r < lo) continue;
-      if (r >= hi) break;
-      if (!same_columns(mask, key, r)) continue;
-      f(r);
+    std::uint32_t r = index.group(*this, key);
+    while (r != kNone && r < hi) {
+      if (r >= lo) f(r);
+      r = index.next[r];
     }
   }
 
@@ -82,8 +78,20 @@ class Table {
   std::vector<int> fact_entry;   // facts only: index of the FactEntry of each row
 
  private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups
+  // (first and last row, hash tag), and a per-row link to the next row of the same group,
+  // so a group lists its rows in increasing order.
   struct Index {
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;
+    std::uint64_t mask = 0;
+    std::vector<std::uint32_t> head, tail, tag;  // per slot; head == kNone: empty
+    std::vector<std::uint32_t> next;             // per row
+    std::size_t groups = 0;
+
+    std::uint32_t group(const Table& t, const Id* key) const;
+    void add(const Table& t, std::uint32_t row);
+    void grow(const Table& t);
   };
   std::uint64_t hash_of(std::uint64_t mask, const Id* key) const;
   bool same_columns(std::uint64_t mask, const Id* key, std::size_t r) const;
@@ -91,7 +99,7 @@ class Table {
 
   int arity_ = 0;
   std::vector<Id> cells_;
-  mutable std::unordered_map<std::uint64_t, Index> indexes_;  // built on first use, kept up to date
+  mutable std::vector<std::unique_ptr<Index>> indexes_;  // built on first use, kept up to date
 };
 
 struct IdsHash {

@@ -253,26 +253,21 @@ class Builder {
     return nullptr;
   }
 
-  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -2) const {
+  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -1) const {
     FactRef f;
     f.relation = relation;
     f.args = args;
     f.tuple = m_.format_tuple(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    if (hint == -2) {
-      hint = -1;
-      // The model's index knows the entry of a listed tuple that is not false.
-      for (const auto& list : {&args}) (void)list;
-    }
     const FactEntry* fe = find_entry(relation, args, hint);
     f.listed = fe != nullptr;
     if (fe) f.origin = fe->origin;
     if (!rel.value_type) {  // a boolean relation: listed or not
       Truth t = m_.truth(relation, args);
       f.known = t != Truth::unknown;
-      if (t == Truth::true_) f.value = "listed";
+      if (t == Truth::true_) f.value = "true";
       else if (t == Truth::unknown) f.value = f.listed ? "unknown" : "unknown (not listed, open)";
-      else f.value = "absent";
+      else f.value = f.listed ? "false" : "false (not listed)";
       return f;
     }
     Value v = m_.value(relation, args);
@@ -441,8 +436,21 @@ class Builder {
 
   int register_condition(const std::string& text, Truth t, const std::string& value, bool changeable, int node,
                          LeafInfo info) {
-    auto it = cond_index_.find(text);
-    if (it != cond_index_.end()) return it->second;
+    if (e_.options.counterfactuals) {
+      auto it = cond_index_.find(text);
+      if (it != cond_index_.end()) return it->second;
+    }
+    if (!e_.options.counterfactuals) {  // the cheap tree: no sharing needed, no search follows
+      AtomicCondition c;
+      c.text = text;
+      c.truth = t;
+      c.changeable = changeable;
+      c.node = node;
+      (void)value;
+      e_.conditions.push_back(std::move(c));
+      leaf_.emplace_back();
+      return static_cast<int>(e_.conditions.size()) - 1;
+    }
     AtomicCondition c;
     c.text = text;
     c.truth = t;
@@ -534,15 +542,17 @@ class Builder {
     } else if (kind == NodeKind::atom && facts.size() == 1) {
       n.value = facts[0].value;
     }
-    n.facts = facts;
     n.children = evidence;
     n.reason.assign(evidence.size(), true);
     bool changeable = kind != NodeKind::constant;
-    int me = add(std::move(n));
     LeafInfo info;
-    info.expr = id;
-    info.binding = b;
-    info.facts = std::move(facts);
+    if (full_) {  // only the searches need these
+      info.expr = id;
+      info.binding = b;
+      info.facts = facts;
+    }
+    n.facts = std::move(facts);
+    int me = add(std::move(n));
     int c = register_condition(e_.nodes[static_cast<std::size_t>(me)].text, t, e_.nodes[static_cast<std::size_t>(me)].value,
                                changeable, me, std::move(info));
     e_.nodes[static_cast<std::size_t>(me)].condition = c;
@@ -723,6 +733,21 @@ class Builder {
     for (int c : std::vector<int>(n.children)) mark_evidence(c);
   }
 
+  // Rows are in declaration order of phases, bindings of one phase sorted by their arguments.
+  const PhaseResult* find_row(int phase, const std::vector<Constant>& args) const {
+    const auto& rows = m_.evaluation().phases;
+    auto less_args = [](const std::vector<Constant>& a, const std::vector<Constant>& b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), constant_less);
+    };
+    auto it = std::lower_bound(rows.begin(), rows.end(), std::make_pair(phase, &args),
+                               [&](const PhaseResult& r, const std::pair<int, const std::vector<Constant>*>& k) {
+                                 if (r.phase != k.first) return r.phase < k.first;
+                                 return less_args(r.args, *k.second);
+                               });
+    if (it != rows.end() && it->phase == phase && it->args == args) return &*it;
+    return nullptr;
+  }
+
   int build_phase(int pid, const PhaseResult& row) {
     const Phase& ph = p_.phases[static_cast<std::size_t>(pid)];
     Binding b(std::max(ph.var_names.size(), ph.params.size()));
@@ -730,7 +755,6 @@ class Builder {
     ExplainNode n;
     n.kind = NodeKind::phase;
     n.truth = verdict_truth(row.verdict);
-    n.label = ph.params.empty() ? ph.name : m_.format_tuple(-1, row.args);
     {
       std::string s = ph.name;
       if (!ph.params.empty()) {
@@ -767,9 +791,7 @@ class Builder {
       an.label = label;
       an.text = "after " + label + " (must be GO, is " + to_string(ar.verdict) + ")";
       an.pos = other.pos;
-      const PhaseResult* orow = nullptr;
-      for (const PhaseResult& r : m_.evaluation().phases)
-        if (r.phase == ar.phase && r.args == oargs) orow = &r;
+      const PhaseResult* orow = find_row(ar.phase, oargs);
       int inner = -1;
       if (orow && depth_ < 24 && std::find(path_.begin(), path_.end(), "phase " + label) == path_.end())
         inner = build_phase(ar.phase, *orow);
@@ -939,6 +961,8 @@ class Builder {
       const AtomicCondition& c = e_.conditions[static_cast<std::size_t>(n.condition)];
       Truth target = want ? Truth::true_ : Truth::false_;
       if (c.truth == target) s.sets.push_back({});
+      // Removing a `for each` tuple removes the binding itself: that is no verdict, not a NO-GO.
+      else if (n.kind == NodeKind::binding && !want) return s;
       else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
       return s;
     }
@@ -954,8 +978,6 @@ class Builder {
   }
 
   // ------------------------------------------------------------ realisations on facts
-
-  std::optional<Model> dummy_;
 
   // Re-evaluates the model with one fact changed; nullptr on an evaluation error.
   std::unique_ptr<Model> reevaluate(const FactBase& facts) const {
@@ -978,7 +1000,6 @@ class Builder {
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
     if (li.expr == kNoExpr || realised_.count(cond)) return;
     realised_.insert(cond);
-    const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
     // Which fact to move: the single uncertain one, else the single one.
     const FactRef* target = nullptr;
     std::size_t uncertain = 0;
@@ -1002,7 +1023,7 @@ class Builder {
     };
     if (!rel.value_type) {
       try_value(std::nullopt, false);
-      try_value(std::nullopt, true);
+      try_value(Constant{false}, false);
       return;
     }
     const ValueType& vt = *rel.value_type;
@@ -1014,30 +1035,20 @@ class Builder {
       case BaseType::level:
       case BaseType::choice: {
         const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
-        // Levels: the nearest member first, so the witness reads as the smallest change.
+        // The member nearest the current one first, so the witness reads as the smallest change.
+        int cur = -1;
+        const FactEntry* fe = find_entry(target->relation, target->args, -1);
+        if (fe && fe->value && std::holds_alternative<Member>(*fe->value)) cur = std::get<Member>(*fe->value).index;
         std::vector<int> order;
         for (std::size_t k = 0; k < en.members.size(); ++k) order.push_back(static_cast<int>(k));
+        if (cur >= 0)
+          std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return std::abs(a - cur) < std::abs(b - cur); });
         for (int k : order) try_value(Constant{Member{vt.enumeration, k}}, false);
-        if (x.kind == ExprKind::compare && vt.base == BaseType::level) bound_for_level(c, li, x, *target, vt);
         return;
       }
       case BaseType::number:
       case BaseType::date: bound_for_number(cond, *target, vt, storage); return;
       default: return;
-    }
-  }
-
-  void bound_for_level(AtomicCondition& c, const LeafInfo&, const Expr&, const FactRef& f, const ValueType& vt) {
-    // With a level the witness is the threshold itself: state it as `fact >= member` / `fact <= member`.
-    const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
-    std::vector<bool> ok_true;
-    // Derive which members satisfy from the realisations found (cheap, re-evaluations already done).
-    (void)en;
-    if (c.realise_true && c.realise_true->value) {
-      c.bound_true = f.tuple + " = " + constant_text(*c.realise_true->value);
-    }
-    if (c.realise_false && c.realise_false->value) {
-      c.bound_false = f.tuple + " = " + constant_text(*c.realise_false->value);
     }
   }
 
@@ -1077,6 +1088,20 @@ class Builder {
     };
     Truth tlo = at(lo), thi = at(hi);
     auto word = [&](const char* op, std::int64_t v) { return f.tuple + " " + op + " " + constant_text(number_constant(vt, v)); };
+    bool have_true_bound = false, true_at_hi = false;
+    std::int64_t true_edge = 0;
+    // A comparison of the fact itself with a constant needs no bound: the condition is the bound.
+    bool direct = false;
+    {
+      const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+      const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
+      if (x.kind == ExprKind::compare) {
+        const Expr& l = p_.exprs[static_cast<std::size_t>(x.children.at(0))];
+        const Expr& r = p_.exprs[static_cast<std::size_t>(x.children.at(1))];
+        auto is_fact = [&](const Expr& s) { return s.kind == ExprKind::atom_value && s.relation == f.relation; };
+        direct = (is_fact(l) && r.kind == ExprKind::constant) || (is_fact(r) && l.kind == ExprKind::constant);
+      }
+    }
     auto search = [&](bool want_true) -> void {
       Truth want = want_true ? Truth::true_ : Truth::false_;
       bool at_lo = tlo == want, at_hi = thi == want;
@@ -1101,9 +1126,25 @@ class Builder {
       std::int64_t v = at_hi ? b : a;
       FactChange ch{f.relation, f.args, number_constant(vt, v), false};
       (want_true ? c.realise_true : c.realise_false) = ch;
-      std::string bound = at_hi ? word(">=", v) : word("<=", v);
+      if (direct) return;  // `fact op constant`: the condition itself says it exactly
+      // The boundary lies between a and b: stated on b's side (`>= b`, `< b`), or on a's (`<= a`, `> a`).
+      std::int64_t shown = at_hi ? b : a;
+      bool other_side = want_true ? false : true;
+      (void)other_side;
+      std::string bound = at_hi ? word(">=", shown) : word("<=", shown);
       std::string question = "Is " + f.tuple + " " + (at_hi ? "at least " : "at most ") +
-                             spoken(constant_text(number_constant(vt, v))) + "?";
+                             spoken(constant_text(number_constant(vt, shown))) + "?";
+      if (!want_true && have_true_bound) {
+        // The complement of the bound that makes it true, exact for an integer threshold.
+        bound = f.tuple + (true_at_hi ? " < " : " > ") + constant_text(number_constant(vt, true_edge));
+        question = "Is " + f.tuple + (true_at_hi ? " less than " : " more than ") +
+                   spoken(constant_text(number_constant(vt, true_edge))) + "?";
+      }
+      if (want_true) {
+        have_true_bound = true;
+        true_at_hi = at_hi;
+        true_edge = shown;
+      }
       if (want_true) {
         c.bound_true = bound;
         c.question_true = question;
@@ -1120,8 +1161,13 @@ class Builder {
     AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
     const Expr* x = li.expr == kNoExpr ? nullptr : &p_.exprs[static_cast<std::size_t>(li.expr)];
-    const Names* names = nullptr;
-    (void)names;
+    const ExplainNode& node = e_.nodes[static_cast<std::size_t>(c.node)];
+    if (node.kind == NodeKind::after) {
+      c.question_true = "Will " + node.label + " be GO?";
+      c.question_false = "Could " + node.label + " stop being GO?";
+      c.negated = node.label + " is not GO";
+      return;
+    }
     if (x && x->kind == ExprKind::compare) {
       // Reconstruct the sides from the text of the node (already instantiated).
       const ExplainNode& n = e_.nodes[static_cast<std::size_t>(c.node)];
@@ -1129,10 +1175,19 @@ class Builder {
       auto pos = n.text.find(op);
       if (pos != std::string::npos) {
         std::string l = n.text.substr(0, pos), r = n.text.substr(pos + op.size());
+        c.negated = l + " " + op_text(op_negated(x->cmp)) + " " + r;
         if (c.question_true.empty()) c.question_true = "Is " + l + " " + op_words(x->cmp) + " " + spoken(r) + "?";
         if (c.question_false.empty())
           c.question_false = "Is " + l + " " + op_words(op_negated(x->cmp)) + " " + spoken(r) + "?";
         return;
+      }
+    }
+    c.negated = "not " + c.text;
+    if (x && x->kind == ExprKind::atom) {
+      const Relation& rel = p_.relations[static_cast<std::size_t>(x->relation)];
+      if (rel.kind == RelationKind::fact && rel.value_type) {
+        if (c.question_true.empty()) c.question_true = "Is " + c.text + " true?";
+        if (c.question_false.empty()) c.question_false = "Is " + c.text + " false?";
       }
     }
     if (c.question_true.empty()) c.question_true = "Does " + c.text + " hold?";
@@ -1149,6 +1204,7 @@ class Builder {
     e_.verdict = row.verdict;
     e_.options = opt_;
     full_ = opt_.counterfactuals;
+    e_.nodes.reserve(32);
     e_.root = build_phase(row.phase, row);
     e_.phase_tuple = e_.nodes[static_cast<std::size_t>(e_.root)].label;
     if (!opt_.counterfactuals) return;
@@ -1157,6 +1213,16 @@ class Builder {
       size_cut_ = false;
       Sets s = sets_of(e_.root, want);
       complete = s.complete;
+      if (s.sets.empty() && size_cut_ && !out_of_time()) {
+        // Nothing small enough: find the smallest sets anyway (they are what a planner needs), and say so.
+        std::size_t saved = opt_.max_set_size;
+        opt_.max_set_size = std::max<std::size_t>(saved * 4, 16);
+        size_cut_ = false;
+        s = sets_of(e_.root, want);
+        opt_.max_set_size = saved;
+        complete = s.complete;
+        if (!s.sets.empty()) large_sets_ = true;
+      }
       for (const Lits& l : s.sets) {
         if (l.empty()) continue;
         if (out.size() >= opt_.max_sets) {
@@ -1193,6 +1259,9 @@ class Builder {
     else if (!e_.to_go_complete || !e_.to_stop_complete)
       note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
              std::to_string(opt_.max_set_size) + " changes";
+    if (large_sets_)
+      note += std::string(note.empty() ? "" : "; ") + "every set needs more than " + std::to_string(opt_.max_set_size) +
+              " changes";
     if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";
     e_.budget_note = note;
   }
@@ -1232,7 +1301,7 @@ class Builder {
         std::vector<std::pair<std::optional<Constant>, bool>> candidates;
         const Relation& rel = p_.relations[static_cast<std::size_t>(f.relation)];
         if (!rel.value_type) {
-          candidates = {{std::nullopt, false}, {std::nullopt, true}};
+          candidates = {{std::nullopt, false}, {Constant{false}, false}};
         } else {
           const ValueType& vt = *rel.value_type;
           switch (vt.base) {
@@ -1285,12 +1354,13 @@ class Builder {
   const Model& m_;
   const Program& p_;
   const FactBase& fb_;
-  const ExplainOptions& opt_;
+  ExplainOptions opt_;
   Explanation& e_;
   Clock::time_point start_;
   bool full_ = true;
   bool size_cut_ = false;
   bool timed_out_ = false;
+  bool large_sets_ = false;
   int depth_ = 0;
   std::vector<std::string> path_;
   std::vector<int8_t> expandable_;

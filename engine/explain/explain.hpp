@@ -94,6 +94,7 @@ struct FactChange {
 // An atomic condition of the rules, instantiated: the unit of "what would it take".
 struct AtomicCondition {
   std::string text;      // `disarmament_clarity >= clear`
+  std::string negated;   // the condition made false, as text (`disarmament_clarity < clear`)
   Truth truth = Truth::unknown;
   std::string value;     // the current value of its non-constant sides (`disarmament_clarity = partial`)
   bool changeable = true;  // false for a constant of the rules

@@ -113,5 +113,4 @@ inline std::string perturb(const std::string& text, unsigned seed) {
   return out;
 }
 
-
 }  // namespace pgtest

@@ -1,8 +1,7 @@
 // Golden layouts: tests/golden/format/X.{rules,facts,scenarios} formats to X.<ext>.expect.
 // Set PHASEGATE_UPDATE_GOLDEN=1 to rewrite the .expect files (then review the diff).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <vector>
 
@@ -14,7 +13,8 @@ TEST_CASE("golden layouts", "[golden]") {
   const fs::path dir = fs::path(PG_SOURCE_DIR) / "tests/golden/format";
   std::vector<fs::path> inputs;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && phasegate::file_kind_from_path(entry.path().string())) inputs.push_back(entry.path());
+    if (entry.is_regular_file() && phasegate::file_kind_from_path(entry.path().string()))
+      inputs.push_back(entry.path());
   }
   std::sort(inputs.begin(), inputs.end());
   REQUIRE(!inputs.empty());
@@ -34,7 +34,8 @@ TEST_CASE("golden layouts", "[golden]") {
     CHECK(*out == pgtest::read_file(expect));
     // The expected layout is itself formatted.
     phasegate::Diagnostics again;
-    const auto twice = phasegate::format_text(expect.filename().string(), *out, *phasegate::file_kind_from_path(input.string()), again);
+    const auto twice = phasegate::format_text(expect.filename().string(), *out,
+                                              *phasegate::file_kind_from_path(input.string()), again);
     REQUIRE(twice);
     CHECK(*twice == *out);
   }

@@ -1,7 +1,7 @@
 // Printing of literals, types and expressions: minimal parentheses that read back to the same tree.
-#include <catch2/catch.hpp>
-
 #include "format/print.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace phasegate;
 using namespace phasegate::formatting;
@@ -112,4 +112,10 @@ TEST_CASE("atoms and aggregates", "[print]") {
   CHECK(expr_text(*bin(B::le, make(syntax::TodayLit{}),
                        bin(B::add, name("d"), make(syntax::DurationLit{2, syntax::DurationUnit::weeks})))) ==
         "today <= d + 2 weeks");
+}
+
+TEST_CASE("widths count characters, not bytes", "[print]") {
+  CHECK(width("abc") == 3);
+  CHECK(width("caf\xc3\xa9") == 4);
+  CHECK(width("") == 0);
 }

@@ -228,13 +228,19 @@ TEST_CASE("one run reports every independent syntax error") {
                             "condition c when\n"
                             "phase p \"P\"\n"
                             "  require a and\n"
+                            "  block if\n"
+                            "  require ok: b\n"
                             "fact d: date\n",
                             d);
-  REQUIRE(d.items().size() == 3);
+  REQUIRE(d.items().size() == 4);
   CHECK(d.items()[0].pos.line == 2);
   CHECK(d.items()[1].pos.line == 4);
   CHECK(d.items()[2].pos.line == 6);
-  CHECK(f.decls.size() == 2);  // b and d
+  CHECK(d.items()[3].pos.line == 7);
+  REQUIRE(f.decls.size() == 3);  // b, p (keeping its good clause) and d
+  const auto& p = std::get<syntax::PhaseDecl>(f.decls[1]);
+  REQUIRE(p.clauses.size() == 1);
+  CHECK(std::get<syntax::RequireClause>(p.clauses[0]).label->name == "ok");
 }
 
 TEST_CASE("hostile input is refused with a diagnostic, never a crash") {

@@ -85,12 +85,15 @@ inline nlohmann::json toy_evaluate(const std::string& rules_text, const std::vec
   nlohmann::json out = nlohmann::json::array();
   while (in >> word) {
     auto it = values.find("gate_" + word);
-    std::string verdict = it == values.end() ? "UNDETERMINED"
-                          : it->second == "true" ? "GO"
+    std::string verdict = it == values.end()      ? "UNDETERMINED"
+                          : it->second == "true"  ? "GO"
                           : it->second == "false" ? "NO-GO"
                                                   : "UNDETERMINED";
-    out.push_back({{"phase", word}, {"args", nlohmann::json::array()}, {"verdict", verdict},
-                   {"reasons", nlohmann::json::array({{{"label", "gate"}, {"value", verdict == "GO" ? "true" : "false"}}})}});
+    out.push_back(
+        {{"phase", word},
+         {"args", nlohmann::json::array()},
+         {"verdict", verdict},
+         {"reasons", nlohmann::json::array({{{"label", "gate"}, {"value", verdict == "GO" ? "true" : "false"}}})}});
   }
   return out;
 }

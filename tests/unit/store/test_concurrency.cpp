@@ -1,7 +1,6 @@
 // Concurrency test: several processes create the store, import facts and record decisions at once; nothing is lost
 // and no process fails with "database is locked".
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <sstream>
 

@@ -1,10 +1,9 @@
 // Crash test: children import facts and record decisions; the parent SIGKILLs them at random moments, hundreds
 // of times. Afterwards the store must pass integrity_check and verify, hold every reported decision and import,
 // and hold no half-applied import. PHASEGATE_STORE_CRASH_ITERATIONS runs it longer (default 300).
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -92,6 +91,6 @@ TEST_CASE("crash: SIGKILL at random moments never loses a reported commit or hal
   CHECK(rep.ok());
   CHECK(rep.records >= static_cast<std::int64_t>(reported_decisions.size()));
   WARN("crash test: " << iterations << " rounds, " << killed << " kills, " << reported_decisions.size()
-                      << " reported decisions, " << reported_imports.size() << " reported imports, "
-                      << rep.records << " decisions in the log, " << seconds << " s");
+                      << " reported decisions, " << reported_imports.size() << " reported imports, " << rep.records
+                      << " decisions in the log, " << seconds << " s");
 }

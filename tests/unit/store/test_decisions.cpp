@@ -110,11 +110,11 @@ TEST_CASE("audit list filters by phase, verdict, date and actor", "[store][audit
   opt.clock = clock.fn();
   auto s = ps::Store::open(dir.file("s.db"), ps::OpenMode::create_if_missing, opt);
   clock.set("2026-11-20T10:00:00Z");
-  s.record_decision(toy_decision(kRules, gates("true", "false"), "alice"));                  // 1: p2 NO-GO
+  s.record_decision(toy_decision(kRules, gates("true", "false"), "alice"));  // 1: p2 NO-GO
   clock.set("2026-11-21T10:00:00Z");
-  s.record_decision(toy_decision("phases: p1", gates("true", "false"), "bob"));            // 2: only p1
+  s.record_decision(toy_decision("phases: p1", gates("true", "false"), "bob"));  // 2: only p1
   clock.set("2026-11-22T10:00:00Z");
-  s.record_decision(toy_decision(kRules, gates("true", "true", "true"), "alice"));         // 3: all GO
+  s.record_decision(toy_decision(kRules, gates("true", "true", "true"), "alice"));  // 3: all GO
 
   auto ids = [&](const ps::DecisionFilter& f) {
     std::vector<std::int64_t> out;
@@ -171,13 +171,13 @@ TEST_CASE("audit diff names changed facts and flipped verdicts", "[store][audit]
   CHECK(d.today_b == "2026-11-21");
   std::map<std::string, std::string> kinds;
   for (const auto& c : d.facts) kinds[c.name + c.args_text] = ps::to_string(c.kind);
-  CHECK(kinds == std::map<std::string, std::string>{{"gate_p2", "changed"},
-                                                    {"new_fact", "added"},
-                                                    {"old_fact", "removed"},
-                                                    {"same", "restated"}});
+  CHECK(kinds == std::map<std::string, std::string>{
+                     {"gate_p2", "changed"}, {"new_fact", "added"}, {"old_fact", "removed"}, {"same", "restated"}});
   std::map<std::string, std::string> flips;
-  for (const auto& v : d.verdicts) flips[v.phase] = (v.before.empty() ? "-" : v.before) + ">" + (v.after.empty() ? "-" : v.after);
-  CHECK(flips == std::map<std::string, std::string>{{"p2", "NO-GO>GO"}, {"p3", "UNDETERMINED>-"}, {"p4", "->UNDETERMINED"}});
+  for (const auto& v : d.verdicts)
+    flips[v.phase] = (v.before.empty() ? "-" : v.before) + ">" + (v.after.empty() ? "-" : v.after);
+  CHECK(flips ==
+        std::map<std::string, std::string>{{"p2", "NO-GO>GO"}, {"p3", "UNDETERMINED>-"}, {"p4", "->UNDETERMINED"}});
   for (const auto& v : d.verdicts)
     if (v.phase == "p2") CHECK(v.after_detail.contains("reasons"));
   CHECK(s.diff(1, 1).facts.empty());
@@ -258,7 +258,8 @@ TEST_CASE("full audit trail: facts on three dates, decisions, --known-at each da
                     fact("gate_p2", "", gate_values[i][1], "briefing", days[i])},
                    by("alice"));
     clock.set(std::string(days[i]) + "T12:00:00Z");
-    recorded.push_back(s.record_decision(std::nullopt, [&](const ps::FactState& st) { return toy_advise(st, days[i]); }));
+    recorded.push_back(
+        s.record_decision(std::nullopt, [&](const ps::FactState& st) { return toy_advise(st, days[i]); }));
   }
   for (int i = 0; i < 3; ++i) {
     auto d = s.decision(recorded[i].id);

@@ -1,9 +1,8 @@
 // Full-disk tests: a write that does not fit fails with a clear I/O error (exit 74) and leaves the store intact.
 // Simulated with SQLite's max_page_count; as root also on a real, small tmpfs.
-#include <catch2/catch.hpp>
-
 #include <sys/mount.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -86,11 +85,7 @@ TEST_CASE("disk full (simulated with max_page_count): clear error, store intact"
   std::string path = dir.file("s.db");
   ps::StoreOptions full;
   fill_and_check(
-      path, full,
-      [&] {
-        full.max_page_count = raw_int(path, "PRAGMA page_count") + 4;
-      },
-      [] {}, true);
+      path, full, [&] { full.max_page_count = raw_int(path, "PRAGMA page_count") + 4; }, [] {}, true);
 }
 
 TEST_CASE("disk full on a real 2 MB tmpfs (root only)", "[store][disk-full]") {

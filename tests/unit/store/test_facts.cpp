@@ -1,6 +1,6 @@
 // Fact store tests: opening, imports, the state as known at a moment, history, export and re-import.
 #include <catch2/catch.hpp>
-
+#include <chrono>
 #include <fstream>
 
 #include "support.hpp"
@@ -12,8 +12,8 @@ namespace {
 std::map<std::string, std::string> state_map(const ps::FactState& s) {
   std::map<std::string, std::string> out;
   for (const auto& f : s.facts)
-    out[f.name + f.args_text] = (f.kind == ps::AssertionKind::tuple ? std::string("<tuple>") : *f.value_text) +
-                                " | " + f.source + " | " + f.as_of;
+    out[f.name + f.args_text] = (f.kind == ps::AssertionKind::tuple ? std::string("<tuple>") : *f.value_text) + " | " +
+                                f.source + " | " + f.as_of;
   return out;
 }
 
@@ -104,13 +104,12 @@ TEST_CASE("imports append; the current state is the latest assertion per fact", 
   opt.clock = clock.fn();
   auto s = ps::Store::open(dir.file("s.db"), ps::OpenMode::create_if_missing, opt);
 
-  auto r1 = s.import_facts({fact("unsc_authorized", "", "true"),
-                            fact("troops_committed", "(\"Azerbaijan\")", "1_000"),
-                            fact("troops_committed", "(\"Indonesia\")", "unknown", "officials", "2026-11-18"),
-                            fact("sector", "(\"Rafah\")", std::nullopt),
-                            fact("disarmament_clarity", "", "none", "x", "", "b.facts", 5),
-                            fact("disarmament_clarity", "", "partial", "x", "", "b.facts", 9)},
-                           by("alice"));
+  auto r1 = s.import_facts(
+      {fact("unsc_authorized", "", "true"), fact("troops_committed", "(\"Azerbaijan\")", "1_000"),
+       fact("troops_committed", "(\"Indonesia\")", "unknown", "officials", "2026-11-18"),
+       fact("sector", "(\"Rafah\")", std::nullopt), fact("disarmament_clarity", "", "none", "x", "", "b.facts", 5),
+       fact("disarmament_clarity", "", "partial", "x", "", "b.facts", 9)},
+      by("alice"));
   CHECK(r1.batch_id == 1);
   CHECK(r1.count == 6);
   CHECK(r1.recorded_at == "2026-11-20T09:00:00.000000Z");
@@ -182,8 +181,8 @@ TEST_CASE("the state as known at a moment", "[store][facts][known-at]") {
 
   auto at = [&](const std::string& t) { return state_map(s.facts(t)); };
   CHECK(at("2026-11-19").empty());
-  CHECK(at("2026-11-20") == std::map<std::string, std::string>{{"a", "1 | briefing | 2026-11-20"},
-                                                               {"b", "true | briefing | 2026-11-20"}});
+  CHECK(at("2026-11-20") ==
+        std::map<std::string, std::string>{{"a", "1 | briefing | 2026-11-20"}, {"b", "true | briefing | 2026-11-20"}});
   CHECK(at("2026-11-21T09:59:59Z").size() == 2);
   CHECK(at("2026-11-21T10:00:00Z") == std::map<std::string, std::string>{{"a", "2 | briefing | 2026-11-20"}});
   CHECK(at("2026-11-22")["b"] == "false | briefing | 2026-11-20");
@@ -264,4 +263,31 @@ TEST_CASE("export writes a facts file that imports back to the same state", "[st
   CHECK(state_map(s2.facts()) == state_map(s.facts()));
   // Export as known at an earlier moment still has the retracted fact.
   CHECK(s.export_facts(std::string("2026-11-20")).find("gone = 1") != std::string::npos);
+}
+
+TEST_CASE("a writer that holds the lock past the busy timeout gives a clear error; readers are not blocked",
+          "[store][busy]") {
+  TempDir dir;
+  std::string path = dir.file("s.db");
+  { ps::Store::open(path, ps::OpenMode::create_if_missing).import_facts({fact("a", "", "1")}, by("x")); }
+  sqlite3* holder = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &holder) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  ps::StoreOptions opt;
+  opt.busy_timeout_ms = 300;
+  auto s = ps::Store::open(path, ps::OpenMode::must_exist, opt);
+  CHECK(s.facts().facts.size() == 1);  // WAL: reading while another process writes
+  auto start = std::chrono::steady_clock::now();
+  try {
+    s.import_facts({fact("a", "", "2")}, by("x"));
+    FAIL("wrote through a held lock");
+  } catch (const ps::StoreError& e) {
+    CHECK(e.exit_code() == 74);
+    CHECK(std::string(e.what()).find("locked") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(250));
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  s.import_facts({fact("a", "", "2")}, by("x"));  // and works once the lock is released
+  CHECK(*s.facts().facts[0].value_text == "2");
 }

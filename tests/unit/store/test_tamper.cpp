@@ -1,6 +1,5 @@
 // Tamper tests: edit the store file with raw SQL as an attacker would; verify must catch each edit and name the record.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "store/impl.hpp"
@@ -69,9 +68,9 @@ void rehash_chain(const std::string& path) {
   while (sqlite3_step(st) == SQLITE_ROW) {
     ps::detail::DecisionRow r;
     r.id = sqlite3_column_int64(st, 0);
-    std::string* f[] = {&r.recorded_at, &r.actor, &r.ruleset_name, &r.ruleset_version, &r.ruleset_sha256,
-                        &r.rules_files, &r.facts_sha256, &r.today, &r.known_at, &r.facts_known_at,
-                        &r.options, &r.verdicts, &r.explanation, &r.prev_hash, &r.hash};
+    std::string* f[] = {&r.recorded_at, &r.actor,        &r.ruleset_name, &r.ruleset_version, &r.ruleset_sha256,
+                        &r.rules_files, &r.facts_sha256, &r.today,        &r.known_at,        &r.facts_known_at,
+                        &r.options,     &r.verdicts,     &r.explanation,  &r.prev_hash,       &r.hash};
     for (int i = 0; i < 15; ++i) *f[i] = text(i + 1);
     rows.push_back(r);
   }
@@ -92,8 +91,9 @@ void rehash_chain(const std::string& path) {
 
 TEST_CASE("tamper: changing a verdict is caught and names the decision", "[store][tamper]") {
   Fixture fx;
-  raw_sql(fx.path, "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"GO\"', '\"verdict\":\"NO-GO\"') "
-                   "WHERE id = 3");
+  raw_sql(fx.path,
+          "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"GO\"', '\"verdict\":\"NO-GO\"') "
+          "WHERE id = 3");
   auto r = fx.verify();
   INFO(all_messages(r));
   CHECK_FALSE(r.ok());
@@ -104,8 +104,9 @@ TEST_CASE("tamper: changing a verdict is caught and names the decision", "[store
 
 TEST_CASE("tamper: changing any field of a decision breaks its hash", "[store][tamper]") {
   Fixture fx;
-  const char* edits[] = {"actor = 'mallory'", "today = '2026-01-01'", "ruleset_version = '9'",
-                         "recorded_at = (SELECT recorded_at FROM decision WHERE id = 3)", "explanation = NULL", "known_at = '2026-11-20'"};
+  const char* edits[] = {"actor = 'mallory'",     "today = '2026-01-01'",
+                         "ruleset_version = '9'", "recorded_at = (SELECT recorded_at FROM decision WHERE id = 3)",
+                         "explanation = NULL",    "known_at = '2026-11-20'"};
   for (const char* e : edits) {
     Fixture f2;
     raw_sql(f2.path, std::string("UPDATE decision SET ") + e + " WHERE id = 4");
@@ -166,8 +167,9 @@ TEST_CASE("tamper: deleting a middle record is caught and names it", "[store][ta
   CHECK(named(r) == std::set<std::int64_t>{4});
   // Renumbering to hide the gap still breaks the hashes and the link.
   Fixture f2;
-  raw_sql(f2.path, "DELETE FROM decision WHERE id = 3; UPDATE decision SET id = id + 999 WHERE id > 3;"
-                   "UPDATE decision SET id = id - 1000 WHERE id > 1000");
+  raw_sql(f2.path,
+          "DELETE FROM decision WHERE id = 3; UPDATE decision SET id = id + 999 WHERE id > 3;"
+          "UPDATE decision SET id = id - 1000 WHERE id > 1000");
   r = f2.verify();
   INFO(all_messages(r));
   CHECK(has(r, 3, ps::ProblemKind::broken_link));
@@ -176,8 +178,9 @@ TEST_CASE("tamper: deleting a middle record is caught and names it", "[store][ta
 
 TEST_CASE("tamper: reordering two records is caught", "[store][tamper]") {
   Fixture fx;
-  raw_sql(fx.path, "UPDATE decision SET id = 100 WHERE id = 2; UPDATE decision SET id = 2 WHERE id = 3;"
-                   "UPDATE decision SET id = 3 WHERE id = 100");
+  raw_sql(fx.path,
+          "UPDATE decision SET id = 100 WHERE id = 2; UPDATE decision SET id = 2 WHERE id = 3;"
+          "UPDATE decision SET id = 3 WHERE id = 100");
   auto r = fx.verify();
   INFO(all_messages(r));
   CHECK(has(r, 2, ps::ProblemKind::broken_link));
@@ -200,8 +203,9 @@ TEST_CASE("tamper: truncating the tail is caught with --head", "[store][tamper]"
 
 TEST_CASE("tamper: an attacker who re-hashes the chain is caught by the replay and by --head", "[store][tamper]") {
   Fixture fx;
-  raw_sql(fx.path, "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"NO-GO\"', '\"verdict\":\"GO\"') "
-                   "WHERE id = 2; UPDATE decision_phase SET verdict = 'GO' WHERE decision_id = 2");
+  raw_sql(fx.path,
+          "UPDATE decision SET verdicts = replace(verdicts, '\"verdict\":\"NO-GO\"', '\"verdict\":\"GO\"') "
+          "WHERE id = 2; UPDATE decision_phase SET verdict = 'GO' WHERE decision_id = 2");
   rehash_chain(fx.path);
   auto r = fx.verify();
   INFO(all_messages(r));

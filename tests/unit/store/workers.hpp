@@ -26,9 +26,8 @@ inline ps::ImportResult worker_import(ps::Store& s, std::mt19937& rng, const std
   batch.push_back(fact("gate_p1", "", values[rng() % 3]));
   batch.push_back(fact("gate_p2", "", values[rng() % 3]));
   for (int i = 2; i < lines; ++i)
-    batch.push_back(fact("filler", "(\"" + std::to_string(i) + "\")",
-                         "\"" + tag + "-" + std::to_string(step) + "\"", "worker " + tag, "2026-11-20", "w.facts",
-                         static_cast<std::uint32_t>(i)));
+    batch.push_back(fact("filler", "(\"" + std::to_string(i) + "\")", "\"" + tag + "-" + std::to_string(step) + "\"",
+                         "worker " + tag, "2026-11-20", "w.facts", static_cast<std::uint32_t>(i)));
   return s.import_facts(batch, by("worker-" + tag));
 }
 

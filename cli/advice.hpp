@@ -1,0 +1,46 @@
+// One piece of advice, computed the same way by `advise` and by the audit replay: phases asked about, facts, verdicts.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/load.hpp"
+#include "engine/eval/evaluate.hpp"
+#include "engine/eval/model.hpp"
+#include "engine/program.hpp"
+
+namespace phasegate::store {
+struct SnapshotFact;
+}
+
+namespace phasegate::cli {
+
+// The phase bindings asked about with `--phase NAME` or `--phase 'NAME(ARGS)'`.
+struct PhaseSelection {
+  std::vector<std::pair<int, std::string>> wanted;  // phase id, normalised key ("" = every binding)
+  bool empty() const { return wanted.empty(); }
+};
+// Resolves `--phase` specs; on an unknown phase returns false with a message (did you mean ...).
+bool select_phases(const engine::Program& program, const std::vector<std::string>& specs, PhaseSelection& out,
+                   std::string& error);
+// The rows of an evaluation that the selection asks for, in output order; false with a message when a
+// binding asked for by its arguments does not exist.
+bool selected_rows(const engine::Program& program, const engine::Evaluation& evaluation, const PhaseSelection& sel,
+                   std::vector<const engine::PhaseResult*>& rows, std::string& error);
+
+// The `phases` array of `advise --format json`, without explanations: what the audit log stores and replays.
+nlohmann::json verdicts_json(const engine::Program& program, const std::vector<const engine::PhaseResult*>& rows);
+
+// What the evaluation used, fact by fact with provenance, for the decision log.
+std::vector<store::SnapshotFact> snapshot(const engine::Program& program, const engine::FactBase& facts);
+
+// `(\"Indonesia\", 2)` for the store's argument text.
+std::string args_text(const engine::Program& program, const std::vector<engine::Constant>& args);
+
+std::string normalise_key(const std::string& s);
+
+}  // namespace phasegate::cli

@@ -1,0 +1,130 @@
+// `phasegate explain`: why a phase has its verdict, what would it take, what could stop it.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/advice.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/load.hpp"
+#include "cli/reasons.hpp"
+#include "cli/store_facts.hpp"
+#include "engine/calendar.hpp"
+#include "engine/eval/model.hpp"
+#include "engine/explain/explain.hpp"
+
+namespace phasegate::cli {
+
+namespace {
+
+struct ExplainCliOptions {
+  std::vector<std::string> rules;
+  std::vector<std::string> facts;
+  std::vector<std::string> phases;
+  std::vector<std::string> assume;
+  std::string today;
+  std::string db;
+  std::string known_at;
+  std::string format = "text";
+  std::size_t max_sets = 8;
+  double max_seconds = 2.0;
+};
+
+int run_explain(const ExplainCliOptions& o) {
+  Format format;
+  if (!parse_format(o.format, format)) {
+    std::cerr << "phasegate explain: --format must be text, json, markdown or dot\n";
+    return kUsage;
+  }
+  engine::EvalOptions eval_options;
+  if (o.today.empty()) eval_options.today.days = engine::today_local();
+  else if (auto d = engine::parse_iso_date(o.today)) eval_options.today.days = *d;
+  else {
+    std::cerr << "phasegate explain: --today wants a date as YYYY-MM-DD, not `" << o.today << "`\n";
+    return kUsage;
+  }
+  Loader loader;
+  auto rules = loader.load_rules(o.rules);
+  if (!rules) {
+    loader.print_diagnostics();
+    return loader.exit_code();
+  }
+  const auto& program = rules->program;
+  PhaseSelection selection;
+  std::string error;
+  if (!select_phases(program, o.phases, selection, error)) {
+    std::cerr << "phasegate explain: " << error << '\n';
+    return kUsage;
+  }
+  engine::FactBaseBuilder builder(program);
+  GatheredFacts gathered;
+  if (int rc = gather_facts(loader, program, {o.facts, o.assume, o.db, o.known_at}, false, builder, gathered))
+    return rc;
+  auto facts = std::move(builder).build();
+  auto outcome = engine::evaluate_model(program, facts, eval_options);
+  if (!outcome.model) {
+    auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
+    loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+    loader.print_diagnostics();
+    return kBadInput;
+  }
+  const auto& model = *outcome.model;
+  std::vector<const engine::PhaseResult*> rows;
+  if (!selected_rows(program, model.evaluation(), selection, rows, error)) {
+    std::cerr << "phasegate explain: " << error << '\n';
+    return kUsage;
+  }
+  engine::ExplainOptions eo;
+  eo.max_sets = o.max_sets;
+  eo.max_seconds = o.max_seconds;
+  bool color = stdout_color();
+  auto json_rows = nlohmann::json::array();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto e = engine::explain_phase(model, *rows[i], eo);
+    switch (format) {
+      case Format::json: {
+        auto j = engine::explanation_json(model, e);
+        json_rows.push_back({{"phase", program.phases[static_cast<std::size_t>(rows[i]->phase)].name},
+                             {"args", verdicts_json(program, {rows[i]})[0]["args"]},
+                             {"verdict", engine::to_string(rows[i]->verdict)},
+                             {"explanation", j}});
+        break;
+      }
+      case Format::markdown: std::cout << (i ? "\n" : "") << engine::explanation_markdown(model, e); break;
+      case Format::dot: std::cout << engine::explanation_dot(model, e); break;
+      case Format::text: std::cout << (i ? "\n" : "") << engine::explanation_text(model, e, color); break;
+    }
+  }
+  if (format == Format::json)
+    std::cout << nlohmann::json{{"ruleset", {{"name", program.name}, {"version", program.version}, {"sha256", rules->sha256}}},
+                                {"today", engine::format_iso_date(eval_options.today.days)},
+                                {"phases", json_rows}}
+                     .dump(2)
+              << '\n';
+  bool any_no_go = false, any_undetermined = false;
+  for (const auto* row : rows) {
+    any_no_go = any_no_go || row->verdict == engine::Verdict::no_go;
+    any_undetermined = any_undetermined || row->verdict == engine::Verdict::undetermined;
+  }
+  return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
+}
+
+}  // namespace
+
+void add_explain_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ExplainCliOptions>();
+  auto* cmd = app.add_subcommand("explain", "Why a phase has its verdict, what would it take, what could stop it");
+  cmd->add_option("rules", o->rules, "Ruleset files or folders")->required();
+  cmd->add_option("--phase", o->phases, "The phase: NAME or NAME(ARGS) (repeatable)")->required();
+  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win)");
+  cmd->add_option("--db", o->db, "Read facts from this store too");
+  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment");
+  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--format", o->format, "text, json, markdown or dot")->capture_default_str();
+  cmd->add_option("--max-sets", o->max_sets, "Sets listed per question")->capture_default_str();
+  cmd->add_option("--max-seconds", o->max_seconds, "Budget of the search for smallest sets")->capture_default_str();
+  cmd->callback([o, &exit_code] { exit_code = run_explain(*o); });
+}
+
+}  // namespace phasegate::cli

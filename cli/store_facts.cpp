@@ -1,0 +1,146 @@
+// Converting between store assertions and the engine's facts, keeping provenance both ways.
+#include "cli/store_facts.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/advice.hpp"
+#include "cli/common.hpp"
+#include "engine/calendar.hpp"
+#include "grammar/parse.hpp"
+
+namespace phasegate::cli {
+
+bool add_store_facts(Loader& loader, const engine::Program& program, const store::FactState& state,
+                     engine::FactBaseBuilder& builder) {
+  bool ok = true;
+  std::size_t skipped = 0;
+  for (const auto& f : state.facts) {
+    int rel = program.find_relation(f.name);
+    if (rel < 0 || program.relations[static_cast<std::size_t>(rel)].kind != engine::RelationKind::fact) {
+      ++skipped;
+      continue;
+    }
+    engine::FactOrigin origin;
+    origin.file = "store";
+    origin.source = f.source;
+    if (auto d = engine::parse_iso_date(f.as_of)) origin.as_of = engine::Date{*d};
+    origin.recorded_by = f.actor;
+    origin.recorded_at = f.recorded_at;
+    origin.record_id = f.id;
+    ok = loader.add_line(program, "store#" + std::to_string(f.id), f.fact_text(), origin, builder) && ok;
+  }
+  if (skipped) spdlog::info("{} store fact(s) not declared by ruleset {} were left out", skipped, program.name);
+  return ok;
+}
+
+int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
+                 engine::FactBaseBuilder& builder, GatheredFacts& out) {
+  if (!in.known_at.empty() && in.db.empty()) {
+    std::cerr << "phasegate: --known-at needs --db (what the store knew at that moment)\n";
+    return kUsage;
+  }
+  try {
+    if (!in.db.empty() || open_for_record) {
+      std::string path = in.db.empty() ? store::Store::default_path() : in.db;
+      out.db = store::Store::open(path, open_for_record ? store::OpenMode::create_if_missing : store::OpenMode::must_exist);
+    }
+    if (out.db && !in.db.empty()) {
+      if (!in.known_at.empty()) out.known_at = in.known_at;
+      auto state = out.db->facts(out.known_at);
+      out.facts_known_at = state.known_at;
+      if (!add_store_facts(loader, program, state, builder)) {
+        loader.print_diagnostics();
+        return kBadInput;
+      }
+    }
+  } catch (const store::StoreError& e) {
+    std::cerr << "phasegate: " << e.what() << '\n';
+    return e.exit_code();
+  }
+  if (!loader.load_facts(program, in.files, in.assume, builder)) {
+    loader.print_diagnostics();
+    return loader.exit_code() == kOk ? kBadInput : loader.exit_code();
+  }
+  return kOk;
+}
+
+namespace {
+
+std::string literal_text(const syntax::Literal& lit) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, syntax::NumberLit>) {
+          auto d = engine::Decimal::parse(v.text);
+          return d ? d->to_source() : v.text;
+        } else if constexpr (std::is_same_v<T, syntax::StringLit>) return store::quote_facts_string(v.value);
+        else if constexpr (std::is_same_v<T, syntax::DateLit>)
+          return engine::format_iso_date(engine::days_from_civil(v.year, v.month, v.day));
+        else if constexpr (std::is_same_v<T, syntax::DurationLit>)
+          return std::to_string(v.amount) + (v.unit == syntax::DurationUnit::weeks ? " weeks" : " days");
+        else if constexpr (std::is_same_v<T, syntax::BoolLit>) return v.value ? "true" : "false";
+        else if constexpr (std::is_same_v<T, syntax::MemberLit>) return v.name;
+        else return "unknown";
+      },
+      lit);
+}
+
+std::string date_text(const std::optional<syntax::DateLit>& d) {
+  return d ? engine::format_iso_date(engine::days_from_civil(d->year, d->month, d->day)) : std::string();
+}
+
+}  // namespace
+
+bool assertions_from_file(Loader& loader, const engine::Program* program, const std::string& path,
+                          std::vector<store::FactAssertion>& out, std::string& title) {
+  ReadResult rr;
+  auto& diags = loader.diagnostics();
+  std::size_t errors_before = diags.error_count();
+  auto file = read_facts(path, loader.sources(), diags, &rr);
+  if (rr.io_error || diags.error_count() > errors_before) return false;
+  title = file.title.value_or("");
+  if (program) {
+    // Checked and typed by the ruleset; tables are read too.
+    engine::FactBaseBuilder builder(*program);
+    if (!builder.add_file(file, loader.sources(), diags)) return false;
+    auto facts = std::move(builder).build();
+    for (auto& f : snapshot(*program, facts)) {
+      store::FactAssertion a;
+      a.name = f.name;
+      a.args_text = f.args_text;
+      a.value_text = f.value_text;
+      a.source = f.source;
+      a.as_of = f.as_of;
+      a.file = f.file;
+      a.line = f.line;
+      out.push_back(std::move(a));
+    }
+    return true;
+  }
+  for (const auto& item : file.items) {
+    if (const auto* load = std::get_if<syntax::LoadLine>(&item)) {
+      diags.error("E0610", load->pos, "importing a table needs the ruleset that declares `" + load->relation.name + "`",
+                  {"give it with --rules FILE"});
+      return false;
+    }
+    const auto& line = std::get<syntax::FactLine>(item);
+    store::FactAssertion a;
+    a.name = line.name.name;
+    if (line.args) {
+      a.args_text = "(";
+      for (std::size_t i = 0; i < line.args->size(); ++i) a.args_text += (i ? ", " : "") + literal_text((*line.args)[i]);
+      a.args_text += ")";
+    }
+    if (line.value) a.value_text = literal_text(*line.value);
+    a.source = line.prov.source ? *line.prov.source : file.defaults.source.value_or("");
+    a.as_of = line.prov.as_of ? date_text(line.prov.as_of) : date_text(file.defaults.as_of);
+    a.file = path;
+    a.line = line.pos.line;
+    out.push_back(std::move(a));
+  }
+  return true;
+}
+
+}  // namespace phasegate::cli

@@ -1,0 +1,41 @@
+// Between the fact store and the engine: store facts into a FactBase, facts files into store assertions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/load.hpp"
+#include "engine/check/check.hpp"
+#include "store/store.hpp"
+
+namespace phasegate::cli {
+
+// Adds the store's facts (with their provenance) to the builder. Facts the ruleset does not
+// declare are skipped (a store may serve several rulesets); ill-typed ones are errors.
+bool add_store_facts(Loader& loader, const engine::Program& program, const store::FactState& state,
+                     engine::FactBaseBuilder& builder);
+
+// Where the facts of one evaluation come from: the store (with --db), files, assumptions.
+struct FactInputs {
+  std::vector<std::string> files;
+  std::vector<std::string> assume;
+  std::string db;        // "" = no store facts
+  std::string known_at;  // "" = now
+};
+struct GatheredFacts {
+  std::optional<store::Store> db;      // open when facts came from it (or `open_for_record`)
+  std::optional<std::string> known_at;  // as given
+  std::string facts_known_at;           // the moment the store state is reproducible at
+};
+// Store first, then files in order, then assumptions (each overriding the one before). Returns an
+// exit code: 0, 64 (bad --known-at), 65 (bad facts), 66 (missing file or store), 74 (store failure);
+// diagnostics are printed. `open_for_record` opens (or creates) the default store even without --db.
+int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
+                 engine::FactBaseBuilder& builder, GatheredFacts& out);
+
+// The assertions of a facts file, as the store keeps them. Without a program the values are
+// taken as written (tables need a program: their columns are typed by the declarations).
+bool assertions_from_file(Loader& loader, const engine::Program* program, const std::string& path,
+                          std::vector<store::FactAssertion>& out, std::string& title);
+
+}  // namespace phasegate::cli
