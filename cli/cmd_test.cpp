@@ -242,10 +242,12 @@ class Runner {
 
   void print_text() {
     bool color = stdout_color();
+    const std::string* last = nullptr;
     for (const auto& f : failures_) {
-      std::cout << (color ? "\x1b[31mFAIL\x1b[0m " : "FAIL ") << f.scenario << "\n  " << f.where << ": expected "
-                << f.expected << ", got " << f.actual << '\n'
-                << f.explanation;
+      if (!last || *last != f.scenario)
+        std::cout << (color ? "\x1b[31mFAIL\x1b[0m " : "FAIL ") << "scenario \"" << f.scenario << "\"\n";
+      last = &f.scenario;
+      std::cout << "  " << f.where << ": expected " << f.expected << ", got " << f.actual << '\n' << f.explanation;
     }
     std::cout << passed_ << " passed, " << failed_ << " failed\n";
   }

@@ -115,11 +115,15 @@ std::optional<LoadedRules> Loader::finish(const syntax::Ruleset& merged, bool wa
 
   LoadedRules out;
   out.program = std::move(*program);
+  // The hash identifies the content: each file's name relative to the main file's folder, and its text.
   std::string hashed;
+  const fs::path base = fs::path(merged.files.front().path).parent_path();
   for (const auto& file : merged.files) {
     const std::string* text = sources_.text(file.path);
     std::string t = text ? *text : std::string();
-    hashed += file.path + '\n' + std::to_string(t.size()) + '\n' + t;
+    std::string name = fs::path(file.path).lexically_relative(base).generic_string();
+    if (name.empty()) name = file.path;
+    hashed += name + '\n' + std::to_string(t.size()) + '\n' + t;
     out.texts.emplace_back(file.path, std::move(t));
   }
   out.sha256 = sha256_hex(hashed);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_diff_command(app, exit_code);
   add_facts_command(app, exit_code);
   add_audit_command(app, exit_code);
+  add_fmt_command(app, exit_code);
 
   auto logger = spdlog::stderr_color_mt("phasegate");
   spdlog::set_default_logger(logger);

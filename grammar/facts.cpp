@@ -41,7 +41,9 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
       return file;
     }
     bool first = true;
+    const std::size_t first_diag = diags.items().size();
     while (p != end) {
+      if (too_many_errors(st, diags, first_diag, p)) break;
       const char* start = p;
       std::string_view w = scan_word(p, end);
       try {
@@ -118,7 +120,9 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
     bool have_header = false;
     bool first = true;
     bool reported_orphan = false;
+    const std::size_t first_diag = diags.items().size();
     while (p != end) {
+      if (too_many_errors(st, diags, first_diag, p)) break;
       const char* start = p;
       std::string_view w = scan_word(p, end);
       try {

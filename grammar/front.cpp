@@ -203,6 +203,9 @@ ExpectedWords expected_words(const std::string& which) {
       {"version_text", {"E0102", "the version in quotes", {"for example `version \"2026.1\"`"}}},
       {"source_text", {"E0102", "the source in quotes", {}}},
       // types and literals
+      {"param", {"E0101", "a parameter such as `country: text`", {}}},
+      {"range", {"E0109", "a range such as `0..100`", {}}},
+      {"phase_ref", {"E0101", "the phase's name", {}}},
       {"type", {"E0103", "a type", {"expected one of: `bool`, `number`, `number in LO..HI`, `text`, `date`, "
                                     "`level { a < b }`, `one of { a, b }`"}}},
       {"date", {"E0108", "a date (YYYY-MM-DD)", {}}},
@@ -265,6 +268,14 @@ void report_expected(const ParseState& st, Diagnostics& diags, const char* item_
   if (at != st.end && static_cast<unsigned char>(*at) >= 0x80 && !next_line)
     w.notes.push_back(non_ascii_note());
   diags.error(w.code, st.pos(report_at), std::move(message), std::move(w.notes));
+}
+
+bool too_many_errors(const ParseState& st, Diagnostics& diags, std::size_t first_diag, const char* at) {
+  if (diags.items().size() - first_diag < max_errors_per_file) return false;
+  diags.error("E0014", st.pos(at),
+              "too many syntax errors in this file; the rest of it is not checked",
+              {"fix the errors above (the parser stops after " + std::to_string(max_errors_per_file) + ")"});
+  return true;
 }
 
 std::string non_ascii_note() {

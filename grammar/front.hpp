@@ -21,6 +21,10 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
 // Turns an X3 expectation failure into a diagnostic in words a policy author reads.
 void report_expected(const ParseState& st, Diagnostics& diags, const char* item_start, const char* where,
                      const std::string& which);
+// After this many syntax errors in one file the parser stops (with one more error saying so).
+inline constexpr std::size_t max_errors_per_file = 100;
+bool too_many_errors(const ParseState& st, Diagnostics& diags, std::size_t first_diag, const char* at);
+
 // The note for a non-ASCII character where a name or keyword was expected.
 std::string non_ascii_note();
 // A scanner or grammar check's own error.

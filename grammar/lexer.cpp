@@ -190,7 +190,9 @@ const char* scan_string(const char* p, const char* end, std::string& out) {
     char c = *p;
     if (c == '"') break;
     if (c == '\\') {
-      if (p + 1 == end) continue;  // reported as unclosed above
+      if (p + 1 == end || p[1] == '\n' || p[1] == '\r')
+        throw SyntaxError{st.offset(open), "E0006", "this text in quotes is not closed on its line",
+                          {"add the closing `\"`; a text cannot span lines (write `\\n` for a line break)"}};
       char e = p[1];
       switch (e) {
         case '"': s += '"'; break;
@@ -199,7 +201,9 @@ const char* scan_string(const char* p, const char* end, std::string& out) {
         case 't': s += '\t'; break;
         default:
           throw SyntaxError{st.offset(p), "E0007",
-                            "unknown escape `\\" + std::string(1, e) + "` in a text in quotes",
+                            static_cast<unsigned char>(e) > 0x20 && static_cast<unsigned char>(e) < 0x7f
+                                ? "unknown escape `\\" + std::string(1, e) + "` in a text in quotes"
+                                : std::string("unknown escape after `\\` in a text in quotes"),
                             {"the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"}};
       }
       p += 2;

@@ -4,7 +4,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "grammar/parse.hpp"
 
@@ -35,13 +34,24 @@ bool read_file(const std::string& path, std::string& text, std::string& why, std
     why = std::to_string(size) + " bytes";
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Read in blocks and stop past the limit: a device or pipe may never end.
+  std::string data;
+  if (!ec) data.reserve(static_cast<std::size_t>(size));
+  char block[1 << 16];
+  while (in) {
+    in.read(block, sizeof block);
+    data.append(block, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > max_bytes) {
+      too_big = true;
+      why = "more than " + std::to_string(max_bytes) + " bytes";
+      return false;
+    }
+  }
   if (in.bad()) {
     why = "read error";
     return false;
   }
-  text = ss.str();
+  text = std::move(data);
   return true;
 }
 

@@ -98,7 +98,9 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
     bool phase_failed = false;  // the phase above did not parse: its clauses are skipped quietly
     const char* prev_item = nullptr;  // the last item that parsed, and its first word
     std::string_view prev_word;
+    const std::size_t first_diag = diags.items().size();
     while (p != end) {
+      if (too_many_errors(st, diags, first_diag, p)) break;
       const char* start = p;
       std::string_view w = scan_word(p, end);
       try {

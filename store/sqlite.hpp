@@ -80,12 +80,22 @@ auto in_transaction(Connection& c, bool immediate, F&& body) {
   if (!sqlite3_get_autocommit(c.get())) return body();
   c.begin(immediate);
   try {
+    // Ending a read transaction cannot lose data: if its COMMIT fails (after an
+    // error the body reported itself, e.g. a damaged page during verify), roll back.
+    auto finish = [&] {
+      if (immediate) {
+        c.commit();
+      } else if (!sqlite3_get_autocommit(c.get()) &&
+                 sqlite3_exec(c.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        c.rollback();
+      }
+    };
     if constexpr (std::is_void_v<decltype(body())>) {
       body();
-      c.commit();
+      finish();
     } else {
       auto result = body();
-      c.commit();
+      finish();
       return result;
     }
   } catch (...) {

@@ -279,6 +279,8 @@ const char* to_string(ProblemKind kind) {
       return "replay-failed";
     case ProblemKind::index_mismatch:
       return "index-mismatch";
+    case ProblemKind::store_corrupt:
+      return "store-corrupt";
     case ProblemKind::head_not_found:
       return "head-not-found";
   }

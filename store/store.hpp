@@ -231,6 +231,7 @@ enum class ProblemKind {
   replay_failed,        // the stored rules or facts no longer load
   index_mismatch,       // the per-phase index disagrees with the stored verdicts
   head_not_found,       // --head: the given hash is not in the log (truncated or replaced)
+  store_corrupt,        // SQLite's own check of the file (PRAGMA quick_check) failed
 };
 
 struct Problem {

@@ -73,196 +73,218 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       rep.problems.push_back(std::move(p));
     };
 
-    // Where each stored hash sits, to name what a broken link points to.
-    std::unordered_map<std::string, std::int64_t> id_of_hash;
+    // The file itself first: a damaged page can hide or garble records.
     {
-      Statement st(c.get(), "SELECT id, hash FROM decision");
-      while (st.step()) id_of_hash[st.text(1)] = st.integer(0);
+      Statement qc(c.get(), "PRAGMA quick_check(20)");
+      std::string result;
+      try {
+        while (qc.step()) result += (result.empty() ? "" : "; ") + qc.text(0);
+      } catch (const StoreError& e) {
+        result = e.what();
+      }
+      if (result != "ok")
+        add(0, ProblemKind::store_corrupt, "the store file is damaged (SQLite quick_check: " + result + ")");
     }
-
-    Statement rows(c.get(), std::string("SELECT ") + detail::kDecisionColumns + " FROM decision ORDER BY id");
-    Statement text_q(c.get(), "SELECT text FROM rules_text WHERE sha256 = ?1");
-    Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
-    Statement index_q(
-        c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
-    std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
-    std::string expected_prev = kGenesisHash;
-    std::int64_t prev_id = 0;
-    std::string prev_recorded_at;
-    std::int64_t head_id = -1;
-
-    while (rows.step()) {
-      detail::DecisionRow r = detail::read_decision_row(rows);
-      ++rep.records;
-      const std::string d = "decision " + std::to_string(r.id);
-
-      if (r.id != prev_id + 1) {
-        std::string missing = r.id == prev_id + 2 ? "decision " + std::to_string(prev_id + 1) + " is"
-                                                  : "decisions " + std::to_string(prev_id + 1) + " to " +
-                                                        std::to_string(r.id - 1) + " are";
-        add(r.id, ProblemKind::missing_record, missing + " missing from the log (deleted)");
-      }
-      if (r.prev_hash != expected_prev) {
-        std::string msg = d + " does not link to " +
-                          (prev_id == 0 ? std::string("the start of the log") : "decision " + std::to_string(prev_id));
-        auto it = id_of_hash.find(r.prev_hash);
-        if (it != id_of_hash.end())
-          msg += ": it links to decision " + std::to_string(it->second) + " (records were reordered or removed)";
-        else
-          msg += ": the record it links to (" + short_hash(r.prev_hash) + "…) is not in the log (deleted or changed)";
-        add(r.id, ProblemKind::broken_link, msg);
-      }
-      if (detail::row_hash(r) != r.hash)
-        add(r.id, ProblemKind::hash_mismatch,
-            d + " was changed after it was recorded: its content does not match its hash " + short_hash(r.hash) + "…");
-      if (!prev_recorded_at.empty() && r.recorded_at <= prev_recorded_at)
-        add(r.id, ProblemKind::out_of_order,
-            d + " was recorded at " + r.recorded_at + ", not after the record before it (" + prev_recorded_at + ")");
-      if (head_id >= 0) ++rep.after_head;
-      if (expected_head && head_id < 0 && r.hash == *expected_head) head_id = r.id;
-
-      bool texts_ok = true;
-      nlohmann::json files = nlohmann::json::parse(r.rules_files, nullptr, false);
-      if (!files.is_array()) {
-        texts_ok = false;
-        add(r.id, ProblemKind::hash_mismatch, d + ": its list of rules files is unreadable");
-      } else {
-        for (const auto& f : files) {
-          std::string path = f.is_object() ? f.value("path", std::string("?")) : "?";
-          std::string sha = f.is_object() ? f.value("sha256", std::string()) : "";
-          text_q.reset();
-          text_q.bind(1, sha);
-          if (!text_q.step()) {
-            texts_ok = false;
-            add(r.id, ProblemKind::rules_text_modified, d + ": the stored text of rules file " + path + " is missing");
-          } else if (sha256_hex(text_q.text(0)) != sha) {
-            texts_ok = false;
-            add(r.id, ProblemKind::rules_text_modified,
-                d + ": the stored text of rules file " + path + " was modified (it no longer matches " +
-                    short_hash(sha) + "…)");
-          }
-        }
-      }
-
-      auto known = snapshot_ok.find(r.facts_sha256);
-      bool snap_ok;
-      if (known != snapshot_ok.end()) {
-        snap_ok = known->second;
-      } else {
-        snap_q.reset();
-        snap_q.bind(1, r.facts_sha256);
-        snap_ok = snap_q.step() && sha256_hex(snap_q.text(0)) == r.facts_sha256;
-        snapshot_ok[r.facts_sha256] = snap_ok;
-      }
-      if (!snap_ok)
-        add(r.id, ProblemKind::snapshot_modified,
-            d + ": its fact snapshot " + short_hash(r.facts_sha256) +
-                "… was modified or removed (a fact value, "
-                "source or date no longer matches what was recorded)");
-
-      nlohmann::json stored = nlohmann::json::parse(r.verdicts, nullptr, false);
+    bool damaged = !rep.problems.empty();
+    try {
+      // Where each stored hash sits, to name what a broken link points to.
+      std::unordered_map<std::string, std::int64_t> id_of_hash;
       {
-        std::vector<PhaseCount> expect = detail::count_verdicts(stored), have;
-        index_q.reset();
-        index_q.bind(1, r.id);
-        while (index_q.step()) have.push_back({index_q.text(0), index_q.text(1), index_q.integer(2)});
-        bool same = expect.size() == have.size();
-        for (std::size_t i = 0; same && i < expect.size(); ++i)
-          same = expect[i].phase == have[i].phase && expect[i].verdict == have[i].verdict &&
-                 expect[i].count == have[i].count;
-        if (!same)
-          add(r.id, ProblemKind::index_mismatch,
-              d + ": the per-phase index (used by `audit list`) disagrees with its stored verdicts");
+        Statement st(c.get(), "SELECT id, hash FROM decision");
+        while (st.step()) id_of_hash[st.text(1)] = st.integer(0);
       }
 
-      if (replay) {
-        if (stored.is_discarded()) {
-          add(r.id, ProblemKind::replay_failed, d + ": its stored verdicts are unreadable");
-        } else if (texts_ok && snap_ok) {
-          try {
-            Decision dec = decision(r.id);
-            nlohmann::json again = replay(dec);
-            ++rep.replayed;
-            std::string why = compare_verdicts(stored, again);
-            if (!why.empty())
-              add(r.id, ProblemKind::verdict_mismatch, d + ": replaying it gives other verdicts: " + why);
-          } catch (const std::exception& e) {
-            add(r.id, ProblemKind::replay_failed, d + ": cannot be replayed: " + e.what());
+      Statement rows(c.get(), std::string("SELECT ") + detail::kDecisionColumns + " FROM decision ORDER BY id");
+      Statement text_q(c.get(), "SELECT text FROM rules_text WHERE sha256 = ?1");
+      Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
+      Statement index_q(
+          c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
+      std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
+      std::string expected_prev = kGenesisHash;
+      std::int64_t prev_id = 0;
+      std::string prev_recorded_at;
+      std::int64_t head_id = -1;
+
+      while (rows.step()) {
+        detail::DecisionRow r = detail::read_decision_row(rows);
+        ++rep.records;
+        const std::string d = "decision " + std::to_string(r.id);
+
+        if (r.id != prev_id + 1) {
+          std::string missing = r.id == prev_id + 2 ? "decision " + std::to_string(prev_id + 1) + " is"
+                                                    : "decisions " + std::to_string(prev_id + 1) + " to " +
+                                                          std::to_string(r.id - 1) + " are";
+          add(r.id, ProblemKind::missing_record, missing + " missing from the log (deleted)");
+        }
+        if (r.prev_hash != expected_prev) {
+          std::string msg =
+              d + " does not link to " +
+              (prev_id == 0 ? std::string("the start of the log") : "decision " + std::to_string(prev_id));
+          auto it = id_of_hash.find(r.prev_hash);
+          if (it != id_of_hash.end())
+            msg += ": it links to decision " + std::to_string(it->second) + " (records were reordered or removed)";
+          else
+            msg += ": the record it links to (" + short_hash(r.prev_hash) + "…) is not in the log (deleted or changed)";
+          add(r.id, ProblemKind::broken_link, msg);
+        }
+        if (detail::row_hash(r) != r.hash)
+          add(r.id, ProblemKind::hash_mismatch,
+              d + " was changed after it was recorded: its content does not match its hash " + short_hash(r.hash) +
+                  "…");
+        if (!prev_recorded_at.empty() && r.recorded_at <= prev_recorded_at)
+          add(r.id, ProblemKind::out_of_order,
+              d + " was recorded at " + r.recorded_at + ", not after the record before it (" + prev_recorded_at + ")");
+        if (head_id >= 0) ++rep.after_head;
+        if (expected_head && head_id < 0 && r.hash == *expected_head) head_id = r.id;
+
+        bool texts_ok = true;
+        nlohmann::json files = nlohmann::json::parse(r.rules_files, nullptr, false);
+        if (!files.is_array()) {
+          texts_ok = false;
+          add(r.id, ProblemKind::hash_mismatch, d + ": its list of rules files is unreadable");
+        } else {
+          for (const auto& f : files) {
+            std::string path = f.is_object() ? f.value("path", std::string("?")) : "?";
+            std::string sha = f.is_object() ? f.value("sha256", std::string()) : "";
+            text_q.reset();
+            text_q.bind(1, sha);
+            if (!text_q.step()) {
+              texts_ok = false;
+              add(r.id, ProblemKind::rules_text_modified,
+                  d + ": the stored text of rules file " + path + " is missing");
+            } else if (sha256_hex(text_q.text(0)) != sha) {
+              texts_ok = false;
+              add(r.id, ProblemKind::rules_text_modified,
+                  d + ": the stored text of rules file " + path + " was modified (it no longer matches " +
+                      short_hash(sha) + "…)");
+            }
           }
         }
-      }
 
-      expected_prev = r.hash;
-      prev_id = r.id;
-      prev_recorded_at = r.recorded_at;
-      rep.head = r.hash;
-    }
-
-    // The fact imports: a chain of batches, each hash covering every assertion of the batch.
-    {
-      Statement batches(c.get(),
-                        "SELECT id, recorded_at, actor, title, files, line_count, prev_hash, hash FROM import_batch "
-                        "ORDER BY id");
-      Statement lines(c.get(),
-                      "SELECT id, name, args, kind, value, source, as_of, actor, recorded_at, file, line "
-                      "FROM fact_assertion WHERE batch_id = ?1 ORDER BY id");
-      std::string expected = kGenesisHash;
-      std::int64_t prev = 0;
-      auto add_import = [&](std::int64_t id, ProblemKind k, std::string msg) {
-        Problem p;
-        p.batch_id = id;
-        p.kind = k;
-        p.message = std::move(msg);
-        rep.problems.push_back(std::move(p));
-      };
-      while (batches.step()) {
-        ++rep.imports;
-        std::int64_t id = batches.integer(0);
-        std::string label = "fact import " + std::to_string(id);
-        std::int64_t line_count = batches.integer(5);
-        std::string prev_hash = batches.text(6), hash = batches.text(7);
-        if (id != prev + 1)
-          add_import(id, ProblemKind::missing_record,
-                     id == prev + 2 ? "fact import " + std::to_string(prev + 1) + " is missing (deleted)"
-                                    : "fact imports " + std::to_string(prev + 1) + " to " + std::to_string(id - 1) +
-                                          " are missing (deleted)");
-        if (prev_hash != expected)
-          add_import(id, ProblemKind::broken_link,
-                     label + " does not link to " +
-                         (prev ? "fact import " + std::to_string(prev) : std::string("the start of the log")) +
-                         " (imports were deleted or reordered)");
-        detail::BatchHasher hasher;
-        hasher.header(id, batches.text(1), batches.text(2), batches.text(3), batches.text(4), line_count);
-        lines.reset();
-        lines.bind(1, id);
-        std::int64_t n = 0;
-        while (lines.step()) {
-          ++n;
-          hasher.assertion(lines.integer(0), lines.text(1), lines.text(2), lines.text(3), lines.text(4), lines.text(5),
-                           lines.text(6), lines.text(7), lines.text(8), lines.text(9), lines.integer(10));
+        auto known = snapshot_ok.find(r.facts_sha256);
+        bool snap_ok;
+        if (known != snapshot_ok.end()) {
+          snap_ok = known->second;
+        } else {
+          snap_q.reset();
+          snap_q.bind(1, r.facts_sha256);
+          snap_ok = snap_q.step() && sha256_hex(snap_q.text(0)) == r.facts_sha256;
+          snapshot_ok[r.facts_sha256] = snap_ok;
         }
-        if (n != line_count)
-          add_import(id, ProblemKind::hash_mismatch,
-                     label + " holds " + std::to_string(n) + " assertions but recorded " + std::to_string(line_count) +
-                         " (assertions were deleted or added)");
-        else if (hasher.hash(prev_hash) != hash)
-          add_import(id, ProblemKind::hash_mismatch,
-                     label +
-                         " was changed after it was recorded: a fact value, source, date or provenance "
-                         "no longer matches its hash " +
-                         short_hash(hash) + "…");
-        expected = hash;
-        prev = id;
-      }
-    }
+        if (!snap_ok)
+          add(r.id, ProblemKind::snapshot_modified,
+              d + ": its fact snapshot " + short_hash(r.facts_sha256) +
+                  "… was modified or removed (a fact value, "
+                  "source or date no longer matches what was recorded)");
 
-    if (expected_head) {
-      if (head_id < 0) {
-        add(0, ProblemKind::head_not_found,
-            "the log does not contain the head " + short_hash(*expected_head) +
-                "…: records were removed from its end, or the log was replaced (last record: " +
-                (prev_id ? "decision " + std::to_string(prev_id) : std::string("none")) + ")");
+        nlohmann::json stored = nlohmann::json::parse(r.verdicts, nullptr, false);
+        {
+          std::vector<PhaseCount> expect = detail::count_verdicts(stored), have;
+          index_q.reset();
+          index_q.bind(1, r.id);
+          while (index_q.step()) have.push_back({index_q.text(0), index_q.text(1), index_q.integer(2)});
+          bool same = expect.size() == have.size();
+          for (std::size_t i = 0; same && i < expect.size(); ++i)
+            same = expect[i].phase == have[i].phase && expect[i].verdict == have[i].verdict &&
+                   expect[i].count == have[i].count;
+          if (!same)
+            add(r.id, ProblemKind::index_mismatch,
+                d + ": the per-phase index (used by `audit list`) disagrees with its stored verdicts");
+        }
+
+        if (replay) {
+          if (stored.is_discarded()) {
+            add(r.id, ProblemKind::replay_failed, d + ": its stored verdicts are unreadable");
+          } else if (texts_ok && snap_ok) {
+            try {
+              Decision dec = decision(r.id);
+              nlohmann::json again = replay(dec);
+              ++rep.replayed;
+              std::string why = compare_verdicts(stored, again);
+              if (!why.empty())
+                add(r.id, ProblemKind::verdict_mismatch, d + ": replaying it gives other verdicts: " + why);
+            } catch (const std::exception& e) {
+              add(r.id, ProblemKind::replay_failed, d + ": cannot be replayed: " + e.what());
+            }
+          }
+        }
+
+        expected_prev = r.hash;
+        prev_id = r.id;
+        prev_recorded_at = r.recorded_at;
+        rep.head = r.hash;
       }
+
+      // The fact imports: a chain of batches, each hash covering every assertion of the batch.
+      {
+        Statement batches(c.get(),
+                          "SELECT id, recorded_at, actor, title, files, line_count, prev_hash, hash FROM import_batch "
+                          "ORDER BY id");
+        Statement lines(c.get(),
+                        "SELECT id, name, args, kind, value, source, as_of, actor, recorded_at, file, line "
+                        "FROM fact_assertion WHERE batch_id = ?1 ORDER BY id");
+        std::string expected = kGenesisHash;
+        std::int64_t prev = 0;
+        auto add_import = [&](std::int64_t id, ProblemKind k, std::string msg) {
+          Problem p;
+          p.batch_id = id;
+          p.kind = k;
+          p.message = std::move(msg);
+          rep.problems.push_back(std::move(p));
+        };
+        while (batches.step()) {
+          ++rep.imports;
+          std::int64_t id = batches.integer(0);
+          std::string label = "fact import " + std::to_string(id);
+          std::int64_t line_count = batches.integer(5);
+          std::string prev_hash = batches.text(6), hash = batches.text(7);
+          if (id != prev + 1)
+            add_import(id, ProblemKind::missing_record,
+                       id == prev + 2 ? "fact import " + std::to_string(prev + 1) + " is missing (deleted)"
+                                      : "fact imports " + std::to_string(prev + 1) + " to " + std::to_string(id - 1) +
+                                            " are missing (deleted)");
+          if (prev_hash != expected)
+            add_import(id, ProblemKind::broken_link,
+                       label + " does not link to " +
+                           (prev ? "fact import " + std::to_string(prev) : std::string("the start of the log")) +
+                           " (imports were deleted or reordered)");
+          detail::BatchHasher hasher;
+          hasher.header(id, batches.text(1), batches.text(2), batches.text(3), batches.text(4), line_count);
+          lines.reset();
+          lines.bind(1, id);
+          std::int64_t n = 0;
+          while (lines.step()) {
+            ++n;
+            hasher.assertion(lines.integer(0), lines.text(1), lines.text(2), lines.text(3), lines.text(4),
+                             lines.text(5), lines.text(6), lines.text(7), lines.text(8), lines.text(9),
+                             lines.integer(10));
+          }
+          if (n != line_count)
+            add_import(id, ProblemKind::hash_mismatch,
+                       label + " holds " + std::to_string(n) + " assertions but recorded " +
+                           std::to_string(line_count) + " (assertions were deleted or added)");
+          else if (hasher.hash(prev_hash) != hash)
+            add_import(id, ProblemKind::hash_mismatch,
+                       label +
+                           " was changed after it was recorded: a fact value, source, date or provenance "
+                           "no longer matches its hash " +
+                           short_hash(hash) + "…");
+          expected = hash;
+          prev = id;
+        }
+      }
+
+      if (expected_head) {
+        if (head_id < 0) {
+          add(0, ProblemKind::head_not_found,
+              "the log does not contain the head " + short_hash(*expected_head) +
+                  "…: records were removed from its end, or the log was replaced (last record: " +
+                  (prev_id ? "decision " + std::to_string(prev_id) : std::string("none")) + ")");
+        }
+      }
+    } catch (const StoreError& e) {
+      if (!damaged) throw;
+      add(0, ProblemKind::store_corrupt, std::string("verification stopped at the damage: ") + e.what());
     }
     return rep;
   });

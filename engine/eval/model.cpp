@@ -89,6 +89,11 @@ struct Model::Impl {
 
   Interner in;
   std::vector<std::vector<Id>> term_ids;  // per expr: the id of each constant argument
+  // Per atom expr: the row its generator is at while enumerating (so the body reads the tuple's
+  // truth without a second lookup), and whether the atom names one tuple (no slot-less `_`).
+  static constexpr std::uint32_t kNoRow = 0xffffffffu;
+  std::vector<std::uint32_t> gen_row;
+  std::vector<char> exact_atom;
   std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
   std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
   std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
@@ -105,9 +110,13 @@ struct Model::Impl {
 
   void init() {
     term_ids.resize(p.exprs.size());
+    gen_row.assign(p.exprs.size(), kNoRow);
+    exact_atom.assign(p.exprs.size(), 0);
     for (std::size_t e = 0; e < p.exprs.size(); ++e) {
       const Expr& x = p.exprs[e];
       if (x.kind != ExprKind::atom && x.kind != ExprKind::atom_value) continue;
+      exact_atom[e] = std::all_of(x.args.begin(), x.args.end(),
+                                  [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
       for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
     }
     tables.reserve(p.relations.size());
@@ -211,10 +220,12 @@ struct Model::Impl {
 
   Truth atom_truth(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
-    KeyBuf key;
-    std::uint64_t mask = atom_key(id, fr, key);
     const Table& t = table_of(e.relation);
     bool pass_table = in_pass(e.relation);
+    if (std::uint32_t row = gen_row[static_cast<std::size_t>(id)]; row != kNoRow)
+      return pass_table ? Truth::true_ : t.truth[row];  // the tuple its generator is at
+    KeyBuf key;
+    std::uint64_t mask = atom_key(id, fr, key);
     if (mask == t.full_mask() && t.arity() < 64) {
       auto row = t.find(key.data());
       if (!row) return pass_table ? Truth::false_ : unlisted_truth(e.relation);
@@ -233,6 +244,8 @@ struct Model::Impl {
   Value atom_value(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     if (!valued(e.relation)) return Value::of_truth(atom_truth(id, fr));
+    if (std::uint32_t row = gen_row[static_cast<std::size_t>(id)]; row != kNoRow)
+      return tables[static_cast<std::size_t>(e.relation)].values[row];
     KeyBuf key;
     std::uint64_t mask = atom_key(id, fr, key);
     const Table& t = tables[static_cast<std::size_t>(e.relation)];
@@ -334,8 +347,8 @@ struct Model::Impl {
 
   template <class F>
   void enumerate(const std::vector<ExprId>& gens, std::size_t i, Frame& fr, const GenRanges& ranges, F& yield) {
+    tick();
     if (i == gens.size()) {
-      tick();
       yield();
       return;
     }
@@ -383,7 +396,13 @@ struct Model::Impl {
               break;
             }
           }
-          if (ok) enumerate(gens, i + 1, fr, ranges, yield);
+          if (ok) {
+            std::uint32_t& cached = gen_row[static_cast<std::size_t>(gid)];
+            std::uint32_t saved = cached;
+            if (exact_atom[static_cast<std::size_t>(gid)]) cached = static_cast<std::uint32_t>(r);
+            enumerate(gens, i + 1, fr, ranges, yield);
+            cached = saved;
+          }
           for (std::size_t b = 0; b < nbound; ++b) fr[static_cast<std::size_t>(bound_here[b])] = kUnbound;
         });
         return;
@@ -711,7 +730,8 @@ struct Model::Impl {
       const Body& body = *ph.for_each;
       GenRanges none;
       auto yield = [&]() {
-        Truth t = eval_truth(body.expr, fr);
+        // `for each troops_committed(c)`: a valued atom enumerates the tuples that exist
+        Truth t = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
         if (t == Truth::false_) return;
         std::vector<Id> key(fr.begin(), fr.begin() + static_cast<std::ptrdiff_t>(nparams));
         for (Id v : key)

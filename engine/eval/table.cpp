@@ -27,28 +27,57 @@ std::size_t ConstantHash::operator()(const Constant& c) const {
     }
     default: break;
   }
+  h ^= h >> 33;  // the slot comes from the low bits
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return static_cast<std::size_t>(h);
 }
 
+std::optional<Id> Interner::lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const {
+  std::size_t mask = slots_.size() - 1;
+  for (slot = static_cast<std::size_t>(h) & mask;; slot = (slot + 1) & mask) {
+    Id stored = slots_[slot];
+    if (stored == 0) return std::nullopt;
+    if (hashes_[stored - 1] == h && values_[stored - 1] == c) return stored - 1;
+  }
+}
+
+void Interner::grow() {
+  std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
+  slots_.assign(cap, 0);
+  for (std::size_t id = 0; id < values_.size(); ++id) {
+    std::size_t i = static_cast<std::size_t>(hashes_[id]) & (cap - 1);
+    while (slots_[i] != 0) i = (i + 1) & (cap - 1);
+    slots_[i] = static_cast<Id>(id + 1);
+  }
+}
+
 Id Interner::intern(const Constant& c) {
-  auto it = ids_.find(c);
-  if (it != ids_.end()) return it->second;
+  if ((values_.size() + 1) * 2 > slots_.size()) grow();
+  std::uint64_t h = ConstantHash{}(c);
+  std::size_t slot = 0;
+  if (auto id = lookup(c, h, slot)) return *id;
   Id id = static_cast<Id>(values_.size());
   values_.push_back(c);
-  ids_.emplace(c, id);
+  hashes_.push_back(h);
+  slots_[slot] = id + 1;
   return id;
 }
 
 std::optional<Id> Interner::find(const Constant& c) const {
-  auto it = ids_.find(c);
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
+  if (slots_.empty()) return std::nullopt;
+  std::size_t slot = 0;
+  return lookup(c, ConstantHash{}(c), slot);
 }
 
 std::uint64_t Table::hash_of(std::uint64_t mask, const Id* key) const {
   std::uint64_t h = 0x9ae16a3b2f90404fULL;
   for (int c = 0; c < arity_ && c < 64; ++c)
     if (mask & (1ULL << c)) h = mix_hash(h, key[c]);
+  // final avalanche (murmur3 fmix64): the slot comes from the low bits
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return h;
 }
 

@@ -36,8 +36,12 @@ class Interner {
   std::size_t size() const { return values_.size(); }
 
  private:
-  std::deque<Constant> values_;  // a deque: values keep their address (Values point at strings)
-  std::unordered_map<Constant, Id, ConstantHash> ids_;
+  std::optional<Id> lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const;
+  void grow();
+
+  std::deque<Constant> values_;       // a deque: values keep their address (Values point at strings)
+  std::vector<std::uint64_t> hashes_;  // per id
+  std::vector<Id> slots_;              // open addressing: id + 1, 0 when empty
 };
 
 // The tuples of one relation: rows of `arity` ids, each with a truth (and a value for valued facts).

@@ -146,10 +146,11 @@ class Builder {
   std::string term_text(const Term& t, const Binding& b, const Names& names) const {
     switch (t.kind) {
       case Term::Kind::constant: return constant_text(t.constant);
-      case Term::Kind::wildcard: return "_";
+      case Term::Kind::wildcard:  // `_` is a slot of its own: a derivation binds it
       case Term::Kind::variable:
         if (t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() && b[static_cast<std::size_t>(t.var)])
           return constant_text(*b[static_cast<std::size_t>(t.var)]);
+        if (t.kind == Term::Kind::wildcard) return "_";
         return t.var >= 0 && static_cast<std::size_t>(t.var) < names.size() ? names[static_cast<std::size_t>(t.var)]
                                                                              : "_";
     }
@@ -232,7 +233,7 @@ class Builder {
     for (const Term& t : x.args) {
       if (t.kind == Term::Kind::constant) {
         args.push_back(t.constant);
-      } else if (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() &&
+      } else if (t.kind != Term::Kind::constant && t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() &&
                  b[static_cast<std::size_t>(t.var)]) {
         args.push_back(*b[static_cast<std::size_t>(t.var)]);
       } else {
@@ -242,35 +243,97 @@ class Builder {
     return true;
   }
 
-  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, int hint) const {
+  // The facts entry of a tuple. Large relations are indexed once per thread and facts base (the index
+  // is checked against the entries it points into, so a stale one can only miss, never mislead).
+  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, const std::string& tuple) const {
     if (relation < 0 || static_cast<std::size_t>(relation) >= fb_.by_relation.size()) return nullptr;
     const auto& entries = fb_.by_relation[static_cast<std::size_t>(relation)];
-    if (hint >= 0 && static_cast<std::size_t>(hint) < entries.size()) return &entries[static_cast<std::size_t>(hint)];
-    // Listed tuples that are false (`x = false`) are not matched by the model: look them up (bounded cost).
-    if (entries.size() > 4096) return nullptr;
-    for (const FactEntry& fe : entries)
-      if (fe.args == args) return &fe;
-    return nullptr;
+    if (entries.size() <= 64) {
+      for (const FactEntry& fe : entries)
+        if (fe.args == args) return &fe;
+      return nullptr;
+    }
+    struct EntryIndex {
+      const FactBase* fb = nullptr;
+      int relation = -1;
+      const FactEntry* data = nullptr;
+      std::size_t size = 0;
+      std::unordered_map<std::string, std::size_t> map;
+    };
+    thread_local std::vector<EntryIndex> cache;
+    EntryIndex* idx = nullptr;
+    for (EntryIndex& c : cache)
+      if (c.fb == &fb_ && c.relation == relation && c.data == entries.data() && c.size == entries.size()) idx = &c;
+    if (!idx) {
+      if (cache.size() >= 32) cache.erase(cache.begin());
+      cache.emplace_back();
+      idx = &cache.back();
+      idx->fb = &fb_;
+      idx->relation = relation;
+      idx->data = entries.data();
+      idx->size = entries.size();
+      idx->map.reserve(entries.size());
+      for (std::size_t k = 0; k < entries.size(); ++k) idx->map.emplace(tuple_text(relation, entries[k].args), k);
+    }
+    auto it = idx->map.find(tuple);
+    if (it == idx->map.end() || it->second >= entries.size() || !(entries[it->second].args == args)) return nullptr;
+    return &entries[it->second];
   }
 
-  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -1) const {
+  // `name("arg", 2)`, like Model::format_tuple but without touching the model's interner.
+  std::string tuple_text(int relation, const std::vector<Constant>& args) const {
+    std::string s = p_.relations[static_cast<std::size_t>(relation)].name;
+    if (args.empty()) return s;
+    s += "(";
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      if (k) s += ", ";
+      s += constant_text(args[k]);
+    }
+    return s + ")";
+  }
+
+  // `tt`: the tuple as the model matched it (saves looking it up again), or null.
+  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -1, const TupleTruth* tt = nullptr) const {
     FactRef f;
     f.relation = relation;
     f.args = args;
-    f.tuple = m_.format_tuple(relation, args);
+    f.tuple = tuple_text(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    const FactEntry* fe = find_entry(relation, args, hint);
+    (void)hint;
+    const FactEntry* fe = find_entry(relation, args, f.tuple);
     f.listed = fe != nullptr;
     if (fe) f.origin = fe->origin;
+    if (fe && !tt) {
+      // A listed tuple: its value is the entry's (no model look-up needed).
+      const std::optional<Constant>& v = fe->value;
+      bool unknown = v && std::holds_alternative<Unknown>(*v);
+      if (!rel.value_type) {
+        f.known = !unknown;
+        f.value = unknown ? "unknown" : (!v || (std::holds_alternative<bool>(*v) && std::get<bool>(*v))) ? "true" : "false";
+        return f;
+      }
+      if (v && !unknown) {
+        f.value = constant_text(*v);
+        return f;
+      }
+      f.known = false;
+      f.value = "unknown";
+      Value range = Value::unknown_of(*rel.value_type, p_);
+      if (range.kind == Value::Kind::numeric) {
+        std::string r = to_string(range, p_);
+        if (r != "unknown") f.range = r;
+      }
+      return f;
+    }
     if (!rel.value_type) {  // a boolean relation: listed or not
-      Truth t = m_.truth(relation, args);
+      Truth t = tt ? tt->truth : m_.truth(relation, args);
       f.known = t != Truth::unknown;
       if (t == Truth::true_) f.value = "true";
       else if (t == Truth::unknown) f.value = f.listed ? "unknown" : "unknown (not listed, open)";
       else f.value = f.listed ? "false" : "false (not listed)";
       return f;
     }
-    Value v = m_.value(relation, args);
+    Value v = tt ? tt->value : m_.value(relation, args);
     f.known = !v.is_uncertain();
     if (v.kind == Value::Kind::none) {
       f.value = "no value";
@@ -290,11 +353,8 @@ class Builder {
 
   FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args, const Binding& b) const {
     const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-    int hint = -1;
-    for (const TupleTruth& tt : m_.match(id, b))
-      if (tt.args == args) hint = tt.fact_entry;
-    if (hint < 0) return fact_ref(x.relation, args, -1);
-    return fact_ref(x.relation, args, hint);
+    (void)b;
+    return fact_ref(x.relation, args, -1);
   }
 
   void add_fact(std::vector<FactRef>& out, FactRef f) const {
@@ -534,7 +594,9 @@ class Builder {
       std::string value;
       for (ExprId side : x.children) {
         const Expr& sx = p_.exprs[static_cast<std::size_t>(side)];
-        if (sx.kind == ExprKind::constant) continue;
+        if (sx.kind == ExprKind::constant || sx.kind == ExprKind::variable) continue;
+        // The cheap tree: a fact's value is already on its fact line.
+        if (!e_.options.counterfactuals && sx.kind == ExprKind::atom_value) continue;
         if (!value.empty()) value += "; ";
         value += render(side, b, names) + " = " + to_string(m_.eval(side, b), p_);
       }
@@ -632,7 +694,7 @@ class Builder {
   // A ground condition tuple whose rules are formulas of their head: an `or` of its rules.
   int build_condition(int relation, const std::vector<Constant>& args, Truth t) {
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    std::string key = m_.format_tuple(relation, args);
+    std::string key = tuple_text(relation, args);
     ExplainNode n;
     n.kind = NodeKind::condition;
     n.truth = t;
@@ -686,7 +748,7 @@ class Builder {
   // Evidence for an atomic condition tuple: one true derivation, or its unknown ones (recursion: one, no cycles).
   void add_derivations(int me, int relation, const std::vector<Constant>& args, Truth t) {
     if (t == Truth::false_ || depth_ >= 24) return;
-    std::string key = m_.format_tuple(relation, args);
+    std::string key = tuple_text(relation, args);
     if (std::find(path_.begin(), path_.end(), key) != path_.end()) {
       e_.nodes[static_cast<std::size_t>(me)].cycle = true;
       return;
@@ -704,7 +766,7 @@ class Builder {
         const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
         if (x.kind == ExprKind::atom && p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition) {
           std::vector<Constant> a;
-          if (ground(x, d.binding, a) && std::find(path_.begin(), path_.end(), m_.format_tuple(x.relation, a)) != path_.end())
+          if (ground(x, d.binding, a) && std::find(path_.begin(), path_.end(), tuple_text(x.relation, a)) != path_.end())
             cyclic = true;
         }
         if (x.kind != ExprKind::aggregate)
@@ -1037,7 +1099,7 @@ class Builder {
         const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
         // The member nearest the current one first, so the witness reads as the smallest change.
         int cur = -1;
-        const FactEntry* fe = find_entry(target->relation, target->args, -1);
+        const FactEntry* fe = find_entry(target->relation, target->args, target->tuple);
         if (fe && fe->value && std::holds_alternative<Member>(*fe->value)) cur = std::get<Member>(*fe->value).index;
         std::vector<int> order;
         for (std::size_t k = 0; k < en.members.size(); ++k) order.push_back(static_cast<int>(k));

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 using namespace phasegate;
 
 int main(int argc, char** argv) {
-  std::size_t files = 0;
+  std::size_t files = 0, bad = 0;
   for (int i = 1; i < argc; ++i) {
     if (!fs::is_directory(argv[i])) continue;
     for (const auto& e : fs::recursive_directory_iterator(argv[i])) {
@@ -33,8 +33,15 @@ int main(int argc, char** argv) {
       std::string out = dump(r) + dump(f) + dump(s) + render_text(d1, sources);
       if (l) out += dump(*l);
       ++files;
+      // Internal errors and grammar elements without words in the diagnostics table are bugs.
+      for (const Diagnostics* d : {&d1, &d2, &d3, &d4})
+        for (const auto& item : d->items())
+          if (item.code == "E0099" || item.code == "E0100") {
+            std::cerr << e.path().string() << ": " << item.code << " " << item.message << "\n";
+            ++bad;
+          }
     }
   }
-  std::cout << "replayed " << files << " files\n";
-  return files > 0 ? 0 : 1;
+  std::cout << "replayed " << files << " files, " << bad << " internal errors\n";
+  return files > 0 && bad == 0 ? 0 : 1;
 }

@@ -357,3 +357,88 @@ TEST_CASE("read_ruleset follows includes and reports cycles and missing files at
   CHECK(d2.items().at(0).code == "E0001");
   fs::remove_all(dir);
 }
+
+TEST_CASE("limits are settable") {
+  ParseLimits tight;
+  tight.max_nesting = 3;
+  Diagnostics ok;
+  parse_rules_text("t.rules", "ruleset x \"t\"\ncondition c when ((a)) and not not b\n", ok, tight);
+  CHECK(ok.items().empty());
+  Diagnostics deep;
+  parse_rules_text("t.rules", "ruleset x \"t\"\ncondition c when ((((a))))\n", deep, tight);
+  REQUIRE(deep.items().size() == 1);
+  CHECK(deep.items()[0].code == "E0005");
+  CHECK(deep.items()[0].message.find("3 levels") != std::string::npos);
+  Diagnostics nots;
+  parse_rules_text("t.rules", "ruleset x \"t\"\ncondition c when not not not not a\n", nots, tight);
+  REQUIRE(nots.items().size() == 1);
+  CHECK(nots.items()[0].code == "E0005");
+  Diagnostics chain;  // tree depth: 4 x max_nesting = 12
+  parse_rules_text("t.rules", "ruleset x \"t\"\ncondition c when a+a+a+a+a+a+a+a+a+a+a+a+a+a > 0\n", chain, tight);
+  REQUIRE(chain.items().size() == 1);
+  CHECK(chain.items()[0].code == "E0005");
+}
+
+TEST_CASE("phase clauses outside a phase, and clause-level recovery") {
+  Diagnostics d;
+  auto f = parse_rules_text("t.rules",
+                            "ruleset x \"t\"\nfact a: bool\n  require a\nphase p\n  require a <\n  block if a\n", d);
+  REQUIRE(d.items().size() == 2);
+  CHECK(d.items()[0].code == "E0133");
+  CHECK(d.items()[0].pos.line == 3);
+  CHECK(d.items()[1].code == "E0104");
+  const auto& p = std::get<syntax::PhaseDecl>(f.decls.at(1));
+  REQUIRE(p.clauses.size() == 1);
+  CHECK(std::holds_alternative<syntax::BlockClause>(p.clauses[0]));
+}
+
+TEST_CASE("facts and scenarios files keep comments and provenance") {
+  Diagnostics d;
+  auto f = parse_facts_text("t.facts",
+                            "facts \"T\" as of 2026-01-02 source \"S\" # header\n"
+                            "x = 1 source \"line\" as of 2026-01-03\n# own line\n",
+                            d);
+  REQUIRE(d.items().empty());
+  CHECK(f.title == "T");
+  CHECK(f.defaults.as_of->day == 2);
+  CHECK(*f.defaults.source == "S");
+  const auto& l = std::get<syntax::FactLine>(f.items.at(0));
+  CHECK(l.prov.as_of->day == 3);
+  CHECK(*l.prov.source == "line");
+  REQUIRE(f.comments.size() == 2);
+  CHECK(f.comments[0].trailing);
+  CHECK_FALSE(f.comments[1].trailing);
+
+  Diagnostics d2;
+  auto s = parse_scenarios_text("t.scenarios",
+                                "scenarios for \"a.rules\"\nscenario \"one\"\n  expect one(\"x\", 2) is NO-GO # c\n",
+                                d2);
+  REQUIRE(d2.items().empty());
+  CHECK(s.rules_path == "a.rules");
+  const auto& e = std::get<syntax::ExpectVerdict>(s.scenarios.at(0).items.at(0));
+  CHECK(e.phase.name.name == "one");
+  CHECK(e.phase.args.size() == 2);
+  CHECK(e.phase.arg_pos.at(1).column == 19);
+  CHECK(e.verdict == syntax::Verdict::no_go);
+  CHECK(s.comments.size() == 1);
+}
+
+TEST_CASE("the reserved word list is the spec's") {
+  Diagnostics d;
+  for (const char* w : {"ruleset", "fact", "condition", "phase", "when", "because", "cite", "source", "require",
+                        "block", "if", "waive", "after", "and", "or", "not", "true", "false", "unknown", "level",
+                        "count", "sum", "min", "max", "where", "facts", "scenarios", "scenario", "given", "expect",
+                        "version", "open", "today", "include", "load"}) {
+    Diagnostics one;
+    parse_rules_text("t.rules", std::string("ruleset x \"t\"\nfact ") + w + ": bool\n", one);
+    INFO(w);
+    CHECK(one.items().size() == 1);
+  }
+  for (const char* w : {"for", "each", "one", "of", "as", "is", "in", "days", "weeks", "from", "bool", "number",
+                        "text", "date"}) {
+    Diagnostics one;
+    parse_rules_text("t.rules", std::string("ruleset x \"t\"\nfact ") + w + ": bool\n", one);
+    INFO(w);
+    CHECK(one.items().empty());
+  }
+}

@@ -1,5 +1,6 @@
 // Tamper tests: edit the store file with raw SQL as an attacker would; verify must catch each edit and name the record.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <set>
 
 #include "store/impl.hpp"
@@ -256,5 +257,27 @@ TEST_CASE("tamper: editing, deleting or inserting fact assertions breaks the imp
     INFO(all_messages(r));
     CHECK(batch_problem(r, 2, ps::ProblemKind::missing_record));
     CHECK(batch_problem(r, 2, ps::ProblemKind::broken_link));
+  }
+}
+
+TEST_CASE("a damaged store file is reported, never passed as intact", "[store][tamper]") {
+  Fixture fx;
+  std::int64_t page_size = raw_int(fx.path, "PRAGMA page_size");
+  std::int64_t root = raw_int(fx.path, "SELECT rootpage FROM sqlite_schema WHERE name = 'decision'");
+  REQUIRE(root > 1);
+  {
+    std::fstream f(fx.path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((root - 1) * page_size);
+    std::string junk(static_cast<std::size_t>(page_size), '\xff');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  try {
+    auto r = fx.verify();
+    INFO(all_messages(r));
+    CHECK_FALSE(r.ok());
+    CHECK(r.problems[0].kind == ps::ProblemKind::store_corrupt);
+  } catch (const ps::StoreError& e) {
+    INFO(e.what());
+    CHECK(e.exit_code() == 74);  // or the damage stops the walk: an I/O failure, not a pass
   }
 }

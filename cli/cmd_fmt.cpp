@@ -1,0 +1,126 @@
+// `phasegate fmt`: rewrite rules, facts and scenarios files in their canonical layout (comments kept).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "format/format.hpp"
+#include "grammar/diagnostics.hpp"
+
+namespace fs = std::filesystem;
+
+namespace phasegate::cli {
+
+namespace {
+
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;
+};
+
+// Writes beside the file and renames over it, so a crash never leaves half a file.
+bool write_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".fmt-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  return !ec;
+}
+
+std::vector<std::string> expand(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (p != "-" && fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file() && file_kind_from_path(it->path().string())) found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+int run_fmt(const FmtOptions& o) {
+  SourceMap sources;
+  Diagnostics diags;
+  int code = kOk;
+  std::vector<std::string> would_change;
+  for (const auto& path : expand(o.files)) {
+    std::string text;
+    if (path == "-") {
+      text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        std::cerr << "phasegate fmt: cannot open `" << path << "`\n";
+        code = std::max(code, int(kNoInput));
+        continue;
+      }
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+    }
+    std::string name = path == "-" ? "<stdin>" : path;
+    const std::string& stored = sources.add(name, text);
+    Diagnostics file_diags;
+    auto formatted = format_text(name, stored, file_diags);
+    diags.append(file_diags);
+    if (!formatted) {
+      code = std::max(code, int(kBadInput));
+      if (path == "-") std::cout << text;  // never lose the input of a pipe
+      continue;
+    }
+    if (path == "-") {
+      std::cout << *formatted;
+      if (o.check && *formatted != text) would_change.push_back(name);
+      continue;
+    }
+    if (*formatted == text) continue;
+    if (o.check) {
+      would_change.push_back(path);
+    } else if (!write_atomically(path, *formatted)) {
+      std::cerr << "phasegate fmt: cannot write `" << path << "`\n";
+      code = std::max(code, int(kIoError));
+    }
+  }
+  if (!diags.items().empty()) {
+    diags.sort_and_dedupe();
+    std::cerr << render_text(diags, sources, stderr_color());
+  }
+  for (const auto& f : would_change) std::cerr << "would reformat " << f << '\n';
+  if (code != kOk) return code;
+  return would_change.empty() ? int(kOk) : int(kNoGo);
+}
+
+}  // namespace
+
+void add_fmt_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<FmtOptions>();
+  auto* cmd = app.add_subcommand("fmt", "Rewrite rules, facts and scenarios files in their canonical layout");
+  cmd->add_option("files", o->files, "Files or folders; `-` reads standard input and writes standard output")
+      ->required();
+  cmd->add_flag("--check", o->check, "Change nothing; exit 1 and list the files that would change");
+  cmd->callback([o, &exit_code] { exit_code = run_fmt(*o); });
+}
+
+}  // namespace phasegate::cli

@@ -1,0 +1,1 @@
+phasegate check broken.rules --format json

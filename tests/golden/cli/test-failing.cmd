@@ -1,0 +1,1 @@
+phasegate test failing.scenarios --today 2026-02-16

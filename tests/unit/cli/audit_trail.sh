@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The audit trail end to end: facts imported on three occasions, a decision recorded after each,
+# --known-at reproduces each decision, audit diff names the flip, verify passes, and tampering
+# with a verdict, a fact snapshot or the tail of the log is caught.
+set -euo pipefail
+PG=$1; TOP=$2
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+export PHASEGATE_DB=$T/store.db
+R=$TOP/rules/isf/isf.rules
+F1=$TOP/examples/isf/2025-11-20-briefing.facts
+F2=$TOP/examples/isf/2026-02-15-board.facts
+printf 'facts "Veto lifted"\n  source "Planning cell"\ncontribution_vetoed("Turkey") = false\n' > "$T/veto-lifted.facts"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+advise() { local rc=0; "$PG" advise "$R" "$@" || rc=$?; [ $rc -le 2 ] || fail "advise exit $rc"; }
+known_at() { "$PG" facts list --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["known_at"])'; }
+phases() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d["phases"], sort_keys=True))' "$1"; }
+
+i=0
+for f in "$F1" "$F2" "$T/veto-lifted.facts"; do
+  i=$((i + 1))
+  "$PG" facts import "$f" --rules "$R" --actor "planner$i" >/dev/null
+  eval "t$i=\$(known_at)"
+  advise --db "$PHASEGATE_DB" --record --today 2026-02-16 --actor "planner$i" --format json > "$T/d$i.json"
+  sleep 0.05
+done
+
+# As known at each moment: the same verdicts as the decision recorded then.
+for i in 1 2 3; do
+  eval "t=\$t$i"
+  advise --db "$PHASEGATE_DB" --known-at "$t" --today 2026-02-16 --format json > "$T/k$i.json"
+  [ "$(phases "$T/d$i.json")" = "$(phases "$T/k$i.json")" ] || fail "--known-at $t does not reproduce decision $i"
+done
+[ "$(phases "$T/d1.json")" != "$(phases "$T/d3.json")" ] || fail "the three situations should differ"
+
+# The diff between decision 2 and 3 names the fact and the flipped phase.
+"$PG" audit diff 2 3 > "$T/diff.txt"
+grep -q 'contribution_vetoed("Turkey")' "$T/diff.txt" || fail "audit diff does not name the changed fact"
+grep -q 'phase2: NO-GO -> GO' "$T/diff.txt" || fail "audit diff does not show phase2 flipping"
+[ "$("$PG" audit list | tail -1)" = "3 decision(s)" ] || fail "audit list"
+
+"$PG" audit verify >/dev/null || fail "verify fails on an intact log"
+head=$("$PG" audit head)
+
+# Tampering with a stored verdict is caught and the record named.
+cp "$PHASEGATE_DB" "$T/clean.db"
+sqlite3 "$PHASEGATE_DB" "UPDATE decision SET verdicts = replace(verdicts, 'NO-GO', 'GO') WHERE id = 2"
+rc=0; "$PG" audit verify > "$T/v.txt" || rc=$?
+[ $rc -eq 1 ] && grep -q 'decision #2' "$T/v.txt" || fail "a changed verdict is not caught (exit $rc)"
+
+# Truncating the tail is caught with --head.
+cp "$T/clean.db" "$PHASEGATE_DB"
+sqlite3 "$PHASEGATE_DB" "DELETE FROM decision_phase WHERE decision_id = 3; DELETE FROM decision WHERE id = 3"
+"$PG" audit verify >/dev/null || fail "a truncated log without --head is still a valid chain"
+rc=0; "$PG" audit verify --head "$head" > "$T/v.txt" || rc=$?
+[ $rc -eq 1 ] || fail "a truncated tail is not caught with --head (exit $rc)"
+
+# A missing store is exit 66.
+rc=0; "$PG" audit list --db "$T/none.db" 2>/dev/null || rc=$?
+[ $rc -eq 66 ] || fail "a missing store gives exit $rc, not 66"
+echo "audit trail: ok"
