@@ -38,5 +38,10 @@ fuzz:
 	mkdir -p $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/fuzz/fuzz_parse $(FUZZ_BUILD)/corpus tests/fuzz/corpus -max_total_time=$${FUZZ_SECONDS:-60} -artifact_prefix=tests/fuzz/crashes/
 
+# Benchmarks against the peer engines (installs clingo, SWI-Prolog and CLIPS); writes bench/RESULTS.md.
+bench: build
+	@./scripts/install-deps.sh --bench
+	./bench/run.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

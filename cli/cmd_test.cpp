@@ -1,6 +1,9 @@
 // `phasegate test`: run scenario files (expected verdicts for given facts) against their rulesets.
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
+#include <cstdio>
+#include <list>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +15,7 @@
 #include "cli/reasons.hpp"
 #include "engine/calendar.hpp"
 #include "engine/eval/evaluate.hpp"
+#include "engine/eval/model.hpp"
 #include "grammar/parse.hpp"
 
 namespace fs = std::filesystem;
@@ -25,6 +29,103 @@ struct TestOptions {
   std::string filter;
   std::string format = "text";
   std::string today;
+  bool coverage = false;
+  double coverage_min = -1;
+};
+
+// Which requirements, blocks, waivers and condition alternatives the scenarios saw true and false.
+struct Coverage {
+  struct Item {
+    std::string kind;   // require, block, waive, condition
+    std::string label;  // "phase2 require disarmament", "condition contributor #1"
+    std::string at;     // file:line
+    bool seen_true = false, seen_false = false;
+  };
+  std::string rules;
+  std::vector<Item> items;
+  std::vector<std::vector<int>> clause_item, waiver_item;  // per phase
+  std::vector<int> rule_item;
+
+  static constexpr std::size_t kMaxBindings = 100'000;  // per rule and scenario
+
+  explicit Coverage(const std::string& path, const engine::Program& p) : rules(path) {
+    auto at = [](const engine::SourcePos& pos) { return pos.file + ":" + std::to_string(pos.line); };
+    for (const auto& phase : p.phases) {
+      clause_item.emplace_back();
+      for (const auto& c : phase.clauses) {
+        clause_item.back().push_back(static_cast<int>(items.size()));
+        const char* kind = c.kind == engine::ClauseKind::require ? "require" : "block";
+        items.push_back({kind, phase.name + " " + kind + " " + c.label, at(c.pos)});
+      }
+      waiver_item.emplace_back();
+      for (const auto& w : phase.waivers) {
+        waiver_item.back().push_back(static_cast<int>(items.size()));
+        items.push_back({"waive", phase.name + " waive " + w.label, at(w.pos)});
+      }
+    }
+    rule_item.assign(p.rules.size(), -1);
+    for (const auto& rel : p.relations)
+      for (std::size_t k = 0; k < rel.rules.size(); ++k) {
+        int ri = rel.rules[k];
+        rule_item[static_cast<std::size_t>(ri)] = static_cast<int>(items.size());
+        items.push_back({"condition",
+                         "condition " + rel.name + (rel.rules.size() > 1 ? " #" + std::to_string(k + 1) : ""),
+                         at(p.rules[static_cast<std::size_t>(ri)].pos)});
+      }
+  }
+
+  void mark(int item, engine::Truth t) {
+    if (item < 0) return;
+    auto& it = items[static_cast<std::size_t>(item)];
+    if (t == engine::Truth::true_) it.seen_true = true;
+    if (t == engine::Truth::false_) it.seen_false = true;
+  }
+
+  void record(const engine::Program& p, const engine::Model& model) {
+    for (const auto& row : model.evaluation().phases) {
+      auto ph = static_cast<std::size_t>(row.phase);
+      for (const auto& c : row.clauses) mark(clause_item[ph][static_cast<std::size_t>(c.clause)], c.expr_value);
+      for (const auto& c : row.clauses) {
+        const auto& clause = p.phases[ph].clauses[static_cast<std::size_t>(c.clause)];
+        for (int w : clause.waivers) {
+          auto has = [w](const std::vector<int>& v) { return std::find(v.begin(), v.end(), w) != v.end(); };
+          mark(waiver_item[ph][static_cast<std::size_t>(w)],
+               has(c.waivers_true) ? engine::Truth::true_
+               : has(c.waivers_unknown) ? engine::Truth::unknown
+                                        : engine::Truth::false_);
+        }
+      }
+    }
+    // Each condition alternative, under every binding of its generators.
+    for (std::size_t ri = 0; ri < p.rules.size(); ++ri) {
+      const auto& rule = p.rules[ri];
+      engine::Binding empty(rule.var_names.size());
+      int item = rule_item[ri];
+      engine::ExprId probe = engine::kNoExpr;
+      for (auto g : rule.body.generators)
+        if (p.exprs[static_cast<std::size_t>(g)].kind != engine::ExprKind::bind) {
+          probe = g;
+          break;
+        }
+      if (probe == engine::kNoExpr) {
+        mark(item, model.eval(rule.body.expr, empty).truth);
+        continue;
+      }
+      engine::Body generators_only{probe, rule.body.generators};
+      std::size_t n = 0;
+      for (const auto& [binding, truth] : model.solutions(generators_only, empty)) {
+        mark(item, model.eval(rule.body.expr, binding).truth);
+        if (++n >= kMaxBindings) break;
+      }
+    }
+  }
+
+  std::size_t complete() const {
+    std::size_t n = 0;
+    for (const auto& i : items) n += i.seen_true && i.seen_false;
+    return n;
+  }
+  double percent() const { return items.empty() ? 100.0 : 100.0 * double(complete()) / double(items.size()); }
 };
 
 struct Failure {
@@ -116,7 +217,14 @@ class Runner {
     }
     if (format == Format::json) print_json();
     else print_text();
-    return failed_ > 0 ? kNoGo : kOk;
+    if (failed_ > 0) return kNoGo;
+    if (options_.coverage && options_.coverage_min >= 0)
+      for (const auto& c : coverage_)
+        if (c.percent() + 1e-9 < options_.coverage_min) {
+          std::cerr << "coverage of " << c.rules << " is below " << options_.coverage_min << "%\n";
+          return kNoGo;
+        }
+    return kOk;
   }
 
  private:
@@ -144,8 +252,19 @@ class Runner {
   const LoadedRules* rules_for(const std::string& path) {
     auto key = fs::weakly_canonical(path).string();
     auto it = rules_.find(key);
-    if (it == rules_.end()) it = rules_.emplace(key, loader_.load_rules({path})).first;
+    if (it == rules_.end()) {
+      it = rules_.emplace(key, loader_.load_rules({path})).first;
+      if (it->second) coverage_.emplace_back(path, it->second->program);
+    }
     return it->second ? &*it->second : nullptr;
+  }
+
+  Coverage* coverage_for(const engine::Program& program) {
+    for (auto& [key, rules] : rules_)
+      if (rules && &rules->program == &program)
+        for (auto& c : coverage_)
+          if (fs::weakly_canonical(c.rules).string() == key) return &c;
+    return nullptr;
   }
 
   void run_file(const std::string& path) {
@@ -184,12 +303,18 @@ class Runner {
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
-    auto outcome = engine::evaluate(program, facts, eo);
-    if (!outcome.evaluation) {
-      const auto& e = *outcome.error;
+    auto model_outcome = engine::evaluate_model(program, facts, eo);
+    if (!model_outcome.model) {
+      const auto e = model_outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
       diags.error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
       return;
     }
+    const engine::Model& model = *model_outcome.model;
+    struct {
+      const engine::Evaluation* evaluation;
+    } outcome{&model.evaluation()};
+    if (options_.coverage)
+      if (auto* c = coverage_for(program)) c->record(program, model);
     std::vector<Failure> failures;
     bool checked_any = false;
     for (const auto& item : scenario.items) {
@@ -240,6 +365,32 @@ class Runner {
     for (auto& f : failures) failures_.push_back(std::move(f));
   }
 
+  void print_coverage_text() {
+    for (const auto& c : coverage_) {
+      char pct[16];
+      std::snprintf(pct, sizeof pct, "%.1f", c.percent());
+      std::cout << "coverage of " << c.rules << ": " << c.complete() << " of " << c.items.size()
+                << " requirements, blocks, waivers and condition alternatives seen both true and false (" << pct
+                << "%)\n";
+      for (const auto& i : c.items) {
+        if (i.seen_true && i.seen_false) continue;
+        std::cout << "  " << i.at << "  " << i.label << ": never "
+                  << (!i.seen_true && !i.seen_false ? "true nor false" : !i.seen_true ? "true" : "false") << '\n';
+      }
+    }
+  }
+
+  nlohmann::json coverage_json() const {
+    auto out = nlohmann::json::array();
+    for (const auto& c : coverage_) {
+      auto items = nlohmann::json::array();
+      for (const auto& i : c.items)
+        items.push_back({{"kind", i.kind}, {"label", i.label}, {"at", i.at}, {"true", i.seen_true}, {"false", i.seen_false}});
+      out.push_back({{"rules", c.rules}, {"items", items}, {"complete", c.complete()}, {"percent", c.percent()}});
+    }
+    return out;
+  }
+
   void print_text() {
     bool color = stdout_color();
     const std::string* last = nullptr;
@@ -249,6 +400,7 @@ class Runner {
       last = &f.scenario;
       std::cout << "  " << f.where << ": expected " << f.expected << ", got " << f.actual << '\n' << f.explanation;
     }
+    if (options_.coverage) print_coverage_text();
     std::cout << passed_ << " passed, " << failed_ << " failed\n";
   }
 
@@ -264,6 +416,7 @@ class Runner {
     doc["failures"] = failures;
     doc["passed"] = passed_;
     doc["failed"] = failed_;
+    if (options_.coverage) doc["coverage"] = coverage_json();
     std::cout << doc.dump(2) << '\n' << passed_ << " passed, " << failed_ << " failed\n";
   }
 
@@ -276,6 +429,7 @@ class Runner {
   engine::Date today_;
   bool io_error_ = false;
   std::map<std::string, std::optional<LoadedRules>> rules_;
+  std::list<Coverage> coverage_;
   std::vector<Result> results_;
   std::vector<Failure> failures_;
   int passed_ = 0, failed_ = 0;
@@ -290,7 +444,13 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--filter", o->filter, "Only scenarios whose title contains this text");
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
-  cmd->callback([o, &exit_code] { exit_code = Runner(*o).run(); });
+  cmd->add_flag("--coverage", o->coverage,
+                "Report which requirements, blocks, waivers and condition alternatives no scenario saw true and false");
+  cmd->add_option("--coverage-min", o->coverage_min, "With --coverage: fail below this percentage");
+  cmd->callback([o, &exit_code] {
+    if (o->coverage_min >= 0) o->coverage = true;
+    exit_code = Runner(*o).run();
+  });
 }
 
 }  // namespace phasegate::cli

@@ -1,6 +1,9 @@
 // Reasons for a verdict, read off the evaluated clauses of one phase binding.
 #include "cli/reasons.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "engine/calendar.hpp"
 
 namespace phasegate::cli {
@@ -17,6 +20,41 @@ static std::string cite_text(const std::optional<std::string>& source, const std
   return locator ? *source + ", " + *locator : *source;
 }
 
+// The expression text with the phase's parameters replaced by this binding's values
+// (`ready_to_hand_over(s)` -> `ready_to_hand_over("Rafah")`); strings are left alone.
+static std::string instantiate(const engine::Program& program, const engine::Phase& phase,
+                               const engine::PhaseResult& r, const std::string& text) {
+  if (r.args.empty() || phase.params.empty()) return text;
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '"') {
+      std::size_t j = i + 1;
+      while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+      j = std::min(j + 1, text.size());
+      out.append(text, i, j - i);
+      i = j;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t j = i;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      std::string word = text.substr(i, j - i);
+      bool replaced = false;
+      for (std::size_t k = 0; k < phase.params.size() && k < r.args.size(); ++k)
+        if (phase.params[k] == word && (j >= text.size() || text[j] != '(')) {
+          out += format_arg(program, r.args[k]);
+          replaced = true;
+          break;
+        }
+      if (!replaced) out += word;
+      i = j;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::vector<Reason> reasons_for(const engine::Program& program, const engine::PhaseResult& r) {
   std::vector<Reason> out;
   if (r.verdict == Verdict::go) return out;
@@ -24,7 +62,7 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
   const auto& phase = program.phases[static_cast<std::size_t>(r.phase)];
   if (r.binding == Truth::unknown && target == Truth::unknown && phase.for_each_atom != engine::kNoExpr) {
     const auto& atom = program.exprs[static_cast<std::size_t>(phase.for_each_atom)];
-    out.push_back({"for each", "for each", Truth::unknown, atom.text, "", "", ""});
+    out.push_back({"for each", "for each", Truth::unknown, instantiate(program, phase, r, atom.text), "", "", ""});
   }
   for (const auto& a : r.after) {
     Truth t = verdict_truth(a.verdict);
@@ -39,11 +77,12 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
     reason.label = clause.label;
     reason.kind = clause.kind == engine::ClauseKind::require ? "require" : "block";
     reason.value = clause.kind == engine::ClauseKind::require ? c.met : c.expr_value;
-    reason.text = clause.text;
+    reason.text = instantiate(program, phase, r, clause.text);
     reason.because = clause.because;
     reason.cite = cite_text(clause.cite_source, clause.cite_locator);
     if (!c.waivers_unknown.empty())
-      reason.waived_by = phase.waivers[static_cast<std::size_t>(c.waivers_unknown.front())].text;
+      reason.waived_by =
+          instantiate(program, phase, r, phase.waivers[static_cast<std::size_t>(c.waivers_unknown.front())].text);
     out.push_back(std::move(reason));
   }
   return out;
@@ -56,7 +95,7 @@ std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const
     if (c.waivers_true.empty() || c.expr_value == Truth::true_) continue;
     const auto& clause = phase.clauses[static_cast<std::size_t>(c.clause)];
     const auto& w = phase.waivers[static_cast<std::size_t>(c.waivers_true.front())];
-    out.push_back({clause.label, w.text, w.because});
+    out.push_back({clause.label, instantiate(program, phase, r, w.text), w.because});
   }
   return out;
 }

@@ -91,8 +91,10 @@ std::string advise_text(const AdviseReport& r, bool color) {
     out << "  " << pad(phase_key(p, *row), width)
         << paint(color, verdict_color(row->verdict), engine::to_string(row->verdict)) << '\n';
     auto reasons = reasons_for(p, *row);
+    auto waived = waivers_applied(p, *row);
     std::size_t lw = 4;
     for (const auto& reason : reasons) lw = std::max(lw, reason.label.size() + 2);
+    for (const auto& w : waived) lw = std::max(lw, w.label.size() + 2);
     for (const auto& reason : reasons) {
       const char* mark = reason.value == Truth::unknown ? "?" : "x";
       std::string what;
@@ -109,8 +111,7 @@ std::string advise_text(const AdviseReport& r, bool color) {
         out << indent << paint(color, kDim, reason.because + (reason.cite.empty() ? "" : " [" + reason.cite + "]"))
             << '\n';
     }
-    for (const auto& w : waivers_applied(p, *row))
-      out << "      ~ " << pad(w.label, lw) << "waived: " << w.text << '\n';
+    for (const auto& w : waived) out << "      ~ " << pad(w.label, lw) << "waived: " << w.text << '\n';
     if (!row->unknowns.empty() && row->verdict != Verdict::go) {
       out << "      " << paint(color, kDim, "unknown: ");
       for (std::size_t i = 0; i < row->unknowns.size(); ++i) {

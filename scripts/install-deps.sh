@@ -6,6 +6,8 @@ packages=(cmake ninja-build g++ make python3 pkg-config
           nlohmann-json3-dev libssl-dev libcpp-httplib-dev)
 # Optional extras: clang for `make fuzz`.
 if [ "${1:-}" = "--fuzz" ]; then packages+=(clang libclang-rt-14-dev); fi
+# Optional extras: the peer engines for `make bench`.
+if [ "${1:-}" = "--bench" ]; then packages+=(gringo swi-prolog-nox clips time); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

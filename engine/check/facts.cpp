@@ -57,10 +57,6 @@ std::uint64_t hash_args(const std::vector<Constant>& args) {
   return h;
 }
 
-std::string where(const syntax::Position& p) {
-  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-}
-
 std::string literal_kind(const syntax::Literal& l) {
   return std::visit(
       [](const auto& v) -> std::string {
@@ -558,7 +554,6 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     e.origin.column = 1;
     out.emplace_back(rid, std::move(e));
   }
-  (void)where;
   return errors == 0;
 }
 

@@ -65,7 +65,6 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
     }
     for_each = fe;
   }
-  bool params_bound = true;
   if (nparams > 0 && !for_each) {
     cx.diags.error(code::missing_for_each, pd.name.pos,
                    "phase `" + ph.name + "` has parameters but no `for each`",
@@ -84,27 +83,22 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       cx.diags.error(code::bad_for_each, for_each->pos,
                      "`for each` needs an atom of a boolean relation or condition, not `" + x.text + "`",
                      {"use a relation that lists the bindings, e.g. `fact sector(name: text)`"});
-      params_bound = false;
     } else if (!lw.failed()) {
       std::set<int> bound;
       auto gens = lw.bind({id}, bound, true);
       for (int i = 0; i < nparams; ++i)
         if (!bound.count(i)) {
-          params_bound = false;
-          cx.diags.error(code::bad_for_each, for_each->pos,
+              cx.diags.error(code::bad_for_each, for_each->pos,
                          "`for each " + x.text + "` does not bind parameter `" + ph.params[static_cast<std::size_t>(i)] +
                              "`",
                          {"the atom must name every parameter of the phase as an argument"});
         }
       ph.for_each = Body{id, std::move(gens)};
       ph.for_each_atom = id;
-    } else {
-      params_bound = false;
     }
     for (int i = 0; i < nparams; ++i)
       if (frame.types[static_cast<std::size_t>(i)]) ph.param_types[static_cast<std::size_t>(i)] = *frame.types[static_cast<std::size_t>(i)];
   }
-  (void)params_bound;
 
   // requirements and blocks
   std::set<int> bound;

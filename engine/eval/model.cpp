@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "engine/eval/table.hpp"
@@ -60,6 +59,13 @@ struct GenRanges {
 
 int constant_kind_rank(const Constant& c) { return static_cast<int>(c.index()); }
 
+// "60", "0.5": a limit as people write it.
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
 }  // namespace
 
 bool constant_less(const Constant& a, const Constant& b) {
@@ -94,6 +100,7 @@ struct Model::Impl {
   static constexpr std::uint32_t kNoRow = 0xffffffffu;
   std::vector<std::uint32_t> gen_row;
   std::vector<char> exact_atom;
+  std::size_t max_frame = 0;  // the largest slot used anywhere, plus one
   std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
   std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
   std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
@@ -112,8 +119,14 @@ struct Model::Impl {
     term_ids.resize(p.exprs.size());
     gen_row.assign(p.exprs.size(), kNoRow);
     exact_atom.assign(p.exprs.size(), 0);
+    auto slot_used = [&](int v) { max_frame = std::max(max_frame, static_cast<std::size_t>(std::max(v, -1) + 1)); };
+    for (const Rule& r : p.rules) max_frame = std::max(max_frame, r.var_names.size());
+    for (const Phase& ph : p.phases) max_frame = std::max({max_frame, ph.var_names.size(), ph.params.size()});
     for (std::size_t e = 0; e < p.exprs.size(); ++e) {
       const Expr& x = p.exprs[e];
+      slot_used(x.var);
+      for (int l : x.locals) slot_used(l);
+      for (const Term& t : x.args) slot_used(t.var);
       if (x.kind != ExprKind::atom && x.kind != ExprKind::atom_value) continue;
       exact_atom[e] = std::all_of(x.args.begin(), x.args.end(),
                                   [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
@@ -178,7 +191,7 @@ struct Model::Impl {
     if ((++steps & 0x3fff) != 0) return;
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (elapsed > opt.max_seconds)
-      fail("E0902", "evaluation stopped: the time limit of " + std::to_string(opt.max_seconds) + " seconds was reached");
+      fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) + " seconds was reached");
   }
 
   void count_derived() {
@@ -206,9 +219,47 @@ struct Model::Impl {
       if (t.kind == Term::Kind::constant) v = term_ids[static_cast<std::size_t>(id)][k];
       else if (t.var >= 0 && static_cast<std::size_t>(t.var) < fr.size()) v = fr[static_cast<std::size_t>(t.var)];  // a variable, or `_` with its own slot
       key[k] = v;
-      if (v != kUnbound && k < 64) mask |= 1ULL << k;
+      // An uncertain value (see intern_uncertain) is bound but cannot be looked up: the column
+      // stays out of the mask and uncertain_match() compares it with each tuple.
+      if (v != kUnbound && k < 64 && !in.uncertain(v)) mask |= 1ULL << k;
     }
     return mask;
+  }
+
+  bool has_uncertain_cell(std::uint64_t mask, const Id* cells, int arity) const {
+    for (int k = 0; k < arity && k < 64; ++k)
+      if ((mask & (1ULL << k)) && in.uncertain(cells[k])) return true;
+    return false;
+  }
+
+  // How far a row holding uncertain values matches a key, column by column.
+  template <class Key>
+  Truth fuzzy_row_match(const Key& key, const Id* cells) const {
+    Truth t = Truth::true_;
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      Id a = key[k], c = cells[k];
+      if (a == kUnbound || a == c) continue;
+      const Value *ua = in.uncertain(a), *uc = in.uncertain(c);
+      if (!ua && !uc) return Truth::false_;
+      Value va = ua ? *ua : value_of_constant(in.get(a), nullptr, p);
+      Value vc = uc ? *uc : value_of_constant(in.get(c), nullptr, p);
+      t = truth_and(t, compare(CompareOp::eq, va, vc));
+      if (t == Truth::false_) return t;
+    }
+    return t;
+  }
+
+  // How far a tuple matches the bound columns that hold uncertain values (true when there are none).
+  template <class Key>
+  Truth uncertain_match(const Key& key, std::uint64_t mask, const Id* cells) const {
+    Truth t = Truth::true_;
+    for (std::size_t k = 0; k < key.size() && k < 64; ++k) {
+      if (key[k] == kUnbound || (mask & (1ULL << k))) continue;
+      const Value* uv = in.uncertain(key[k]);
+      if (!uv) continue;
+      t = truth_and(t, compare(CompareOp::eq, *uv, value_of_constant(in.get(cells[k]), nullptr, p)));
+    }
+    return t;
   }
 
   // Absent from a fact's listing: unknown for an open relation and for a scalar, else false.
@@ -226,15 +277,20 @@ struct Model::Impl {
       return pass_table ? Truth::true_ : t.truth[row];  // the tuple its generator is at
     KeyBuf key;
     std::uint64_t mask = atom_key(id, fr, key);
+    Truth fuzzy = Truth::false_;  // rows holding uncertain values that may be this tuple
+    for (std::uint32_t r : t.uncertain_rows)
+      if (r < t.rows() && has_uncertain_cell(mask, t.row(r), t.arity()))
+        fuzzy = truth_or(fuzzy, truth_and(pass_table ? Truth::true_ : t.truth[r], fuzzy_row_match(key, t.row(r))));
     if (mask == t.full_mask() && t.arity() < 64) {
       auto row = t.find(key.data());
-      if (!row) return pass_table ? Truth::false_ : unlisted_truth(e.relation);
+      if (!row) return truth_or(fuzzy, pass_table ? Truth::false_ : unlisted_truth(e.relation));
       return pass_table ? Truth::true_ : t.truth[*row];
     }
     // Some arguments range (`_` or an unbound variable): true if some tuple is.
-    Truth best = Truth::false_;
+    Truth best = fuzzy;
     t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
-      best = truth_or(best, pass_table ? Truth::true_ : t.truth[r]);
+      Truth row_truth = pass_table ? Truth::true_ : t.truth[r];
+      best = truth_or(best, truth_and(row_truth, uncertain_match(key, mask, t.row(r))));
     });
     const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
     if (!pass_table && rel.kind == RelationKind::fact && rel.open) best = truth_or(best, Truth::unknown);
@@ -257,13 +313,18 @@ struct Model::Impl {
       return t.values[*row];
     }
     std::size_t matches = 0, last = 0;
+    bool fuzzy = false;
     t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      Truth m = uncertain_match(key, mask, t.row(r));
+      if (m == Truth::false_) return;
+      fuzzy = fuzzy || m == Truth::unknown;
       ++matches;
       last = r;
     });
     if (matches == 0) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
-    if (matches == 1 && !open) return t.values[last];
+    if (matches == 1 && !open && !fuzzy) return t.values[last];
     Value v = unknown_value[static_cast<std::size_t>(e.relation)];
+    if (!open) v.maybe_none = true;  // the tuple meant may not be listed
     return v;
   }
 
@@ -287,7 +348,9 @@ struct Model::Impl {
       case ExprKind::variable: {
         if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
           return Value::unknown_of(e.type, p);
-        return value_of_constant(in.get(fr[static_cast<std::size_t>(e.var)]), &e.type, p);
+        Id v = fr[static_cast<std::size_t>(e.var)];
+        if (const Value* uv = in.uncertain(v)) return *uv;
+        return value_of_constant(in.get(v), &e.type, p);
       }
       case ExprKind::atom: return Value::of_truth(atom_truth(id, fr));
       case ExprKind::atom_value: return atom_value(id, fr);
@@ -336,7 +399,9 @@ struct Model::Impl {
         if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
           return Value::of_truth(v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown);
         const ValueType& type = p.exprs[static_cast<std::size_t>(e.children[0])].type;
-        Value bound = value_of_constant(in.get(fr[static_cast<std::size_t>(e.var)]), &type, p);
+        Id bound_id = fr[static_cast<std::size_t>(e.var)];
+        const Value* uv = in.uncertain(bound_id);
+        Value bound = uv ? *uv : value_of_constant(in.get(bound_id), &type, p);
         return Value::of_truth(compare(CompareOp::eq, bound, v));
       }
     }
@@ -379,6 +444,8 @@ struct Model::Impl {
         t.for_matches(mask, key.data(), lo, hi, [&](std::size_t r) {
           if (!pass_table && t.truth[r] == Truth::false_) return;
           const Id* cells = t.row(r);
+          Truth fuzzy = uncertain_match(key, mask, cells);
+          if (fuzzy == Truth::false_) return;
           nbound = 0;
           bool ok = true;
           for (std::size_t k = 0; k < g.args.size(); ++k) {
@@ -399,12 +466,38 @@ struct Model::Impl {
           if (ok) {
             std::uint32_t& cached = gen_row[static_cast<std::size_t>(gid)];
             std::uint32_t saved = cached;
-            if (exact_atom[static_cast<std::size_t>(gid)]) cached = static_cast<std::uint32_t>(r);
+            if (exact_atom[static_cast<std::size_t>(gid)] && fuzzy == Truth::true_) cached = static_cast<std::uint32_t>(r);
             enumerate(gens, i + 1, fr, ranges, yield);
             cached = saved;
           }
           for (std::size_t b = 0; b < nbound; ++b) fr[static_cast<std::size_t>(bound_here[b])] = kUnbound;
         });
+        // Rows whose uncertain values the index could not match by value.
+        for (std::size_t j = 0; j < t.uncertain_rows.size(); ++j) {
+          std::size_t r = t.uncertain_rows[j];
+          if (r < lo || r >= hi || !has_uncertain_cell(mask, t.row(r), t.arity())) continue;
+          if (!pass_table && t.truth[r] == Truth::false_) continue;
+          if (fuzzy_row_match(key, t.row(r)) == Truth::false_) continue;
+          std::vector<int> bound;
+          bool ok = true;
+          for (std::size_t k = 0; k < g.args.size(); ++k) {
+            const Term& term = g.args[k];
+            if (term.kind == Term::Kind::constant || term.var < 0 || static_cast<std::size_t>(term.var) >= fr.size() ||
+                key[k] != kUnbound)
+              continue;
+            Id cell = t.row(r)[k];
+            Id& slot_value = fr[static_cast<std::size_t>(term.var)];
+            if (slot_value == kUnbound) {
+              slot_value = cell;
+              bound.push_back(term.var);
+            } else if (slot_value != cell) {
+              ok = false;
+              break;
+            }
+          }
+          if (ok) enumerate(gens, i + 1, fr, ranges, yield);
+          for (int v : bound) fr[static_cast<std::size_t>(v)] = kUnbound;
+        }
         return;
       }
       case ExprKind::bind: {
@@ -415,10 +508,10 @@ struct Model::Impl {
           return;
         }
         Value v = eval(g.children.at(0), fr);
-        // A value that is not known binds nothing (a documented limitation: such a
-        // variable cannot name a tuple).
-        if (!v.is_known()) return;
-        Id id = in.intern(constant_of_value(v));
+        if (v.kind == Value::Kind::none) return;  // no value: nothing to bind
+        // A value that is not known binds the variable to that uncertain value: comparisons
+        // with it are unknown, and a tuple that holds it is at most unknown (possible only).
+        Id id = v.is_known() ? in.intern(constant_of_value(v)) : in.intern_uncertain(v);
         fr[static_cast<std::size_t>(g.var)] = id;
         enumerate(gens, i + 1, fr, ranges, yield);
         fr[static_cast<std::size_t>(g.var)] = kUnbound;
@@ -575,7 +668,7 @@ struct Model::Impl {
 
   void run_rule(int ri, const GenRanges& ranges) {
     const Rule& r = p.rules[static_cast<std::size_t>(ri)];
-    Frame fr(r.var_names.size(), kUnbound);
+    Frame fr(std::max(r.var_names.size(), max_frame), kUnbound);
     Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
     std::vector<Id> head(r.head_vars.size());
     auto yield = [&]() {
@@ -586,9 +679,15 @@ struct Model::Impl {
         int v = r.head_vars[k];
         head[k] = v >= 0 && static_cast<std::size_t>(v) < fr.size() ? fr[static_cast<std::size_t>(v)] : kUnbound;
         if (head[k] == kUnbound) return;
+        if (certain_pass && in.uncertain(head[k])) {  // an uncertain value names no certain tuple
+          saw_unknown = true;
+          return;
+        }
       }
       if (out.find(head.data())) return;
-      out.append(head.data(), Truth::true_);
+      std::size_t row = out.append(head.data(), Truth::true_);
+      if (std::any_of(head.begin(), head.end(), [&](Id v) { return in.uncertain(v) != nullptr; }))
+        out.uncertain_rows.push_back(static_cast<std::uint32_t>(row));
       count_derived();
     };
     enumerate(r.body.generators, 0, fr, ranges, yield);
@@ -693,6 +792,7 @@ struct Model::Impl {
           const Id* row = pass[k].row(r);
           merged.append(row, certain[k].find(row) ? Truth::true_ : Truth::unknown);
         }
+        merged.uncertain_rows = pass[k].uncertain_rows;
         target = std::move(merged);
       }
       pass.clear();
@@ -722,7 +822,7 @@ struct Model::Impl {
   void run_phase(int pid) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     std::size_t nparams = ph.params.size();
-    std::size_t frame_size = std::max(ph.var_names.size(), nparams);
+    std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
     std::vector<std::pair<std::vector<Id>, Truth>> bindings;
     std::unordered_map<std::vector<Id>, std::size_t, IdsHash> seen;
     if (ph.for_each) {
@@ -904,7 +1004,7 @@ struct Model::Impl {
       c.work.pop_back();
       for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
         const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
-        Frame fr(rule.var_names.size(), kUnbound);
+        Frame fr(std::max(rule.var_names.size(), max_frame), kUnbound);
         if (!bind_head(rule, key, fr)) continue;
         GenRanges none;
         auto yield = [&]() {
@@ -957,8 +1057,10 @@ struct Model::Impl {
 
   // ------------------------------------------------------------ public helpers
 
+  // A frame for a binding given from outside: at least as large as any frame of the program,
+  // so a short binding cannot make an aggregate's locals fall outside it.
   Frame frame_of(const Binding& b) {
-    Frame fr(b.size(), kUnbound);
+    Frame fr(std::max(b.size(), max_frame), kUnbound);
     for (std::size_t k = 0; k < b.size(); ++k)
       if (b[k] && !std::holds_alternative<Unknown>(*b[k])) fr[k] = in.intern(*b[k]);
     return fr;
@@ -996,8 +1098,10 @@ Truth Model::truth(int relation, const std::vector<Constant>& args) const {
   const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
   if (key.size() != static_cast<std::size_t>(t.arity())) return Truth::false_;
   auto row = t.find(key.data());
-  if (!row) return impl_->unlisted_truth(relation);
-  return t.truth[*row];
+  if (row) return t.truth[*row];
+  Truth fuzzy = Truth::false_;  // a derived tuple holding an uncertain value may be this one
+  for (std::uint32_t r : t.uncertain_rows) fuzzy = truth_or(fuzzy, truth_and(t.truth[r], impl_->fuzzy_row_match(key, t.row(r))));
+  return truth_or(fuzzy, impl_->unlisted_truth(relation));
 }
 
 Value Model::value(int relation, const std::vector<Constant>& args) const {
@@ -1033,16 +1137,22 @@ std::vector<TupleTruth> Model::match(ExprId atom, const Binding& binding) const 
   std::uint64_t mask = impl_->atom_key(atom, fr, key);
   const Table& t = impl_->tables[static_cast<std::size_t>(e.relation)];
   bool has_values = impl_->valued(e.relation);
-  t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
-    if (t.truth[r] == Truth::false_) return;
+  auto add = [&](std::size_t r, Truth truth) {
+    if (truth == Truth::false_) return;
     TupleTruth tt;
     const Id* cells = t.row(r);
     for (int k = 0; k < t.arity(); ++k) tt.args.push_back(impl_->in.get(cells[k]));
-    tt.truth = t.truth[r];
-    tt.value = has_values ? t.values[r] : Value::of_truth(t.truth[r]);
+    tt.truth = truth;
+    tt.value = has_values ? t.values[r] : Value::of_truth(truth);
     if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
     out.push_back(std::move(tt));
+  };
+  t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+    add(r, truth_and(t.truth[r], impl_->uncertain_match(key, mask, t.row(r))));
   });
+  for (std::uint32_t r : t.uncertain_rows)  // derived tuples holding uncertain values
+    if (impl_->has_uncertain_cell(mask, t.row(r), t.arity()))
+      add(r, truth_and(t.truth[r], impl_->fuzzy_row_match(key, t.row(r))));
   return out;
 }
 
@@ -1071,7 +1181,7 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
   try {
     for (int ri : impl_->p.relations[static_cast<std::size_t>(relation)].rules) {
       const Rule& rule = impl_->p.rules[static_cast<std::size_t>(ri)];
-      Frame fr(rule.var_names.size(), kUnbound);
+      Frame fr(std::max(rule.var_names.size(), impl_->max_frame), kUnbound);
       if (!impl_->bind_head(rule, key, fr)) continue;
       GenRanges none;
       auto yield = [&]() {

@@ -46,6 +46,7 @@ void Interner::grow() {
   std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
   slots_.assign(cap, 0);
   for (std::size_t id = 0; id < values_.size(); ++id) {
+    if (uncertain_of_[id] >= 0) continue;  // never found by value
     std::size_t i = static_cast<std::size_t>(hashes_[id]) & (cap - 1);
     while (slots_[i] != 0) i = (i + 1) & (cap - 1);
     slots_[i] = static_cast<Id>(id + 1);
@@ -60,7 +61,33 @@ Id Interner::intern(const Constant& c) {
   Id id = static_cast<Id>(values_.size());
   values_.push_back(c);
   hashes_.push_back(h);
+  uncertain_of_.push_back(-1);
   slots_[slot] = id + 1;
+  return id;
+}
+
+Id Interner::intern_uncertain(const Value& v) {
+  std::string key;
+  auto put = [&](const void* p, std::size_t n) { key.append(static_cast<const char*>(p), n); };
+  int128 lo = v.lo.v.raw(), hi = v.hi.v.raw();
+  put(&v.kind, sizeof v.kind);
+  put(&v.base, sizeof v.base);
+  put(&v.maybe_none, sizeof v.maybe_none);
+  put(&v.enumeration, sizeof v.enumeration);
+  put(&v.lo.inf, sizeof v.lo.inf);
+  put(&lo, sizeof lo);
+  put(&v.hi.inf, sizeof v.hi.inf);
+  put(&hi, sizeof hi);
+  put(&v.truth, sizeof v.truth);
+  put(&v.text, sizeof v.text);
+  auto it = uncertain_ids_.find(key);
+  if (it != uncertain_ids_.end()) return it->second;
+  Id id = static_cast<Id>(values_.size());
+  values_.push_back(Unknown{});
+  hashes_.push_back(0);
+  uncertain_of_.push_back(static_cast<int>(uncertain_.size()));
+  uncertain_.push_back(v);
+  uncertain_ids_.emplace(std::move(key), id);
   return id;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -35,6 +36,14 @@ class Interner {
   const Constant& get(Id id) const { return values_[id]; }
   std::size_t size() const { return values_.size(); }
 
+  // An id for a value that is not known (an interval, unknown text): what `VAR = EXPR` binds when
+  // EXPR is uncertain. get() gives Unknown for it; equal values share an id.
+  Id intern_uncertain(const Value& v);
+  const Value* uncertain(Id id) const {
+    int k = uncertain_of_[id];
+    return k < 0 ? nullptr : &uncertain_[static_cast<std::size_t>(k)];
+  }
+
  private:
   std::optional<Id> lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const;
   void grow();
@@ -42,6 +51,9 @@ class Interner {
   std::deque<Constant> values_;       // a deque: values keep their address (Values point at strings)
   std::vector<std::uint64_t> hashes_;  // per id
   std::vector<Id> slots_;              // open addressing: id + 1, 0 when empty
+  std::vector<int> uncertain_of_;      // per id: index into uncertain_, or -1
+  std::deque<Value> uncertain_;
+  std::unordered_map<std::string, Id> uncertain_ids_;
 };
 
 // The tuples of one relation: rows of `arity` ids, each with a truth (and a value for valued facts).
@@ -80,6 +92,9 @@ class Table {
   std::vector<Truth> truth;
   std::vector<Value> values;     // valued facts only: one per row
   std::vector<int> fact_entry;   // facts only: index of the FactEntry of each row
+  // Derived rows holding an uncertain value (Interner::intern_uncertain): an index cannot find
+  // them by value, so lookups also compare with each of these.
+  std::vector<std::uint32_t> uncertain_rows;
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -243,41 +244,18 @@ class Builder {
     return true;
   }
 
-  // The facts entry of a tuple. Large relations are indexed once per thread and facts base (the index
-  // is checked against the entries it points into, so a stale one can only miss, never mislead).
-  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, const std::string& tuple) const {
+  // The facts entry of a tuple: `hint` is the entry the model matched (a listed tuple that is not
+  // false); otherwise a scan, bounded so that large relations stay cheap (their false-listed tuples then
+  // show no provenance — see docs/explanations.md).
+  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
     if (relation < 0 || static_cast<std::size_t>(relation) >= fb_.by_relation.size()) return nullptr;
     const auto& entries = fb_.by_relation[static_cast<std::size_t>(relation)];
-    if (entries.size() <= 64) {
-      for (const FactEntry& fe : entries)
-        if (fe.args == args) return &fe;
-      return nullptr;
-    }
-    struct EntryIndex {
-      const FactBase* fb = nullptr;
-      int relation = -1;
-      const FactEntry* data = nullptr;
-      std::size_t size = 0;
-      std::unordered_map<std::string, std::size_t> map;
-    };
-    thread_local std::vector<EntryIndex> cache;
-    EntryIndex* idx = nullptr;
-    for (EntryIndex& c : cache)
-      if (c.fb == &fb_ && c.relation == relation && c.data == entries.data() && c.size == entries.size()) idx = &c;
-    if (!idx) {
-      if (cache.size() >= 32) cache.erase(cache.begin());
-      cache.emplace_back();
-      idx = &cache.back();
-      idx->fb = &fb_;
-      idx->relation = relation;
-      idx->data = entries.data();
-      idx->size = entries.size();
-      idx->map.reserve(entries.size());
-      for (std::size_t k = 0; k < entries.size(); ++k) idx->map.emplace(tuple_text(relation, entries[k].args), k);
-    }
-    auto it = idx->map.find(tuple);
-    if (it == idx->map.end() || it->second >= entries.size() || !(entries[it->second].args == args)) return nullptr;
-    return &entries[it->second];
+    if (hint >= 0 && static_cast<std::size_t>(hint) < entries.size() && entries[static_cast<std::size_t>(hint)].args == args)
+      return &entries[static_cast<std::size_t>(hint)];
+    if (entries.size() > 4096) return nullptr;
+    for (const FactEntry& fe : entries)
+      if (fe.args == args) return &fe;
+    return nullptr;
   }
 
   // `name("arg", 2)`, like Model::format_tuple but without touching the model's interner.
@@ -299,11 +277,10 @@ class Builder {
     f.args = args;
     f.tuple = tuple_text(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    (void)hint;
-    const FactEntry* fe = find_entry(relation, args, f.tuple);
+    const FactEntry* fe = find_entry(relation, args, hint);
     f.listed = fe != nullptr;
     if (fe) f.origin = fe->origin;
-    if (fe && !tt) {
+    if (fe) {
       // A listed tuple: its value is the entry's (no model look-up needed).
       const std::optional<Constant>& v = fe->value;
       bool unknown = v && std::holds_alternative<Unknown>(*v);
@@ -353,7 +330,10 @@ class Builder {
 
   FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args, const Binding& b) const {
     const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-    (void)b;
+    // A scalar has one entry at most: no need to ask the model where it is.
+    if (args.empty()) return fact_ref(x.relation, args, -1);
+    for (const TupleTruth& tt : m_.match(id, b))
+      if (tt.args == args) return fact_ref(x.relation, args, tt.fact_entry);
     return fact_ref(x.relation, args, -1);
   }
 
@@ -402,7 +382,7 @@ class Builder {
     if (test == kNoExpr)
       for (ExprId g : a.generators)
         if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) test = g;
-    const std::size_t cap = 1000;
+    const std::size_t cap = full_ ? 1000 : std::max<std::size_t>(opt_.max_list, 1);  // the cheap tree lists what is shown
     std::size_t total = 0;
     if (test != kNoExpr) {
       Body bd;
@@ -580,6 +560,21 @@ class Builder {
     return r;
   }
 
+  bool reads_inputs(ExprId id) const {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    switch (x.kind) {
+      case ExprKind::atom:
+      case ExprKind::atom_value:
+      case ExprKind::aggregate:
+      case ExprKind::today: return true;
+      case ExprKind::bind: return false;
+      default:
+        for (ExprId c : x.children)
+          if (reads_inputs(c)) return true;
+        return false;
+    }
+  }
+
   int leaf_node(NodeKind kind, ExprId id, const Binding& b, const Names& names, Truth t) {
     ExplainNode n;
     n.kind = kind;
@@ -606,7 +601,9 @@ class Builder {
     }
     n.children = evidence;
     n.reason.assign(evidence.size(), true);
-    bool changeable = kind != NodeKind::constant;
+    // A comparison of constants and bound variables (`707 > 600` in a derivation, `code = 4`) is fixed by
+    // the facts that bound them: only conditions that read inputs can change.
+    bool changeable = kind != NodeKind::constant && reads_inputs(id);
     LeafInfo info;
     if (full_) {  // only the searches need these
       info.expr = id;
@@ -664,7 +661,8 @@ class Builder {
         if (rel.kind == RelationKind::condition && ground(x, b, args)) {
           if (expandable(x.relation) && depth_ < 24) return build_condition(x.relation, args, t);
           int me = leaf_node(NodeKind::atom, id, b, names, t);
-          add_derivations(me, x.relation, args, t);
+          // The cheap tree (advise --explain over many bindings) shows derivations only so deep.
+          if (full_ || deriv_depth_ < static_cast<int>(opt_.derivation_depth)) add_derivations(me, x.relation, args, t);
           return me;
         }
         return leaf_node(NodeKind::atom, id, b, names, t);
@@ -748,6 +746,11 @@ class Builder {
   // Evidence for an atomic condition tuple: one true derivation, or its unknown ones (recursion: one, no cycles).
   void add_derivations(int me, int relation, const std::vector<Constant>& args, Truth t) {
     if (t == Truth::false_ || depth_ >= 24) return;
+    struct Level {
+      int& d;
+      explicit Level(int& x) : d(x) { ++d; }
+      ~Level() { --d; }
+    } level(deriv_depth_);
     std::string key = tuple_text(relation, args);
     if (std::find(path_.begin(), path_.end(), key) != path_.end()) {
       e_.nodes[static_cast<std::size_t>(me)].cycle = true;
@@ -756,6 +759,23 @@ class Builder {
     path_.push_back(key);
     ++depth_;
     std::vector<Derivation> ds = m_.derivations(relation, args);
+    if (full_ && !ds.empty() && ds.size() <= 16) {
+      // All its derivations, as formulas: what could stop the atom is what stops every one of them.
+      std::size_t chosen = ds.size();
+      for (std::size_t k = 0; k < ds.size() && chosen == ds.size(); ++k)
+        if (ds[k].truth == t) chosen = k;
+      for (std::size_t k = 0; k < ds.size(); ++k) {
+        int rn = rule_node(ds[k].rule, ds[k].binding, ds[k].truth);
+        e_.nodes[static_cast<std::size_t>(rn)].kind = NodeKind::derivation;
+        bool reason = t == Truth::true_ ? k == chosen : ds[k].truth == Truth::unknown;
+        e_.nodes[static_cast<std::size_t>(me)].children.push_back(rn);
+        e_.nodes[static_cast<std::size_t>(me)].reason.push_back(reason);
+      }
+      e_.nodes[static_cast<std::size_t>(me)].derivations_complete = true;
+      --depth_;
+      path_.pop_back();
+      return;
+    }
     std::size_t shown = 0;
     for (const Derivation& d : ds) {
       if (t == Truth::true_ && d.truth != Truth::true_) continue;
@@ -835,6 +855,7 @@ class Builder {
     std::vector<Truth> kids;
     if (ph.for_each && ph.for_each_atom != kNoExpr) {
       int c = leaf_node(NodeKind::binding, ph.for_each_atom, b, ph.var_names, row.binding);
+      binding_conditions_.insert(e_.nodes[static_cast<std::size_t>(c)].condition);
       ch.push_back(c);
       kids.push_back(row.binding);
     }
@@ -1024,7 +1045,14 @@ class Builder {
       Truth target = want ? Truth::true_ : Truth::false_;
       if (c.truth == target) s.sets.push_back({});
       // Removing a `for each` tuple removes the binding itself: that is no verdict, not a NO-GO.
-      else if (n.kind == NodeKind::binding && !want) return s;
+      else if (!want && binding_conditions_.count(n.condition)) return s;
+      // A derived atom with all its derivations known: stopping it means stopping each of them.
+      else if (!want && n.derivations_complete) {
+        std::vector<Sets> parts;
+        for (int ch : n.children)
+          if (e_.nodes[static_cast<std::size_t>(ch)].kind == NodeKind::derivation) parts.push_back(sets_of(ch, false));
+        return combine_and(std::move(parts));
+      }
       else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
       return s;
     }
@@ -1099,7 +1127,7 @@ class Builder {
         const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
         // The member nearest the current one first, so the witness reads as the smallest change.
         int cur = -1;
-        const FactEntry* fe = find_entry(target->relation, target->args, target->tuple);
+        const FactEntry* fe = find_entry(target->relation, target->args);
         if (fe && fe->value && std::holds_alternative<Member>(*fe->value)) cur = std::get<Member>(*fe->value).index;
         std::vector<int> order;
         for (std::size_t k = 0; k < en.members.size(); ++k) order.push_back(static_cast<int>(k));
@@ -1424,11 +1452,13 @@ class Builder {
   bool timed_out_ = false;
   bool large_sets_ = false;
   int depth_ = 0;
+  int deriv_depth_ = 0;
   std::vector<std::string> path_;
   std::vector<int8_t> expandable_;
   std::unordered_map<std::string, int> cond_index_;
   std::vector<LeafInfo> leaf_;
   std::set<int> realised_;
+  std::set<int> binding_conditions_;  // `for each` tuples (of this phase and its after-phases)
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ struct ExplainOptions {
   std::size_t max_set_size = 4;
   double max_seconds = 2.0;     // search budget; when exhausted, the output says so
   std::size_t max_list = 10;    // long lists folded with a count in text renderings
+  // Without counterfactuals only: how many levels of derivations an atomic condition atom shows
+  // (`blocked(u)` -> `blocker(u, 8)` is one level). With counterfactuals the tree is always complete.
+  std::size_t derivation_depth = 1;
 };
 
 // An input fact read by a node of the tree, with its value and where it came from.
@@ -81,6 +84,7 @@ struct ExplainNode {
   std::size_t tuples_omitted = 0;
   bool cycle = false;        // a recursive condition already explained above
   bool evidence = false;     // not part of the formula (aggregate / derivation detail)
+  bool derivations_complete = false;  // atomic atom: its children are all its derivations (as formulas)
 };
 
 // A fact-level realisation of a literal: the value to give one fact (or the tuple to add / remove).
@@ -142,6 +146,10 @@ struct Explanation {
 
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options);
 nlohmann::json explanation_json(const Model& model, const Explanation& e);  // stable, documented in docs/explanations.md
+// The same JSON as explanation_json(model, e).dump(), written directly (much faster: use it for
+// `advise --explain` over many bindings); and only the `why` tree, as explanation_json(...)["why"].dump().
+std::string explanation_json_text(const Model& model, const Explanation& e);
+std::string explanation_why_json_text(const Model& model, const Explanation& e);
 std::string explanation_text(const Model& model, const Explanation& e, bool color);
 std::string explanation_markdown(const Model& model, const Explanation& e);
 std::string explanation_dot(const Model& model, const Explanation& e);

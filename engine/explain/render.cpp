@@ -436,7 +436,10 @@ void md_node(const Explanation& e, int i, int depth, std::ostringstream& out, st
     for (const AggregateTuple& a : n.tuples) {
       if (k++ >= e.options.max_list) break;
       out << ind << "  - " << (a.part == Truth::true_ ? "counted: " : "unknown whether counted: ") << md_code(a.tuple)
-          << (a.value.empty() ? "" : " = " + md_code(a.value)) << "\n";
+          << (a.value.empty() ? "" : " = " + md_code(a.value))
+          << (a.value.find("..") != std::string::npos || a.value.find("unknown") != std::string::npos ? " (value unknown)"
+                                                                                                   : "")
+          << "\n";
     }
     std::size_t more = (n.tuples.size() > e.options.max_list ? n.tuples.size() - e.options.max_list : 0) + n.tuples_omitted;
     if (more) out << ind << "  - … " << more << " more tuples\n";
@@ -499,6 +502,15 @@ std::vector<FactRef> assumptions(const Explanation& e) {
 }
 
 }  // namespace
+
+// Shared with json_text.cpp.
+std::string explain_change_text(const Explanation& e, const Change& ch) { return change_text(e, ch); }
+std::string explain_change_question(const Explanation& e, const Change& ch) { return change_question(e, ch); }
+std::optional<std::string> explain_assume_text(const Model& model, const Explanation& e, const Change& ch) {
+  return assume_text(model, e, ch);
+}
+std::vector<FactRef> explain_assumptions(const Explanation& e) { return assumptions(e); }
+std::string explain_constant_json(const Program& p, const Constant& c) { return constant_json(p, c).dump(); }
 
 nlohmann::json explanation_json(const Model& model, const Explanation& e) {
   const Program& p = model.program();

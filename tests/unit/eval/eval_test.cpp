@@ -529,3 +529,63 @@ TEST_CASE("or with an unknown branch; a condition used under or is re-run whole"
   CHECK(md.model->truth(either, {N(2)}) == T);
   CHECK(md.model->truth(either, {N(5)}) == T);
 }
+
+TEST_CASE("a variable bound to an uncertain value makes the tuples it names at most unknown") {
+  Builder b;
+  int val = b.fact("val", {t_text()}, t_num(0, 10));
+  int dbl = b.cond("dbl", {t_text(), t_num()});
+  int big = b.cond("big", {t_text()});
+  ExprId v = b.value(val, {V(0)});
+  ExprId bd = b.bind(1, b.arith(ArithOp::mul, v, b.num(2)));
+  b.rule(dbl, {0, 1}, 2, b.and_({bd}), {v, bd});
+  ExprId g = b.atom(dbl, {V(0), V(1)});
+  b.rule(big, {0}, 2, b.and_({g, b.cmp(CompareOp::ge, b.var(1, t_num()), b.num(15))}), {g});
+  // joined(x) when dbl(x, d) and hit(d): an uncertain d may equal a listed value
+  int hit = b.fact("hit", {t_num()});
+  int joined = b.cond("joined", {t_text()});
+  ExprId g2 = b.atom(dbl, {V(0), V(1)});
+  ExprId h = b.atom(hit, {V(1)});
+  b.rule(joined, {0}, 2, b.and_({g2, h}), {g2, h});
+  // not_ten(x) when val(x) and not dbl(x, 10)
+  int not_ten = b.cond("not_ten", {t_text()});
+  ExprId g3 = b.value(val, {V(0)});
+  b.rule(not_ten, {0}, 1, b.and_({b.cmp(CompareOp::ge, g3, b.num(0)), b.not_(b.atom(dbl, {V(0), C(N(10))}))}), {g3});
+  b.add(hit, {N(18)});
+  b.add(hit, {N(30)});
+  int ph = b.phase("p", 1);
+  b.for_each(ph, b.atom(val, {V(0)}));
+  b.block(ph, b.atom(big, {V(0)}));
+  b.add(val, {S("a")}, N(9));
+  b.add(val, {S("b")}, N(2));
+  b.add(val, {S("c")}, Unknown{});
+  b.finish();
+  auto m = evaluate_model(b.p, b.f, {});
+  REQUIRE(m.model);
+  CHECK(m.model->truth(dbl, {S("a"), N(18)}) == T);
+  CHECK(m.model->truth(big, {S("a")}) == T);
+  CHECK(m.model->truth(big, {S("b")}) == F);
+  CHECK(m.model->truth(big, {S("c")}) == U);  // 2 * (0..10) may or may not reach 15
+  CHECK(m.model->truth(joined, {S("a")}) == T);
+  CHECK(m.model->truth(joined, {S("b")}) == F);
+  CHECK(m.model->truth(joined, {S("c")}) == U);  // 18 is within 0..20, 30 is not
+  CHECK(m.model->truth(not_ten, {S("a")}) == T);
+  CHECK(m.model->truth(not_ten, {S("b")}) == T);
+  CHECK(m.model->truth(not_ten, {S("c")}) == U);  // dbl("c", 10) may hold
+  CHECK(m.model->truth(dbl, {S("c"), N(10)}) == U);
+  CHECK(m.model->truth(dbl, {S("c"), N(21)}) == F);  // 2 * (0..10) never reaches 21
+  auto rows = m.model->tuples(dbl);
+  REQUIRE(rows.size() == 3);
+  int unknown_rows = 0;
+  for (const auto& r : rows)
+    if (r.truth == U) {
+      ++unknown_rows;
+      CHECK(std::holds_alternative<Unknown>(r.args[1]));
+    }
+  CHECK(unknown_rows == 1);
+  const auto& phases = m.model->evaluation().phases;
+  REQUIRE(phases.size() == 3);
+  CHECK(phases[0].verdict == Verdict::no_go);
+  CHECK(phases[1].verdict == Verdict::go);
+  CHECK(phases[2].verdict == Verdict::undetermined);
+  CHECK(phases[2].unknowns == std::vector<std::string>{"val(\"c\")"});
+}

@@ -23,7 +23,9 @@ struct RandomProgram {
   std::set<long> constants{0, 10};
   const std::vector<const char*> names{"a", "b", "c"};
 
-  explicit RandomProgram(unsigned seed) : rng(seed) {}
+  bool with_binds = false;  // `d = EXPR` bindings (the reference evaluates them only when known)
+
+  explicit RandomProgram(unsigned seed, bool binds = false) : rng(seed), with_binds(binds) {}
 
   int pick(int n_) { return std::uniform_int_distribution<int>(0, n_ - 1)(rng); }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
@@ -168,6 +170,16 @@ struct RandomProgram {
     }
     std::vector<Term> avail;
     for (int v = 0; v < next; ++v) avail.push_back(V(v));
+    if (with_binds && chance(0.4)) {
+      // d = m(x) + K  or  d = n(x) * K, then a comparison on d
+      int d = next++;
+      ExprId val = chance(0.5) ? b.value(m, {V(0)}) : b.value(n, {V(0)});
+      ExprId rhs = chance(0.5) ? b.arith(ArithOp::add, val, b.num(konst(5))) : b.arith(ArithOp::mul, val, b.num(konst(3)));
+      ExprId bd = b.bind(d, rhs);
+      conj.push_back(bd);
+      gens.push_back(bd);
+      conj.push_back(b.cmp(op(), b.var(d, t_num()), b.num(konst(20))));
+    }
     if (chance(0.3)) avail.push_back(C(S(names[static_cast<std::size_t>(pick(3))])));
     int extras = pick(3);
     for (int x = 0; x < extras; ++x) conj.push_back(literal(avail, i, next));
@@ -341,7 +353,7 @@ struct ChoicePoint {
 TEST_CASE("soundness: every GO / NO-GO and every true / false condition holds in every completion") {
   int checked_worlds = 0, definite = 0;
   for (unsigned seed = 5000; seed < 5000 + 300 * scale(); ++seed) {
-    RandomProgram rp(seed);
+    RandomProgram rp(seed, seed % 2 == 0);
     rp.build();
     const Program& p = rp.b.p;
     auto m = evaluate_model(p, rp.b.f, {});

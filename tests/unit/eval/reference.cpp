@@ -354,7 +354,30 @@ struct Ref {
             const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
             Assignment a(rule.var_names.size());
             std::vector<int> slots = free_slots(rule.var_names.size(), {rule.body.expr});
+            std::vector<ExprId> binds;
+            for (ExprId g : rule.body.generators)
+              if (p.exprs[static_cast<std::size_t>(g)].kind == ExprKind::bind) {
+                binds.push_back(g);
+                slots.erase(std::remove(slots.begin(), slots.end(), p.exprs[static_cast<std::size_t>(g)].var), slots.end());
+              }
             each_assignment(slots, 0, a, [&]() {
+              // `d = EXPR`: d takes EXPR's value (only known values occur in the completions checked)
+              std::vector<int> bound;
+              struct Reset {
+                Assignment& a;
+                std::vector<int>& bound;
+                ~Reset() {
+                  for (int v : bound) a[static_cast<std::size_t>(v)].reset();
+                }
+              } reset{a, bound};
+              for (ExprId g : binds) {
+                const Expr& be = p.exprs[static_cast<std::size_t>(g)];
+                Value v = eval(be.children[0], a);
+                if (v.kind == Value::Kind::none) return;
+                if (!v.is_known()) throw std::runtime_error("reference: a binding to an unknown value");
+                a[static_cast<std::size_t>(be.var)] = constant_of_value(v);
+                bound.push_back(be.var);
+              }
               // generators range over listed tuples: an unlisted generator tuple binds nothing
               for (ExprId g : rule.body.generators) {
                 const Expr& ge = p.exprs[static_cast<std::size_t>(g)];

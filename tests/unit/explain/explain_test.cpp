@@ -284,3 +284,23 @@ TEST_CASE("the why tree without counterfactuals is cheap for many bindings") {
   CHECK(explain_s < 20.0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("the direct JSON writer gives the same text as the DOM") {
+  for (const Case& c : golden_cases()) {
+    test::Loaded l = test::load(c.rules, c.facts, c.assume, "2026-11-24");
+    REQUIRE(l.model);
+    for (const std::string& ph : c.phases) {
+      const engine::PhaseResult* row = test::find_row(*l.model, ph);
+      REQUIRE(row);
+      for (bool cf : {true, false}) {
+        engine::ExplainOptions opt;
+        opt.counterfactuals = cf;
+        engine::Explanation e = engine::explain_phase(*l.model, *row, opt);
+        INFO(c.rules << " " << ph << " counterfactuals=" << cf);
+        nlohmann::json j = engine::explanation_json(*l.model, e);
+        CHECK(engine::explanation_json_text(*l.model, e) == j.dump());
+        CHECK(engine::explanation_why_json_text(*l.model, e) == j["why"].dump());
+      }
+    }
+  }
+}
