@@ -117,7 +117,7 @@ class Differ {
     }
     for (const auto& p : paths) {
       ReadResult rr;
-      files.push_back(read_scenarios(p, loader_.sources(), loader_.diagnostics(), &rr));
+      files.push_back(read_scenarios(p, loader_.sources(), loader_.diagnostics(), &rr, parse_limits()));
     }
   }
 

@@ -269,7 +269,7 @@ class Runner {
 
   void run_file(const std::string& path) {
     ReadResult rr;
-    auto file = read_scenarios(path, loader_.sources(), loader_.diagnostics(), &rr);
+    auto file = read_scenarios(path, loader_.sources(), loader_.diagnostics(), &rr, parse_limits());
     if (loader_.diagnostics().has_errors()) return;
     fs::path dir = fs::path(path).parent_path();
     const LoadedRules* rules = rules_for((dir / file.rules_path).string());
@@ -288,7 +288,7 @@ class Runner {
     for (const auto& item : scenario.items) {
       if (const auto* g = std::get_if<syntax::GivenFile>(&item)) {
         ReadResult rr;
-        auto facts = read_facts((dir / g->path).string(), loader_.sources(), diags, &rr);
+        auto facts = read_facts((dir / g->path).string(), loader_.sources(), diags, &rr, parse_limits());
         ok = !diags.has_errors() && builder.add_file(facts, loader_.sources(), diags) && ok;
       } else if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
         engine::FactOrigin origin;

@@ -30,6 +30,12 @@ static bool color_for(int fd) { return std::getenv("NO_COLOR") == nullptr && ::i
 bool stdout_color() { return color_for(STDOUT_FILENO); }
 bool stderr_color() { return color_for(STDERR_FILENO); }
 
+namespace {
+ParseLimits g_limits;
+}
+ParseLimits& mutable_parse_limits() { return g_limits; }
+const ParseLimits& parse_limits() { return g_limits; }
+
 std::string sha256_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -82,7 +88,7 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
   std::set<std::string> included;
   for (const auto& f : files) {
     ReadResult rr;
-    rulesets.push_back(read_ruleset(f, sources_, diags_, &rr));
+    rulesets.push_back(read_ruleset(f, sources_, diags_, &rr, g_limits));
     io_error_ = io_error_ || rr.io_error;
     for (std::size_t i = 1; i < rulesets.back().files.size(); ++i)
       included.insert(fs::weakly_canonical(rulesets.back().files[i].path).string());
@@ -101,7 +107,7 @@ std::optional<LoadedRules> Loader::load_rules_texts(const std::vector<std::pair<
   syntax::Ruleset merged;
   for (const auto& [path, text] : files) {
     const std::string& stored = sources_.add(path, text);
-    merged.files.push_back(parse_rules_text(path, stored, diags_));
+    merged.files.push_back(parse_rules_text(path, stored, diags_, g_limits));
   }
   if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
   return finish(merged, false);
@@ -135,7 +141,7 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
   bool ok = true;
   for (const auto& path : facts_paths) {
     ReadResult rr;
-    auto file = read_facts(path, sources_, diags_, &rr);
+    auto file = read_facts(path, sources_, diags_, &rr, g_limits);
     if (rr.io_error) {
       io_error_ = true;
       ok = false;

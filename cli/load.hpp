@@ -9,6 +9,7 @@
 #include "engine/check/check.hpp"
 #include "engine/program.hpp"
 #include "grammar/diagnostics.hpp"
+#include "grammar/parse.hpp"
 #include "grammar/syntax.hpp"
 
 namespace phasegate::cli {
@@ -54,5 +55,9 @@ class Loader {
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing);
 
 std::string sha256_hex(const std::string& data);
+
+// The parse limits every file of this run is read with (`--max-file-bytes`, `--max-nesting`).
+ParseLimits& mutable_parse_limits();
+const ParseLimits& parse_limits();
 
 }  // namespace phasegate::cli

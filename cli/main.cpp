@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/load.hpp"
 
 int main(int argc, char** argv) {
   using namespace phasegate::cli;
@@ -18,6 +19,11 @@ int main(int argc, char** argv) {
   app.fallthrough();
   int verbosity = 0;
   app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debugging)");
+
+  // Bound to the run's limits directly: main-app options are stored before any subcommand runs.
+  auto& limits = mutable_parse_limits();
+  app.add_option("--max-file-bytes", limits.max_file_bytes, "Refuse input files larger than this (default 64 MiB)");
+  app.add_option("--max-nesting", limits.max_nesting, "Refuse expressions nested deeper than this (default 256)");
 
   int exit_code = kOk;
   add_check_command(app, exit_code);

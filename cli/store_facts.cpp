@@ -98,7 +98,7 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
   ReadResult rr;
   auto& diags = loader.diagnostics();
   std::size_t errors_before = diags.error_count();
-  auto file = read_facts(path, loader.sources(), diags, &rr);
+  auto file = read_facts(path, loader.sources(), diags, &rr, parse_limits());
   if (rr.io_error || diags.error_count() > errors_before) return false;
   title = file.title.value_or("");
   if (program) {

@@ -14,11 +14,20 @@ std::string quote_text(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out + "\"";
@@ -46,11 +55,16 @@ std::string join_members(const Enumeration& e) {
 
 std::string type_name(const Program& program, const ValueType& t) {
   switch (t.base) {
-    case BaseType::boolean: return "bool";
-    case BaseType::number: return "number";
-    case BaseType::text: return "text";
-    case BaseType::date: return "date";
-    case BaseType::duration: return "duration";
+    case BaseType::boolean:
+      return "bool";
+    case BaseType::number:
+      return "number";
+    case BaseType::text:
+      return "text";
+    case BaseType::date:
+      return "date";
+    case BaseType::duration:
+      return "duration";
     case BaseType::level:
     case BaseType::choice: {
       if (t.enumeration < 0 || static_cast<std::size_t>(t.enumeration) >= program.enums.size())

@@ -78,8 +78,10 @@ std::vector<std::vector<syntax::ExprPtr>> alternatives(const Context& cx, const 
     for (auto it = branches.rbegin(); it != branches.rend(); ++it) {
       std::vector<syntax::ExprPtr> alt;
       for (std::size_t i = 0; i < conj.size(); ++i) {
-        if (i == split_at) flatten(*it, syntax::BinaryOp::and_, alt);
-        else alt.push_back(conj[i]);
+        if (i == split_at)
+          flatten(*it, syntax::BinaryOp::and_, alt);
+        else
+          alt.push_back(conj[i]);
       }
       work.push_back(std::move(alt));
     }
@@ -116,7 +118,8 @@ void condition_refs(const Context& cx, const syntax::Expr& e, std::vector<int>& 
 }
 
 bool same_base(const ValueType& a, const ValueType& b) {
-  return a.base == b.base && (a.base != BaseType::level && a.base != BaseType::choice ? true : a.enumeration == b.enumeration);
+  return a.base == b.base &&
+         (a.base != BaseType::level && a.base != BaseType::choice ? true : a.enumeration == b.enumeration);
 }
 
 // Lowers every alternative of one `condition` block. Returns true when a parameter type was newly learnt.
@@ -172,9 +175,8 @@ bool lower_block(Context& cx, int rel_id, const syntax::ConditionDecl& decl, boo
         learnt = true;
       } else if (!quiet && !same_base(rel.param_types[i], *t)) {
         cx.diags.error(code::conflicting_types, decl.params[i].pos,
-                       "parameter `" + decl.params[i].name + "` of `" + rel.name + "` is " +
-                           a_type(cx.program, *t) + " here but " + a_type(cx.program, rel.param_types[i]) +
-                           " in another alternative",
+                       "parameter `" + decl.params[i].name + "` of `" + rel.name + "` is " + a_type(cx.program, *t) +
+                           " here but " + a_type(cx.program, rel.param_types[i]) + " in another alternative",
                        {"alternatives of a condition must give each parameter the same type"});
       }
     }

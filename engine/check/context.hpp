@@ -71,11 +71,12 @@ inline constexpr const char* uncited_source = "W0705";
 
 SourcePos to_source_pos(const syntax::Position& p);
 syntax::Position to_pos(const SourcePos& p);
-std::string quote_text(const std::string& s);      // "a\"b" with escapes
-std::string format_number(const Decimal& d);         // 1_000, 3.5
+std::string quote_text(const std::string& s);                       // "a\"b" with escapes
+std::string format_number(const Decimal& d);                        // 1_000, 3.5
 std::string type_name(const Program& program, const ValueType& t);  // "number", "level { a < b }"
 std::string join_members(const Enumeration& e);
-std::string a_type(const Program& program, const ValueType& t);  // "a number", "text", "a level { ... }"      // "none, partial, clear"
+std::string a_type(const Program& program,
+                   const ValueType& t);  // "a number", "text", "a level { ... }"      // "none, partial, clear"
 
 // What the declarations pass learns about one name of the shared namespace.
 struct NameEntry {
@@ -120,11 +121,11 @@ struct Context {
 };
 
 // The passes, in the order check_ruleset runs them.
-void declare(Context& cx);            // header, sources, facts, conditions, phases, duplicates, types
-void lower_conditions(Context& cx);   // conditions into rules (type inference, safety)
-void lower_phases(Context& cx);       // phases, clauses, labels, waivers, for each, after
-void stratify(Context& cx);           // strata and their cycles
-void order_phases(Context& cx);       // phase_order and `after` cycles
-void lint(Context& cx);               // the warnings
+void declare(Context& cx);           // header, sources, facts, conditions, phases, duplicates, types
+void lower_conditions(Context& cx);  // conditions into rules (type inference, safety)
+void lower_phases(Context& cx);      // phases, clauses, labels, waivers, for each, after
+void stratify(Context& cx);          // strata and their cycles
+void order_phases(Context& cx);      // phase_order and `after` cycles
+void lint(Context& cx);              // the warnings
 
 }  // namespace phasegate::engine::check

@@ -31,18 +31,25 @@ int intern_enum(Context& cx, bool ordered, std::vector<std::string> members) {
 ValueType lower_type(Context& cx, const syntax::TypeSpec& t) {
   ValueType vt;
   switch (t.kind) {
-    case syntax::TypeKind::boolean: vt.base = BaseType::boolean; break;
-    case syntax::TypeKind::text: vt.base = BaseType::text; break;
-    case syntax::TypeKind::date: vt.base = BaseType::date; break;
+    case syntax::TypeKind::boolean:
+      vt.base = BaseType::boolean;
+      break;
+    case syntax::TypeKind::text:
+      vt.base = BaseType::text;
+      break;
+    case syntax::TypeKind::date:
+      vt.base = BaseType::date;
+      break;
     case syntax::TypeKind::number: {
       vt.base = BaseType::number;
       if (t.range) {
         auto lo = parse_number(cx, t.range->lo, t.range->pos);
         auto hi = parse_number(cx, t.range->hi, t.range->pos);
         if (lo && hi && *hi < *lo) {
-          cx.diags.error(code::empty_range, t.range->pos,
-                         "empty range: " + format_number(*lo) + " is greater than " + format_number(*hi),
-                         {"write the smaller bound first: `in " + format_number(*hi) + ".." + format_number(*lo) + "`"});
+          cx.diags.error(
+              code::empty_range, t.range->pos,
+              "empty range: " + format_number(*lo) + " is greater than " + format_number(*hi),
+              {"write the smaller bound first: `in " + format_number(*hi) + ".." + format_number(*lo) + "`"});
         } else if (lo && hi) {
           vt.lo = lo;
           vt.hi = hi;
@@ -75,11 +82,11 @@ bool claim_name(Context& cx, const syntax::Ident& id, NameEntry entry, const cha
   auto [it, inserted] = cx.names.emplace(id.name, entry);
   if (inserted) return true;
   const char* kinds[] = {"fact", "condition", "phase"};
-  cx.diags.error(code::duplicate_declaration, id.pos,
-                 std::string(what) + " `" + id.name + "` is already declared as a " +
-                     kinds[static_cast<int>(it->second.kind)],
-                 {"first declared at " + where(it->second.pos),
-                  "facts, conditions and phases share one namespace: rename one of them"});
+  cx.diags.error(
+      code::duplicate_declaration, id.pos,
+      std::string(what) + " `" + id.name + "` is already declared as a " + kinds[static_cast<int>(it->second.kind)],
+      {"first declared at " + where(it->second.pos),
+       "facts, conditions and phases share one namespace: rename one of them"});
   return false;
 }
 
@@ -107,7 +114,8 @@ void declare(Context& cx) {
         prog.title = f.header->title;
         prog.version = f.header->version.value_or("");
       } else {
-        std::string stem = f.path.substr(f.path.find_last_of('/') == std::string::npos ? 0 : f.path.find_last_of('/') + 1);
+        std::string stem =
+            f.path.substr(f.path.find_last_of('/') == std::string::npos ? 0 : f.path.find_last_of('/') + 1);
         prog.name = stem.substr(0, stem.find('.'));
       }
     }
@@ -167,8 +175,7 @@ void declare(Context& cx) {
           continue;
         }
         int id = static_cast<int>(prog.relations.size());
-        if (!claim_name(cx, cd->name, NameEntry{NameEntry::Kind::condition, id, cd->name.pos}, "condition"))
-          continue;
+        if (!claim_name(cx, cd->name, NameEntry{NameEntry::Kind::condition, id, cd->name.pos}, "condition")) continue;
         check_params(cx, cd->params);
         Relation r;
         r.name = cd->name.name;

@@ -12,11 +12,11 @@
 
 namespace phasegate::engine {
 
+using check::a_type;
 using check::format_number;
 using check::join_members;
-using check::type_name;
-using check::a_type;
 using check::TableReader;
+using check::type_name;
 __extension__ typedef unsigned __int128 uint128;
 namespace code = check::code;
 
@@ -32,14 +32,19 @@ std::uint64_t hash_constant(const Constant& c) {
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) h = mix(h, v);
+        if constexpr (std::is_same_v<T, bool>)
+          h = mix(h, v);
         else if constexpr (std::is_same_v<T, Decimal>) {
           auto raw = static_cast<uint128>(v.raw());
           h = mix(mix(h, static_cast<std::uint64_t>(raw)), static_cast<std::uint64_t>(raw >> 64));
-        } else if constexpr (std::is_same_v<T, std::string>) h = mix(h, std::hash<std::string_view>{}(v));
-        else if constexpr (std::is_same_v<T, Date>) h = mix(h, static_cast<std::uint64_t>(v.days));
-        else if constexpr (std::is_same_v<T, Duration>) h = mix(h, static_cast<std::uint64_t>(v.days));
-        else if constexpr (std::is_same_v<T, Member>) h = mix(h, static_cast<std::uint64_t>(v.index));
+        } else if constexpr (std::is_same_v<T, std::string>)
+          h = mix(h, std::hash<std::string_view>{}(v));
+        else if constexpr (std::is_same_v<T, Date>)
+          h = mix(h, static_cast<std::uint64_t>(v.days));
+        else if constexpr (std::is_same_v<T, Duration>)
+          h = mix(h, static_cast<std::uint64_t>(v.days));
+        else if constexpr (std::is_same_v<T, Member>)
+          h = mix(h, static_cast<std::uint64_t>(v.index));
       },
       c);
   return h;
@@ -61,24 +66,36 @@ std::string literal_kind(const syntax::Literal& l) {
   return std::visit(
       [](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, syntax::NumberLit>) return "a number";
-        else if constexpr (std::is_same_v<T, syntax::StringLit>) return "text";
-        else if constexpr (std::is_same_v<T, syntax::DateLit>) return "a date";
-        else if constexpr (std::is_same_v<T, syntax::DurationLit>) return "a duration";
-        else if constexpr (std::is_same_v<T, syntax::BoolLit>) return "true/false";
-        else if constexpr (std::is_same_v<T, syntax::UnknownLit>) return "unknown";
-        else return "the name `" + v.name + "`";
+        if constexpr (std::is_same_v<T, syntax::NumberLit>)
+          return "a number";
+        else if constexpr (std::is_same_v<T, syntax::StringLit>)
+          return "text";
+        else if constexpr (std::is_same_v<T, syntax::DateLit>)
+          return "a date";
+        else if constexpr (std::is_same_v<T, syntax::DurationLit>)
+          return "a duration";
+        else if constexpr (std::is_same_v<T, syntax::BoolLit>)
+          return "true/false";
+        else if constexpr (std::is_same_v<T, syntax::UnknownLit>)
+          return "unknown";
+        else
+          return "the name `" + v.name + "`";
       },
       l);
 }
 
 std::string example_of(const Program& p, const ValueType& t) {
   switch (t.base) {
-    case BaseType::boolean: return "true";
-    case BaseType::number: return "42";
-    case BaseType::text: return "\"Rafah\"";
-    case BaseType::date: return "2026-03-31";
-    case BaseType::duration: return "30 days";
+    case BaseType::boolean:
+      return "true";
+    case BaseType::number:
+      return "42";
+    case BaseType::text:
+      return "\"Rafah\"";
+    case BaseType::date:
+      return "2026-03-31";
+    case BaseType::duration:
+      return "30 days";
     default:
       if (t.enumeration >= 0) return p.enums[static_cast<std::size_t>(t.enumeration)].members.front();
       return "?";
@@ -158,8 +175,10 @@ struct FactBaseBuilder::State {
       auto near = nearest_name(name.name, names);
       std::vector<std::string> notes;
       if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
-      if (program.find_phase(name.name) >= 0) notes.push_back("`" + name.name + "` is a phase: phases are decided, not given");
-      else notes.push_back("declare it in the ruleset with `fact " + name.name + ": ...`");
+      if (program.find_phase(name.name) >= 0)
+        notes.push_back("`" + name.name + "` is a phase: phases are decided, not given");
+      else
+        notes.push_back("declare it in the ruleset with `fact " + name.name + ": ...`");
       diags.error(code::fact_undeclared, name.pos, "fact `" + name.name + "` is not declared in the ruleset",
                   std::move(notes));
       return -1;
@@ -211,7 +230,8 @@ struct FactBaseBuilder::State {
         }
         return mismatch();
       case BaseType::duration:
-        if (const auto* d = std::get_if<syntax::DurationLit>(&lit); d && d->amount <= 100'000'000 && d->amount >= -100'000'000)
+        if (const auto* d = std::get_if<syntax::DurationLit>(&lit);
+            d && d->amount <= 100'000'000 && d->amount >= -100'000'000)
           return Constant{Duration{d->amount * (d->unit == syntax::DurationUnit::weeks ? 7 : 1)}};
         return mismatch();
       case BaseType::number: {
@@ -243,8 +263,8 @@ struct FactBaseBuilder::State {
         auto near = nearest_name(m->name, en.members);
         if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
         notes.push_back("the members are: " + join_members(en));
-        diags.error(code::fact_member, pos, "`" + m->name + "` is not a member of " + what + ": " + type_name(program, t),
-                    std::move(notes));
+        diags.error(code::fact_member, pos,
+                    "`" + m->name + "` is not a member of " + what + ": " + type_name(program, t), std::move(notes));
         return std::nullopt;
       }
     }
@@ -308,8 +328,7 @@ struct FactBaseBuilder::State {
       } else if (std::holds_alternative<syntax::UnknownLit>(*line.value)) {
         e.value = Constant{Unknown{}};
       } else {
-        diags.error(code::fact_value_shape, line.value_pos,
-                    "`" + rel.name + "` lists tuples and carries no value",
+        diags.error(code::fact_value_shape, line.value_pos, "`" + rel.name + "` lists tuples and carries no value",
                     {"write the tuple alone: `" + rel.name + "(...)`, or `= true`, `= false`, `= unknown`"});
         return std::nullopt;
       }
@@ -318,7 +337,8 @@ struct FactBaseBuilder::State {
     origin.line = line.pos.line;
     origin.column = line.pos.column;
     if (line.prov.source) origin.source = *line.prov.source;
-    if (line.prov.as_of) origin.as_of = Date{days_from_civil(line.prov.as_of->year, line.prov.as_of->month, line.prov.as_of->day)};
+    if (line.prov.as_of)
+      origin.as_of = Date{days_from_civil(line.prov.as_of->year, line.prov.as_of->month, line.prov.as_of->day)};
     e.origin = std::move(origin);
     return std::make_pair(rid, std::move(e));
   }
@@ -333,7 +353,8 @@ namespace {
 std::optional<Constant> parse_cell(const Program& p, std::string_view s, const ValueType& t, std::string& error,
                                    std::string& numbuf) {
   switch (t.base) {
-    case BaseType::text: return Constant{std::string(s)};
+    case BaseType::text:
+      return Constant{std::string(s)};
     case BaseType::boolean:
       if (s == "true") return Constant{true};
       if (s == "false") return Constant{false};
@@ -411,8 +432,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   const std::string table = path.lexically_normal().string();
   std::string ext = path.extension().string();
   TableReader::Format format;
-  if (ext == ".csv") format = TableReader::Format::csv;
-  else if (ext == ".tsv") format = TableReader::Format::tsv;
+  if (ext == ".csv")
+    format = TableReader::Format::csv;
+  else if (ext == ".tsv")
+    format = TableReader::Format::tsv;
   else {
     diags.error(code::table_format, load.pos, "a table must be a `.csv` or `.tsv` file: `" + load.path + "`",
                 {".csv: a header row names the columns, RFC 4180 quoting; .tsv: tab-separated, no header"});
@@ -458,8 +481,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   if (valued) expected += ", value";
   if (format == TableReader::Format::csv) {
     if (!reader.next()) {
-      if (!reader.error().empty()) table_error(reader.line(), reader.error_column(), reader.error(), {});
-      else table_error(1, 1, "the table has no header row", {"the first row names the columns: " + expected});
+      if (!reader.error().empty())
+        table_error(reader.line(), reader.error_column(), reader.error(), {});
+      else
+        table_error(1, 1, "the table has no header row", {"the first row names the columns: " + expected});
       return false;
     }
     const auto& head = reader.cells();
@@ -497,8 +522,8 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   std::vector<Constant> args(nparams);
   {
     std::size_t lines = 0;
-    for (const char* q = text.data(); (q = static_cast<const char*>(std::memchr(q, '\n', text.data() + text.size() - q)));
-         ++q)
+    for (const char* q = text.data();
+         (q = static_cast<const char*>(std::memchr(q, '\n', text.data() + text.size() - q))); ++q)
       ++lines;
     out.reserve(out.size() + lines + 1);
   }
@@ -511,10 +536,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     }
     const auto& cells = reader.cells();
     if (cells.size() != ncols) {
-      table_error(reader.line(), cells.size() > ncols ? cells[ncols].column : 1,
-                  "row has " + std::to_string(cells.size()) + " cell(s), expected " + std::to_string(ncols),
-                  {"the columns are: " + expected +
-                   (format == TableReader::Format::tsv ? " (separated by tabs)" : "")});
+      table_error(
+          reader.line(), cells.size() > ncols ? cells[ncols].column : 1,
+          "row has " + std::to_string(cells.size()) + " cell(s), expected " + std::to_string(ncols),
+          {"the columns are: " + expected + (format == TableReader::Format::tsv ? " (separated by tabs)" : "")});
       if (errors > kMaxErrors) break;
       continue;
     }
@@ -542,8 +567,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
         ok = false;
         break;
       }
-      if (is_value) e.value = std::move(*v);
-      else args[k] = std::move(*v);
+      if (is_value)
+        e.value = std::move(*v);
+      else
+        args[k] = std::move(*v);
     }
     if (errors > kMaxErrors) break;
     if (!ok) continue;

@@ -23,10 +23,18 @@ std::optional<Constant> fold_value(const Program& p, ExprId id) {
     Decimal l = std::get<Decimal>(*a), r = std::get<Decimal>(*b);
     std::optional<Decimal> res;
     switch (x.arith) {
-      case ArithOp::add: res = Decimal::add(l, r); break;
-      case ArithOp::sub: res = Decimal::sub(l, r); break;
-      case ArithOp::mul: res = Decimal::mul(l, r); break;
-      case ArithOp::div: res = r.is_zero() ? std::nullopt : Decimal::div(l, r); break;
+      case ArithOp::add:
+        res = Decimal::add(l, r);
+        break;
+      case ArithOp::sub:
+        res = Decimal::sub(l, r);
+        break;
+      case ArithOp::mul:
+        res = Decimal::mul(l, r);
+        break;
+      case ArithOp::div:
+        res = r.is_zero() ? std::nullopt : Decimal::div(l, r);
+        break;
     }
     if (res) return *res;
   }
@@ -36,23 +44,34 @@ std::optional<Constant> fold_value(const Program& p, ExprId id) {
 template <class T>
 bool cmp(CompareOp op, const T& a, const T& b) {
   switch (op) {
-    case CompareOp::eq: return a == b;
-    case CompareOp::ne: return !(a == b);
-    case CompareOp::lt: return a < b;
-    case CompareOp::le: return a < b || a == b;
-    case CompareOp::gt: return b < a;
-    case CompareOp::ge: return b < a || a == b;
+    case CompareOp::eq:
+      return a == b;
+    case CompareOp::ne:
+      return !(a == b);
+    case CompareOp::lt:
+      return a < b;
+    case CompareOp::le:
+      return a < b || a == b;
+    case CompareOp::gt:
+      return b < a;
+    case CompareOp::ge:
+      return b < a || a == b;
   }
   return false;
 }
 
 CompareOp mirror(CompareOp op) {
   switch (op) {
-    case CompareOp::lt: return CompareOp::gt;
-    case CompareOp::le: return CompareOp::ge;
-    case CompareOp::gt: return CompareOp::lt;
-    case CompareOp::ge: return CompareOp::le;
-    default: return op;
+    case CompareOp::lt:
+      return CompareOp::gt;
+    case CompareOp::le:
+      return CompareOp::ge;
+    case CompareOp::gt:
+      return CompareOp::lt;
+    case CompareOp::ge:
+      return CompareOp::le;
+    default:
+      return op;
   }
 }
 
@@ -155,8 +174,8 @@ std::optional<bool> fold_truth(const Program& p, ExprId id) {
         ExprId var = x.children[static_cast<std::size_t>(side)];
         CompareOp op = side == 0 ? x.cmp : mirror(x.cmp);
         const Expr& ve = p.exprs[static_cast<std::size_t>(var)];
-        if (const auto* m = std::get_if<Member>(&*cv); m && ve.type.base == BaseType::level &&
-                                                      ve.kind == ExprKind::atom_value && ve.args.empty()) {
+        if (const auto* m = std::get_if<Member>(&*cv);
+            m && ve.type.base == BaseType::level && ve.kind == ExprKind::atom_value && ve.args.empty()) {
           int last = static_cast<int>(p.enums[static_cast<std::size_t>(m->enumeration)].members.size()) - 1;
           if (m->index == 0 && op == CompareOp::ge) return true;
           if (m->index == 0 && op == CompareOp::lt) return false;
@@ -170,7 +189,8 @@ std::optional<bool> fold_truth(const Program& p, ExprId id) {
       }
       return std::nullopt;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -218,8 +238,8 @@ void lint(Context& cx) {
       if (!v) continue;
       bool met = cl.kind == ClauseKind::require ? *v : !*v;
       cx.diags.warning(code::constant_clause, to_pos(cl.pos),
-                       std::string(kind) + name + " of phase `" + ph.name + "` is always " +
-                           (*v ? "true" : "false") + ", whatever the facts",
+                       std::string(kind) + name + " of phase `" + ph.name + "` is always " + (*v ? "true" : "false") +
+                           ", whatever the facts",
                        {std::string("`") + cl.text + "` cannot change, so the " + kind +
                         (cl.kind == ClauseKind::require ? (met ? " is always met" : " is never met")
                                                         : (met ? " never applies" : " always applies"))});

@@ -12,18 +12,30 @@ namespace {
 
 const char* op_text(syntax::BinaryOp op) {
   switch (op) {
-    case syntax::BinaryOp::or_: return "or";
-    case syntax::BinaryOp::and_: return "and";
-    case syntax::BinaryOp::eq: return "=";
-    case syntax::BinaryOp::ne: return "!=";
-    case syntax::BinaryOp::lt: return "<";
-    case syntax::BinaryOp::le: return "<=";
-    case syntax::BinaryOp::gt: return ">";
-    case syntax::BinaryOp::ge: return ">=";
-    case syntax::BinaryOp::add: return "+";
-    case syntax::BinaryOp::sub: return "-";
-    case syntax::BinaryOp::mul: return "*";
-    case syntax::BinaryOp::div: return "/";
+    case syntax::BinaryOp::or_:
+      return "or";
+    case syntax::BinaryOp::and_:
+      return "and";
+    case syntax::BinaryOp::eq:
+      return "=";
+    case syntax::BinaryOp::ne:
+      return "!=";
+    case syntax::BinaryOp::lt:
+      return "<";
+    case syntax::BinaryOp::le:
+      return "<=";
+    case syntax::BinaryOp::gt:
+      return ">";
+    case syntax::BinaryOp::ge:
+      return ">=";
+    case syntax::BinaryOp::add:
+      return "+";
+    case syntax::BinaryOp::sub:
+      return "-";
+    case syntax::BinaryOp::mul:
+      return "*";
+    case syntax::BinaryOp::div:
+      return "/";
   }
   return "?";
 }
@@ -35,30 +47,44 @@ bool is_compare(syntax::BinaryOp op) {
 
 CompareOp to_cmp(syntax::BinaryOp op) {
   switch (op) {
-    case syntax::BinaryOp::ne: return CompareOp::ne;
-    case syntax::BinaryOp::lt: return CompareOp::lt;
-    case syntax::BinaryOp::le: return CompareOp::le;
-    case syntax::BinaryOp::gt: return CompareOp::gt;
-    case syntax::BinaryOp::ge: return CompareOp::ge;
-    default: return CompareOp::eq;
+    case syntax::BinaryOp::ne:
+      return CompareOp::ne;
+    case syntax::BinaryOp::lt:
+      return CompareOp::lt;
+    case syntax::BinaryOp::le:
+      return CompareOp::le;
+    case syntax::BinaryOp::gt:
+      return CompareOp::gt;
+    case syntax::BinaryOp::ge:
+      return CompareOp::ge;
+    default:
+      return CompareOp::eq;
   }
 }
 
 ArithOp to_arith(syntax::BinaryOp op) {
   switch (op) {
-    case syntax::BinaryOp::sub: return ArithOp::sub;
-    case syntax::BinaryOp::mul: return ArithOp::mul;
-    case syntax::BinaryOp::div: return ArithOp::div;
-    default: return ArithOp::add;
+    case syntax::BinaryOp::sub:
+      return ArithOp::sub;
+    case syntax::BinaryOp::mul:
+      return ArithOp::mul;
+    case syntax::BinaryOp::div:
+      return ArithOp::div;
+    default:
+      return ArithOp::add;
   }
 }
 
 const char* agg_text(syntax::AggregateKind k) {
   switch (k) {
-    case syntax::AggregateKind::count: return "count";
-    case syntax::AggregateKind::sum: return "sum";
-    case syntax::AggregateKind::min: return "min";
-    case syntax::AggregateKind::max: return "max";
+    case syntax::AggregateKind::count:
+      return "count";
+    case syntax::AggregateKind::sum:
+      return "sum";
+    case syntax::AggregateKind::min:
+      return "min";
+    case syntax::AggregateKind::max:
+      return "max";
   }
   return "?";
 }
@@ -79,13 +105,20 @@ bool same_type(const ValueType& a, const ValueType& b) {
 
 std::string kind_word(BaseType b) {
   switch (b) {
-    case BaseType::boolean: return "true/false value";
-    case BaseType::number: return "number";
-    case BaseType::text: return "text";
-    case BaseType::date: return "date";
-    case BaseType::duration: return "duration";
-    case BaseType::level: return "level";
-    case BaseType::choice: return "choice";
+    case BaseType::boolean:
+      return "true/false value";
+    case BaseType::number:
+      return "number";
+    case BaseType::text:
+      return "text";
+    case BaseType::date:
+      return "date";
+    case BaseType::duration:
+      return "duration";
+    case BaseType::level:
+      return "level";
+    case BaseType::choice:
+      return "choice";
   }
   return "value";
 }
@@ -100,18 +133,25 @@ void var_slots_of(const Program& p, ExprId id, std::vector<std::pair<int, ExprId
 
 int precedence(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::or_: return 1;
-    case ExprKind::and_: return 2;
-    case ExprKind::not_: return 3;
+    case ExprKind::or_:
+      return 1;
+    case ExprKind::and_:
+      return 2;
+    case ExprKind::not_:
+      return 3;
     case ExprKind::compare:
-    case ExprKind::bind: return 4;
-    case ExprKind::arith: return (e.arith == ArithOp::add || e.arith == ArithOp::sub) ? 5 : 6;
-    case ExprKind::negate: return 7;
+    case ExprKind::bind:
+      return 4;
+    case ExprKind::arith:
+      return (e.arith == ArithOp::add || e.arith == ArithOp::sub) ? 5 : 6;
+    case ExprKind::negate:
+      return 7;
     case ExprKind::constant:
       if (const auto* d = std::get_if<Decimal>(&e.constant); d && d->is_negative()) return 7;
       if (std::holds_alternative<Duration>(e.constant)) return 5;
       return 8;
-    default: return 8;
+    default:
+      return 8;
   }
 }
 
@@ -185,7 +225,7 @@ void Lowerer::begin(const std::vector<std::pair<std::string, int>>& preset,
     collect_direct(*r, scopes_.back().direct);
   }
   for (const auto& n : bind_candidates_)
-      if (counts_[n] >= 2 && cx_.names.find(n) == cx_.names.end()) bind_names_.insert(n);
+    if (counts_[n] >= 2 && cx_.names.find(n) == cx_.names.end()) bind_names_.insert(n);
   for (const auto* r : roots)
     if (r) prescan(*r);
 }
@@ -236,8 +276,8 @@ void Lowerer::set_var_type(int slot, const ValueType& t, const syntax::Position&
   if (!report || same_type(*cur, t)) return;
   failed_ = true;
   diags_->error(code::conflicting_types, pos,
-                "variable `" + (*frame_.names)[static_cast<std::size_t>(slot)] + "` is " +
-                    a_type(cx_.program, t) + " here but " + a_type(cx_.program, *cur) + " elsewhere",
+                "variable `" + (*frame_.names)[static_cast<std::size_t>(slot)] + "` is " + a_type(cx_.program, t) +
+                    " here but " + a_type(cx_.program, *cur) + " elsewhere",
                 {"it gets its type at " + where(frame_.typed_at[static_cast<std::size_t>(slot)]),
                  "use a different variable for each kind of value"});
 }
@@ -249,8 +289,7 @@ void Lowerer::prescan(const syntax::Expr& e) {
         if constexpr (std::is_same_v<T, syntax::Atom>) {
           auto it = cx_.names.find(n.name.name);
           bool rel_ok = it != cx_.names.end() && it->second.kind != NameEntry::Kind::phase;
-          const Relation* rel =
-              rel_ok ? &cx_.program.relations[static_cast<std::size_t>(it->second.index)] : nullptr;
+          const Relation* rel = rel_ok ? &cx_.program.relations[static_cast<std::size_t>(it->second.index)] : nullptr;
           for (std::size_t i = 0; i < n.args.size(); ++i) {
             const auto& a = n.args[i];
             if (!a) continue;
@@ -293,8 +332,10 @@ void Lowerer::undeclared(const syntax::Position& pos, const std::string& name, c
   if (!reported_undeclared_.insert(name).second) return;  // once per name and body
   std::vector<std::string> notes;
   auto near = suggest(name);
-  if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
-  else notes.push_back("declare it with `fact " + name + ": ...` or `condition " + name + " when ...`");
+  if (!near.empty())
+    notes.push_back("did you mean `" + near + "`?");
+  else
+    notes.push_back("declare it with `fact " + name + ": ...` or `condition " + name + " when ...`");
   diags_->error(code::undeclared_name, pos, what + " `" + name + "` is not declared", std::move(notes));
 }
 
@@ -325,14 +366,15 @@ void Lowerer::expect_boolean(ExprId id, const syntax::Position& pos) {
   if (x.kind == ExprKind::constant && std::holds_alternative<Unknown>(x.constant)) return;
   failed_ = true;
   std::vector<std::string> notes;
-  if (x.type.base == BaseType::number) notes.push_back("compare it with a value, e.g. `" + x.text + " > 0`");
+  if (x.type.base == BaseType::number)
+    notes.push_back("compare it with a value, e.g. `" + x.text + " > 0`");
   else if (x.type.base == BaseType::level || x.type.base == BaseType::choice)
     notes.push_back("compare it with a member, e.g. `" + x.text + " = " +
                     cx_.program.enums[static_cast<std::size_t>(x.type.enumeration)].members.back() + "`");
   else
     notes.push_back("a requirement, block, waiver, `not`, `and`, `or` and `where` need a true/false value");
-  diags_->error(code::not_a_condition, pos,
-                "`" + x.text + "` is a " + kind_word(x.type.base) + ", not a condition", std::move(notes));
+  diags_->error(code::not_a_condition, pos, "`" + x.text + "` is a " + kind_word(x.type.base) + ", not a condition",
+                std::move(notes));
 }
 
 ExprId Lowerer::lower(const syntax::Expr& e) { return lower_expr(e, Polarity::positive).id; }
@@ -384,7 +426,8 @@ Lowerer::L Lowerer::lower_expr(const syntax::Expr& e, Polarity pol) {
           return L{add(std::move(x))};
         } else if constexpr (std::is_same_v<T, syntax::DurationLit>) {
           if (n.amount > 100'000'000 || n.amount < -100'000'000) {
-            diags_->error(code::bad_number, e.pos, "duration of " + std::to_string(n.amount) + " days or weeks is too long",
+            diags_->error(code::bad_number, e.pos,
+                          "duration of " + std::to_string(n.amount) + " days or weeks is too long",
                           {"durations are limited to 100 000 000 days or weeks"});
             return error_node(e);
           }
@@ -497,13 +540,13 @@ Lowerer::L Lowerer::lower_name(const syntax::Expr& e, const syntax::NameRef& n, 
     if (!opt_.quiet) cx_.relation_used[static_cast<std::size_t>(it->second.index)] = true;
     if (!rel.param_names.empty()) {
       failed_ = true;
-      std::string sig = rel.name + "(" ;
+      std::string sig = rel.name + "(";
       for (std::size_t i = 0; i < rel.param_names.size(); ++i) sig += (i ? ", " : "") + rel.param_names[i];
       sig += ")";
-      diags_->error(code::wrong_arity, e.pos,
-                    "`" + n.name + "` takes " + std::to_string(rel.param_names.size()) +
-                        " argument(s) but is used without any",
-                    {"it is declared as `" + sig + "`"});
+      diags_->error(
+          code::wrong_arity, e.pos,
+          "`" + n.name + "` takes " + std::to_string(rel.param_names.size()) + " argument(s) but is used without any",
+          {"it is declared as `" + sig + "`"});
       return error_node(e);
     }
     return make_atom_node(e, it->second.index, {}, {}, pol);
@@ -565,8 +608,7 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
   }
   if (it->second.kind == NameEntry::Kind::phase) {
     failed_ = true;
-    diags_->error(code::wrong_kind_of_name, a.name.pos,
-                  "`" + a.name.name + "` is a phase, not a fact or condition",
+    diags_->error(code::wrong_kind_of_name, a.name.pos, "`" + a.name.name + "` is a phase, not a fact or condition",
                   {"to require that phase `" + a.name.name + "` is GO, write `after " + a.name.name + "`"});
     return error_node(e);
   }
@@ -683,8 +725,8 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
       failed_ = true;
       err = true;
       diags_->error(code::type_mismatch, arg->pos,
-                    "argument " + std::to_string(i + 1) + " of `" + rel.name + "` is " +
-                        a_type(cx_.program, pt) + ", not " + a_type(cx_.program, ce.type),
+                    "argument " + std::to_string(i + 1) + " of `" + rel.name + "` is " + a_type(cx_.program, pt) +
+                        ", not " + a_type(cx_.program, ce.type),
                     {"`" + rel.param_names[i] + "` is declared as " + type_name(cx_.program, pt)});
     }
     t.kind = Term::Kind::constant;
@@ -718,8 +760,8 @@ Lowerer::L Lowerer::member_or_free(const syntax::Expr& e, const std::string& nam
       std::vector<std::string> notes{std::string("the members are: ") + join_members(en)};
       auto near = nearest_name(name, en.members);
       if (!near.empty()) notes.insert(notes.begin(), "did you mean `" + near + "`?");
-      diags_->error(code::unknown_member, e.pos,
-                    "`" + name + "` is not a member of " + type_name(cx_.program, *hint), std::move(notes));
+      diags_->error(code::unknown_member, e.pos, "`" + name + "` is not a member of " + type_name(cx_.program, *hint),
+                    std::move(notes));
       return error_node(e);
     }
   }
@@ -762,15 +804,15 @@ Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b
   if (lhs_free && !rhs_free) {
     r = lower_expr(*b.rhs, pol);
     const auto& rt = at(r.id).type;
-    l = r.error ? error_node(*b.lhs)
-                : member_or_free(*b.lhs, std::get<syntax::NameRef>(b.lhs->node).name, r.typed ? &rt : nullptr,
-                                 can_bind);
+    l = r.error
+            ? error_node(*b.lhs)
+            : member_or_free(*b.lhs, std::get<syntax::NameRef>(b.lhs->node).name, r.typed ? &rt : nullptr, can_bind);
   } else if (rhs_free && !lhs_free) {
     l = lower_expr(*b.lhs, pol);
     const auto& lt = at(l.id).type;
-    r = l.error ? error_node(*b.rhs)
-                : member_or_free(*b.rhs, std::get<syntax::NameRef>(b.rhs->node).name, l.typed ? &lt : nullptr,
-                                 can_bind);
+    r = l.error
+            ? error_node(*b.rhs)
+            : member_or_free(*b.rhs, std::get<syntax::NameRef>(b.rhs->node).name, l.typed ? &lt : nullptr, can_bind);
   } else {
     l = lower_expr(*b.lhs, pol);
     if (lhs_free && rhs_free) {
@@ -827,8 +869,8 @@ Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b
         else
           notes = {"only `=` and `!=` apply to a " + kind_word(lt.base)};
         diags_->error(code::unordered_comparison, e.pos,
-                      std::string("`") + op_text(b.op) + "` does not apply to " + type_name(cx_.program, lt) +
-                          " `" + le.text + "`",
+                      std::string("`") + op_text(b.op) + "` does not apply to " + type_name(cx_.program, lt) + " `" +
+                          le.text + "`",
                       std::move(notes));
       }
     }
@@ -859,23 +901,34 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
   auto is = [&](B a, B c) { return lb == a && rb == c; };
   switch (x.arith) {
     case ArithOp::add:
-      if (is(B::number, B::number)) result = B::number;
-      else if (is(B::date, B::duration) || is(B::duration, B::date)) result = B::date;
-      else if (is(B::duration, B::duration)) result = B::duration;
+      if (is(B::number, B::number))
+        result = B::number;
+      else if (is(B::date, B::duration) || is(B::duration, B::date))
+        result = B::date;
+      else if (is(B::duration, B::duration))
+        result = B::duration;
       break;
     case ArithOp::sub:
-      if (is(B::number, B::number)) result = B::number;
-      else if (is(B::date, B::duration)) result = B::date;
-      else if (is(B::date, B::date)) result = B::duration;
-      else if (is(B::duration, B::duration)) result = B::duration;
+      if (is(B::number, B::number))
+        result = B::number;
+      else if (is(B::date, B::duration))
+        result = B::date;
+      else if (is(B::date, B::date))
+        result = B::duration;
+      else if (is(B::duration, B::duration))
+        result = B::duration;
       break;
     case ArithOp::mul:
-      if (is(B::number, B::number)) result = B::number;
-      else if (is(B::duration, B::number) || is(B::number, B::duration)) result = B::duration;
+      if (is(B::number, B::number))
+        result = B::number;
+      else if (is(B::duration, B::number) || is(B::number, B::duration))
+        result = B::duration;
       break;
     case ArithOp::div:
-      if (is(B::number, B::number)) result = B::number;
-      else if (is(B::duration, B::number)) result = B::duration;
+      if (is(B::number, B::number))
+        result = B::number;
+      else if (is(B::duration, B::number))
+        result = B::duration;
       break;
   }
   if (!result && !err) {
@@ -892,8 +945,8 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
       B bad = (lb != B::number && lb != B::date && lb != B::duration) ? lb : rb;
       const Expr& be = bad == lb ? le : re;
       diags_->error(code::bad_arithmetic, e.pos,
-                    std::string("arithmetic `") + op_text(b.op) + "` does not apply to the " + kind_word(bad) +
-                        " `" + be.text + "`",
+                    std::string("arithmetic `") + op_text(b.op) + "` does not apply to the " + kind_word(bad) + " `" +
+                        be.text + "`",
                     {"`+ - * /` apply to numbers (and `+ -` to dates and durations)"});
     }
   }
@@ -965,11 +1018,11 @@ Lowerer::L Lowerer::lower_aggregate(const syntax::Expr& e, const syntax::Aggrega
                 (bt == BaseType::date && x.agg != AggregateOp::sum) || !body.typed;
       if (!body.error && !ok) {
         err = true;
-        diags_->error(code::bad_aggregate, a.body->pos,
-                      std::string("`") + agg_text(a.kind) + "` needs a number, but `" + be.text + "` is a " +
-                          kind_word(bt),
-                      {bt == BaseType::boolean ? "to count the tuples of a relation, use `count(...)`"
-                                               : "sum, min and max combine numbers"});
+        diags_->error(
+            code::bad_aggregate, a.body->pos,
+            std::string("`") + agg_text(a.kind) + "` needs a number, but `" + be.text + "` is a " + kind_word(bt),
+            {bt == BaseType::boolean ? "to count the tuples of a relation, use `count(...)`"
+                                     : "sum, min and max combine numbers"});
       }
       x.type = body.typed ? plain(bt) : plain(BaseType::number);
       if (x.agg != AggregateOp::sum && body.typed) {
@@ -1033,7 +1086,9 @@ namespace {
 void var_slots_of(const Program& p, ExprId id, std::vector<std::pair<int, ExprId>>& out, bool into_aggregates) {
   const Expr& x = p.exprs[static_cast<std::size_t>(id)];
   switch (x.kind) {
-    case ExprKind::variable: out.emplace_back(x.var, id); break;
+    case ExprKind::variable:
+      out.emplace_back(x.var, id);
+      break;
     case ExprKind::atom:
     case ExprKind::atom_value:
       for (const auto& t : x.args)
@@ -1097,6 +1152,23 @@ std::vector<ExprId> Lowerer::bind(const std::vector<ExprId>& roots, std::set<int
       values(c);
       if (x.kind == ExprKind::compare && x.cmp == CompareOp::eq) eqs.push_back(c);
     }
+  }
+  // Inside an aggregate an atom of an open relation ranges over its listed tuples only when it
+  // binds a variable that nothing else binds; otherwise it is a filter, so that an unlisted tuple
+  // reads as unknown (LANGUAGE 3.2) instead of being skipped.
+  if (inside_aggregate) {
+    auto is_open = [&](ExprId id) { return prog.relations[static_cast<std::size_t>(at(id).relation)].open; };
+    std::set<int> closed_vars = bound;
+    for (const auto& c : cands)
+      if (!is_open(c.id))
+        for (const auto& t : at(c.id).args)
+          if (t.kind != Term::Kind::constant) closed_vars.insert(t.var);
+    std::erase_if(cands, [&](const Cand& c) {
+      if (!is_open(c.id)) return false;
+      for (const auto& t : at(c.id).args)
+        if (t.kind != Term::Kind::constant && !closed_vars.count(t.var)) return false;
+      return true;
+    });
   }
   // variables that atoms bind
   std::set<int> by_atoms = bound;

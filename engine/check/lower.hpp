@@ -70,7 +70,7 @@ class Lowerer {
 
   struct L {
     ExprId id = kNoExpr;
-    bool typed = true;   // false: `unknown` or a variable whose type is not known yet
+    bool typed = true;  // false: `unknown` or a variable whose type is not known yet
     bool error = false;
   };
 

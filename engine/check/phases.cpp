@@ -34,7 +34,8 @@ void cite(Context& cx, const syntax::Justification& why, std::string& because, s
 }
 
 bool same_base(const ValueType& a, const ValueType& b) {
-  return a.base == b.base && (a.base != BaseType::level && a.base != BaseType::choice ? true : a.enumeration == b.enumeration);
+  return a.base == b.base &&
+         (a.base != BaseType::level && a.base != BaseType::choice ? true : a.enumeration == b.enumeration);
 }
 
 void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
@@ -66,10 +67,9 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
     for_each = fe;
   }
   if (nparams > 0 && !for_each) {
-    cx.diags.error(code::missing_for_each, pd.name.pos,
-                   "phase `" + ph.name + "` has parameters but no `for each`",
-                   {"add a clause that lists its bindings, e.g. `for each " + std::string("sector(") + ph.params[0] +
-                    ")`"});
+    cx.diags.error(
+        code::missing_for_each, pd.name.pos, "phase `" + ph.name + "` has parameters but no `for each`",
+        {"add a clause that lists its bindings, e.g. `for each " + std::string("sector(") + ph.params[0] + ")`"});
   }
   if (for_each) {
     syntax::Expr atom_expr;
@@ -88,16 +88,17 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       auto gens = lw.bind({id}, bound, true);
       for (int i = 0; i < nparams; ++i)
         if (!bound.count(i)) {
-              cx.diags.error(code::bad_for_each, for_each->pos,
-                         "`for each " + x.text + "` does not bind parameter `" + ph.params[static_cast<std::size_t>(i)] +
-                             "`",
-                         {"the atom must name every parameter of the phase as an argument"});
+          cx.diags.error(
+              code::bad_for_each, for_each->pos,
+              "`for each " + x.text + "` does not bind parameter `" + ph.params[static_cast<std::size_t>(i)] + "`",
+              {"the atom must name every parameter of the phase as an argument"});
         }
       ph.for_each = Body{id, std::move(gens)};
       ph.for_each_atom = id;
     }
     for (int i = 0; i < nparams; ++i)
-      if (frame.types[static_cast<std::size_t>(i)]) ph.param_types[static_cast<std::size_t>(i)] = *frame.types[static_cast<std::size_t>(i)];
+      if (frame.types[static_cast<std::size_t>(i)])
+        ph.param_types[static_cast<std::size_t>(i)] = *frame.types[static_cast<std::size_t>(i)];
   }
 
   // requirements and blocks
@@ -132,9 +133,9 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       cl.labelled = true;
       auto [it, inserted] = labels.emplace(cl.label, ph.clauses.size());
       if (!inserted)
-        cx.diags.error(code::duplicate_label, (*label)->pos,
-                       "label `" + cl.label + "` is already used in phase `" + ph.name + "`",
-                       {"first used at " + where(to_pos(ph.clauses[it->second].pos)), "give each requirement its own label"});
+        cx.diags.error(
+            code::duplicate_label, (*label)->pos, "label `" + cl.label + "` is already used in phase `" + ph.name + "`",
+            {"first used at " + where(to_pos(ph.clauses[it->second].pos)), "give each requirement its own label"});
     } else {
       cl.label = "#" + std::to_string(position);
     }
@@ -201,15 +202,15 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
         std::vector<std::string> names;
         for (const auto& p : cx.program.phases) names.push_back(p.name);
         auto near = nearest_name(id.name, names);
-        cx.diags.error(code::undeclared_phase, id.pos, "phase `" + id.name + "` is not declared",
-                       {near.empty() ? "`after` names phases declared with `phase NAME`"
-                                     : "did you mean `" + near + "`?"});
+        cx.diags.error(
+            code::undeclared_phase, id.pos, "phase `" + id.name + "` is not declared",
+            {near.empty() ? "`after` names phases declared with `phase NAME`" : "did you mean `" + near + "`?"});
         continue;
       }
       if (it->second.kind != NameEntry::Kind::phase) {
         cx.diags.error(code::wrong_kind_of_name, id.pos,
-                       "`" + id.name + "` is a " +
-                           (it->second.kind == NameEntry::Kind::fact ? "fact" : "condition") + ", not a phase",
+                       "`" + id.name + "` is a " + (it->second.kind == NameEntry::Kind::fact ? "fact" : "condition") +
+                           ", not a phase",
                        {"`after` names phases; to require `" + id.name + "`, write `require " + id.name + "`"});
         continue;
       }
@@ -234,8 +235,7 @@ void lower_phases(Context& cx) {
       const auto& other = cx.program.phases[static_cast<std::size_t>(target)];
       if (other.params.empty()) continue;
       bool ok = other.params.size() == ph.params.size();
-      for (std::size_t k = 0; ok && k < ph.params.size(); ++k)
-        ok = same_base(other.param_types[k], ph.param_types[k]);
+      for (std::size_t k = 0; ok && k < ph.params.size(); ++k) ok = same_base(other.param_types[k], ph.param_types[k]);
       if (ok) continue;
       auto sig = [&](const Phase& p) {
         std::string s = p.name + "(";

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <set>
 
-#include "engine/check/graph.hpp"
 #include "engine/check/context.hpp"
+#include "engine/check/graph.hpp"
 
 namespace phasegate::engine::check {
 
@@ -15,9 +15,12 @@ std::string where(const syntax::Position& p) {
 
 const char* through(Context::Edge::Kind k) {
   switch (k) {
-    case Context::Edge::Kind::negation: return " through `not`";
-    case Context::Edge::Kind::aggregate: return " through an aggregate";
-    default: return "";
+    case Context::Edge::Kind::negation:
+      return " through `not`";
+    case Context::Edge::Kind::aggregate:
+      return " through an aggregate";
+    default:
+      return "";
   }
 }
 
@@ -68,8 +71,8 @@ void stratify(Context& cx) {
     for (std::size_t i = 0; i + 1 < back.size(); ++i) step(back[i], back[i + 1], nullptr);
     notes.push_back("a condition cannot depend on its own negation or on an aggregate over itself");
     const auto& name = prog.relations[static_cast<std::size_t>(e.from)].name;
-    cx.diags.error(code::unstratified_cycle, e.pos,
-                   "condition `" + name + "` depends on itself" + through(e.kind), std::move(notes));
+    cx.diags.error(code::unstratified_cycle, e.pos, "condition `" + name + "` depends on itself" + through(e.kind),
+                   std::move(notes));
   }
 }
 

@@ -10,7 +10,7 @@
 namespace phasegate::engine::check {
 
 struct TableCell {
-  std::string_view text;  // unquoted; points into the file buffer or the row's scratch
+  std::string_view text;     // unquoted; points into the file buffer or the row's scratch
   std::uint32_t column = 1;  // 1-based byte column of the cell's first character
 };
 

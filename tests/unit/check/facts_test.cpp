@@ -167,8 +167,9 @@ TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order"
   SourceMap sources;
   Diagnostics d;
   std::string path = (dir / "t.facts").string();
-  auto file = parse_facts(path, "facts \"T\"\n  source \"table\"\nload troops_committed from \"sub/troops.csv\"\n"
-                                "load unit from \"units.tsv\"\n",
+  auto file = parse_facts(path,
+                          "facts \"T\"\n  source \"table\"\nload troops_committed from \"sub/troops.csv\"\n"
+                          "load unit from \"units.tsv\"\n",
                           sources, d);
   engine::FactBaseBuilder b(p);
   bool ok = b.add_file(file, sources, d);
@@ -196,12 +197,14 @@ TEST_CASE("table errors name the table, its line and column", "[facts][tables]")
   fs::path dir = fs::temp_directory_path() / "pg_check_tables_bad";
   fs::create_directories(dir);
   std::ofstream(dir / "troops.csv") << "country,valeu\nChad,1\n";
-  std::ofstream(dir / "units.tsv") << "1\tinfantry\t2026-01-02\nx\tmedical\t2026-02-03\n3\tcavalry\t2026-02-03\n4\tmedical\n";
+  std::ofstream(dir / "units.tsv")
+      << "1\tinfantry\t2026-01-02\nx\tmedical\t2026-02-03\n3\tcavalry\t2026-02-03\n4\tmedical\n";
   SourceMap sources;
   Diagnostics d;
   std::string path = (dir / "t.facts").string();
-  auto file = parse_facts(path, "facts \"T\"\nload troops_committed from \"troops.csv\"\nload unit from \"units.tsv\"\n"
-                                "load sector from \"missing.csv\"\n",
+  auto file = parse_facts(path,
+                          "facts \"T\"\nload troops_committed from \"troops.csv\"\nload unit from \"units.tsv\"\n"
+                          "load sector from \"missing.csv\"\n",
                           sources, d);
   engine::FactBaseBuilder b(p);
   CHECK_FALSE(b.add_file(file, sources, d));

@@ -50,8 +50,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> cases;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--update") update = true;
-    else cases.push_back(a);
+    if (a == "--update")
+      update = true;
+    else
+      cases.push_back(a);
   }
   fs::current_path(dir);
   if (cases.empty())

@@ -45,11 +45,14 @@ inline std::string var_name(const std::vector<std::string>& frame, int v) {
 inline std::string describe(const engine::Program& p, engine::ExprId id, const std::vector<std::string>& frame) {
   const auto& x = p.exprs[static_cast<std::size_t>(id)];
   switch (x.kind) {
-    case engine::ExprKind::atom: return "atom:" + x.text;
-    case engine::ExprKind::atom_value: return "value:" + x.text;
+    case engine::ExprKind::atom:
+      return "atom:" + x.text;
+    case engine::ExprKind::atom_value:
+      return "value:" + x.text;
     case engine::ExprKind::bind:
       return "bind:" + var_name(frame, x.var) + "=" + p.exprs[static_cast<std::size_t>(x.children[0])].text;
-    default: return "?:" + x.text;
+    default:
+      return "?:" + x.text;
   }
 }
 
