@@ -1,6 +1,9 @@
 // Phase selection, the verdicts array and the fact snapshot shared by `advise` and the audit replay.
 #include "cli/advice.hpp"
 
+#include <iostream>
+
+#include "cli/common.hpp"
 #include "cli/reasons.hpp"
 #include "engine/calendar.hpp"
 #include "engine/check/check.hpp"
@@ -27,6 +30,38 @@ std::string normalise_key(const std::string& s) {
     if (c == ',') out += ' ';
   }
   return out;
+}
+
+bool parse_today(const std::string& text, const char* command, engine::Date& out) {
+  if (text.empty()) {
+    out.days = engine::today_local();
+    return true;
+  }
+  if (auto d = engine::parse_iso_date(text)) {
+    out.days = *d;
+    return true;
+  }
+  std::cerr << "phasegate " << command << ": --today wants a date as YYYY-MM-DD, not `" << text << "`\n";
+  return false;
+}
+
+std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::Program& program,
+                                                  const engine::FactBase& facts, const engine::EvalOptions& options) {
+  auto outcome = engine::evaluate_model(program, facts, options);
+  if (outcome.model) return std::move(outcome.model);
+  auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
+  loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+  loader.print_diagnostics();
+  return nullptr;
+}
+
+int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows) {
+  bool any_no_go = false, any_undetermined = false;
+  for (const auto* row : rows) {
+    any_no_go = any_no_go || row->verdict == engine::Verdict::no_go;
+    any_undetermined = any_undetermined || row->verdict == engine::Verdict::undetermined;
+  }
+  return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
 }
 
 bool select_phases(const engine::Program& program, const std::vector<std::string>& specs, PhaseSelection& out,

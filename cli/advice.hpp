@@ -43,4 +43,12 @@ std::string args_text(const engine::Program& program, const std::vector<engine::
 
 std::string normalise_key(const std::string& s);
 
+// `--today`: empty means the system date. False (after saying why on stderr) when not a date.
+bool parse_today(const std::string& text, const char* command, engine::Date& out);
+// Evaluates; an evaluation error is printed as a diagnostic and nullptr returned (exit 65).
+std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::Program& program,
+                                                  const engine::FactBase& facts, const engine::EvalOptions& options);
+// 0 when every row is GO, 1 when one is NO-GO, 2 when none is NO-GO and one is UNDETERMINED.
+int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows);
+
 }  // namespace phasegate::cli

@@ -46,14 +46,7 @@ int run_advise(const AdviseOptions& o) {
   engine::EvalOptions eval_options;
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
-  if (o.today.empty()) {
-    eval_options.today.days = engine::today_local();
-  } else if (auto d = engine::parse_iso_date(o.today)) {
-    eval_options.today.days = *d;
-  } else {
-    std::cerr << "phasegate advise: --today wants a date as YYYY-MM-DD, not `" << o.today << "`\n";
-    return kUsage;
-  }
+  if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
   Loader loader;
   auto rules = loader.load_rules(o.rules);
   if (!rules) {
@@ -78,14 +71,9 @@ int run_advise(const AdviseOptions& o) {
   auto facts = std::move(builder).build();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, o.facts.size(), o.assume.size());
 
-  auto outcome = engine::evaluate_model(program, facts, eval_options);
-  if (!outcome.model) {
-    auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
-    loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
-    loader.print_diagnostics();
-    return kBadInput;
-  }
-  const auto& model = *outcome.model;
+  auto model_ptr = evaluate_or_report(loader, program, facts, eval_options);
+  if (!model_ptr) return kBadInput;
+  const auto& model = *model_ptr;
   const auto& evaluation = model.evaluation();
   spdlog::info("{} derived tuples", evaluation.derived_tuples);
 
@@ -142,12 +130,7 @@ int run_advise(const AdviseOptions& o) {
   }
   std::cout.flush();
 
-  bool any_no_go = false, any_undetermined = false;
-  for (const auto* row : report.rows) {
-    any_no_go = any_no_go || row->verdict == engine::Verdict::no_go;
-    any_undetermined = any_undetermined || row->verdict == engine::Verdict::undetermined;
-  }
-  return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
+  return verdict_exit_code(report.rows);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/load.hpp"
@@ -59,12 +60,7 @@ class Differ {
       std::cerr << "phasegate diff: --format must be text or json\n";
       return kUsage;
     }
-    if (o_.today.empty()) today_.days = engine::today_local();
-    else if (auto d = engine::parse_iso_date(o_.today)) today_.days = *d;
-    else {
-      std::cerr << "phasegate diff: --today wants YYYY-MM-DD\n";
-      return kUsage;
-    }
+    if (!parse_today(o_.today, "diff", today_)) return kUsage;
     auto before = loader_.load_rules({o_.old_rules});
     auto after = loader_.load_rules({o_.new_rules});
     if (!before || !after) {

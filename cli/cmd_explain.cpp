@@ -37,12 +37,7 @@ int run_explain(const ExplainCliOptions& o) {
     return kUsage;
   }
   engine::EvalOptions eval_options;
-  if (o.today.empty()) eval_options.today.days = engine::today_local();
-  else if (auto d = engine::parse_iso_date(o.today)) eval_options.today.days = *d;
-  else {
-    std::cerr << "phasegate explain: --today wants a date as YYYY-MM-DD, not `" << o.today << "`\n";
-    return kUsage;
-  }
+  if (!parse_today(o.today, "explain", eval_options.today)) return kUsage;
   Loader loader;
   auto rules = loader.load_rules(o.rules);
   if (!rules) {
@@ -61,14 +56,9 @@ int run_explain(const ExplainCliOptions& o) {
   if (int rc = gather_facts(loader, program, {o.facts, o.assume, o.db, o.known_at}, false, builder, gathered))
     return rc;
   auto facts = std::move(builder).build();
-  auto outcome = engine::evaluate_model(program, facts, eval_options);
-  if (!outcome.model) {
-    auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
-    loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
-    loader.print_diagnostics();
-    return kBadInput;
-  }
-  const auto& model = *outcome.model;
+  auto model_ptr = evaluate_or_report(loader, program, facts, eval_options);
+  if (!model_ptr) return kBadInput;
+  const auto& model = *model_ptr;
   std::vector<const engine::PhaseResult*> rows;
   if (!selected_rows(program, model.evaluation(), selection, rows, error)) {
     std::cerr << "phasegate explain: " << error << '\n';
@@ -101,12 +91,7 @@ int run_explain(const ExplainCliOptions& o) {
                                 {"phases", json_rows}}
                      .dump(2)
               << '\n';
-  bool any_no_go = false, any_undetermined = false;
-  for (const auto* row : rows) {
-    any_no_go = any_no_go || row->verdict == engine::Verdict::no_go;
-    any_undetermined = any_undetermined || row->verdict == engine::Verdict::undetermined;
-  }
-  return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
+  return verdict_exit_code(rows);
 }
 
 }  // namespace

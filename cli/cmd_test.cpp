@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/load.hpp"
@@ -199,12 +200,7 @@ class Runner {
       std::cerr << "phasegate test: --format must be text or json\n";
       return kUsage;
     }
-    if (options_.today.empty()) today_.days = engine::today_local();
-    else if (auto d = engine::parse_iso_date(options_.today)) today_.days = *d;
-    else {
-      std::cerr << "phasegate test: --today wants YYYY-MM-DD\n";
-      return kUsage;
-    }
+    if (!parse_today(options_.today, "test", today_)) return kUsage;
     auto files = collect();
     if (files.empty() && !loader_.io_error()) {
       std::cerr << "phasegate test: no *.scenarios file found\n";

@@ -59,6 +59,17 @@ std::string md_escape(const std::string& s) {
   return out;
 }
 
+// What every JSON rendering of an advice starts with: the ruleset, the day, the store moment, the decision.
+nlohmann::json header_json(const AdviseReport& r) {
+  const auto& p = *r.program;
+  nlohmann::json doc;
+  doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
+  doc["today"] = r.today;
+  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
+  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  return doc;
+}
+
 std::array<std::size_t, 3> count(const AdviseReport& r) {
   std::array<std::size_t, 3> n{0, 0, 0};
   for (const auto* row : r.rows) ++n[static_cast<std::size_t>(row->verdict)];
@@ -69,11 +80,7 @@ std::array<std::size_t, 3> count(const AdviseReport& r) {
 
 nlohmann::json advise_json(const AdviseReport& r) {
   const auto& p = *r.program;
-  nlohmann::json doc;
-  doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
-  doc["today"] = r.today;
-  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
-  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  nlohmann::json doc = header_json(r);
   auto phases = verdicts_json(p, r.rows);
   for (std::size_t i = 0; i < r.rows.size() && i < r.explanations.size(); ++i)
     if (!r.explanations[i].is_null()) phases[i]["explanation"] = r.explanations[i];
@@ -183,12 +190,7 @@ std::vector<Tally> tally(const AdviseReport& r) {
 }  // namespace
 
 nlohmann::json summary_json(const AdviseReport& r) {
-  const auto& p = *r.program;
-  nlohmann::json doc;
-  doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
-  doc["today"] = r.today;
-  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
-  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  nlohmann::json doc = header_json(r);
   auto rows = nlohmann::json::array();
   for (const auto& t : tally(r)) rows.push_back({{"phase", t.phase}, {"GO", t.n[0]}, {"NO-GO", t.n[1]}, {"UNDETERMINED", t.n[2]}});
   doc["summary"] = rows;

@@ -1,6 +1,8 @@
 // Canonical text of literals, types and expressions (minimal parentheses by precedence).
 #include "format/print.hpp"
 
+#include "grammar/quote.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <type_traits>
@@ -50,29 +52,7 @@ std::string number_text(const std::string& text) {
   return sign + grouped + fraction;
 }
 
-std::string quote(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string quote(const std::string& value) { return quote_string(value); }
 
 std::string date_text(const syntax::DateLit& d) {
   char buf[32];

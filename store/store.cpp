@@ -10,6 +10,7 @@
 #include <map>
 #include <thread>
 
+#include "grammar/quote.hpp"
 #include "store/impl.hpp"
 
 namespace phasegate::store {
@@ -234,30 +235,7 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
-std::string quote_facts_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        break;  // not representable; a facts string has no raw line breaks
-      default:
-        out += ch;
-    }
-  }
-  return out + "\"";
-}
+std::string quote_facts_string(const std::string& s) { return quote_string(s); }
 
 const char* to_string(ProblemKind kind) {
   switch (kind) {

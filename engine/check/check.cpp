@@ -1,6 +1,8 @@
 // check_ruleset: runs the checker's passes in order; shared helpers for naming types and constants.
 #include "engine/check/check.hpp"
 
+#include "grammar/quote.hpp"
+
 #include "engine/calendar.hpp"
 #include "engine/check/context.hpp"
 
@@ -10,28 +12,7 @@ namespace check {
 
 SourcePos to_source_pos(const syntax::Position& p) { return SourcePos{p.file, p.line, p.column}; }
 
-std::string quote_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string quote_text(const std::string& s) { return quote_string(s); }
 
 std::string format_number(const Decimal& d) {
   std::string s = d.to_string();
