@@ -86,7 +86,9 @@ int run_advise(const AdviseOptions& o) {
     std::cerr << "phasegate advise: " << error << '\n';
     return kUsage;
   }
-  if (o.explain) report.explanations = explain_rows(model, report.rows, /*counterfactuals=*/false);
+  // With --summary nothing shows the trees; they are still kept with a recorded decision.
+  if (o.explain && (!o.summary || o.record))
+    report.explanations = explain_rows(model, report.rows, /*counterfactuals=*/false);
 
   if (o.record) {
     store::DecisionInput in;
@@ -101,7 +103,11 @@ int run_advise(const AdviseOptions& o) {
     in.facts_known_at = facts_known_at;
     in.options = {{"phases", o.phases}};
     in.verdicts = verdicts_json(program, report.rows);
-    in.explanation = report.explanations.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.explanations);
+    in.explanation = nlohmann::json(nullptr);
+    if (!report.explanations.empty()) {
+      in.explanation = nlohmann::json::array();
+      for (const auto& text : report.explanations) in.explanation.push_back(nlohmann::json::parse(text));
+    }
     try {
       auto recorded = db->record_decision(in);
       report.decision_id = std::to_string(recorded.id);
@@ -118,7 +124,7 @@ int run_advise(const AdviseOptions& o) {
     else if (format == Format::markdown) std::cout << summary_markdown(report);
     else std::cout << summary_text(report, color);
   } else if (format == Format::json) {
-    std::cout << advise_json(report).dump(2) << '\n';
+    write_advise_json(std::cout, report);
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
     for (std::size_t i = 0; i < report.explanations.size(); ++i)

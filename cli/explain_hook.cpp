@@ -11,12 +11,13 @@ static engine::ExplainOptions options(bool counterfactuals) {
   return o;
 }
 
-std::vector<nlohmann::json> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
-                                         bool counterfactuals) {
-  std::vector<nlohmann::json> out;
+std::vector<std::string> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
+                                      bool counterfactuals) {
+  std::vector<std::string> out;
   out.reserve(rows.size());
   auto o = options(counterfactuals);
-  for (const auto* row : rows) out.push_back(engine::explanation_json(model, engine::explain_phase(model, *row, o)));
+  for (const auto* row : rows)
+    out.push_back(engine::explanation_json_text(model, engine::explain_phase(model, *row, o)));
   return out;
 }
 

@@ -10,9 +10,10 @@
 
 namespace phasegate::cli {
 
-// One why tree per row (JSON); `counterfactuals` adds what would it take / what could stop it.
-std::vector<nlohmann::json> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
-                                         bool counterfactuals);
+// One explanation per row, as JSON text (written directly: cheap enough for every binding of a
+// large phase); `counterfactuals` adds what would it take / what could stop it.
+std::vector<std::string> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
+                                      bool counterfactuals);
 std::string explanation_text_for(const engine::Model& model, const engine::PhaseResult& row, bool color,
                                  bool counterfactuals = false);
 std::string explanation_markdown_for(const engine::Model& model, const engine::PhaseResult& row,

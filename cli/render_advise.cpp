@@ -78,14 +78,25 @@ std::array<std::size_t, 3> count(const AdviseReport& r) {
 
 }  // namespace
 
-nlohmann::json advise_json(const AdviseReport& r) {
-  const auto& p = *r.program;
-  nlohmann::json doc = header_json(r);
-  auto phases = verdicts_json(p, r.rows);
-  for (std::size_t i = 0; i < r.rows.size() && i < r.explanations.size(); ++i)
-    if (!r.explanations[i].is_null()) phases[i]["explanation"] = r.explanations[i];
-  doc["phases"] = phases;
-  return doc;
+void write_advise_json(std::ostream& out, const AdviseReport& r) {
+  // Explanations can be large and many: they are not rebuilt as a DOM but written as they come.
+  auto doc = header_json(r);
+  auto phases = verdicts_json(*r.program, r.rows);
+  if (r.explanations.empty()) {
+    doc["phases"] = std::move(phases);
+    out << doc.dump(2) << '\n';
+    return;
+  }
+  std::string head = doc.dump(2);
+  head.erase(head.size() - 2);  // the closing "\n}"
+  out << head << ",\n  \"phases\": [";
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    std::string row = phases[i].dump();
+    row.pop_back();  // the closing '}'
+    out << (i ? ",\n    " : "\n    ") << row << ",\"explanation\":"
+        << (i < r.explanations.size() ? r.explanations[i] : std::string("null")) << '}';
+  }
+  out << "\n  ]\n}\n";
 }
 
 std::string advise_text(const AdviseReport& r, bool color) {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,12 @@ struct AdviseReport {
   std::optional<std::string> known_at;
   std::optional<std::string> decision_id;
   std::vector<const engine::PhaseResult*> rows;  // the phase bindings asked about, in output order
-  // Per row, present with --explain: the why tree (same index as rows).
-  std::vector<nlohmann::json> explanations;
+  // Per row, present with --explain: the explanation as JSON text (same index as rows).
+  std::vector<std::string> explanations;
 };
 
-nlohmann::json advise_json(const AdviseReport& report);
+// The `advise --format json` document, explanations spliced in as they were written.
+void write_advise_json(std::ostream& out, const AdviseReport& report);
 std::string advise_text(const AdviseReport& report, bool color);
 std::string advise_markdown(const AdviseReport& report);
 
