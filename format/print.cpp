@@ -1,11 +1,11 @@
 // Canonical text of literals, types and expressions (minimal parentheses by precedence).
 #include "format/print.hpp"
 
-#include "grammar/quote.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <type_traits>
+
+#include "grammar/quote.hpp"
 
 namespace phasegate::formatting {
 
