@@ -47,45 +47,24 @@ int run_advise(const AdviseOptions& o) {
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
-  Loader loader;
-  auto rules = loader.load_rules(o.rules);
-  if (!rules) {
-    loader.print_diagnostics();
-    return loader.exit_code();
-  }
-  const auto& program = rules->program;
-  PhaseSelection selection;
-  std::string error;
-  if (!select_phases(program, o.phases, selection, error)) {
-    std::cerr << "phasegate advise: " << error << '\n';
-    return kUsage;
-  }
-
-  engine::FactBaseBuilder builder(program);
-  GatheredFacts gathered;
-  if (int rc = gather_facts(loader, program, {o.facts, o.assume, o.db, o.known_at}, o.record, builder, gathered))
+  Advice advice;
+  if (int rc = compute_advice({"advise", o.rules, o.phases, {o.facts, o.assume, o.db, o.known_at}, o.record, eval_options},
+                              advice))
     return rc;
-  auto& db = gathered.db;
-  const auto& known_at = gathered.known_at;
-  const auto& facts_known_at = gathered.facts_known_at;
-  auto facts = std::move(builder).build();
-  spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, o.facts.size(), o.assume.size());
-
-  auto model_ptr = evaluate_or_report(loader, program, facts, eval_options);
-  if (!model_ptr) return kBadInput;
-  const auto& model = *model_ptr;
-  const auto& evaluation = model.evaluation();
-  spdlog::info("{} derived tuples", evaluation.derived_tuples);
+  const auto& program = advice.program();
+  const auto& rules = advice.rules;
+  const auto& model = *advice.model;
+  const auto& facts = advice.facts;
+  auto& db = advice.gathered.db;
+  const auto& known_at = advice.gathered.known_at;
+  const auto& facts_known_at = advice.gathered.facts_known_at;
 
   AdviseReport report;
   report.program = &program;
   report.sha256 = rules->sha256;
   report.today = engine::format_iso_date(eval_options.today.days);
   report.known_at = known_at ? std::optional<std::string>(facts_known_at) : std::nullopt;
-  if (!selected_rows(program, evaluation, selection, report.rows, error)) {
-    std::cerr << "phasegate advise: " << error << '\n';
-    return kUsage;
-  }
+  report.rows = advice.rows;
   // With --summary nothing shows the trees; they are still kept with a recorded decision.
   if (o.explain && (!o.summary || o.record))
     report.explanations = explain_rows(model, report.rows, /*counterfactuals=*/false);

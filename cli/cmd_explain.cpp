@@ -38,32 +38,14 @@ int run_explain(const ExplainCliOptions& o) {
   }
   engine::EvalOptions eval_options;
   if (!parse_today(o.today, "explain", eval_options.today)) return kUsage;
-  Loader loader;
-  auto rules = loader.load_rules(o.rules);
-  if (!rules) {
-    loader.print_diagnostics();
-    return loader.exit_code();
-  }
-  const auto& program = rules->program;
-  PhaseSelection selection;
-  std::string error;
-  if (!select_phases(program, o.phases, selection, error)) {
-    std::cerr << "phasegate explain: " << error << '\n';
-    return kUsage;
-  }
-  engine::FactBaseBuilder builder(program);
-  GatheredFacts gathered;
-  if (int rc = gather_facts(loader, program, {o.facts, o.assume, o.db, o.known_at}, false, builder, gathered))
+  Advice advice;
+  if (int rc = compute_advice({"explain", o.rules, o.phases, {o.facts, o.assume, o.db, o.known_at}, false, eval_options},
+                              advice))
     return rc;
-  auto facts = std::move(builder).build();
-  auto model_ptr = evaluate_or_report(loader, program, facts, eval_options);
-  if (!model_ptr) return kBadInput;
-  const auto& model = *model_ptr;
-  std::vector<const engine::PhaseResult*> rows;
-  if (!selected_rows(program, model.evaluation(), selection, rows, error)) {
-    std::cerr << "phasegate explain: " << error << '\n';
-    return kUsage;
-  }
+  const auto& program = advice.program();
+  const auto& rules = advice.rules;
+  const auto& model = *advice.model;
+  const auto& rows = advice.rows;
   engine::ExplainOptions eo;
   eo.max_sets = o.max_sets;
   eo.max_seconds = o.max_seconds;

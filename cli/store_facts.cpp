@@ -66,6 +66,35 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
   return kOk;
 }
 
+int compute_advice(const AdviceRequest& request, Advice& out) {
+  out.rules = out.loader.load_rules(request.rules);
+  if (!out.rules) {
+    out.loader.print_diagnostics();
+    return out.loader.exit_code();
+  }
+  const auto& program = out.rules->program;
+  PhaseSelection selection;
+  std::string error;
+  if (!select_phases(program, request.phases, selection, error)) {
+    std::cerr << "phasegate " << request.command << ": " << error << '\n';
+    return kUsage;
+  }
+  engine::FactBaseBuilder builder(program);
+  if (int rc = gather_facts(out.loader, program, request.facts, request.open_for_record, builder, out.gathered))
+    return rc;
+  out.facts = std::move(builder).build();
+  spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, request.facts.files.size(),
+               request.facts.assume.size());
+  out.model = evaluate_or_report(out.loader, program, out.facts, request.eval);
+  if (!out.model) return kBadInput;
+  spdlog::info("{} derived tuples", out.model->evaluation().derived_tuples);
+  if (!selected_rows(program, out.model->evaluation(), selection, out.rows, error)) {
+    std::cerr << "phasegate " << request.command << ": " << error << '\n';
+    return kUsage;
+  }
+  return kOk;
+}
+
 namespace {
 
 std::string literal_text(const syntax::Literal& lit) {

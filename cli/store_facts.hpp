@@ -1,11 +1,14 @@
 // Between the fact store and the engine: store facts into a FactBase, facts files into store assertions.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/load.hpp"
 #include "engine/check/check.hpp"
+#include "engine/eval/model.hpp"
 #include "store/store.hpp"
 
 namespace phasegate::cli {
@@ -32,6 +35,28 @@ struct GatheredFacts {
 // diagnostics are printed. `open_for_record` opens (or creates) the default store even without --db.
 int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
                  engine::FactBaseBuilder& builder, GatheredFacts& out);
+
+// One advice computed: rules loaded, facts gathered, evaluated, the rows asked about selected.
+// The model refers to `rules` and `facts`: an Advice is filled in place and never moved.
+struct AdviceRequest {
+  const char* command = "advise";  // for messages
+  std::vector<std::string> rules;
+  std::vector<std::string> phases;
+  FactInputs facts;
+  bool open_for_record = false;
+  engine::EvalOptions eval;
+};
+struct Advice {
+  Loader loader;
+  std::optional<LoadedRules> rules;
+  GatheredFacts gathered;
+  engine::FactBase facts;
+  std::unique_ptr<engine::Model> model;
+  std::vector<const engine::PhaseResult*> rows;
+  const engine::Program& program() const { return rules->program; }
+};
+// 0, or the exit code to return (the diagnostics or the message are already printed).
+int compute_advice(const AdviceRequest& request, Advice& out);
 
 // The assertions of a facts file, as the store keeps them. Without a program the values are
 // taken as written (tables need a program: their columns are typed by the declarations).
