@@ -47,39 +47,34 @@ int run_advise(const AdviseOptions& o) {
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
-  Advice advice;
-  if (int rc = compute_advice({"advise", o.rules, o.phases, {o.facts, o.assume, o.db, o.known_at}, o.record, eval_options},
-                              advice))
-    return rc;
-  const auto& program = advice.program();
-  const auto& rules = advice.rules;
-  const auto& model = *advice.model;
-  const auto& facts = advice.facts;
-  auto& db = advice.gathered.db;
-  const auto& known_at = advice.gathered.known_at;
-  const auto& facts_known_at = advice.gathered.facts_known_at;
+  FactInputs inputs{o.facts, o.assume, o.db, o.known_at};
 
-  AdviseReport report;
-  report.program = &program;
-  report.sha256 = rules->sha256;
-  report.today = engine::format_iso_date(eval_options.today.days);
-  report.known_at = known_at ? std::optional<std::string>(facts_known_at) : std::nullopt;
-  report.rows = advice.rows;
-  // With --summary nothing shows the trees; they are still kept with a recorded decision.
-  if (o.explain && (!o.summary || o.record))
-    report.explanations = explain_rows(model, report.rows, /*counterfactuals=*/false);
-
-  if (o.record) {
+  // The table, and what the decision log keeps of it.
+  auto make_report = [&](const Advice& advice) {
+    AdviseReport report;
+    report.program = &advice.program();
+    report.sha256 = advice.rules->sha256;
+    report.today = engine::format_iso_date(eval_options.today.days);
+    const auto& g = advice.gathered;
+    report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
+    report.rows = advice.rows;
+    // With --summary nothing shows the trees; they are still kept with a recorded decision.
+    if (o.explain && (!o.summary || o.record))
+      report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);
+    return report;
+  };
+  auto decision_input = [&](const Advice& advice, const AdviseReport& report) {
+    const auto& program = advice.program();
     store::DecisionInput in;
     in.actor = o.actor;
     in.ruleset_name = program.name;
     in.ruleset_version = program.version;
-    in.ruleset_sha256 = rules->sha256;
-    for (const auto& [path, text] : rules->texts) in.rules_files.push_back({path, text});
-    in.facts = snapshot(program, facts);
+    in.ruleset_sha256 = advice.rules->sha256;
+    for (const auto& [path, text] : advice.rules->texts) in.rules_files.push_back({path, text});
+    in.facts = snapshot(program, advice.facts);
     in.today = report.today;
-    in.known_at = known_at.value_or("");
-    in.facts_known_at = facts_known_at;
+    in.known_at = advice.gathered.known_at.value_or("");
+    in.facts_known_at = advice.gathered.facts_known_at;
     in.options = {{"phases", o.phases}};
     in.verdicts = verdicts_json(program, report.rows);
     in.explanation = nlohmann::json(nullptr);
@@ -87,15 +82,55 @@ int run_advise(const AdviseOptions& o) {
       in.explanation = nlohmann::json::array();
       for (const auto& text : report.explanations) in.explanation.push_back(nlohmann::json::parse(text));
     }
+    return in;
+  };
+
+  std::optional<Advice> advice;
+  AdviseReport report;
+  if (o.record && !o.db.empty()) {
+    // Facts from the store and the record in one step: if another process imports facts in
+    // between, the store reads and evaluates again, so --known-at reproduces the decision exactly.
+    struct Stop {
+      int rc;
+    };
     try {
-      auto recorded = db->record_decision(in);
+      auto db = store::Store::open(o.db, store::OpenMode::create_if_missing);
+      std::optional<std::string> known_at;
+      if (!o.known_at.empty()) known_at = o.known_at;
+      auto recorded = db.record_decision(known_at, [&](const store::FactState& state) {
+        advice.reset();
+        advice.emplace();
+        FactInputs with_state = inputs;
+        with_state.state = &state;
+        if (int rc = compute_advice({"advise", o.rules, o.phases, with_state, false, eval_options}, *advice))
+          throw Stop{rc};
+        report = make_report(*advice);
+        return decision_input(*advice, report);
+      });
       report.decision_id = std::to_string(recorded.id);
       spdlog::info("recorded decision {} ({})", recorded.id, recorded.hash);
+    } catch (const Stop& stop) {
+      return stop.rc;
     } catch (const store::StoreError& e) {
       std::cerr << "phasegate advise: the decision was not recorded: " << e.what() << '\n';
       return e.exit_code();
     }
+  } else {
+    advice.emplace();
+    if (int rc = compute_advice({"advise", o.rules, o.phases, inputs, o.record, eval_options}, *advice)) return rc;
+    report = make_report(*advice);
+    if (o.record) {
+      try {
+        auto recorded = advice->gathered.db->record_decision(decision_input(*advice, report));
+        report.decision_id = std::to_string(recorded.id);
+        spdlog::info("recorded decision {} ({})", recorded.id, recorded.hash);
+      } catch (const store::StoreError& e) {
+        std::cerr << "phasegate advise: the decision was not recorded: " << e.what() << '\n';
+        return e.exit_code();
+      }
+    }
   }
+  const auto& model = *advice->model;
 
   bool color = stdout_color();
   if (o.summary) {

@@ -41,8 +41,16 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
     std::cerr << "phasegate: --known-at needs --db (what the store knew at that moment)\n";
     return kUsage;
   }
+  if (in.state) {
+    if (!in.known_at.empty()) out.known_at = in.known_at;
+    out.facts_known_at = in.state->known_at;
+    if (!add_store_facts(loader, program, *in.state, builder)) {
+      loader.print_diagnostics();
+      return kBadInput;
+    }
+  }
   try {
-    if (!in.db.empty() || open_for_record) {
+    if (!in.state && (!in.db.empty() || open_for_record)) {
       std::string path = in.db.empty() ? store::Store::default_path() : in.db;
       out.db = store::Store::open(path, open_for_record ? store::OpenMode::create_if_missing : store::OpenMode::must_exist);
     }

@@ -24,6 +24,8 @@ struct FactInputs {
   std::vector<std::string> assume;
   std::string db;        // "" = no store facts
   std::string known_at;  // "" = now
+  // When set, the store's facts as already read (by Store::record_decision) instead of reading them.
+  const store::FactState* state = nullptr;
 };
 struct GatheredFacts {
   std::optional<store::Store> db;      // open when facts came from it (or `open_for_record`)
