@@ -148,7 +148,6 @@ int precedence(const Expr& e) {
       return 7;
     case ExprKind::constant:
       if (const auto* d = std::get_if<Decimal>(&e.constant); d && d->is_negative()) return 7;
-      if (std::holds_alternative<Duration>(e.constant)) return 5;
       return 8;
     default:
       return 8;
