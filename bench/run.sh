@@ -51,6 +51,15 @@ print(ready, d["GO"] - ready, d["UNDETERMINED"], d["NO-GO"] - excluded, excluded
 }
 
 add_row() { rows+=("$1"); echo "$1" >&2; }
+# "phasegate ×N faster" or "phasegate ×N slower": a peer's median against ours.
+ratio() {
+  python3 -c "
+import sys
+peer, ours, who = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+if who == 'the table without trees': print('%.2f× the time of %s' % (peer / ours, who))
+elif peer >= ours: print('phasegate ×%.1f faster' % (peer / ours))
+else: print('phasegate ×%.1f slower' % (ours / peer))" "$1" "$2" "$3"
+}
 
 for n in $sizes; do
   dir=$data/policy-$n
@@ -60,8 +69,11 @@ for n in $sizes; do
   sum=$(policy_checksum "$data/last.out" 2>/dev/null || echo "no output")
   add_row "| readiness $n | phasegate | $med | $lo–$hi | $mb | $sum |"
   pg_med=$med
-  read -r med lo hi mb < <(measure "$pg" advise "$top/bench/policy/policy.rules" --facts "$dir/policy.facts" --summary --explain --format json)
-  add_row "| readiness $n | phasegate --explain | $med | $lo–$hi | $mb | ratio to advise $(python3 -c "print(round($med/$pg_med, 2))") |"
+  # The cost of explanations: the full JSON table with and without a why tree for every binding.
+  read -r jmed lo hi mb < <(measure "$pg" advise "$top/bench/policy/policy.rules" --facts "$dir/policy.facts" --format json)
+  add_row "| readiness $n | phasegate, full JSON table | $jmed | $lo–$hi | $mb | $(grep -c '"verdict"' "$data/last.out") bindings |"
+  read -r med lo hi mb < <(measure "$pg" advise "$top/bench/policy/policy.rules" --facts "$dir/policy.facts" --explain --format json)
+  add_row "| readiness $n | phasegate --explain, full JSON table | $med | $lo–$hi | $mb | $(ratio "$med" "$jmed" "the table without trees") |"
   for p in $peers; do
     case $p in
       clingo) command -v clingo >/dev/null || continue
@@ -75,7 +87,7 @@ for n in $sizes; do
         sum=$(grep -v '^\s*$' "$data/last.out" | tail -1) ;;
       *) continue ;;
     esac
-    add_row "| readiness $n | $p | $med | $lo–$hi | $mb | $sum (phasegate ×$(python3 -c "print(round($med/$pg_med, 1))") faster) |"
+    add_row "| readiness $n | $p | $med | $lo–$hi | $mb | $sum ($(ratio "$med" "$pg_med" "$p")) |"
   done
 done
 
@@ -92,13 +104,14 @@ for g in "chain 2000" "random 2000 10000 42"; do
   for p in $peers; do
     case $p in
       clingo) command -v clingo >/dev/null || continue
-        read -r med lo hi mb < <(measure clingo -V0 "$shared/tc/tc.lp" "$dir/edge.lp") ;;
+        read -r med lo hi mb < <(measure clingo -V0 "$shared/tc/tc.lp" "$dir/edge.lp")
+        sum=$(grep -E '^cnt' "$data/last.out" | tail -1) ;;
       swipl) command -v swipl >/dev/null || continue
-        read -r med lo hi mb < <(measure swipl -O -g main -t halt "$shared/tc/tc.pl" -- "$dir/edge.pl") ;;
+        read -r med lo hi mb < <(measure swipl -O -g main -t halt "$shared/tc/tc.pl" -- "$dir/edge.pl")
+        sum=$(grep -v '^\s*$' "$data/last.out" | tail -1) ;;
       *) continue ;;
     esac
-    sum=$(grep -v '^\s*$' "$data/last.out" | tail -1)
-    add_row "| closure $name | $p | $med | $lo–$hi | $mb | $sum (phasegate ×$(python3 -c "print(round($med/$pg_med, 1))") faster) |"
+    add_row "| closure $name | $p | $med | $lo–$hi | $mb | $sum ($(ratio "$med" "$pg_med" "$p")) |"
   done
 done
 
