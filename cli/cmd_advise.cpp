@@ -58,8 +58,9 @@ int run_advise(const AdviseOptions& o) {
     const auto& g = advice.gathered;
     report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
     report.rows = advice.rows;
-    // With --summary nothing shows the trees; they are still kept with a recorded decision.
-    if (o.explain && (!o.summary || o.record))
+    // As JSON only where JSON is written: the JSON table, or a recorded decision. Text and
+    // Markdown render their trees below, so nothing is explained twice.
+    if (o.explain && ((format == Format::json && !o.summary) || o.record))
       report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);
     return report;
   };
@@ -141,8 +142,8 @@ int run_advise(const AdviseOptions& o) {
     write_advise_json(std::cout, report);
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
-    for (std::size_t i = 0; i < report.explanations.size(); ++i)
-      std::cout << '\n' << explanation_markdown_for(model, *report.rows[i]);
+    if (o.explain)
+      for (const auto* row : report.rows) std::cout << '\n' << explanation_markdown_for(model, *row);
   } else {
     std::cout << advise_text(report, color);
     if (o.explain)
