@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     auto fb = std::move(builder).build();
     double load_s = since(t2);
     std::printf("load %ld rows (.%s): %.3f s%s, %zu entries\n", rows, ext, load_s, ok ? "" : " WITH ERRORS",
-                fb.by_relation[static_cast<std::size_t>(program->find_relation("equip"))].size());
+                fb.size(program->find_relation("equip")));
   }
   return 0;
 }

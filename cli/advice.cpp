@@ -158,9 +158,10 @@ std::string args_text(const engine::Program& program, const std::vector<engine::
 
 std::vector<store::SnapshotFact> snapshot(const engine::Program& program, const engine::FactBase& facts) {
   std::vector<store::SnapshotFact> out;
-  for (std::size_t rel = 0; rel < facts.by_relation.size(); ++rel) {
+  for (std::size_t rel = 0; rel < facts.relations() && rel < program.relations.size(); ++rel) {
     const auto& relation = program.relations[rel];
-    for (const auto& entry : facts.by_relation[rel]) {
+    for (std::size_t i = 0; i < facts.size(static_cast<int>(rel)); ++i) {
+      const engine::FactEntry entry = facts.entry(static_cast<int>(rel), i);
       store::SnapshotFact f;
       f.name = relation.name;
       f.args_text = relation.param_names.empty() ? "" : args_text(program, entry.args);

@@ -243,9 +243,72 @@ struct FactEntry {
 
 // The facts of one evaluation, checked against a program, later entries
 // already resolved (one entry per relation and argument tuple).
-struct FactBase {
-  // Indexed by relation id (only fact relations are filled).
-  std::vector<std::vector<FactEntry>> by_relation;
+//
+// Stored compactly, because tables bring millions of tuples: every distinct
+// constant is kept once in a pool and a tuple is a row of pool ids; the
+// provenance many tuples share (a table, a file's `source` and `as of`) is
+// kept once and each tuple keeps only its line. entry() gives a tuple back
+// in full.
+class FactBase {
+ public:
+  static constexpr std::uint32_t kNoValue = 0xffffffffu;
+
+  FactBase() = default;
+  explicit FactBase(std::size_t relations) : rel_(relations) {}
+
+  // Relation ids run over 0..relations()-1 (only fact relations have entries).
+  std::size_t relations() const { return rel_.size(); }
+  std::size_t size(int relation) const;
+  std::size_t total() const;  // entries of all relations
+
+  // Entry `i` of a relation (in the order first listed), in full.
+  FactEntry entry(int relation, std::size_t i) const;
+  std::vector<Constant> args(int relation, std::size_t i) const;
+  std::optional<Constant> value(int relation, std::size_t i) const;
+  FactOrigin origin(int relation, std::size_t i) const;
+  // The index of the entry with these arguments, if listed.
+  std::optional<std::size_t> find(int relation, const std::vector<Constant>& args) const;
+
+  // Adds an entry, or replaces the one with the same arguments (keeping its place).
+  void set(int relation, const FactEntry& entry);
+  // Removes the entry with these arguments; later entries move up one place.
+  bool erase(int relation, const std::vector<Constant>& args);
+
+  // Compact access, for the evaluator: the pool, and each entry as pool ids.
+  const std::vector<Constant>& constants() const { return pool_; }
+  std::uint32_t intern(const Constant& c);
+  std::size_t arity(int relation) const;
+  const std::uint32_t* row(int relation, std::size_t i) const;
+  std::uint32_t value_id(int relation, std::size_t i) const;  // kNoValue: no value given
+  // Adds or replaces an entry given as pool ids (`arity` of them) with an origin.
+  void set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value, const FactOrigin& origin);
+  // Room for `more` entries of a relation.
+  void reserve(int relation, std::size_t arity, std::size_t more);
+  // Adds every entry of `other` in its order, as set() would.
+  void merge(FactBase&& other);
+
+ private:
+  struct Rows {
+    std::size_t arity = 0;
+    std::vector<std::uint32_t> cells;   // arity ids per entry
+    bool valued = false;                // whether any entry has had a value (then `values` has one per entry)
+    std::vector<std::uint32_t> values;  // per entry, kNoValue for none
+    std::vector<std::uint32_t> origin;  // per entry: index into origins_
+    std::vector<std::uint32_t> line;    // per entry
+    std::vector<std::uint32_t> slots;   // open addressing over the entries' arguments: entry + 1, 0 when empty
+  };
+  Rows& rows_of(int relation, std::size_t arity);
+  std::uint64_t hash_row(const std::uint32_t* ids, std::size_t arity) const;
+  std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
+  std::optional<std::uint32_t> find_constant(const Constant& c) const;
+  void rehash(Rows& rows, std::size_t capacity);
+  void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
+  std::uint32_t origin_id(const FactOrigin& origin);
+
+  std::vector<Rows> rel_;
+  std::vector<Constant> pool_;
+  std::vector<std::uint32_t> pool_slots_;  // open addressing over pool_: id + 1, 0 when empty
+  std::vector<FactOrigin> origins_;        // line 0: each entry has its own
 };
 
 }  // namespace phasegate::engine

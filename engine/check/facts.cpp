@@ -17,50 +17,9 @@ using check::format_number;
 using check::join_members;
 using check::TableReader;
 using check::type_name;
-__extension__ typedef unsigned __int128 uint128;
 namespace code = check::code;
 
 namespace {
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h;
-}
-
-std::uint64_t hash_constant(const Constant& c) {
-  std::uint64_t h = c.index();
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>)
-          h = mix(h, v);
-        else if constexpr (std::is_same_v<T, Decimal>) {
-          auto raw = static_cast<uint128>(v.raw());
-          h = mix(mix(h, static_cast<std::uint64_t>(raw)), static_cast<std::uint64_t>(raw >> 64));
-        } else if constexpr (std::is_same_v<T, std::string>)
-          h = mix(h, std::hash<std::string_view>{}(v));
-        else if constexpr (std::is_same_v<T, Date>)
-          h = mix(h, static_cast<std::uint64_t>(v.days));
-        else if constexpr (std::is_same_v<T, Duration>)
-          h = mix(h, static_cast<std::uint64_t>(v.days));
-        else if constexpr (std::is_same_v<T, Member>)
-          h = mix(h, static_cast<std::uint64_t>(v.index));
-      },
-      c);
-  return h;
-}
-
-std::uint64_t hash_args(const std::vector<Constant>& args) {
-  std::uint64_t h = 0x12345;
-  for (const auto& a : args) h = mix(h, hash_constant(a));
-  // splitmix64 finaliser: the table uses the low bits
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
 
 std::string literal_kind(const syntax::Literal& l) {
   return std::visit(
@@ -107,62 +66,10 @@ std::string example_of(const Program& p, const ValueType& t) {
 struct FactBaseBuilder::State {
   const Program& program;
   std::unordered_map<std::string, int> by_name;
-  std::vector<std::vector<FactEntry>> entries;
-  // Per relation: open addressing from the hash of a tuple's arguments to its entry (hash 0 = empty).
-  struct Index {
-    std::vector<std::uint64_t> hashes;
-    std::vector<std::uint32_t> slots;
-    std::size_t used = 0;
-  };
-  std::vector<Index> index;
+  FactBase facts;  // what the builder has accepted so far
 
-  explicit State(const Program& p) : program(p), entries(p.relations.size()), index(p.relations.size()) {
+  explicit State(const Program& p) : program(p), facts(p.relations.size()) {
     for (std::size_t i = 0; i < p.relations.size(); ++i) by_name.emplace(p.relations[i].name, static_cast<int>(i));
-  }
-
-  static void grow(Index& ix) {
-    std::size_t cap = ix.hashes.empty() ? 16 : ix.hashes.size() * 2;
-    std::vector<std::uint64_t> hashes(cap, 0);
-    std::vector<std::uint32_t> slots(cap, 0);
-    for (std::size_t i = 0; i < ix.hashes.size(); ++i) {
-      if (!ix.hashes[i]) continue;
-      std::size_t j = ix.hashes[i] & (cap - 1);
-      while (hashes[j]) j = (j + 1) & (cap - 1);
-      hashes[j] = ix.hashes[i];
-      slots[j] = ix.slots[i];
-    }
-    ix.hashes = std::move(hashes);
-    ix.slots = std::move(slots);
-  }
-
-  void reserve(int rel, std::size_t more) {
-    auto r = static_cast<std::size_t>(rel);
-    entries[r].reserve(entries[r].size() + more);
-    Index& ix = index[r];
-    while ((ix.used + more) * 2 > ix.hashes.size()) grow(ix);
-  }
-
-  void insert(int rel, FactEntry e) {
-    auto r = static_cast<std::size_t>(rel);
-    Index& ix = index[r];
-    if ((ix.used + 1) * 2 > ix.hashes.size()) grow(ix);
-    const std::uint64_t h = hash_args(e.args) | 1;
-    const std::size_t mask = ix.hashes.size() - 1;
-    std::size_t j = h & mask;
-    while (ix.hashes[j]) {
-      if (ix.hashes[j] == h) {
-        auto& old = entries[r][ix.slots[j]];
-        if (old.args == e.args) {
-          old = std::move(e);
-          return;
-        }
-      }
-      j = (j + 1) & mask;
-    }
-    ix.hashes[j] = h;
-    ix.slots[j] = static_cast<std::uint32_t>(entries[r].size());
-    ++ix.used;
-    entries[r].push_back(std::move(e));
   }
 
   // Resolves a relation named in a facts line, reporting why it cannot take values.
@@ -344,7 +251,7 @@ struct FactBaseBuilder::State {
   }
 
   bool load_table(const syntax::LoadLine& load, const std::string& facts_path, const FactOrigin& base,
-                  std::vector<std::pair<int, FactEntry>>& out, Diagnostics& diags);
+                  FactBase& out, Diagnostics& diags);
 };
 
 namespace {
@@ -415,8 +322,7 @@ std::optional<Constant> parse_cell(const Program& p, std::string_view s, const V
 }  // namespace
 
 bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std::string& facts_path,
-                                        const FactOrigin& base, std::vector<std::pair<int, FactEntry>>& out,
-                                        Diagnostics& diags) {
+                                        const FactOrigin& base, FactBase& out, Diagnostics& diags) {
   int rid = relation(load.relation, diags);
   if (rid < 0) return false;
   const Relation& rel = program.relations[static_cast<std::size_t>(rid)];
@@ -519,14 +425,17 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     if (errors) return false;
   }
   std::string err, numbuf;
-  std::vector<Constant> args(nparams);
+  std::vector<std::uint32_t> ids(nparams);
   {
     std::size_t lines = 0;
     for (const char* q = text.data();
          (q = static_cast<const char*>(std::memchr(q, '\n', text.data() + text.size() - q))); ++q)
       ++lines;
-    out.reserve(out.size() + lines + 1);
+    out.reserve(rid, nparams, lines + 1);
   }
+  FactOrigin origin = base;
+  origin.file = table;
+  origin.column = 1;
   while (true) {
     if (!reader.next()) {
       if (reader.error().empty()) break;
@@ -543,14 +452,14 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       if (errors > kMaxErrors) break;
       continue;
     }
-    FactEntry e;
+    std::uint32_t value = FactBase::kNoValue;
     bool ok = true;
     for (std::size_t c = 0; c < ncols; ++c) {
       std::size_t k = slot[c];
       std::string_view s = cells[c].text;
       const bool is_value = k == nparams;
       if (is_value && (s.empty() || s == "unknown")) {
-        e.value = Constant{Unknown{}};
+        value = out.intern(Constant{Unknown{}});
         continue;
       }
       if (!is_value && (s.empty() || s == "unknown")) {
@@ -567,19 +476,12 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
         ok = false;
         break;
       }
-      if (is_value)
-        e.value = std::move(*v);
-      else
-        args[k] = std::move(*v);
+      (is_value ? value : ids[k]) = out.intern(*v);
     }
     if (errors > kMaxErrors) break;
     if (!ok) continue;
-    e.args = args;
-    e.origin = base;
-    e.origin.file = table;
-    e.origin.line = reader.line();
-    e.origin.column = 1;
-    out.emplace_back(rid, std::move(e));
+    origin.line = reader.line();
+    out.set_ids(rid, ids.data(), ids.size(), value, origin);
   }
   return errors == 0;
 }
@@ -595,11 +497,12 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
   if (file.defaults.source) base.source = *file.defaults.source;
   if (file.defaults.as_of)
     base.as_of = Date{days_from_civil(file.defaults.as_of->year, file.defaults.as_of->month, file.defaults.as_of->day)};
-  std::vector<std::pair<int, FactEntry>> staged;
+  // Staged apart, so that nothing of a file with errors is added.
+  FactBase staged(state_->program.relations.size());
   for (const auto& item : file.items) {
     if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
       auto r = state_->check_line(*line, base, diags);
-      if (r) staged.push_back(std::move(*r));
+      if (r) staged.set(r->first, r->second);
     } else if (const auto* load = std::get_if<syntax::LoadLine>(&item)) {
       FactOrigin o = base;
       if (load->prov.source) o.source = *load->prov.source;
@@ -609,11 +512,7 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
     }
   }
   if (diags.error_count() > errors_before) return false;
-  std::vector<std::size_t> counts(state_->entries.size(), 0);
-  for (const auto& st : staged) ++counts[static_cast<std::size_t>(st.first)];
-  for (std::size_t r = 0; r < counts.size(); ++r)
-    if (counts[r]) state_->reserve(static_cast<int>(r), counts[r]);
-  for (auto& [rel, e] : staged) state_->insert(rel, std::move(e));
+  state_->facts.merge(std::move(staged));
   return true;
 }
 
@@ -622,20 +521,15 @@ bool FactBaseBuilder::add_line(const syntax::FactLine& line, const FactOrigin& o
   if (o.file.empty()) o.file = line.pos.file;
   auto r = state_->check_line(line, o, diags);
   if (!r) return false;
-  state_->insert(r->first, std::move(r->second));
+  state_->facts.set(r->first, r->second);
   return true;
 }
 
 void FactBaseBuilder::add_entry(int relation, FactEntry entry) {
-  if (relation < 0 || static_cast<std::size_t>(relation) >= state_->entries.size()) return;
-  state_->insert(relation, std::move(entry));
+  if (relation < 0 || static_cast<std::size_t>(relation) >= state_->program.relations.size()) return;
+  state_->facts.set(relation, entry);
 }
 
-FactBase FactBaseBuilder::build() && {
-  FactBase fb;
-  fb.by_relation = std::move(state_->entries);
-  fb.by_relation.resize(state_->program.relations.size());
-  return fb;
-}
+FactBase FactBaseBuilder::build() && { return std::move(state_->facts); }
 
 }  // namespace phasegate::engine

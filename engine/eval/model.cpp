@@ -101,6 +101,7 @@ struct Model::Impl {
   std::vector<std::uint32_t> gen_row;
   std::vector<char> exact_atom;
   std::size_t max_frame = 0;  // the largest slot used anywhere, plus one
+  std::vector<Id> fact_ids;               // per constant of the facts' pool: its id here
   std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
   std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
   std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
@@ -132,6 +133,8 @@ struct Model::Impl {
                                   [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
       for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
     }
+    fact_ids.reserve(f.constants().size());
+    for (const Constant& c : f.constants()) fact_ids.push_back(in.intern(c));
     tables.reserve(p.relations.size());
     unknown_value.resize(p.relations.size());
     slot.assign(p.relations.size(), -1);
@@ -139,8 +142,7 @@ struct Model::Impl {
       const Relation& rel = p.relations[r];
       tables.emplace_back(static_cast<int>(rel.param_names.size()));
       if (rel.value_type) unknown_value[r] = Value::unknown_of(*rel.value_type, p);
-      if (rel.kind != RelationKind::fact || r >= f.by_relation.size()) continue;
-      load_facts(static_cast<int>(r));
+      if (rel.kind == RelationKind::fact) load_facts(static_cast<int>(r));
     }
   }
 
@@ -149,35 +151,32 @@ struct Model::Impl {
     return rel.value_type && rel.value_type->base != BaseType::boolean;
   }
 
+  // A relation's listed entries as its table (the facts hold one entry per tuple).
   void load_facts(int r) {
     const Relation& rel = p.relations[static_cast<std::size_t>(r)];
     Table& t = tables[static_cast<std::size_t>(r)];
-    const auto& entries = f.by_relation[static_cast<std::size_t>(r)];
-    std::vector<Id> key(rel.param_names.size());
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const FactEntry& entry = entries[i];
-      if (entry.args.size() != key.size()) continue;
-      for (std::size_t k = 0; k < key.size(); ++k) key[k] = in.intern(entry.args[k]);
+    const std::size_t n = f.size(r), arity = rel.param_names.size();
+    if (n == 0 || f.arity(r) != arity) return;
+    const bool has_values = valued(r);
+    const auto& constants = f.constants();
+    t.reserve(n);
+    if (has_values) t.values.reserve(n);
+    t.fact_entry.reserve(n);
+    std::vector<Id> key(arity);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* ids = f.row(r, i);
+      for (std::size_t k = 0; k < arity; ++k) key[k] = fact_ids[ids[k]];
+      const std::uint32_t vid = f.value_id(r, i);
+      const Constant* v = vid == FactBase::kNoValue ? nullptr : &constants[vid];
       Truth truth = Truth::true_;
-      Value value = Value::of_truth(Truth::true_);
-      if (valued(r)) {
-        value = entry.value ? value_of_constant(*entry.value, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)];
-      } else if (entry.value) {
-        if (std::holds_alternative<bool>(*entry.value)) truth = std::get<bool>(*entry.value) ? Truth::true_ : Truth::false_;
-        else if (std::holds_alternative<Unknown>(*entry.value)) truth = Truth::unknown;
-        value = Value::of_truth(truth);
+      if (has_values) {
+        t.values.push_back(v ? value_of_constant(*v, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)]);
+      } else if (v) {
+        if (std::holds_alternative<bool>(*v)) truth = std::get<bool>(*v) ? Truth::true_ : Truth::false_;
+        else if (std::holds_alternative<Unknown>(*v)) truth = Truth::unknown;
       }
-      std::size_t row;
-      if (auto existing = t.find(key.data())) {
-        row = *existing;  // a later entry for the same tuple replaces the earlier one
-        t.truth[row] = truth;
-      } else {
-        row = t.append(key.data(), truth);
-        t.values.emplace_back();
-        t.fact_entry.push_back(-1);
-      }
-      t.values[row] = value;
-      t.fact_entry[row] = static_cast<int>(i);
+      t.append(key.data(), truth);
+      t.fact_entry.push_back(static_cast<int>(i));
     }
   }
 

@@ -21,7 +21,7 @@ struct TupleTruth {
   std::vector<Constant> args;
   Truth truth = Truth::false_;
   Value value;          // valued facts: the tuple's value; otherwise Value::of_truth(truth)
-  int fact_entry = -1;  // facts: index into FactBase::by_relation[relation]; -1 for derived tuples
+  int fact_entry = -1;  // facts: the entry's index in the FactBase (FactBase::entry); -1 for derived tuples
 };
 
 // One way a condition tuple is derived: a full binding of the rule's frame and the body's value.

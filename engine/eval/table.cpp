@@ -83,7 +83,7 @@ Id Interner::intern_uncertain(const Value& v) {
   auto it = uncertain_ids_.find(key);
   if (it != uncertain_ids_.end()) return it->second;
   Id id = static_cast<Id>(values_.size());
-  values_.push_back(Unknown{});
+  values_.emplace_back(std::in_place_type<Unknown>);
   hashes_.push_back(0);
   uncertain_of_.push_back(static_cast<int>(uncertain_.size()));
   uncertain_.push_back(v);

@@ -68,6 +68,10 @@ class Table {
 
   // The row equal to `key` (all columns), if any.
   std::optional<std::size_t> find(const Id* key) const;
+  void reserve(std::size_t rows) {
+    cells_.reserve(rows * static_cast<std::size_t>(arity_));
+    truth.reserve(rows);
+  }
   // Appends a row (the caller checked it is absent) and returns its index.
   std::size_t append(const Id* key, Truth t);
 

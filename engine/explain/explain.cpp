@@ -244,18 +244,13 @@ class Builder {
     return true;
   }
 
-  // The facts entry of a tuple: `hint` is the entry the model matched (a listed tuple that is not
-  // false); otherwise a scan, bounded so that large relations stay cheap (their false-listed tuples then
-  // show no provenance — see docs/explanations.md).
-  const FactEntry* find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
-    if (relation < 0 || static_cast<std::size_t>(relation) >= fb_.by_relation.size()) return nullptr;
-    const auto& entries = fb_.by_relation[static_cast<std::size_t>(relation)];
-    if (hint >= 0 && static_cast<std::size_t>(hint) < entries.size() && entries[static_cast<std::size_t>(hint)].args == args)
-      return &entries[static_cast<std::size_t>(hint)];
-    if (entries.size() > 4096) return nullptr;
-    for (const FactEntry& fe : entries)
-      if (fe.args == args) return &fe;
-    return nullptr;
+  // The facts entry of a tuple, if listed: `hint` is the entry the model matched (saves a look-up).
+  std::optional<FactEntry> find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
+    if (hint >= 0 && static_cast<std::size_t>(hint) < fb_.size(relation) &&
+        fb_.args(relation, static_cast<std::size_t>(hint)) == args)
+      return fb_.entry(relation, static_cast<std::size_t>(hint));
+    if (auto i = fb_.find(relation, args)) return fb_.entry(relation, *i);
+    return std::nullopt;
   }
 
   // `name("arg", 2)`, like Model::format_tuple but without touching the model's interner.
@@ -277,8 +272,8 @@ class Builder {
     f.args = args;
     f.tuple = tuple_text(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    const FactEntry* fe = find_entry(relation, args, hint);
-    f.listed = fe != nullptr;
+    const std::optional<FactEntry> fe = find_entry(relation, args, hint);
+    f.listed = fe.has_value();
     if (fe) f.origin = fe->origin;
     if (fe) {
       // A listed tuple: its value is the entry's (no model look-up needed).
@@ -1127,7 +1122,7 @@ class Builder {
         const Enumeration& en = p_.enums[static_cast<std::size_t>(vt.enumeration)];
         // The member nearest the current one first, so the witness reads as the smallest change.
         int cur = -1;
-        const FactEntry* fe = find_entry(target->relation, target->args);
+        const std::optional<FactEntry> fe = find_entry(target->relation, target->args);
         if (fe && fe->value && std::holds_alternative<Member>(*fe->value)) cur = std::get<Member>(*fe->value).index;
         std::vector<int> order;
         for (std::size_t k = 0; k < en.members.size(); ++k) order.push_back(static_cast<int>(k));
@@ -1467,26 +1462,14 @@ FactBase facts_with(const FactBase& facts, int relation, const std::vector<Const
                     const std::optional<Constant>& value, bool remove) {
   FactBase out = facts;
   if (relation < 0) return out;
-  if (out.by_relation.size() <= static_cast<std::size_t>(relation)) out.by_relation.resize(static_cast<std::size_t>(relation) + 1);
-  auto& entries = out.by_relation[static_cast<std::size_t>(relation)];
-  auto it = std::find_if(entries.begin(), entries.end(), [&](const FactEntry& e) { return e.args == args; });
   if (remove) {
-    if (it != entries.end()) entries.erase(it);
+    out.erase(relation, args);
     return out;
   }
   FactOrigin origin;
   origin.file = "--assume";
   origin.assumption = true;
-  if (it != entries.end()) {
-    it->value = value;
-    it->origin = origin;
-  } else {
-    FactEntry fe;
-    fe.args = args;
-    fe.value = value;
-    fe.origin = origin;
-    entries.push_back(std::move(fe));
-  }
+  out.set(relation, FactEntry{args, value, origin});
   return out;
 }
 

@@ -40,10 +40,18 @@ syntax::FactsFile parse_facts(const std::string& path, const std::string& text, 
   return parse_facts_text(path, text, d);
 }
 
-const engine::FactEntry* find(const engine::FactBase& fb, const engine::Program& p, const std::string& rel,
-                              std::size_t i = 0) {
-  const auto& v = fb.by_relation.at(p.find_relation(rel));
-  return i < v.size() ? &v[i] : nullptr;
+std::vector<engine::FactEntry> entries(const engine::FactBase& fb, const engine::Program& p, const std::string& rel) {
+  std::vector<engine::FactEntry> out;
+  int r = p.find_relation(rel);
+  for (std::size_t i = 0; i < fb.size(r); ++i) out.push_back(fb.entry(r, i));
+  return out;
+}
+
+std::optional<engine::FactEntry> find(const engine::FactBase& fb, const engine::Program& p, const std::string& rel,
+                                      std::size_t i = 0) {
+  auto v = entries(fb, p, rel);
+  if (i < v.size()) return v[i];
+  return std::nullopt;
 }
 
 std::string codes(Diagnostics& d) {
@@ -79,15 +87,15 @@ troops_committed("Azerbaijan") = 1_200
   INFO(render_text(d, sources));
   CHECK(d.error_count() == 0);
   auto fb = std::move(b).build();
-  REQUIRE(fb.by_relation.size() == p.relations.size());
+  REQUIRE(fb.relations() == p.relations.size());
   CHECK(std::get<bool>(*find(fb, p, "unsc_authorized")->value) == true);
   CHECK(std::get<engine::Member>(*find(fb, p, "disarmament_clarity")->value).index == 1);
-  const auto* roe = find(fb, p, "roe_published");
+  const auto roe = find(fb, p, "roe_published");
   CHECK(roe->origin.source == "European diplomats");
   CHECK(roe->origin.file == "b.facts");
   CHECK(roe->origin.line == 7);
   // the later Azerbaijan line replaced the earlier one
-  const auto& troops = fb.by_relation[p.find_relation("troops_committed")];
+  const auto troops = entries(fb, p, "troops_committed");
   REQUIRE(troops.size() == 2);
   CHECK(std::get<std::string>(troops[0].args[0]) == "Azerbaijan");
   CHECK(std::get<engine::Decimal>(*troops[0].value) == engine::Decimal::from_int(1200));
@@ -96,7 +104,7 @@ troops_committed("Azerbaijan") = 1_200
   CHECK(troops[1].origin.as_of->days == engine::days_from_civil(2026, 11, 18));
   CHECK(troops[0].origin.as_of->days == engine::days_from_civil(2026, 11, 20));
   CHECK(troops[0].origin.source == "U.S. officials");
-  const auto* sector = find(fb, p, "sector");
+  const auto sector = find(fb, p, "sector");
   REQUIRE(sector);
   CHECK_FALSE(sector->value.has_value());
 }
@@ -126,7 +134,7 @@ unsc_authorized = true
   CHECK(d.items()[1].pos.line == 3);
   CHECK(d.items()[1].pos.column == 23);
   auto fb = std::move(b).build();
-  CHECK(fb.by_relation[p.find_relation("unsc_authorized")].empty());
+  CHECK(entries(fb, p, "unsc_authorized").empty());
 }
 
 TEST_CASE("--assume lines keep the caller's origin and override earlier values", "[facts]") {
@@ -150,7 +158,7 @@ TEST_CASE("--assume lines keep the caller's origin and override earlier values",
   CHECK(d.items()[0].message.find("disarmament_clarity") != std::string::npos);
   CHECK(d.items()[0].pos.file == "--assume");
   auto fb = std::move(b).build();
-  const auto& v = fb.by_relation[p.find_relation("disarmament_clarity")];
+  const auto v = entries(fb, p, "disarmament_clarity");
   REQUIRE(v.size() == 1);
   CHECK(std::get<engine::Member>(*v[0].value).index == 2);
   CHECK(v[0].origin.assumption);
@@ -176,7 +184,7 @@ TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order"
   INFO(render_text(d, sources));
   REQUIRE(ok);
   auto fb = std::move(b).build();
-  const auto& troops = fb.by_relation[p.find_relation("troops_committed")];
+  const auto troops = entries(fb, p, "troops_committed");
   REQUIRE(troops.size() == 4);
   CHECK(std::get<std::string>(troops[1].args[0]) == "Indo, \"nesia\"");
   CHECK(std::holds_alternative<engine::Unknown>(*troops[1].value));
@@ -185,7 +193,7 @@ TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order"
   CHECK(troops[3].origin.line == 5);
   CHECK(troops[3].origin.source == "table");
   CHECK(troops[0].origin.file == (dir / "sub" / "troops.csv").string());
-  const auto& units = fb.by_relation[p.find_relation("unit")];
+  const auto units = entries(fb, p, "unit");
   REQUIRE(units.size() == 2);
   CHECK(std::get<engine::Member>(units[1].args[1]).index == 1);
   CHECK(std::get<engine::Date>(units[1].args[2]).days == engine::days_from_civil(2026, 2, 3));
@@ -217,5 +225,5 @@ TEST_CASE("table errors name the table, its line and column", "[facts][tables]")
   CHECK(got == std::vector<std::string>{"t.facts:4:1 E0608", "troops.csv:1:9 E0609", "units.tsv:2:1 E0609",
                                         "units.tsv:3:3 E0609", "units.tsv:4:1 E0609"});
   auto fb = std::move(b).build();
-  CHECK(fb.by_relation[p.find_relation("unit")].empty());
+  CHECK(entries(fb, p, "unit").empty());
 }

@@ -66,7 +66,6 @@ struct Builder {
     r.value_type = std::move(value);
     r.open = open;
     p.relations.push_back(std::move(r));
-    f.by_relation.resize(p.relations.size());
     return static_cast<int>(p.relations.size()) - 1;
   }
   int cond(const std::string& name, std::vector<ValueType> params) {
@@ -76,22 +75,12 @@ struct Builder {
     for (std::size_t i = 0; i < params.size(); ++i) r.param_names.push_back("p" + std::to_string(i));
     r.param_types = std::move(params);
     p.relations.push_back(std::move(r));
-    f.by_relation.resize(p.relations.size());
     return static_cast<int>(p.relations.size()) - 1;
   }
 
   // A fact entry; value absent for a bare tuple.
   void add(int rel, std::vector<Constant> args, std::optional<Constant> value = std::nullopt) {
-    FactEntry e;
-    e.args = std::move(args);
-    e.value = std::move(value);
-    auto& list = f.by_relation[static_cast<std::size_t>(rel)];
-    for (auto& old : list)
-      if (old.args == e.args) {
-        old = e;
-        return;
-      }
-    list.push_back(std::move(e));
+    f.set(rel, FactEntry{std::move(args), std::move(value), {}});
   }
 
   ExprId push(Expr e) {

@@ -315,7 +315,7 @@ TEST_CASE("limits: derived tuples and division by zero are errors with a code") 
   CHECK(out.error->pos.line == 7);
   CHECK(out.error->message.find("1 / k") != std::string::npos);
   // an unknown k in 0..10 only makes the quotient unbounded
-  z.f.by_relation[static_cast<std::size_t>(k)].clear();
+  z.f.erase(k, {});
   out = evaluate(z.p, z.f, {});
   REQUIRE(out.evaluation);
   CHECK(out.evaluation->phases[0].verdict == Verdict::undetermined);

@@ -287,8 +287,9 @@ std::vector<std::vector<Constant>> tuples(int arity, const std::vector<Constant>
 
 std::string describe(const Program& p, const FactBase& f) {
   std::ostringstream os;
-  for (std::size_t r = 0; r < f.by_relation.size(); ++r)
-    for (const auto& e : f.by_relation[r]) {
+  for (std::size_t r = 0; r < f.relations(); ++r)
+    for (std::size_t i = 0; i < f.size(static_cast<int>(r)); ++i) {
+      const FactEntry e = f.entry(static_cast<int>(r), i);
       os << ref_key(p, p.relations[r].name, e.args);
       if (e.value) os << " = " << format_constant_text(*e.value, p);
       os << "\n";
@@ -373,8 +374,8 @@ TEST_CASE("soundness: every GO / NO-GO and every true / false condition holds in
       const Relation& rel = p.relations[r];
       if (rel.kind != RelationKind::fact) continue;
       bool valued = rel.value_type && rel.value_type->base != BaseType::boolean;
-      auto& list = base.by_relation[r];
-      std::vector<FactEntry> kept;
+      std::vector<FactEntry> list;
+      for (std::size_t i = 0; i < base.size(static_cast<int>(r)); ++i) list.push_back(base.entry(static_cast<int>(r), i));
       std::set<std::vector<std::string>> listed;
       for (const auto& e : list) {
         std::vector<std::string> key;
@@ -383,11 +384,9 @@ TEST_CASE("soundness: every GO / NO-GO and every true / false condition holds in
         if (e.value && std::holds_alternative<Unknown>(*e.value)) {
           if (valued) points.push_back({static_cast<int>(r), e.args, number_options});
           else points.push_back({static_cast<int>(r), e.args, {Constant{true}, Constant{false}}});
-        } else {
-          kept.push_back(e);
+          base.erase(static_cast<int>(r), e.args);  // a choice point: each world lists it its own way
         }
       }
-      list = kept;
       if (rel.open || rel.param_names.empty()) {
         for (const auto& args : tuples(static_cast<int>(rel.param_names.size()), kDomain)) {
           std::vector<std::string> key;
@@ -434,7 +433,7 @@ TEST_CASE("soundness: every GO / NO-GO and every true / false condition holds in
         const Relation& rel = p.relations[static_cast<std::size_t>(points[i].relation)];
         if (rel.value_type) e.value = *opt;
         else if (!std::get<bool>(*opt)) continue;  // a boolean relation lists only its true tuples
-        fb.by_relation[static_cast<std::size_t>(points[i].relation)].push_back(e);
+        fb.set(points[i].relation, e);
       }
       RefResult world = reference_evaluate(closed, fb, Date{});
       ++checked_worlds;

@@ -42,9 +42,9 @@ struct Ref {
       std::string k = std::to_string(c.index()) + text(c);
       if (seen.insert(k).second) domain.push_back(c);
     };
-    for (const auto& rel : f.by_relation)
-      for (const auto& e : rel)
-        for (const auto& a : e.args) add(a);
+    for (std::size_t r = 0; r < f.relations(); ++r)
+      for (std::size_t i = 0; i < f.size(static_cast<int>(r)); ++i)
+        for (const auto& a : f.args(static_cast<int>(r), i)) add(a);
     for (const auto& e : p.exprs)
       for (const auto& t : e.args)
         if (t.kind == Term::Kind::constant) add(t.constant);
@@ -52,9 +52,10 @@ struct Ref {
     conds.resize(p.relations.size());
     current.resize(p.relations.size());
     in_current.assign(p.relations.size(), 0);
-    for (std::size_t r = 0; r < p.relations.size() && r < f.by_relation.size(); ++r) {
+    for (std::size_t r = 0; r < p.relations.size() && r < f.relations(); ++r) {
       const Relation& rel = p.relations[r];
-      for (const auto& e : f.by_relation[r]) {
+      for (std::size_t i = 0; i < f.size(static_cast<int>(r)); ++i) {
+        const FactEntry e = f.entry(static_cast<int>(r), i);
         Key key;
         for (const auto& a : e.args) key.push_back(text(a));
         FactRow row{Truth::true_, Value::of_truth(Truth::true_)};

@@ -1,0 +1,291 @@
+// FactBase: a pool of constants, each relation's entries as rows of pool ids, shared provenance.
+#include <algorithm>
+#include <functional>
+#include <string_view>
+
+#include "engine/program.hpp"
+
+namespace phasegate::engine {
+
+__extension__ typedef unsigned __int128 uint128;
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+// splitmix64's finaliser: the tables take the low bits.
+std::uint64_t finish(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+std::uint64_t hash_constant(const Constant& c) {
+  std::uint64_t h = mix(0x51ed, c.index());
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          h = mix(h, v ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, Decimal>) {
+          auto raw = static_cast<uint128>(v.raw());
+          h = mix(mix(h, static_cast<std::uint64_t>(raw)), static_cast<std::uint64_t>(raw >> 64));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          h = mix(h, std::hash<std::string_view>{}(v));
+        } else if constexpr (std::is_same_v<T, Date> || std::is_same_v<T, Duration>) {
+          h = mix(h, static_cast<std::uint64_t>(v.days));
+        } else if constexpr (std::is_same_v<T, Member>) {
+          h = mix(mix(h, static_cast<std::uint64_t>(v.enumeration)), static_cast<std::uint64_t>(v.index));
+        }
+      },
+      c);
+  return finish(h);
+}
+
+// Everything but the line: what entries of one table or one file share.
+bool same_origin(const FactOrigin& a, const FactOrigin& b) {
+  return a.column == b.column && a.record_id == b.record_id && a.assumption == b.assumption && a.as_of == b.as_of &&
+         a.file == b.file && a.source == b.source && a.recorded_by == b.recorded_by && a.recorded_at == b.recorded_at;
+}
+
+constexpr std::uint32_t kEmpty = 0;
+
+}  // namespace
+
+std::size_t FactBase::size(int relation) const {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return 0;
+  return rel_[static_cast<std::size_t>(relation)].origin.size();
+}
+
+std::size_t FactBase::total() const {
+  std::size_t n = 0;
+  for (const Rows& r : rel_) n += r.origin.size();
+  return n;
+}
+
+std::size_t FactBase::arity(int relation) const {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return 0;
+  return rel_[static_cast<std::size_t>(relation)].arity;
+}
+
+const std::uint32_t* FactBase::row(int relation, std::size_t i) const {
+  const Rows& r = rel_[static_cast<std::size_t>(relation)];
+  return r.cells.data() + i * r.arity;
+}
+
+std::uint32_t FactBase::value_id(int relation, std::size_t i) const {
+  const Rows& r = rel_[static_cast<std::size_t>(relation)];
+  return r.valued ? r.values[i] : kNoValue;
+}
+
+std::vector<Constant> FactBase::args(int relation, std::size_t i) const {
+  const Rows& r = rel_[static_cast<std::size_t>(relation)];
+  std::vector<Constant> out;
+  out.reserve(r.arity);
+  for (std::size_t k = 0; k < r.arity; ++k) out.push_back(pool_[r.cells[i * r.arity + k]]);
+  return out;
+}
+
+std::optional<Constant> FactBase::value(int relation, std::size_t i) const {
+  std::uint32_t v = value_id(relation, i);
+  if (v == kNoValue) return std::nullopt;
+  return pool_[v];
+}
+
+FactOrigin FactBase::origin(int relation, std::size_t i) const {
+  const Rows& r = rel_[static_cast<std::size_t>(relation)];
+  FactOrigin o = origins_[r.origin[i]];
+  o.line = r.line[i];
+  return o;
+}
+
+FactEntry FactBase::entry(int relation, std::size_t i) const {
+  return FactEntry{args(relation, i), value(relation, i), origin(relation, i)};
+}
+
+std::optional<std::uint32_t> FactBase::find_constant(const Constant& c) const {
+  if (pool_slots_.empty()) return std::nullopt;
+  const std::size_t mask = pool_slots_.size() - 1;
+  for (std::size_t s = hash_constant(c) & mask;; s = (s + 1) & mask) {
+    std::uint32_t id = pool_slots_[s];
+    if (id == kEmpty) return std::nullopt;
+    if (pool_[id - 1] == c) return id - 1;
+  }
+}
+
+std::uint32_t FactBase::intern(const Constant& c) {
+  if ((pool_.size() + 1) * 2 > pool_slots_.size()) {
+    std::size_t cap = pool_slots_.empty() ? 64 : pool_slots_.size() * 2;
+    pool_slots_.assign(cap, kEmpty);
+    for (std::size_t id = 0; id < pool_.size(); ++id) {
+      std::size_t s = hash_constant(pool_[id]) & (cap - 1);
+      while (pool_slots_[s] != kEmpty) s = (s + 1) & (cap - 1);
+      pool_slots_[s] = static_cast<std::uint32_t>(id + 1);
+    }
+  }
+  const std::size_t mask = pool_slots_.size() - 1;
+  std::size_t s = hash_constant(c) & mask;
+  for (; pool_slots_[s] != kEmpty; s = (s + 1) & mask)
+    if (pool_[pool_slots_[s] - 1] == c) return pool_slots_[s] - 1;
+  pool_.push_back(c);
+  pool_slots_[s] = static_cast<std::uint32_t>(pool_.size());
+  return static_cast<std::uint32_t>(pool_.size() - 1);
+}
+
+std::uint64_t FactBase::hash_row(const std::uint32_t* ids, std::size_t arity) const {
+  std::uint64_t h = 0x12345;
+  for (std::size_t k = 0; k < arity; ++k) h = mix(h, ids[k]);
+  return finish(h);
+}
+
+void FactBase::rehash(Rows& rows, std::size_t capacity) {
+  rows.slots.assign(capacity, kEmpty);
+  const std::size_t mask = capacity - 1;
+  for (std::size_t i = 0; i < rows.origin.size(); ++i) {
+    std::size_t s = hash_row(rows.cells.data() + i * rows.arity, rows.arity) & mask;
+    while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
+    rows.slots[s] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint32_t* ids) const {
+  if (rows.slots.empty()) return std::nullopt;
+  const std::size_t mask = rows.slots.size() - 1;
+  for (std::size_t s = hash_row(ids, rows.arity) & mask;; s = (s + 1) & mask) {
+    std::uint32_t e = rows.slots[s];
+    if (e == kEmpty) return std::nullopt;
+    if (std::equal(ids, ids + rows.arity, rows.cells.data() + (e - 1) * rows.arity)) return e - 1;
+  }
+}
+
+std::optional<std::size_t> FactBase::find(int relation, const std::vector<Constant>& args) const {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return std::nullopt;
+  const Rows& rows = rel_[static_cast<std::size_t>(relation)];
+  if (args.size() != rows.arity || rows.origin.empty()) return std::nullopt;
+  std::vector<std::uint32_t> ids;
+  ids.reserve(args.size());
+  for (const Constant& c : args) {
+    auto id = find_constant(c);
+    if (!id) return std::nullopt;  // a constant never listed: no entry has it
+    ids.push_back(*id);
+  }
+  return find_ids(rows, ids.data());
+}
+
+FactBase::Rows& FactBase::rows_of(int relation, std::size_t arity) {
+  if (static_cast<std::size_t>(relation) >= rel_.size()) rel_.resize(static_cast<std::size_t>(relation) + 1);
+  Rows& rows = rel_[static_cast<std::size_t>(relation)];
+  if (rows.origin.empty()) rows.arity = arity;
+  return rows;
+}
+
+void FactBase::reserve(int relation, std::size_t arity, std::size_t more) {
+  if (relation < 0) return;
+  Rows& rows = rows_of(relation, arity);
+  const std::size_t n = rows.origin.size() + more;
+  rows.cells.reserve(n * rows.arity);
+  rows.origin.reserve(n);
+  rows.line.reserve(n);
+  std::size_t cap = rows.slots.empty() ? 16 : rows.slots.size();
+  while (n * 2 > cap) cap *= 2;
+  if (cap != rows.slots.size()) rehash(rows, cap);
+}
+
+std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
+  // Entries arrive table by table, file by file: the last few origins are nearly always the one.
+  const std::size_t n = origins_.size();
+  for (std::size_t k = n; k > 0 && k + 4 > n; --k)
+    if (same_origin(origins_[k - 1], origin)) return static_cast<std::uint32_t>(k - 1);
+  origins_.push_back(origin);
+  origins_.back().line = 0;
+  return static_cast<std::uint32_t>(n);
+}
+
+void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
+                     std::uint32_t line) {
+  if (value != kNoValue && !rows.valued) {  // the first value: the relation's entries get a value column
+    rows.valued = true;
+    rows.values.assign(rows.origin.size(), kNoValue);
+  }
+  if (auto i = find_ids(rows, ids)) {  // a later value replaces the earlier one, in its place
+    if (rows.valued) rows.values[*i] = value;
+    rows.origin[*i] = origin;
+    rows.line[*i] = line;
+    return;
+  }
+  const std::size_t n = rows.origin.size();
+  if ((n + 1) * 2 > rows.slots.size()) rehash(rows, rows.slots.empty() ? 16 : rows.slots.size() * 2);
+  rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
+  if (rows.valued) rows.values.push_back(value);
+  rows.origin.push_back(origin);
+  rows.line.push_back(line);
+  const std::size_t mask = rows.slots.size() - 1;
+  std::size_t s = hash_row(ids, rows.arity) & mask;
+  while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
+  rows.slots[s] = static_cast<std::uint32_t>(n + 1);
+}
+
+void FactBase::set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
+                       const FactOrigin& origin) {
+  if (relation < 0) return;
+  Rows& rows = rows_of(relation, arity);
+  if (arity != rows.arity) return;  // a checked entry always has the relation's arity
+  place(rows, ids, value, origin_id(origin), origin.line);
+}
+
+void FactBase::merge(FactBase&& other) {
+  if (total() == 0) {
+    const std::size_t n = std::max(rel_.size(), other.rel_.size());
+    *this = std::move(other);
+    rel_.resize(n);
+    return;
+  }
+  std::vector<std::uint32_t> id_of(other.pool_.size());
+  for (std::size_t i = 0; i < other.pool_.size(); ++i) id_of[i] = intern(other.pool_[i]);
+  std::vector<std::uint32_t> origin_of(other.origins_.size());
+  for (std::size_t i = 0; i < other.origins_.size(); ++i) origin_of[i] = origin_id(other.origins_[i]);
+  std::vector<std::uint32_t> ids;
+  for (std::size_t r = 0; r < other.rel_.size(); ++r) {
+    const Rows& from = other.rel_[r];
+    if (from.origin.empty()) continue;
+    reserve(static_cast<int>(r), from.arity, from.origin.size());
+    Rows& rows = rel_[r];
+    if (rows.arity != from.arity) continue;
+    ids.resize(from.arity);
+    for (std::size_t i = 0; i < from.origin.size(); ++i) {
+      for (std::size_t k = 0; k < from.arity; ++k) ids[k] = id_of[from.cells[i * from.arity + k]];
+      std::uint32_t v = !from.valued || from.values[i] == kNoValue ? kNoValue : id_of[from.values[i]];
+      place(rows, ids.data(), v, origin_of[from.origin[i]], from.line[i]);
+    }
+  }
+}
+
+void FactBase::set(int relation, const FactEntry& entry) {
+  std::vector<std::uint32_t> ids;
+  ids.reserve(entry.args.size());
+  for (const Constant& c : entry.args) ids.push_back(intern(c));
+  std::uint32_t value = entry.value ? intern(*entry.value) : kNoValue;
+  set_ids(relation, ids.data(), ids.size(), value, entry.origin);
+}
+
+bool FactBase::erase(int relation, const std::vector<Constant>& args) {
+  auto i = find(relation, args);
+  if (!i) return false;
+  Rows& rows = rel_[static_cast<std::size_t>(relation)];
+  auto at = static_cast<std::ptrdiff_t>(*i);
+  auto width = static_cast<std::ptrdiff_t>(rows.arity);
+  rows.cells.erase(rows.cells.begin() + at * width, rows.cells.begin() + (at + 1) * width);
+  if (rows.valued) rows.values.erase(rows.values.begin() + at);
+  rows.origin.erase(rows.origin.begin() + at);
+  rows.line.erase(rows.line.begin() + at);
+  rehash(rows, rows.slots.size());
+  return true;
+}
+
+}  // namespace phasegate::engine
