@@ -126,6 +126,13 @@ std::optional<Decimal> Decimal::sub(Decimal a, Decimal b) {
 // Exact or nothing: a product that needs more than nine fractional digits is
 // reported like an overflow rather than silently rounded.
 std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
+  // The common case, a whole number times anything: one checked 128-bit product, nothing to round.
+  if (a.raw_ % kScale != 0) std::swap(a, b);
+  if (a.raw_ % kScale == 0) {
+    int128 r;
+    if (__builtin_mul_overflow(a.raw_ / kScale, b.raw_, &r)) return std::nullopt;
+    return from_raw(r);
+  }
   bool negative = (a.raw_ < 0) != (b.raw_ < 0);
   U256 p = mul_wide(magnitude(a.raw_), magnitude(b.raw_));
   uint128 q, rem;
@@ -140,9 +147,14 @@ std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
 std::optional<Decimal> Decimal::div(Decimal a, Decimal b) {
   if (b.raw_ == 0) return std::nullopt;
   bool negative = (a.raw_ < 0) != (b.raw_ < 0);
-  U256 n = mul_wide(magnitude(a.raw_), kScaleU);
   uint128 q, rem;
-  if (!div_wide(n, magnitude(b.raw_), q, rem)) return std::nullopt;
+  const uint128 ma = magnitude(a.raw_), mb = magnitude(b.raw_);
+  if (ma <= (~static_cast<uint128>(0)) / kScaleU) {  // |a| * 10^9 fits: a native division
+    q = ma * kScaleU / mb;
+  } else {
+    U256 n = mul_wide(ma, kScaleU);
+    if (!div_wide(n, mb, q, rem)) return std::nullopt;
+  }
   auto v = signed_of(q, negative && q != 0);
   if (!v) return std::nullopt;
   return from_raw(*v);

@@ -59,6 +59,33 @@ TEST_CASE("multiplication is exact or fails") {
   CHECK_FALSE(Decimal::mul(d("0.00001"), d("0.00001")));                     // 1e-10 needs ten digits
   CHECK(*Decimal::mul(d("0.00001"), d("0.0001")) == d("0.000000001"));
   CHECK(*Decimal::mul(d("0"), d("-12.5")) == d("0"));
+  // whole numbers on either side take the short path: the same answers and the same overflow
+  CHECK(*Decimal::mul(d("2"), d("-0.000000001")) == d("-0.000000002"));
+  CHECK(*Decimal::mul(d("-0.25"), d("-8")) == d("2"));
+  CHECK(*Decimal::mul(d("-3"), d("7")) == d("-21"));
+  CHECK_FALSE(Decimal::mul(d("200000000000000000000"), d("1000000000")));   // 2e29: overflow
+  CHECK_FALSE(Decimal::mul(d("-1000000000"), d("200000000000000000000")));  // -2e29: overflow
+  CHECK(*Decimal::mul(d("100000000000000000000"), d("-1000000000")) == d("-100000000000000000000000000000"));
+}
+
+TEST_CASE("products and quotients agree with each other") {
+  // b = (a * b) / a for whole a and b with up to nine fractional digits, on both paths of mul and div.
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int i = 0; i < 2000; ++i) {
+    auto a = Decimal::from_int(static_cast<std::int64_t>(next() % 2'000'000) - 1'000'000);
+    if (a.is_zero()) continue;
+    auto b = Decimal::from_raw(static_cast<std::int64_t>(next() % 2'000'000'000'000ULL) - 1'000'000'000'000LL);
+    auto p = Decimal::mul(a, b);
+    REQUIRE(p);
+    CHECK(*Decimal::mul(b, a) == *p);
+    CHECK(*Decimal::div(*p, a) == b);
+  }
 }
 
 TEST_CASE("division rounds toward zero and fails on zero or overflow") {
