@@ -14,7 +14,6 @@
 namespace phasegate::engine {
 
 using eval_detail::Id;
-using eval_detail::IdsHash;
 using eval_detail::Interner;
 using eval_detail::kUnbound;
 using eval_detail::Table;
@@ -112,7 +111,7 @@ struct Model::Impl {
 
   Evaluation evaluation;
   std::vector<std::vector<PhaseResult>> phase_results;  // per phase, sorted bindings
-  std::vector<std::unordered_map<std::vector<Id>, std::size_t, IdsHash>> phase_index;
+  std::vector<Table> phase_index;  // per phase: its bindings' parameters, row i being phase_results[i]
 
   // ------------------------------------------------------------ setup
 
@@ -806,7 +805,8 @@ struct Model::Impl {
 
   void run_phases() {
     phase_results.assign(p.phases.size(), {});
-    phase_index.assign(p.phases.size(), {});
+    phase_index.clear();
+    phase_index.resize(p.phases.size());
     std::vector<int> order = p.phase_order;
     if (order.size() != p.phases.size()) {  // not made by the checker: declaration order
       order.clear();
@@ -818,12 +818,35 @@ struct Model::Impl {
     evaluation.derived_tuples = derived;
   }
 
+  // The phase's bindings (rows of parameter ids, truth: the `for each` value), in output order:
+  // by the constants' order, column by column.
+  std::vector<std::uint32_t> sorted_rows(const Table& bindings) const {
+    std::vector<Id> ids;
+    const std::size_t arity = static_cast<std::size_t>(bindings.arity());
+    for (std::size_t r = 0; r < bindings.rows(); ++r) ids.insert(ids.end(), bindings.row(r), bindings.row(r) + arity);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::sort(ids.begin(), ids.end(), [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
+    std::vector<std::uint32_t> rank(in.size(), 0);
+    for (std::size_t i = 0; i < ids.size(); ++i)  // equal constants (uncertain values) share a rank
+      rank[ids[i]] = i > 0 && !constant_less(in.get(ids[i - 1]), in.get(ids[i])) ? rank[ids[i - 1]]
+                                                                                   : static_cast<std::uint32_t>(i);
+    std::vector<std::uint32_t> order(bindings.rows());
+    for (std::size_t r = 0; r < order.size(); ++r) order[r] = static_cast<std::uint32_t>(r);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const Id *x = bindings.row(a), *y = bindings.row(b);
+      for (std::size_t k = 0; k < arity; ++k)
+        if (rank[x[k]] != rank[y[k]]) return rank[x[k]] < rank[y[k]];
+      return false;
+    });
+    return order;
+  }
+
   void run_phase(int pid) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     std::size_t nparams = ph.params.size();
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
-    std::vector<std::pair<std::vector<Id>, Truth>> bindings;
-    std::unordered_map<std::vector<Id>, std::size_t, IdsHash> seen;
+    Table bindings(static_cast<int>(nparams));
     if (ph.for_each) {
       Frame fr(frame_size, kUnbound);
       const Body& body = *ph.for_each;
@@ -832,30 +855,33 @@ struct Model::Impl {
         // `for each troops_committed(c)`: a valued atom enumerates the tuples that exist
         Truth t = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
         if (t == Truth::false_) return;
-        std::vector<Id> key(fr.begin(), fr.begin() + static_cast<std::ptrdiff_t>(nparams));
-        for (Id v : key)
-          if (v == kUnbound) return;
-        auto [it, fresh] = seen.emplace(key, bindings.size());
-        if (fresh) bindings.emplace_back(std::move(key), t);
-        else bindings[it->second].second = truth_or(bindings[it->second].second, t);
+        const Id* key = fr.data();
+        for (std::size_t k = 0; k < nparams; ++k)
+          if (key[k] == kUnbound) return;
+        if (auto row = bindings.find(key)) bindings.truth[*row] = truth_or(bindings.truth[*row], t);
+        else bindings.append(key, t);
       };
       enumerate(body.generators, 0, fr, none, yield);
     } else if (nparams == 0) {
-      bindings.emplace_back(std::vector<Id>{}, Truth::true_);
+      bindings.append(nullptr, Truth::true_);
     }
-    std::sort(bindings.begin(), bindings.end(), [&](const auto& a, const auto& b) {
-      return std::lexicographical_compare(a.first.begin(), a.first.end(), b.first.begin(), b.first.end(),
-                                          [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
-    });
     auto& results = phase_results[static_cast<std::size_t>(pid)];
-    for (auto& [key, binding_truth] : bindings) {
-      Frame fr(frame_size, kUnbound);
-      std::copy(key.begin(), key.end(), fr.begin());
+    Table& index = phase_index[static_cast<std::size_t>(pid)];
+    index = Table(static_cast<int>(nparams));
+    results.reserve(bindings.rows());
+    index.reserve(bindings.rows());
+    Frame fr(frame_size, kUnbound);
+    for (std::uint32_t row : sorted_rows(bindings)) {
+      const Id* key = bindings.row(row);
+      std::fill(fr.begin(), fr.end(), kUnbound);
+      std::copy(key, key + nparams, fr.begin());
       PhaseResult pr;
       pr.phase = pid;
-      for (Id v : key) pr.args.push_back(in.get(v));
-      pr.binding = binding_truth;
-      Truth all = binding_truth;
+      pr.args.reserve(nparams);
+      for (std::size_t k = 0; k < nparams; ++k) pr.args.push_back(in.get(key[k]));
+      pr.binding = bindings.truth[row];
+      Truth all = pr.binding;
+      pr.clauses.reserve(ph.clauses.size());
       for (std::size_t ci = 0; ci < ph.clauses.size(); ++ci) {
         const Clause& clause = ph.clauses[ci];
         ClauseResult cr;
@@ -875,26 +901,26 @@ struct Model::Impl {
       for (int a : ph.after) {
         AfterResult ar;
         ar.phase = a;
-        ar.verdict = after_verdict(a, key);
+        ar.verdict = after_verdict(a, key, nparams);
         all = truth_and(all, verdict_truth(ar.verdict));
         pr.after.push_back(ar);
       }
       pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
       if (pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
-      phase_index[static_cast<std::size_t>(pid)].emplace(key, results.size());
+      index.append(key, pr.binding);  // row i of the index is results[i]
       results.push_back(std::move(pr));
     }
   }
 
   // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
-  Verdict after_verdict(int a, const std::vector<Id>& key) const {
+  Verdict after_verdict(int a, const Id* key, std::size_t nkey) const {
     const Phase& other = p.phases[static_cast<std::size_t>(a)];
     const auto& results = phase_results[static_cast<std::size_t>(a)];
     if (other.params.empty()) return results.empty() ? Verdict::no_go : results.front().verdict;
-    if (other.params.size() == key.size()) {
-      auto it = phase_index[static_cast<std::size_t>(a)].find(key);
-      if (it == phase_index[static_cast<std::size_t>(a)].end()) return Verdict::no_go;  // no such binding: not GO
-      return results[it->second].verdict;
+    if (other.params.size() == nkey) {
+      auto row = phase_index[static_cast<std::size_t>(a)].find(key);
+      if (!row) return Verdict::no_go;  // no such binding: not GO
+      return results[*row].verdict;
     }
     // A phase without parameters after a parametrised one: every binding must be GO.
     Truth all = Truth::true_;
@@ -1044,8 +1070,7 @@ struct Model::Impl {
       if (other.params.empty()) {
         if (!results.empty()) add(results.front());
       } else if (other.params.size() == ph.params.size()) {
-        auto it = phase_index[static_cast<std::size_t>(ar.phase)].find(key);
-        if (it != phase_index[static_cast<std::size_t>(ar.phase)].end()) add(results[it->second]);
+        if (auto row = phase_index[static_cast<std::size_t>(ar.phase)].find(key.data())) add(results[*row]);
       } else {
         for (const auto& r : results)
           if (r.verdict == Verdict::undetermined) add(r);
