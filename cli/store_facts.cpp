@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <iostream>
 
 #include "cli/advice.hpp"
@@ -75,6 +76,9 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
 }
 
 int compute_advice(const AdviceRequest& request, Advice& out) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  auto t0 = Clock::now();
   out.rules = out.loader.load_rules(request.rules);
   if (!out.rules) {
     out.loader.print_diagnostics();
@@ -87,15 +91,20 @@ int compute_advice(const AdviceRequest& request, Advice& out) {
     std::cerr << "phasegate " << request.command << ": " << error << '\n';
     return kUsage;
   }
+  spdlog::debug("rules read and checked in {:.3f} s", since(t0));
+  auto t1 = Clock::now();
   engine::FactBaseBuilder builder(program);
   if (int rc = gather_facts(out.loader, program, request.facts, request.open_for_record, builder, out.gathered))
     return rc;
   out.facts = std::move(builder).build();
+  spdlog::debug("{} facts read and checked in {:.3f} s", out.facts.total(), since(t1));
+  auto t2 = Clock::now();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, request.facts.files.size(),
                request.facts.assume.size());
   out.model = evaluate_or_report(out.loader, program, out.facts, request.eval);
   if (!out.model) return kBadInput;
   spdlog::info("{} derived tuples", out.model->evaluation().derived_tuples);
+  spdlog::debug("evaluated in {:.3f} s", since(t2));
   if (!selected_rows(program, out.model->evaluation(), selection, out.rows, error)) {
     std::cerr << "phasegate " << request.command << ": " << error << '\n';
     return kUsage;

@@ -111,7 +111,8 @@ struct Model::Impl {
 
   Evaluation evaluation;
   std::vector<std::vector<PhaseResult>> phase_results;  // per phase, sorted bindings
-  std::vector<Table> phase_index;  // per phase: its bindings' parameters, row i being phase_results[i]
+  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i being phase_results[i]
+  std::vector<char> named_in_after;  // per phase
 
   // ------------------------------------------------------------ setup
 
@@ -807,23 +808,35 @@ struct Model::Impl {
     phase_results.assign(p.phases.size(), {});
     phase_index.clear();
     phase_index.resize(p.phases.size());
+    named_in_after.assign(p.phases.size(), 0);
+    for (const Phase& ph : p.phases)
+      for (int a : ph.after) named_in_after[static_cast<std::size_t>(a)] = 1;
     std::vector<int> order = p.phase_order;
     if (order.size() != p.phases.size()) {  // not made by the checker: declaration order
       order.clear();
       for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
     }
     for (int pid : order) run_phase(pid);
-    for (auto& results : phase_results)
+    std::size_t total = 0;
+    for (const auto& results : phase_results) total += results.size();
+    evaluation.phases.reserve(total);
+    for (auto& results : phase_results) {
       for (auto& r : results) evaluation.phases.push_back(std::move(r));
+      std::vector<PhaseResult>().swap(results);  // moved out: give the memory back now
+    }
     evaluation.derived_tuples = derived;
   }
 
   // The phase's bindings (rows of parameter ids, truth: the `for each` value), in output order:
-  // by the constants' order, column by column.
+  // by the constants' order, column by column. Each distinct constant gets its rank once; then a
+  // stable counting sort per column, last column first (a radix sort: linear in the bindings).
   std::vector<std::uint32_t> sorted_rows(const Table& bindings) const {
+    const std::size_t arity = static_cast<std::size_t>(bindings.arity()), n = bindings.rows();
+    std::vector<std::uint32_t> order(n);
+    for (std::size_t r = 0; r < n; ++r) order[r] = static_cast<std::uint32_t>(r);
+    if (arity == 0 || n < 2) return order;
     std::vector<Id> ids;
-    const std::size_t arity = static_cast<std::size_t>(bindings.arity());
-    for (std::size_t r = 0; r < bindings.rows(); ++r) ids.insert(ids.end(), bindings.row(r), bindings.row(r) + arity);
+    for (std::size_t r = 0; r < n; ++r) ids.insert(ids.end(), bindings.row(r), bindings.row(r) + arity);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::sort(ids.begin(), ids.end(), [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
@@ -831,15 +844,33 @@ struct Model::Impl {
     for (std::size_t i = 0; i < ids.size(); ++i)  // equal constants (uncertain values) share a rank
       rank[ids[i]] = i > 0 && !constant_less(in.get(ids[i - 1]), in.get(ids[i])) ? rank[ids[i - 1]]
                                                                                    : static_cast<std::uint32_t>(i);
-    std::vector<std::uint32_t> order(bindings.rows());
-    for (std::size_t r = 0; r < order.size(); ++r) order[r] = static_cast<std::uint32_t>(r);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const Id *x = bindings.row(a), *y = bindings.row(b);
-      for (std::size_t k = 0; k < arity; ++k)
-        if (rank[x[k]] != rank[y[k]]) return rank[x[k]] < rank[y[k]];
-      return false;
-    });
+    std::vector<std::uint32_t> next(n), count(ids.size() + 1);
+    for (std::size_t k = arity; k-- > 0;) {
+      std::fill(count.begin(), count.end(), 0);
+      for (std::uint32_t r : order) ++count[rank[bindings.row(r)[k]] + 1];
+      for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+      for (std::uint32_t r : order) next[count[rank[bindings.row(r)[k]]]++] = r;
+      order.swap(next);
+    }
     return order;
+  }
+
+  // Whether every binding of a `for each` is a distinct tuple of one atom that names exactly
+  // the parameters, each once: then enumerating gives no binding twice.
+  bool distinct_bindings(const Phase& ph) const {
+    const Body& body = *ph.for_each;
+    if (body.generators.size() != 1) return false;
+    const Expr& atom = p.exprs[static_cast<std::size_t>(body.generators[0])];
+    if (atom.kind != ExprKind::atom && atom.kind != ExprKind::atom_value) return false;
+    if (atom.args.size() != ph.params.size()) return false;
+    std::vector<char> seen(ph.params.size(), 0);
+    for (const Term& t : atom.args) {
+      if (t.kind != Term::Kind::variable || t.var < 0 || static_cast<std::size_t>(t.var) >= seen.size() ||
+          seen[static_cast<std::size_t>(t.var)])
+        return false;
+      seen[static_cast<std::size_t>(t.var)] = 1;
+    }
+    return true;
   }
 
   void run_phase(int pid) {
@@ -851,6 +882,7 @@ struct Model::Impl {
       Frame fr(frame_size, kUnbound);
       const Body& body = *ph.for_each;
       GenRanges none;
+      const bool distinct = distinct_bindings(ph);
       auto yield = [&]() {
         // `for each troops_committed(c)`: a valued atom enumerates the tuples that exist
         Truth t = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
@@ -858,8 +890,13 @@ struct Model::Impl {
         const Id* key = fr.data();
         for (std::size_t k = 0; k < nparams; ++k)
           if (key[k] == kUnbound) return;
-        if (auto row = bindings.find(key)) bindings.truth[*row] = truth_or(bindings.truth[*row], t);
-        else bindings.append(key, t);
+        if (distinct) {
+          bindings.append(key, t);
+        } else if (auto row = bindings.find(key)) {
+          bindings.truth[*row] = truth_or(bindings.truth[*row], t);
+        } else {
+          bindings.append(key, t);
+        }
       };
       enumerate(body.generators, 0, fr, none, yield);
     } else if (nparams == 0) {
@@ -869,7 +906,8 @@ struct Model::Impl {
     Table& index = phase_index[static_cast<std::size_t>(pid)];
     index = Table(static_cast<int>(nparams));
     results.reserve(bindings.rows());
-    index.reserve(bindings.rows());
+    const bool indexed = named_in_after[static_cast<std::size_t>(pid)];
+    if (indexed) index.reserve(bindings.rows());
     Frame fr(frame_size, kUnbound);
     for (std::uint32_t row : sorted_rows(bindings)) {
       const Id* key = bindings.row(row);
@@ -907,7 +945,7 @@ struct Model::Impl {
       }
       pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
       if (pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
-      index.append(key, pr.binding);  // row i of the index is results[i]
+      if (indexed) index.append(key, pr.binding);  // row i of the index is results[i]
       results.push_back(std::move(pr));
     }
   }

@@ -118,51 +118,45 @@ bool Table::same_columns(std::uint64_t mask, const Id* key, std::size_t r) const
 }
 
 std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
-  if (head.empty()) return kNone;
-  std::uint64_t h = t.hash_of(mask, key);
-  std::size_t cap = head.size();
-  std::uint32_t want = static_cast<std::uint32_t>(h >> 32);
+  if (slots.empty()) return kNone;
+  const std::uint64_t h = t.hash_of(mask, key);
+  const std::size_t cap = slots.size();
   for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
-    if (head[i] == kNone) return kNone;
-    if (tag[i] == want && t.same_columns(mask, key, head[i])) return head[i];
+    const Slot& s = slots[i];
+    if (s.head == kNone) return kNone;
+    if (s.hash == h && t.same_columns(mask, key, s.head)) return s.head;
   }
 }
 
-void Table::Index::grow(const Table& t) {
-  std::size_t cap = head.empty() ? 16 : head.size() * 2;
-  std::vector<std::uint32_t> old_head = std::move(head), old_tail = std::move(tail), old_tag = std::move(tag);
-  head.assign(cap, kNone);
-  tail.assign(cap, kNone);
-  tag.assign(cap, 0);
-  for (std::size_t j = 0; j < old_head.size(); ++j) {
-    if (old_head[j] == kNone) continue;
-    std::uint64_t h = t.hash_of(mask, t.row(old_head[j]));
-    std::size_t i = static_cast<std::size_t>(h) & (cap - 1);
-    while (head[i] != kNone) i = (i + 1) & (cap - 1);
-    head[i] = old_head[j];
-    tail[i] = old_tail[j];
-    tag[i] = old_tag[j];
+void Table::Index::grow(std::size_t capacity) {
+  std::vector<Slot> old = std::move(slots);
+  slots.assign(capacity, Slot{});
+  for (const Slot& s : old) {
+    if (s.head == kNone) continue;
+    std::size_t i = static_cast<std::size_t>(s.hash) & (capacity - 1);
+    while (slots[i].head != kNone) i = (i + 1) & (capacity - 1);
+    slots[i] = s;
   }
 }
 
 void Table::Index::add(const Table& t, std::uint32_t row) {
   if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
   next[row] = kNone;
-  if ((groups + 1) * 2 > head.size()) grow(t);
+  if ((groups + 1) * 2 > slots.size()) grow(slots.empty() ? 16 : slots.size() * 2);
   const Id* key = t.row(row);
-  std::uint64_t h = t.hash_of(mask, key);
-  std::size_t cap = head.size();
-  std::uint32_t want = static_cast<std::uint32_t>(h >> 32);
+  const std::uint64_t h = t.hash_of(mask, key);
+  const std::size_t cap = slots.size();
   for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
-    if (head[i] == kNone) {
-      head[i] = tail[i] = row;
-      tag[i] = want;
+    Slot& s = slots[i];
+    if (s.head == kNone) {
+      s.head = s.tail = row;
+      s.hash = h;
       ++groups;
       return;
     }
-    if (tag[i] == want && t.same_columns(mask, key, head[i])) {
-      next[tail[i]] = row;
-      tail[i] = row;
+    if (s.hash == h && t.same_columns(mask, key, s.head)) {
+      next[s.tail] = row;
+      s.tail = row;
       return;
     }
   }
@@ -174,6 +168,9 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   auto index = std::make_unique<Index>();
   index->mask = mask;
   index->next.reserve(rows());
+  std::size_t cap = 16;
+  while (cap < 2 * rows()) cap *= 2;
+  index->grow(cap);
   for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
   indexes_.push_back(std::move(index));
   return *indexes_.back();

@@ -104,17 +104,22 @@ class Table {
   static constexpr std::uint32_t kNone = 0xffffffffu;
 
   // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups
-  // (first and last row, hash tag), and a per-row link to the next row of the same group,
-  // so a group lists its rows in increasing order.
+  // (first and last row, the group's hash), and a per-row link to the next row of the same group,
+  // so a group lists its rows in increasing order. A slot is one 16-byte record, so a probe
+  // touches one cache line, and growing rehashes from the stored hashes without reading rows.
+  struct Slot {
+    std::uint32_t head = kNone, tail = kNone;  // head == kNone: empty
+    std::uint64_t hash = 0;
+  };
   struct Index {
     std::uint64_t mask = 0;
-    std::vector<std::uint32_t> head, tail, tag;  // per slot; head == kNone: empty
-    std::vector<std::uint32_t> next;             // per row
+    std::vector<Slot> slots;
+    std::vector<std::uint32_t> next;  // per row
     std::size_t groups = 0;
 
     std::uint32_t group(const Table& t, const Id* key) const;
     void add(const Table& t, std::uint32_t row);
-    void grow(const Table& t);
+    void grow(std::size_t capacity);
   };
   std::uint64_t hash_of(std::uint64_t mask, const Id* key) const;
   bool same_columns(std::uint64_t mask, const Id* key, std::size_t r) const;
