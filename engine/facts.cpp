@@ -54,7 +54,7 @@ bool same_origin(const FactOrigin& a, const FactOrigin& b) {
          a.file == b.file && a.source == b.source && a.recorded_by == b.recorded_by && a.recorded_at == b.recorded_at;
 }
 
-constexpr std::uint32_t kEmpty = 0;
+constexpr std::uint64_t kEmpty = 0;
 
 }  // namespace
 
@@ -109,32 +109,69 @@ FactEntry FactBase::entry(int relation, std::size_t i) const {
   return FactEntry{args(relation, i), value(relation, i), origin(relation, i)};
 }
 
+// A slot holds an index + 1 in its low half (0: empty) and the high half of its hash, so a probe
+// compares hashes before it touches the pool or a row.
+namespace {
+std::uint64_t slot_of(std::uint64_t hash, std::size_t index) {
+  return (hash & 0xffffffff00000000ULL) | static_cast<std::uint32_t>(index + 1);
+}
+std::uint32_t index_of(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
+bool same_hash(std::uint64_t slot, std::uint64_t hash) { return (slot >> 32) == (hash >> 32); }
+}  // namespace
+
 std::optional<std::uint32_t> FactBase::find_constant(const Constant& c) const {
+  if (auto v = small_value(c)) {
+    if (*v < small_ids_.size() && small_ids_[*v] != 0) return small_ids_[*v] - 1;
+    return std::nullopt;
+  }
   if (pool_slots_.empty()) return std::nullopt;
+  const std::uint64_t h = hash_constant(c);
   const std::size_t mask = pool_slots_.size() - 1;
-  for (std::size_t s = hash_constant(c) & mask;; s = (s + 1) & mask) {
-    std::uint32_t id = pool_slots_[s];
-    if (id == kEmpty) return std::nullopt;
-    if (pool_[id - 1] == c) return id - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    std::uint64_t slot = pool_slots_[s];
+    if (slot == kEmpty) return std::nullopt;
+    if (same_hash(slot, h) && pool_[index_of(slot)] == c) return index_of(slot);
   }
 }
 
+std::uint32_t FactBase::intern_small(std::uint32_t v) {
+  if (v >= small_ids_.size()) small_ids_.resize(std::max<std::size_t>({v + 1, small_ids_.size() * 2, 1024}), 0);
+  std::uint32_t& slot = small_ids_[v];
+  if (slot == 0) {
+    pool_.push_back(Decimal::from_int(v));
+    slot = static_cast<std::uint32_t>(pool_.size());
+  }
+  return slot - 1;
+}
+
+std::optional<std::uint32_t> FactBase::small_value(const Constant& c) {
+  const auto* d = std::get_if<Decimal>(&c);
+  if (!d || d->raw() < 0 || d->raw() >= static_cast<int128>(kSmallInts) * Decimal::kScale || !d->is_integer())
+    return std::nullopt;
+  return static_cast<std::uint32_t>(d->raw() / Decimal::kScale);
+}
+
 std::uint32_t FactBase::intern(const Constant& c) {
-  if ((pool_.size() + 1) * 2 > pool_slots_.size()) {
+  if (auto v = small_value(c)) return intern_small(*v);
+  if ((hashed_ + 1) * 2 > pool_slots_.size()) {
     std::size_t cap = pool_slots_.empty() ? 64 : pool_slots_.size() * 2;
     pool_slots_.assign(cap, kEmpty);
     for (std::size_t id = 0; id < pool_.size(); ++id) {
-      std::size_t s = hash_constant(pool_[id]) & (cap - 1);
+      if (small_value(pool_[id])) continue;
+      const std::uint64_t h = hash_constant(pool_[id]);
+      std::size_t s = h & (cap - 1);
       while (pool_slots_[s] != kEmpty) s = (s + 1) & (cap - 1);
-      pool_slots_[s] = static_cast<std::uint32_t>(id + 1);
+      pool_slots_[s] = slot_of(h, id);
     }
   }
+  const std::uint64_t h = hash_constant(c);
   const std::size_t mask = pool_slots_.size() - 1;
-  std::size_t s = hash_constant(c) & mask;
+  std::size_t s = h & mask;
   for (; pool_slots_[s] != kEmpty; s = (s + 1) & mask)
-    if (pool_[pool_slots_[s] - 1] == c) return pool_slots_[s] - 1;
+    if (same_hash(pool_slots_[s], h) && pool_[index_of(pool_slots_[s])] == c) return index_of(pool_slots_[s]);
   pool_.push_back(c);
-  pool_slots_[s] = static_cast<std::uint32_t>(pool_.size());
+  ++hashed_;
+  pool_slots_[s] = slot_of(h, pool_.size() - 1);
   return static_cast<std::uint32_t>(pool_.size() - 1);
 }
 
@@ -148,19 +185,23 @@ void FactBase::rehash(Rows& rows, std::size_t capacity) {
   rows.slots.assign(capacity, kEmpty);
   const std::size_t mask = capacity - 1;
   for (std::size_t i = 0; i < rows.origin.size(); ++i) {
-    std::size_t s = hash_row(rows.cells.data() + i * rows.arity, rows.arity) & mask;
+    const std::uint64_t h = hash_row(rows.cells.data() + i * rows.arity, rows.arity);
+    std::size_t s = h & mask;
     while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
-    rows.slots[s] = static_cast<std::uint32_t>(i + 1);
+    rows.slots[s] = slot_of(h, i);
   }
 }
 
 std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint32_t* ids) const {
   if (rows.slots.empty()) return std::nullopt;
+  const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t mask = rows.slots.size() - 1;
-  for (std::size_t s = hash_row(ids, rows.arity) & mask;; s = (s + 1) & mask) {
-    std::uint32_t e = rows.slots[s];
-    if (e == kEmpty) return std::nullopt;
-    if (std::equal(ids, ids + rows.arity, rows.cells.data() + (e - 1) * rows.arity)) return e - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const std::uint64_t slot = rows.slots[s];
+    if (slot == kEmpty) return std::nullopt;
+    if (same_hash(slot, h) &&
+        std::equal(ids, ids + rows.arity, rows.cells.data() + std::size_t{index_of(slot)} * rows.arity))
+      return index_of(slot);
   }
 }
 
@@ -225,10 +266,11 @@ void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, 
   if (rows.valued) rows.values.push_back(value);
   rows.origin.push_back(origin);
   rows.line.push_back(line);
+  const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t mask = rows.slots.size() - 1;
-  std::size_t s = hash_row(ids, rows.arity) & mask;
+  std::size_t s = h & mask;
   while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
-  rows.slots[s] = static_cast<std::uint32_t>(n + 1);
+  rows.slots[s] = slot_of(h, n);
 }
 
 void FactBase::set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,

@@ -277,6 +277,10 @@ class FactBase {
   // Compact access, for the evaluator: the pool, and each entry as pool ids.
   const std::vector<Constant>& constants() const { return pool_; }
   std::uint32_t intern(const Constant& c);
+  // Whole numbers 0 <= v < kSmallInts (identifiers, counts: most of a table's cells) are found
+  // by direct indexing rather than hashing.
+  static constexpr std::uint32_t kSmallInts = 1u << 22;
+  std::uint32_t intern_small(std::uint32_t v);  // v < kSmallInts
   std::size_t arity(int relation) const;
   const std::uint32_t* row(int relation, std::size_t i) const;
   std::uint32_t value_id(int relation, std::size_t i) const;  // kNoValue: no value given
@@ -295,19 +299,22 @@ class FactBase {
     std::vector<std::uint32_t> values;  // per entry, kNoValue for none
     std::vector<std::uint32_t> origin;  // per entry: index into origins_
     std::vector<std::uint32_t> line;    // per entry
-    std::vector<std::uint32_t> slots;   // open addressing over the entries' arguments: entry + 1, 0 when empty
+    std::vector<std::uint64_t> slots;   // open addressing over the entries' arguments (see facts.cpp)
   };
   Rows& rows_of(int relation, std::size_t arity);
   std::uint64_t hash_row(const std::uint32_t* ids, std::size_t arity) const;
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
+  static std::optional<std::uint32_t> small_value(const Constant& c);
   void rehash(Rows& rows, std::size_t capacity);
   void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
   std::uint32_t origin_id(const FactOrigin& origin);
 
   std::vector<Rows> rel_;
   std::vector<Constant> pool_;
-  std::vector<std::uint32_t> pool_slots_;  // open addressing over pool_: id + 1, 0 when empty
+  std::vector<std::uint64_t> pool_slots_;  // open addressing over pool_ but small whole numbers (see facts.cpp)
+  std::size_t hashed_ = 0;                 // constants in pool_slots_
+  std::vector<std::uint32_t> small_ids_;   // small whole number v -> its id + 1, 0 when absent
   std::vector<FactOrigin> origins_;        // line 0: each entry has its own
 };
 

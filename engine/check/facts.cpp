@@ -319,6 +319,20 @@ std::optional<Constant> parse_cell(const Program& p, std::string_view s, const V
   return std::nullopt;
 }
 
+// A cell that is a whole number 0 <= v < FactBase::kSmallInts within the column's declared range.
+std::optional<std::uint32_t> small_whole_number(std::string_view s, const ValueType& t) {
+  if (t.base != BaseType::number || s.empty() || s.size() > 7) return std::nullopt;
+  std::uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (v >= FactBase::kSmallInts) return std::nullopt;
+  const Decimal d = Decimal::from_int(v);
+  if ((t.lo && d < *t.lo) || (t.hi && *t.hi < d)) return std::nullopt;  // parse_cell reports it
+  return v;
+}
+
 }  // namespace
 
 bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std::string& facts_path,
@@ -469,6 +483,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
         break;
       }
       const ValueType& t = is_value ? *rel.value_type : rel.param_types[k];
+      if (auto small = small_whole_number(s, t)) {  // the common case: an identifier or a count
+        (is_value ? value : ids[k]) = out.intern_small(*small);
+        continue;
+      }
       auto v = parse_cell(program, s, t, err, numbuf);
       if (!v) {
         table_error(reader.line(), cells[c].column,
