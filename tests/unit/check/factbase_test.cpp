@@ -1,0 +1,118 @@
+// FactBase: the compact store of one evaluation's facts (pooled constants, rows of ids, shared provenance).
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+
+#include "engine/program.hpp"
+
+using namespace phasegate::engine;
+
+namespace {
+
+Constant num(std::int64_t v) { return Decimal::from_int(v); }
+Constant frac(const char* s) { return *Decimal::parse(s); }
+
+FactOrigin at(const std::string& file, std::uint32_t line, const std::string& source = "") {
+  FactOrigin o;
+  o.file = file;
+  o.line = line;
+  o.column = 1;
+  o.source = source;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a later entry for the same tuple replaces the earlier one in its place") {
+  FactBase fb(2);
+  fb.set(0, FactEntry{{num(1), std::string("Rafah")}, num(500), at("a.facts", 3, "UN")});
+  fb.set(0, FactEntry{{num(2), std::string("Khan Younis")}, std::nullopt, at("a.facts", 4, "UN")});
+  fb.set(0, FactEntry{{num(1), std::string("Rafah")}, Constant{Unknown{}}, at("b.facts", 9, "press")});
+  REQUIRE(fb.size(0) == 2);
+  CHECK(fb.size(1) == 0);
+  CHECK(fb.total() == 2);
+  FactEntry first = fb.entry(0, 0);
+  CHECK(first.args == std::vector<Constant>{num(1), std::string("Rafah")});
+  CHECK(std::holds_alternative<Unknown>(*first.value));
+  CHECK(first.origin.file == "b.facts");
+  CHECK(first.origin.line == 9);
+  CHECK(first.origin.source == "press");
+  FactEntry second = fb.entry(0, 1);
+  CHECK_FALSE(second.value);  // a relation with values keeps "no value" for an entry without one
+  CHECK(second.origin.file == "a.facts");
+  CHECK(second.origin.line == 4);
+  CHECK(fb.find(0, {num(2), std::string("Khan Younis")}) == std::optional<std::size_t>(1));
+  CHECK_FALSE(fb.find(0, {num(2), std::string("Rafah")}));
+  CHECK_FALSE(fb.find(0, {num(3), std::string("Rafah")}));  // a constant never listed
+}
+
+TEST_CASE("small whole numbers, decimals and other constants are pooled once each") {
+  FactBase fb(1);
+  fb.set(0, FactEntry{{num(7), frac("7.5")}, std::nullopt, at("t.tsv", 1)});
+  fb.set(0, FactEntry{{num(7), frac("7")}, std::nullopt, at("t.tsv", 2)});  // 7 and 7.0 are one number
+  fb.set(0, FactEntry{{num(-7), num(5'000'000)}, std::nullopt, at("t.tsv", 3)});
+  REQUIRE(fb.size(0) == 3);
+  CHECK(fb.row(0, 0)[0] == fb.row(0, 1)[0]);
+  CHECK(fb.row(0, 1)[0] == fb.row(0, 1)[1]);
+  CHECK(fb.row(0, 0)[1] != fb.row(0, 1)[1]);
+  CHECK(fb.intern_small(7) == fb.row(0, 0)[0]);
+  CHECK(fb.intern(num(5'000'000)) == fb.row(0, 2)[1]);  // beyond the direct range: hashed
+  CHECK(fb.constants().size() == 4);                    // 7, 7.5, -7, 5 000 000
+  CHECK(fb.args(0, 2) == std::vector<Constant>{num(-7), num(5'000'000)});
+}
+
+TEST_CASE("erase removes one entry and keeps the others findable") {
+  FactBase fb(1);
+  for (int i = 0; i < 100; ++i) fb.set(0, FactEntry{{num(i)}, std::nullopt, at("u.tsv", static_cast<std::uint32_t>(i + 1))});
+  CHECK(fb.erase(0, {num(40)}));
+  CHECK_FALSE(fb.erase(0, {num(40)}));
+  REQUIRE(fb.size(0) == 99);
+  CHECK_FALSE(fb.find(0, {num(40)}));
+  CHECK(fb.find(0, {num(41)}) == std::optional<std::size_t>(40));
+  CHECK(fb.origin(0, 40).line == 42);
+}
+
+TEST_CASE("merging adds entries as set() would, remapping constants and provenance") {
+  FactBase a(2), b(2);
+  a.set(0, FactEntry{{std::string("x")}, num(1), at("a.facts", 1, "A")});
+  a.set(1, FactEntry{{}, Constant{true}, at("a.facts", 2, "A")});
+  b.set(0, FactEntry{{std::string("y")}, num(2), at("b.facts", 5, "B")});
+  b.set(0, FactEntry{{std::string("x")}, num(3), at("b.facts", 6, "B")});
+  a.merge(std::move(b));
+  REQUIRE(a.size(0) == 2);
+  CHECK(a.entry(0, 0).value == std::optional<Constant>(num(3)));
+  CHECK(a.origin(0, 0).file == "b.facts");
+  CHECK(a.origin(0, 0).line == 6);
+  CHECK(a.entry(0, 1).args == std::vector<Constant>{std::string("y")});
+  CHECK(a.origin(0, 1).source == "B");
+  CHECK(a.entry(1, 0).value == std::optional<Constant>(Constant{true}));
+
+  FactBase empty;
+  empty.merge(std::move(a));  // into an empty base: taken whole
+  CHECK(empty.total() == 3);
+  CHECK(empty.relations() == 2);
+}
+
+TEST_CASE("a FactBase agrees with a map of its entries under random sets and erases") {
+  std::mt19937 rng(7);
+  FactBase fb(1);
+  std::map<std::vector<std::int64_t>, std::int64_t> model;
+  for (int step = 0; step < 20'000; ++step) {
+    std::vector<std::int64_t> key{static_cast<std::int64_t>(rng() % 300), static_cast<std::int64_t>(rng() % 5) - 2};
+    std::vector<Constant> args{num(key[0]), num(key[1])};
+    if (rng() % 5 == 0) {
+      CHECK(fb.erase(0, args) == (model.erase(key) == 1));
+    } else {
+      auto v = static_cast<std::int64_t>(rng() % 1000);
+      fb.set(0, FactEntry{args, num(v), at("r.facts", static_cast<std::uint32_t>(step))});
+      model[key] = v;
+    }
+  }
+  REQUIRE(fb.size(0) == model.size());
+  for (const auto& [key, v] : model) {
+    auto i = fb.find(0, {num(key[0]), num(key[1])});
+    REQUIRE(i);
+    CHECK(fb.value(0, *i) == std::optional<Constant>(num(v)));
+  }
+}
