@@ -1,6 +1,7 @@
 // Phase selection, the verdicts array and the fact snapshot shared by `advise` and the audit replay.
 #include "cli/advice.hpp"
 
+#include <climits>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -113,38 +114,86 @@ bool selected_rows(const engine::Program& program, const engine::Evaluation& eva
   return true;
 }
 
-nlohmann::json verdicts_json(const engine::Program& p, const std::vector<const engine::PhaseResult*>& rows) {
-  auto phases = nlohmann::json::array();
-  for (const auto* rp : rows) {
-    const auto& row = *rp;
-    const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
-    nlohmann::json e;
-    e["phase"] = phase.name;
-    auto args = nlohmann::json::array();
-    for (const auto& a : row.args) args.push_back(arg_json(p, a));
-    e["args"] = args;
-    e["title"] = phase.title;
-    e["verdict"] = engine::to_string(row.verdict);
-    auto reasons = nlohmann::json::array();
-    for (const auto& reason : reasons_for(p, row)) {
-      nlohmann::json j = {{"label", reason.label},
-                          {"kind", reason.kind},
-                          {"value", engine::to_string(reason.value)},
-                          {"text", reason.text},
-                          {"because", reason.because}};
-      if (!reason.cite.empty()) j["cite"] = reason.cite;
-      if (!reason.waived_by.empty()) j["waivable_by"] = reason.waived_by;
-      reasons.push_back(std::move(j));
+void write_verdict_members(JsonOut& out, const engine::Program& p, const engine::PhaseResult& row) {
+  const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
+  // Keys in sorted order, as nlohmann::json keeps them.
+  out.key("args");
+  out.begin_array();
+  for (const auto& a : row.args) {
+    if (const auto* d = std::get_if<engine::Decimal>(&a); d && d->is_integer()) {
+      auto whole = d->raw() / engine::Decimal::kScale;
+      if (whole >= INT64_MIN && whole <= INT64_MAX) {
+        out.integer(static_cast<std::int64_t>(whole));
+        continue;
+      }
     }
-    e["reasons"] = reasons;
-    auto waived = nlohmann::json::array();
-    for (const auto& w : waivers_applied(p, row))
-      waived.push_back({{"label", w.label}, {"when", w.text}, {"because", w.because}});
-    if (!waived.empty()) e["waived"] = waived;
-    e["unknowns"] = row.unknowns;
-    phases.push_back(std::move(e));
+    out.raw(arg_json(p, a).dump());
   }
-  return phases;
+  out.end_array();
+  out.key("phase");
+  out.string(phase.name);
+  out.key("reasons");
+  out.begin_array();
+  for (const auto& reason : reasons_for(p, row)) {
+    out.begin_object();
+    out.key("because");
+    out.string(reason.because);
+    if (!reason.cite.empty()) {
+      out.key("cite");
+      out.string(reason.cite);
+    }
+    out.key("kind");
+    out.string(reason.kind);
+    out.key("label");
+    out.string(reason.label);
+    out.key("text");
+    out.string(reason.text);
+    out.key("value");
+    out.string(engine::to_string(reason.value));
+    if (!reason.waived_by.empty()) {
+      out.key("waivable_by");
+      out.string(reason.waived_by);
+    }
+    out.end_object();
+  }
+  out.end_array();
+  out.key("title");
+  out.string(phase.title);
+  out.key("unknowns");
+  out.begin_array();
+  for (const auto& u : row.unknowns) out.string(u);
+  out.end_array();
+  out.key("verdict");
+  out.string(engine::to_string(row.verdict));
+  auto waived = waivers_applied(p, row);
+  if (!waived.empty()) {
+    out.key("waived");
+    out.begin_array();
+    for (const auto& w : waived) {
+      out.begin_object();
+      out.key("because");
+      out.string(w.because);
+      out.key("label");
+      out.string(w.label);
+      out.key("when");
+      out.string(w.text);
+      out.end_object();
+    }
+    out.end_array();
+  }
+}
+
+nlohmann::json verdicts_json(const engine::Program& p, const std::vector<const engine::PhaseResult*>& rows) {
+  std::string text;
+  JsonOut out(text);
+  out.begin_array();
+  for (const auto* row : rows) {
+    out.begin_object();
+    write_verdict_members(out, p, *row);
+    out.end_object();
+  }
+  out.end_array();
+  return nlohmann::json::parse(text);
 }
 
 std::string args_text(const engine::Program& program, const std::vector<engine::Constant>& args) {

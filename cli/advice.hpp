@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/json_out.hpp"
 #include "cli/load.hpp"
 #include "engine/eval/evaluate.hpp"
 #include "engine/eval/model.hpp"
@@ -32,6 +33,9 @@ bool select_phases(const engine::Program& program, const std::vector<std::string
 bool selected_rows(const engine::Program& program, const engine::Evaluation& evaluation, const PhaseSelection& sel,
                    std::vector<const engine::PhaseResult*>& rows, std::string& error);
 
+// The members of one element of the `phases` array of `advise --format json` (args, phase, reasons,
+// title, unknowns, verdict, waived), written between the caller's begin_object() and end_object().
+void write_verdict_members(JsonOut& out, const engine::Program& program, const engine::PhaseResult& row);
 // The `phases` array of `advise --format json`, without explanations: what the audit log stores and replays.
 nlohmann::json verdicts_json(const engine::Program& program, const std::vector<const engine::PhaseResult*>& rows);
 

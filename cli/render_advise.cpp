@@ -79,24 +79,61 @@ std::array<std::size_t, 3> count(const AdviseReport& r) {
 }  // namespace
 
 void write_advise_json(std::ostream& out, const AdviseReport& r) {
-  // Explanations can be large and many: they are not rebuilt as a DOM but written as they come.
-  auto doc = header_json(r);
-  auto phases = verdicts_json(*r.program, r.rows);
-  if (r.explanations.empty()) {
-    doc["phases"] = std::move(phases);
-    out << doc.dump(2) << '\n';
-    return;
-  }
-  std::string head = doc.dump(2);
-  head.erase(head.size() - 2);  // the closing "\n}"
-  out << head << ",\n  \"phases\": [";
-  for (std::size_t i = 0; i < phases.size(); ++i) {
-    std::string row = phases[i].dump();
-    row.pop_back();  // the closing '}'
-    out << (i ? ",\n    " : "\n    ") << row << ",\"explanation\":"
-        << (i < r.explanations.size() ? r.explanations[i] : std::string("null")) << '}';
-  }
-  out << "\n  ]\n}\n";
+  // Tables can be large (a row per binding, an explanation each): written as text as they come, in
+  // the layout nlohmann's dump(2) gives the header. Without explanations the whole document is
+  // pretty-printed, keys sorted; with them each row is one line, its explanation last.
+  const auto& p = *r.program;
+  const bool explained = !r.explanations.empty();
+  std::string text;
+  JsonOut doc(text, 2);
+  auto header_member = [&](const char* name, const std::optional<std::string>& v) {
+    doc.key(name);
+    if (v) doc.string(*v);
+    else doc.null();
+  };
+  auto phases = [&] {
+    doc.key("phases");
+    doc.begin_array();
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      if (!explained) {
+        doc.begin_object();
+        write_verdict_members(doc, p, *r.rows[i]);
+        doc.end_object();
+      } else {
+        std::string row;
+        JsonOut line(row);
+        line.begin_object();
+        write_verdict_members(line, p, *r.rows[i]);
+        line.key("explanation");
+        line.raw(i < r.explanations.size() ? r.explanations[i] : std::string("null"));
+        line.end_object();
+        doc.raw(row);
+      }
+      if (text.size() > (1u << 20)) {  // written on as it grows: the buffer stays small
+        out << text;
+        text.clear();
+      }
+    }
+    doc.end_array();
+  };
+  doc.begin_object();
+  header_member("decision_id", r.decision_id);
+  header_member("known_at", r.known_at);
+  if (!explained) phases();
+  doc.key("ruleset");
+  doc.begin_object();
+  doc.key("name");
+  doc.string(p.name);
+  doc.key("sha256");
+  doc.string(r.sha256);
+  doc.key("version");
+  doc.string(p.version);
+  doc.end_object();
+  doc.key("today");
+  doc.string(r.today);
+  if (explained) phases();
+  doc.end_object();
+  out << text << '\n';
 }
 
 std::string advise_text(const AdviseReport& r, bool color) {

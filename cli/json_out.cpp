@@ -1,0 +1,98 @@
+// JsonOut: nlohmann::json's dump() layout, written directly.
+#include "cli/json_out.hpp"
+
+#include <cstdio>
+
+namespace phasegate::cli {
+
+void JsonOut::newline() {
+  if (indent_ == 0) return;
+  out_ += '\n';
+  out_.append(static_cast<std::size_t>(level_ * indent_), ' ');
+}
+
+void JsonOut::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (empty_.empty()) return;  // the top-level value
+  if (!empty_.back()) out_ += ',';
+  empty_.back() = 0;
+  newline();
+}
+
+void JsonOut::open(char c) {
+  before_value();
+  out_ += c;
+  empty_.push_back(1);
+  ++level_;
+}
+
+void JsonOut::close(char c) {
+  --level_;
+  const bool was_empty = empty_.back() != 0;
+  empty_.pop_back();
+  if (!was_empty) newline();
+  out_ += c;
+}
+
+void JsonOut::key(std::string_view k) {
+  before_value();
+  quoted(k);
+  out_ += indent_ ? ": " : ":";
+  after_key_ = true;
+}
+
+void JsonOut::string(std::string_view s) {
+  before_value();
+  quoted(s);
+}
+
+void JsonOut::integer(std::int64_t v) {
+  before_value();
+  out_ += std::to_string(v);
+}
+
+void JsonOut::boolean(bool v) {
+  before_value();
+  out_ += v ? "true" : "false";
+}
+
+void JsonOut::null() {
+  before_value();
+  out_ += "null";
+}
+
+void JsonOut::raw(std::string_view json) {
+  before_value();
+  out_ += json;
+}
+
+// As nlohmann escapes: the two-character escapes, other control characters as \u00xx, UTF-8 as is.
+void JsonOut::quoted(std::string_view s) {
+  out_ += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\b': out_ += "\\b"; break;
+      case '\f': out_ += "\\f"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out_ += buf;
+        } else {
+          out_ += ch;
+        }
+    }
+  }
+  out_ += '"';
+}
+
+}  // namespace phasegate::cli
