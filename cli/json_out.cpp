@@ -1,7 +1,7 @@
 // JsonOut: nlohmann::json's dump() layout, written directly.
 #include "cli/json_out.hpp"
 
-#include <cstdio>
+#include "engine/json_string.hpp"
 
 namespace phasegate::cli {
 
@@ -69,30 +69,6 @@ void JsonOut::raw(std::string_view json) {
   out_ += json;
 }
 
-// As nlohmann escapes: the two-character escapes, other control characters as \u00xx, UTF-8 as is.
-void JsonOut::quoted(std::string_view s) {
-  out_ += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out_ += buf;
-        } else {
-          out_ += ch;
-        }
-    }
-  }
-  out_ += '"';
-}
+void JsonOut::quoted(std::string_view s) { engine::append_json_string(out_, s); }
 
 }  // namespace phasegate::cli

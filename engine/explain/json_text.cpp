@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/calendar.hpp"
+#include "engine/json_string.hpp"
 #include "engine/eval/value.hpp"
 #include "engine/explain/explain.hpp"
 
@@ -14,30 +15,7 @@ class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
 
-  void str(const std::string& s) {
-    out_ += '"';
-    for (char ch : s) {
-      unsigned char c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out_ += buf;
-          } else {
-            out_ += ch;
-          }
-      }
-    }
-    out_ += '"';
-  }
+  void str(const std::string& s) { append_json_string(out_, s); }
   void key(const char* k) {
     sep();
     out_ += '"';
