@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <set>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -110,8 +111,14 @@ struct Model::Impl {
   std::uint64_t derived = 0, steps = 0;
 
   Evaluation evaluation;
-  std::vector<std::vector<PhaseResult>> phase_results;  // per phase, sorted bindings
-  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i being phase_results[i]
+  // Per phase: where its results (sorted bindings) are in evaluation.phases, written in phase_order
+  // and put in declaration order at the end (when the orders differ).
+  std::vector<std::pair<std::size_t, std::size_t>> phase_range;
+  std::span<const PhaseResult> results_of(int pid) const {
+    auto [lo, hi] = phase_range[static_cast<std::size_t>(pid)];
+    return {evaluation.phases.data() + lo, hi - lo};
+  }
+  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i being result i of results_of(phase)
   std::vector<char> named_in_after;  // per phase
 
   // ------------------------------------------------------------ setup
@@ -805,7 +812,7 @@ struct Model::Impl {
   }
 
   void run_phases() {
-    phase_results.assign(p.phases.size(), {});
+    phase_range.assign(p.phases.size(), {0, 0});
     phase_index.clear();
     phase_index.resize(p.phases.size());
     named_in_after.assign(p.phases.size(), 0);
@@ -816,13 +823,28 @@ struct Model::Impl {
       order.clear();
       for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
     }
-    for (int pid : order) run_phase(pid);
+    // Every phase's bindings first: their number sizes the results once (no reallocation moving them).
+    std::vector<Table> bindings(p.phases.size());
     std::size_t total = 0;
-    for (const auto& results : phase_results) total += results.size();
+    for (int pid : order) {
+      bindings[static_cast<std::size_t>(pid)] = phase_bindings(pid);
+      total += bindings[static_cast<std::size_t>(pid)].rows();
+    }
     evaluation.phases.reserve(total);
-    for (auto& results : phase_results) {
-      for (auto& r : results) evaluation.phases.push_back(std::move(r));
-      std::vector<PhaseResult>().swap(results);  // moved out: give the memory back now
+    for (int pid : order) {
+      const std::size_t lo = evaluation.phases.size();
+      run_phase(pid, std::move(bindings[static_cast<std::size_t>(pid)]));
+      phase_range[static_cast<std::size_t>(pid)] = {lo, evaluation.phases.size()};
+    }
+    if (!std::is_sorted(order.begin(), order.end())) {  // into declaration order
+      std::vector<PhaseResult> ordered;
+      ordered.reserve(evaluation.phases.size());
+      for (std::size_t pid = 0; pid < p.phases.size(); ++pid) {
+        auto [lo, hi] = phase_range[pid];
+        phase_range[pid] = {ordered.size(), ordered.size() + (hi - lo)};
+        for (std::size_t i = lo; i < hi; ++i) ordered.push_back(std::move(evaluation.phases[i]));
+      }
+      evaluation.phases = std::move(ordered);
     }
     evaluation.derived_tuples = derived;
   }
@@ -873,7 +895,8 @@ struct Model::Impl {
     return true;
   }
 
-  void run_phase(int pid) {
+  // The bindings of a phase's parameters (rows), each with its `for each` value (truth).
+  Table phase_bindings(int pid) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     std::size_t nparams = ph.params.size();
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
@@ -902,10 +925,16 @@ struct Model::Impl {
     } else if (nparams == 0) {
       bindings.append(nullptr, Truth::true_);
     }
-    auto& results = phase_results[static_cast<std::size_t>(pid)];
+    return bindings;
+  }
+
+  void run_phase(int pid, Table bindings) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    std::size_t nparams = ph.params.size();
+    std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
+    auto& results = evaluation.phases;
     Table& index = phase_index[static_cast<std::size_t>(pid)];
     index = Table(static_cast<int>(nparams));
-    results.reserve(bindings.rows());
     const bool indexed = named_in_after[static_cast<std::size_t>(pid)];
     if (indexed) index.reserve(bindings.rows());
     Frame fr(frame_size, kUnbound);
@@ -953,7 +982,7 @@ struct Model::Impl {
   // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
   Verdict after_verdict(int a, const Id* key, std::size_t nkey) const {
     const Phase& other = p.phases[static_cast<std::size_t>(a)];
-    const auto& results = phase_results[static_cast<std::size_t>(a)];
+    const auto results = results_of(a);
     if (other.params.empty()) return results.empty() ? Verdict::no_go : results.front().verdict;
     if (other.params.size() == nkey) {
       auto row = phase_index[static_cast<std::size_t>(a)].find(key);
@@ -1103,7 +1132,7 @@ struct Model::Impl {
       std::vector<Id> key;
       const Phase& other = p.phases[static_cast<std::size_t>(ar.phase)];
       for (std::size_t k = 0; k < other.params.size() && k < fr.size(); ++k) key.push_back(fr[k]);
-      const auto& results = phase_results[static_cast<std::size_t>(ar.phase)];
+      const auto results = results_of(ar.phase);
       auto add = [&](const PhaseResult& r) { c.out.insert(r.unknowns.begin(), r.unknowns.end()); };
       if (other.params.empty()) {
         if (!results.empty()) add(results.front());
