@@ -1,6 +1,7 @@
 // Phase selection, the verdicts array and the fact snapshot shared by `advise` and the audit replay.
 #include "cli/advice.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <iostream>
 
@@ -54,6 +55,31 @@ std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::
   loader.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
   loader.print_diagnostics();
   return nullptr;
+}
+
+int verdict_exit_code(const std::vector<engine::PhaseCount>& counts) {
+  bool any_no_go = false, any_undetermined = false;
+  for (const auto& c : counts) {
+    any_no_go = any_no_go || c.no_go > 0;
+    any_undetermined = any_undetermined || c.undetermined > 0;
+  }
+  return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
+}
+
+std::vector<engine::PhaseCount> selected_counts(const engine::Program& program, const engine::Evaluation& evaluation,
+                                                const std::vector<std::string>& phases) {
+  std::vector<engine::PhaseCount> out;
+  for (const auto& c : evaluation.counts) {
+    if (c.go + c.no_go + c.undetermined == 0) continue;  // as the table: a phase without bindings has no row
+    const std::string& name = program.phases[static_cast<std::size_t>(c.phase)].name;
+    bool wanted = phases.empty();
+    for (const auto& spec : phases) {
+      auto b = spec.find_first_not_of(" \t"), e = spec.find_last_not_of(" \t");
+      if (b != std::string::npos && spec.compare(b, e - b + 1, name) == 0) wanted = true;
+    }
+    if (wanted) out.push_back(c);
+  }
+  return out;
 }
 
 int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows) {

@@ -54,5 +54,9 @@ std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::
                                                   const engine::FactBase& facts, const engine::EvalOptions& options);
 // 0 when every row is GO, 1 when one is NO-GO, 2 when none is NO-GO and one is UNDETERMINED.
 int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows);
+int verdict_exit_code(const std::vector<engine::PhaseCount>& counts);
+// The per-phase counts of the phases named by `--phase NAME` (all when none), those with bindings.
+std::vector<engine::PhaseCount> selected_counts(const engine::Program& program, const engine::Evaluation& evaluation,
+                                                const std::vector<std::string>& phases);
 
 }  // namespace phasegate::cli

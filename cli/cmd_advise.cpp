@@ -1,4 +1,5 @@
 // `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -47,6 +48,11 @@ int run_advise(const AdviseOptions& o) {
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
+  // A summary of whole phases needs the counts alone: no result per binding is kept.
+  const bool counts_only = o.summary && !o.record && !o.explain &&
+                           std::none_of(o.phases.begin(), o.phases.end(),
+                                        [](const std::string& spec) { return spec.find('(') != std::string::npos; });
+  eval_options.results = !counts_only;
   FactInputs inputs{o.facts, o.assume, o.db, o.known_at};
 
   // The table, and what the decision log keeps of it.
@@ -58,6 +64,7 @@ int run_advise(const AdviseOptions& o) {
     const auto& g = advice.gathered;
     report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
     report.rows = advice.rows;
+    if (counts_only) report.counts = selected_counts(advice.program(), advice.model->evaluation(), o.phases);
     // As JSON only where JSON is written: the JSON table, or a recorded decision. Text and
     // Markdown render their trees below, so nothing is explained twice.
     if (o.explain && ((format == Format::json && !o.summary) || o.record))
@@ -151,7 +158,7 @@ int run_advise(const AdviseOptions& o) {
   }
   std::cout.flush();
 
-  return verdict_exit_code(report.rows);
+  return counts_only ? verdict_exit_code(report.counts) : verdict_exit_code(report.rows);
 }
 
 }  // namespace

@@ -227,6 +227,9 @@ struct Tally {
 };
 std::vector<Tally> tally(const AdviseReport& r) {
   std::vector<Tally> out;
+  for (const auto& c : r.counts)
+    out.push_back({r.program->phases[static_cast<std::size_t>(c.phase)].name, {c.go, c.no_go, c.undetermined}});
+  if (!r.counts.empty()) return out;
   std::map<int, std::size_t> at;
   for (const auto* row : r.rows) {
     auto [it, fresh] = at.emplace(row->phase, out.size());

@@ -19,6 +19,8 @@ struct AdviseReport {
   std::optional<std::string> known_at;
   std::optional<std::string> decision_id;
   std::vector<const engine::PhaseResult*> rows;  // the phase bindings asked about, in output order
+  // `--summary` of whole phases: the counts per phase (then rows is empty).
+  std::vector<engine::PhaseCount> counts;
   // Per row, present with --explain: the explanation as JSON text (same index as rows).
   std::vector<std::string> explanations;
 };

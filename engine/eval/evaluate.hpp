@@ -20,6 +20,9 @@ struct EvalOptions {
   Date today;                              // the value of `today`
   std::uint64_t max_tuples = 50'000'000;   // derived tuples, all relations together
   double max_seconds = 60.0;               // wall time
+  // false: only Evaluation::counts is filled (the verdicts are computed all the same, but no
+  // PhaseResult is kept and no unknowns are collected): for summaries of very many bindings.
+  bool results = true;
 };
 
 // A clause of a phase under one binding.
@@ -48,9 +51,17 @@ struct PhaseResult {
   std::vector<std::string> unknowns;
 };
 
+// How many bindings of a phase are GO, NO-GO and UNDETERMINED.
+struct PhaseCount {
+  int phase = -1;
+  std::uint64_t go = 0, no_go = 0, undetermined = 0;
+};
+
 struct Evaluation {
   // Phases in declaration order; bindings of one phase in sorted order of args.
+  // Empty when EvalOptions::results is false.
   std::vector<PhaseResult> phases;
+  std::vector<PhaseCount> counts;  // one per phase, in declaration order (always filled)
   std::uint64_t derived_tuples = 0;
 };
 

@@ -118,7 +118,8 @@ struct Model::Impl {
     auto [lo, hi] = phase_range[static_cast<std::size_t>(pid)];
     return {evaluation.phases.data() + lo, hi - lo};
   }
-  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i being result i of results_of(phase)
+  std::vector<std::vector<Verdict>> phase_verdicts;  // per phase: the verdict of each binding (see run_phase)
+  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i having verdict i
   std::vector<char> named_in_after;  // per phase
 
   // ------------------------------------------------------------ setup
@@ -813,6 +814,9 @@ struct Model::Impl {
 
   void run_phases() {
     phase_range.assign(p.phases.size(), {0, 0});
+    phase_verdicts.assign(p.phases.size(), {});
+    evaluation.counts.assign(p.phases.size(), PhaseCount{});
+    for (std::size_t i = 0; i < p.phases.size(); ++i) evaluation.counts[i].phase = static_cast<int>(i);
     phase_index.clear();
     phase_index.resize(p.phases.size());
     named_in_after.assign(p.phases.size(), 0);
@@ -830,7 +834,7 @@ struct Model::Impl {
       bindings[static_cast<std::size_t>(pid)] = phase_bindings(pid);
       total += bindings[static_cast<std::size_t>(pid)].rows();
     }
-    evaluation.phases.reserve(total);
+    if (opt.results) evaluation.phases.reserve(total);
     for (int pid : order) {
       const std::size_t lo = evaluation.phases.size();
       run_phase(pid, std::move(bindings[static_cast<std::size_t>(pid)]));
@@ -928,27 +932,42 @@ struct Model::Impl {
     return bindings;
   }
 
+  // The verdicts of a phase's bindings: one PhaseResult each (sorted), or, when the options ask only
+  // for counts, the verdicts alone (in enumeration order). Either way verdicts[pid][i] belongs to row i
+  // of phase_index[pid] (kept for phases another phase waits on).
   void run_phase(int pid, Table bindings) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     std::size_t nparams = ph.params.size();
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
-    auto& results = evaluation.phases;
+    const bool keep = opt.results;
+    const bool indexed = named_in_after[static_cast<std::size_t>(pid)];
+    auto& verdicts = phase_verdicts[static_cast<std::size_t>(pid)];
+    verdicts.reserve(bindings.rows());
+    std::vector<std::uint32_t> order;
+    if (keep) {
+      order = sorted_rows(bindings);
+    } else {
+      order.resize(bindings.rows());
+      for (std::size_t r = 0; r < order.size(); ++r) order[r] = static_cast<std::uint32_t>(r);
+    }
     Table& index = phase_index[static_cast<std::size_t>(pid)];
     index = Table(static_cast<int>(nparams));
-    const bool indexed = named_in_after[static_cast<std::size_t>(pid)];
     if (indexed) index.reserve(bindings.rows());
+    PhaseCount& count = evaluation.counts[static_cast<std::size_t>(pid)];
     Frame fr(frame_size, kUnbound);
-    for (std::uint32_t row : sorted_rows(bindings)) {
+    for (std::uint32_t row : order) {
       const Id* key = bindings.row(row);
       std::fill(fr.begin(), fr.end(), kUnbound);
       std::copy(key, key + nparams, fr.begin());
       PhaseResult pr;
       pr.phase = pid;
-      pr.args.reserve(nparams);
-      for (std::size_t k = 0; k < nparams; ++k) pr.args.push_back(in.get(key[k]));
       pr.binding = bindings.truth[row];
       Truth all = pr.binding;
-      pr.clauses.reserve(ph.clauses.size());
+      if (keep) {
+        pr.args.reserve(nparams);
+        for (std::size_t k = 0; k < nparams; ++k) pr.args.push_back(in.get(key[k]));
+        pr.clauses.reserve(ph.clauses.size());
+      }
       for (std::size_t ci = 0; ci < ph.clauses.size(); ++ci) {
         const Clause& clause = ph.clauses[ci];
         ClauseResult cr;
@@ -957,41 +976,44 @@ struct Model::Impl {
         Truth met = clause.kind == ClauseKind::require ? cr.expr_value : truth_not(cr.expr_value);
         for (int w : clause.waivers) {
           Truth wt = eval_truth(ph.waivers[static_cast<std::size_t>(w)].expr, fr);
-          if (wt == Truth::true_) cr.waivers_true.push_back(w);
-          if (wt == Truth::unknown) cr.waivers_unknown.push_back(w);
+          if (keep && wt == Truth::true_) cr.waivers_true.push_back(w);
+          if (keep && wt == Truth::unknown) cr.waivers_unknown.push_back(w);
           met = truth_or(met, wt);
         }
         cr.met = met;
         all = truth_and(all, met);
-        pr.clauses.push_back(std::move(cr));
+        if (keep) pr.clauses.push_back(std::move(cr));
       }
       for (int a : ph.after) {
         AfterResult ar;
         ar.phase = a;
         ar.verdict = after_verdict(a, key, nparams);
         all = truth_and(all, verdict_truth(ar.verdict));
-        pr.after.push_back(ar);
+        if (keep) pr.after.push_back(ar);
       }
       pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+      ++(pr.verdict == Verdict::go ? count.go : pr.verdict == Verdict::no_go ? count.no_go : count.undetermined);
+      verdicts.push_back(pr.verdict);
+      if (indexed) index.append(key, pr.binding);
+      if (!keep) continue;
       if (pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
-      if (indexed) index.append(key, pr.binding);  // row i of the index is results[i]
-      results.push_back(std::move(pr));
+      evaluation.phases.push_back(std::move(pr));
     }
   }
 
   // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
   Verdict after_verdict(int a, const Id* key, std::size_t nkey) const {
     const Phase& other = p.phases[static_cast<std::size_t>(a)];
-    const auto results = results_of(a);
-    if (other.params.empty()) return results.empty() ? Verdict::no_go : results.front().verdict;
+    const auto& verdicts = phase_verdicts[static_cast<std::size_t>(a)];
+    if (other.params.empty()) return verdicts.empty() ? Verdict::no_go : verdicts.front();
     if (other.params.size() == nkey) {
       auto row = phase_index[static_cast<std::size_t>(a)].find(key);
       if (!row) return Verdict::no_go;  // no such binding: not GO
-      return results[*row].verdict;
+      return verdicts[*row];
     }
     // A phase without parameters after a parametrised one: every binding must be GO.
     Truth all = Truth::true_;
-    for (const auto& r : results) all = truth_and(all, verdict_truth(r.verdict));
+    for (Verdict v : verdicts) all = truth_and(all, verdict_truth(v));
     return all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
   }
 

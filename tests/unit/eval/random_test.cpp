@@ -336,6 +336,25 @@ TEST_CASE("differential: engine vs naive reference on random programs") {
         FAIL("seed " << seed << ": " << key << " engine " << to_string(r.verdict) << " reference " << to_string(it->second) << "\n" << describe(p, rp.b.f));
       ++compared;
     }
+    // Counts only (EvalOptions::results = false): the same verdicts, counted, and nothing else kept.
+    std::vector<PhaseCount> tally(p.phases.size());
+    for (const auto& r : ev.phases) {
+      auto& t = tally[static_cast<std::size_t>(r.phase)];
+      ++(r.verdict == Verdict::go ? t.go : r.verdict == Verdict::no_go ? t.no_go : t.undetermined);
+    }
+    EvalOptions counts_only;
+    counts_only.results = false;
+    auto c = evaluate(p, rp.b.f, counts_only);
+    REQUIRE(c.evaluation);
+    CHECK(c.evaluation->phases.empty());
+    REQUIRE(c.evaluation->counts.size() == p.phases.size());
+    for (std::size_t i = 0; i < p.phases.size(); ++i) {
+      const auto& got = c.evaluation->counts[i];
+      if (got.go != tally[i].go || got.no_go != tally[i].no_go || got.undetermined != tally[i].undetermined)
+        FAIL("seed " << seed << ": counts of phase " << p.phases[i].name << " differ from the full results");
+      if (ev.counts[i].go != tally[i].go || ev.counts[i].no_go != tally[i].no_go)
+        FAIL("seed " << seed << ": the full evaluation's counts of phase " << p.phases[i].name << " are wrong");
+    }
   }
   CHECK(compared > 5000);
 }
