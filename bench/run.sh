@@ -115,6 +115,12 @@ for g in "chain 2000" "random 2000 10000 42"; do
   done
 done
 
+# One decision of the shipped ruleset in process, and decisions evaluated and recorded durably.
+decision=""
+if [ -x "$build/bench/decision_bench" ]; then
+  decision=$("$build/bench/decision_bench" 2>&1 | sed 's/^/    /')
+fi
+
 {
   echo "# Benchmark results"
   echo
@@ -126,5 +132,12 @@ done
   echo "| workload | engine | median s | min–max s | peak MB | checksum / note |"
   echo "|---|---|---:|---|---:|---|"
   printf '%s\n' "${rows[@]}"
+  if [ -n "$decision" ]; then
+    echo
+    echo "Single decisions (\`build/bench/decision_bench\`: the ISF ruleset and the 2025-11-20 briefing, in process;"
+    echo "median of 5 batches of 20 000; then 1 000 decisions evaluated and recorded, one fsync each):"
+    echo
+    echo "$decision"
+  fi
 } > "$results"
 echo "wrote $results" >&2
