@@ -36,6 +36,7 @@ struct AdviseOptions {
   bool summary = false;
   std::uint64_t max_tuples = 50'000'000;
   double max_seconds = 60.0;
+  std::uint64_t max_memory = 0;
 };
 
 int run_advise(const AdviseOptions& o) {
@@ -47,6 +48,7 @@ int run_advise(const AdviseOptions& o) {
   engine::EvalOptions eval_options;
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
+  eval_options.max_memory_mb = o.max_memory;
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
   // A summary of whole phases needs the counts alone: no result per binding is kept.
   const bool counts_only = o.summary && !o.record && !o.explain &&
@@ -180,6 +182,8 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
   cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")->capture_default_str();
   cmd->add_option("--max-seconds", o->max_seconds, "Stop evaluation after this long")->capture_default_str();
+  cmd->add_option("--max-memory", o->max_memory, "Stop evaluation above this resident size in MiB (0: 4/5 of RAM)")
+      ->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = run_advise(*o); });
 }
 

@@ -20,6 +20,9 @@ struct EvalOptions {
   Date today;                              // the value of `today`
   std::uint64_t max_tuples = 50'000'000;   // derived tuples, all relations together
   double max_seconds = 60.0;               // wall time
+  // Resident memory of the process, in MiB, checked as the evaluation runs (Linux); 0: four fifths
+  // of the machine's physical memory, so that a workload too large stops with E0905, not the OOM killer.
+  std::uint64_t max_memory_mb = 0;
   // false: only Evaluation::counts is filled (the verdicts are computed all the same, but no
   // PhaseResult is kept and no unknowns are collected): for summaries of very many bindings.
   bool results = true;
@@ -70,7 +73,8 @@ struct Evaluation {
 struct EvalError {
   std::string message;
   SourcePos pos;
-  std::string code;  // "E0901" limit on tuples, "E0902" time limit, "E0903" division by zero, "E0904" overflow
+  // "E0901" limit on tuples, "E0902" time limit, "E0903" division by zero, "E0904" overflow, "E0905" memory limit
+  std::string code;
 };
 
 struct EvalOutcome {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <unistd.h>
 #include <set>
 #include <span>
 #include <unordered_map>
@@ -199,6 +200,37 @@ struct Model::Impl {
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (elapsed > opt.max_seconds)
       fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) + " seconds was reached");
+    if ((steps & 0x3ffff) == 0) check_memory();
+  }
+
+  // Stops before the machine runs out: the resident size against EvalOptions::max_memory_mb.
+  void check_memory() {
+    const std::uint64_t limit = memory_limit_mb();
+    const std::uint64_t used = resident_mb();
+    if (limit == 0 || used <= limit) return;
+    fail("E0905", "evaluation stopped: the memory limit of " + std::to_string(limit) + " MiB was reached (" +
+                      std::to_string(used) + " MiB in use)");
+  }
+
+  std::uint64_t memory_limit_mb() const {
+    if (opt.max_memory_mb) return opt.max_memory_mb;
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    return static_cast<std::uint64_t>(pages) / 1024 * static_cast<std::uint64_t>(page) / 1024 * 4 / 5;
+  }
+
+  static std::uint64_t resident_mb() {
+#ifdef __linux__
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, resident = 0;
+    const int got = std::fscanf(f, "%lu %lu", &size, &resident);
+    std::fclose(f);
+    if (got != 2) return 0;
+    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / (1024 * 1024);
+#else
+    return 0;
+#endif
   }
 
   void count_derived() {
