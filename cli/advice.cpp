@@ -142,7 +142,7 @@ bool selected_rows(const engine::Program& program, const engine::Evaluation& eva
   return true;
 }
 
-void write_verdict_members(JsonOut& out, const engine::Program& p, const engine::PhaseResult& row) {
+void write_verdict_members(engine::JsonOut& out, const engine::Program& p, const engine::PhaseResult& row) {
   const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
   // Keys in sorted order, as nlohmann::json keeps them.
   out.key("args");
@@ -213,7 +213,7 @@ void write_verdict_members(JsonOut& out, const engine::Program& p, const engine:
 
 nlohmann::json verdicts_json(const engine::Program& p, const std::vector<const engine::PhaseResult*>& rows) {
   std::string text;
-  JsonOut out(text);
+  engine::JsonOut out(text);
   out.begin_array();
   for (const auto* row : rows) {
     out.begin_object();

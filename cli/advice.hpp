@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "cli/json_out.hpp"
 #include "cli/load.hpp"
 #include "engine/eval/evaluate.hpp"
 #include "engine/eval/model.hpp"
+#include "engine/json_out.hpp"
 #include "engine/program.hpp"
 
 namespace phasegate::store {
@@ -35,7 +35,7 @@ bool selected_rows(const engine::Program& program, const engine::Evaluation& eva
 
 // The members of one element of the `phases` array of `advise --format json` (args, phase, reasons,
 // title, unknowns, verdict, waived), written between the caller's begin_object() and end_object().
-void write_verdict_members(JsonOut& out, const engine::Program& program, const engine::PhaseResult& row);
+void write_verdict_members(engine::JsonOut& out, const engine::Program& program, const engine::PhaseResult& row);
 // The `phases` array of `advise --format json`, without explanations: what the audit log stores and replays.
 nlohmann::json verdicts_json(const engine::Program& program, const std::vector<const engine::PhaseResult*>& rows);
 

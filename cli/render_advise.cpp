@@ -85,7 +85,7 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
   const auto& p = *r.program;
   const bool explained = !r.explanations.empty();
   std::string text;
-  JsonOut doc(text, 2);
+  engine::JsonOut doc(text, 2);
   auto header_member = [&](const char* name, const std::optional<std::string>& v) {
     doc.key(name);
     if (v) doc.string(*v);
@@ -101,7 +101,7 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
         doc.end_object();
       } else {
         std::string row;
-        JsonOut line(row);
+        engine::JsonOut line(row);
         line.begin_object();
         write_verdict_members(line, p, *r.rows[i]);
         line.key("explanation");

@@ -1,194 +1,138 @@
 // A direct JSON writer for explanations: the same text as explanation_json(...).dump(), without building a
 // DOM (advise --explain writes one explanation per binding, and the DOM dominated its cost).
-#include <cstdio>
-
 #include "engine/calendar.hpp"
-#include "engine/json_string.hpp"
 #include "engine/eval/value.hpp"
 #include "engine/explain/explain.hpp"
+#include "engine/json_out.hpp"
 
 namespace phasegate::engine {
 
 namespace {
 
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {}
-
-  void str(const std::string& s) { append_json_string(out_, s); }
-  void key(const char* k) {
-    sep();
-    out_ += '"';
-    out_ += k;
-    out_ += "\":";
-    first_ = true;  // the value follows without a comma
-    pending_value_ = true;
-  }
-  void open(char c) {
-    sep();
-    out_ += c;
-    first_ = true;
-  }
-  void close(char c) {
-    out_ += c;
-    first_ = false;
-  }
-  void raw(const std::string& s) {
-    sep();
-    out_ += s;
-  }
-  void s(const std::string& v) {
-    sep();
-    str(v);
-  }
-  void b(bool v) { raw(v ? "true" : "false"); }
-  void null() { raw("null"); }
-  void u(std::uint64_t v) { raw(std::to_string(v)); }
-  void i(std::int64_t v) { raw(std::to_string(v)); }
-  void s_or_null(const std::string& v) {
-    if (v.empty()) null();
-    else s(v);
-  }
-
- private:
-  void sep() {
-    if (pending_value_) {
-      pending_value_ = false;
-      first_ = false;
-      return;
-    }
-    if (!first_) out_ += ',';
-    first_ = false;
-  }
-  std::string& out_;
-  bool first_ = true;
-  bool pending_value_ = false;
-};
-
-void fact(Writer& w, const FactRef& f, const UnknownThatMatters* u) {
-  w.open('{');
+void fact(JsonOut& w, const FactRef& f, const UnknownThatMatters* u) {
+  w.begin_object();
   if (u) {
     w.key("can_make");
-    w.open('[');
-    for (const std::string& v : u->can_make) w.s(v);
-    w.close(']');
+    w.begin_array();
+    for (const std::string& v : u->can_make) w.string(v);
+    w.end_array();
     w.key("decides_alone");
-    if (u->tested) w.b(u->decides_alone);
+    if (u->tested) w.boolean(u->decides_alone);
     else w.null();
   }
   w.key("fact");
-  w.s(f.tuple);
+  w.string(f.tuple);
   w.key("known");
-  w.b(f.known);
+  w.boolean(f.known);
   w.key("listed");
-  w.b(f.listed);
+  w.boolean(f.listed);
   w.key("origin");
   if (f.origin) {
     const FactOrigin& o = *f.origin;
-    w.open('{');
+    w.begin_object();
     w.key("as_of");
-    if (o.as_of) w.s(format_iso_date(o.as_of->days));
+    if (o.as_of) w.string(format_iso_date(o.as_of->days));
     else w.null();
     w.key("assumption");
-    w.b(o.assumption);
+    w.boolean(o.assumption);
     w.key("file");
-    w.s(o.file);
+    w.string(o.file);
     w.key("line");
-    w.u(o.line);
+    w.integer(static_cast<std::int64_t>(o.line));
     w.key("record_id");
-    if (o.record_id) w.i(o.record_id);
+    if (o.record_id) w.integer(o.record_id);
     else w.null();
     w.key("recorded_at");
-    w.s_or_null(o.recorded_at);
+    w.string_or_null(o.recorded_at);
     w.key("recorded_by");
-    w.s_or_null(o.recorded_by);
+    w.string_or_null(o.recorded_by);
     w.key("source");
-    w.s(o.source);
-    w.close('}');
+    w.string(o.source);
+    w.end_object();
   } else {
     w.null();
   }
   w.key("range");
-  w.s_or_null(f.range);
+  w.string_or_null(f.range);
   w.key("value");
-  w.s(f.value);
-  w.close('}');
+  w.string(f.value);
+  w.end_object();
 }
 
-void node(Writer& w, const Explanation& e, int i, bool reason) {
+void node(JsonOut& w, const Explanation& e, int i, bool reason) {
   const ExplainNode& n = e.nodes[static_cast<std::size_t>(i)];
-  w.open('{');
+  w.begin_object();
   if (!n.because.empty()) {
     w.key("because");
-    w.s(n.because);
+    w.string(n.because);
   }
   w.key("children");
-  w.open('[');
+  w.begin_array();
   for (std::size_t k = 0; k < n.children.size(); ++k)
     node(w, e, n.children[k], k < n.reason.size() ? bool(n.reason[k]) : true);
-  w.close(']');
+  w.end_array();
   if (!n.cite.empty()) {
     w.key("cite");
-    w.s(n.cite);
+    w.string(n.cite);
   }
   if (n.condition >= 0) {
     w.key("condition");
-    w.s(e.conditions[static_cast<std::size_t>(n.condition)].text);
+    w.string(e.conditions[static_cast<std::size_t>(n.condition)].text);
   }
   if (!n.value.empty()) {
     w.key("current");
-    w.s(n.value);
+    w.string(n.value);
   }
   if (n.cycle) {
     w.key("cycle");
-    w.b(true);
+    w.boolean(true);
   }
   if (!n.facts.empty()) {
     w.key("facts");
-    w.open('[');
+    w.begin_array();
     for (const FactRef& f : n.facts) fact(w, f, nullptr);
-    w.close(']');
+    w.end_array();
   }
   if (!n.pos.file.empty()) {
     w.key("file");
-    w.s(n.pos.file);
+    w.string(n.pos.file);
   }
   w.key("kind");
-  w.s(to_string(n.kind));
+  w.string(to_string(n.kind));
   if (!n.label.empty()) {
     w.key("label");
-    w.s(n.label);
+    w.string(n.label);
   }
   if (!n.pos.file.empty()) {
     w.key("line");
-    w.u(n.pos.line);
+    w.integer(static_cast<std::int64_t>(n.pos.line));
   }
   w.key("reason");
-  w.b(reason);
+  w.boolean(reason);
   w.key("text");
-  w.s(n.text);
+  w.string(n.text);
   if (n.kind == NodeKind::aggregate) {
     w.key("tuples");
-    w.open('[');
+    w.begin_array();
     for (const AggregateTuple& a : n.tuples) {
-      w.open('{');
+      w.begin_object();
       w.key("counted");
-      w.s(to_string(a.part));
+      w.string(to_string(a.part));
       w.key("tuple");
-      w.s(a.tuple);
+      w.string(a.tuple);
       if (!a.value.empty()) {
         w.key("value");
-        w.s(a.value);
+        w.string(a.value);
       }
-      w.close('}');
+      w.end_object();
     }
-    w.close(']');
+    w.end_array();
     w.key("tuples_omitted");
-    w.u(n.tuples_omitted);
+    w.integer(static_cast<std::int64_t>(n.tuples_omitted));
   }
   w.key("value");
-  w.s(to_string(n.truth));
-  w.close('}');
+  w.string(to_string(n.truth));
+  w.end_object();
 }
 
 }  // namespace
@@ -202,54 +146,54 @@ std::string explain_constant_json(const Program& p, const Constant& c);
 
 namespace {
 
-void sets(Writer& w, const Model& model, const Explanation& e, const std::vector<ChangeSet>& list, bool complete,
+void sets(JsonOut& w, const Model& model, const Explanation& e, const std::vector<ChangeSet>& list, bool complete,
           bool applicable) {
   if (!applicable) {
     w.null();
     return;
   }
-  w.open('{');
+  w.begin_object();
   w.key("complete");
-  w.b(e.counterfactuals ? complete : false);
+  w.boolean(e.counterfactuals ? complete : false);
   w.key("computed");
-  w.b(e.counterfactuals);
+  w.boolean(e.counterfactuals);
   w.key("sets");
-  w.open('[');
+  w.begin_array();
   for (const ChangeSet& cs : list) {
-    w.open('{');
+    w.begin_object();
     w.key("changes");
-    w.open('[');
+    w.begin_array();
     for (const Change& ch : cs) {
       const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-      w.open('{');
+      w.begin_object();
       auto a = explain_assume_text(model, e, ch);
       w.key("assume");
-      if (a) w.s(*a);
+      if (a) w.string(*a);
       else w.null();
       const std::string& bound = ch.make_true ? c.bound_true : c.bound_false;
       w.key("bound");
-      w.s_or_null(bound);
+      w.string_or_null(bound);
       w.key("change");
-      w.s(explain_change_text(e, ch));
+      w.string(explain_change_text(e, ch));
       w.key("condition");
-      w.s(c.text);
+      w.string(c.text);
       w.key("current");
-      w.s_or_null(c.value);
+      w.string_or_null(c.value);
       w.key("make");
-      w.s(ch.make_true ? "true" : "false");
+      w.string(ch.make_true ? "true" : "false");
       w.key("now");
-      w.s(to_string(c.truth));
+      w.string(to_string(c.truth));
       w.key("question");
-      w.s(explain_change_question(e, ch));
-      w.close('}');
+      w.string(explain_change_question(e, ch));
+      w.end_object();
     }
-    w.close(']');
+    w.end_array();
     w.key("size");
-    w.u(cs.size());
-    w.close('}');
+    w.integer(static_cast<std::int64_t>(cs.size()));
+    w.end_object();
   }
-  w.close(']');
-  w.close('}');
+  w.end_array();
+  w.end_object();
 }
 
 }  // namespace
@@ -259,50 +203,50 @@ std::string explanation_json_text(const Model& model, const Explanation& e) {
   if (e.phase < 0 || e.root < 0) return "null";
   std::string out;
   out.reserve(1024);
-  Writer w(out);
-  w.open('{');
+  JsonOut w(out);
+  w.begin_object();
   w.key("args");
-  w.open('[');
+  w.begin_array();
   for (const Constant& c : e.args) w.raw(explain_constant_json(p, c));
-  w.close(']');
+  w.end_array();
   w.key("assumptions");
-  w.open('[');
+  w.begin_array();
   for (const FactRef& f : explain_assumptions(e)) fact(w, f, nullptr);
-  w.close(']');
+  w.end_array();
   w.key("budget");
-  w.open('{');
+  w.begin_object();
   w.key("complete");
-  w.b(e.counterfactuals && e.to_go_complete && e.to_stop_complete && e.unknowns_complete);
+  w.boolean(e.counterfactuals && e.to_go_complete && e.to_stop_complete && e.unknowns_complete);
   w.key("counterfactuals");
-  w.b(e.counterfactuals);
+  w.boolean(e.counterfactuals);
   w.key("max_seconds");
   w.raw(nlohmann::json(e.options.max_seconds).dump());
   w.key("max_set_size");
-  w.u(e.options.max_set_size);
+  w.integer(static_cast<std::int64_t>(e.options.max_set_size));
   w.key("max_sets");
-  w.u(e.options.max_sets);
+  w.integer(static_cast<std::int64_t>(e.options.max_sets));
   w.key("note");
-  w.s(e.budget_note);
-  w.close('}');
+  w.string(e.budget_note);
+  w.end_object();
   w.key("phase");
-  w.s(p.phases[static_cast<std::size_t>(e.phase)].name);
+  w.string(p.phases[static_cast<std::size_t>(e.phase)].name);
   w.key("title");
-  w.s(e.title);
+  w.string(e.title);
   w.key("tuple");
-  w.s(e.phase_tuple);
+  w.string(e.phase_tuple);
   w.key("unknowns");
-  w.open('[');
+  w.begin_array();
   for (const UnknownThatMatters& u : e.unknowns) fact(w, u.fact, &u);
-  w.close(']');
+  w.end_array();
   w.key("verdict");
-  w.s(to_string(e.verdict));
+  w.string(to_string(e.verdict));
   w.key("what_could_stop_it");
   sets(w, model, e, e.to_stop, e.to_stop_complete, e.verdict != Verdict::no_go);
   w.key("what_would_it_take");
   sets(w, model, e, e.to_go, e.to_go_complete, e.verdict != Verdict::go);
   w.key("why");
   node(w, e, e.root, true);
-  w.close('}');
+  w.end_object();
   return out;
 }
 
@@ -310,7 +254,7 @@ std::string explanation_why_json_text(const Model&, const Explanation& e) {
   if (e.root < 0) return "null";
   std::string out;
   out.reserve(1024);
-  Writer w(out);
+  JsonOut w(out);
   node(w, e, e.root, true);
   return out;
 }

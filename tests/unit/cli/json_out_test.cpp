@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "cli/json_out.hpp"
+#include "engine/json_out.hpp"
 
-using phasegate::cli::JsonOut;
+using phasegate::engine::JsonOut;
 
 namespace {
 

@@ -1,9 +1,9 @@
 // JsonOut: nlohmann::json's dump() layout, written directly.
-#include "cli/json_out.hpp"
+#include "engine/json_out.hpp"
 
 #include "engine/json_string.hpp"
 
-namespace phasegate::cli {
+namespace phasegate::engine {
 
 void JsonOut::newline() {
   if (indent_ == 0) return;
@@ -69,6 +69,6 @@ void JsonOut::raw(std::string_view json) {
   out_ += json;
 }
 
-void JsonOut::quoted(std::string_view s) { engine::append_json_string(out_, s); }
+void JsonOut::quoted(std::string_view s) { append_json_string(out_, s); }
 
-}  // namespace phasegate::cli
+}  // namespace phasegate::engine

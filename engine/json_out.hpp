@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace phasegate::cli {
+namespace phasegate::engine {
 
 class JsonOut {
  public:
@@ -27,6 +27,10 @@ class JsonOut {
   void null();
   // A value already written as JSON text (one line: an explanation, a number as nlohmann prints it).
   void raw(std::string_view json);
+  void string_or_null(std::string_view s) {  // "" as null
+    if (s.empty()) null();
+    else string(s);
+  }
 
  private:
   void open(char c);
@@ -41,4 +45,4 @@ class JsonOut {
   bool after_key_ = false;
 };
 
-}  // namespace phasegate::cli
+}  // namespace phasegate::engine
