@@ -158,53 +158,40 @@ void write_verdict_members(engine::JsonOut& out, const engine::Program& p, const
     out.raw(arg_json(p, a).dump());
   }
   out.end_array();
-  out.key("phase");
-  out.string(phase.name);
+  out.member("phase", phase.name);
   out.key("reasons");
   out.begin_array();
   for (const auto& reason : reasons_for(p, row)) {
     out.begin_object();
-    out.key("because");
-    out.string(reason.because);
+    out.member("because", reason.because);
     if (!reason.cite.empty()) {
-      out.key("cite");
-      out.string(reason.cite);
+      out.member("cite", reason.cite);
     }
-    out.key("kind");
-    out.string(reason.kind);
-    out.key("label");
-    out.string(reason.label);
-    out.key("text");
-    out.string(reason.text);
-    out.key("value");
-    out.string(engine::to_string(reason.value));
+    out.member("kind", reason.kind);
+    out.member("label", reason.label);
+    out.member("text", reason.text);
+    out.member("value", engine::to_string(reason.value));
     if (!reason.waived_by.empty()) {
-      out.key("waivable_by");
-      out.string(reason.waived_by);
+      out.member("waivable_by", reason.waived_by);
     }
     out.end_object();
   }
   out.end_array();
-  out.key("title");
-  out.string(phase.title);
+  out.member("title", phase.title);
   out.key("unknowns");
   out.begin_array();
   for (const auto& u : row.unknowns) out.string(u);
   out.end_array();
-  out.key("verdict");
-  out.string(engine::to_string(row.verdict));
+  out.member("verdict", engine::to_string(row.verdict));
   auto waived = waivers_applied(p, row);
   if (!waived.empty()) {
     out.key("waived");
     out.begin_array();
     for (const auto& w : waived) {
       out.begin_object();
-      out.key("because");
-      out.string(w.because);
-      out.key("label");
-      out.string(w.label);
-      out.key("when");
-      out.string(w.text);
+      out.member("because", w.because);
+      out.member("label", w.label);
+      out.member("when", w.text);
       out.end_object();
     }
     out.end_array();

@@ -27,6 +27,10 @@ class JsonOut {
   void null();
   // A value already written as JSON text (one line: an explanation, a number as nlohmann prints it).
   void raw(std::string_view json);
+  void member(std::string_view k, std::string_view v) {  // "k": "v"
+    key(k);
+    string(v);
+  }
   void string_or_null(std::string_view s) {  // "" as null
     if (s.empty()) null();
     else string(s);

@@ -20,8 +20,7 @@ void fact(JsonOut& w, const FactRef& f, const UnknownThatMatters* u) {
     if (u->tested) w.boolean(u->decides_alone);
     else w.null();
   }
-  w.key("fact");
-  w.string(f.tuple);
+  w.member("fact", f.tuple);
   w.key("known");
   w.boolean(f.known);
   w.key("listed");
@@ -35,8 +34,7 @@ void fact(JsonOut& w, const FactRef& f, const UnknownThatMatters* u) {
     else w.null();
     w.key("assumption");
     w.boolean(o.assumption);
-    w.key("file");
-    w.string(o.file);
+    w.member("file", o.file);
     w.key("line");
     w.integer(static_cast<std::int64_t>(o.line));
     w.key("record_id");
@@ -46,16 +44,14 @@ void fact(JsonOut& w, const FactRef& f, const UnknownThatMatters* u) {
     w.string_or_null(o.recorded_at);
     w.key("recorded_by");
     w.string_or_null(o.recorded_by);
-    w.key("source");
-    w.string(o.source);
+    w.member("source", o.source);
     w.end_object();
   } else {
     w.null();
   }
   w.key("range");
   w.string_or_null(f.range);
-  w.key("value");
-  w.string(f.value);
+  w.member("value", f.value);
   w.end_object();
 }
 
@@ -63,8 +59,7 @@ void node(JsonOut& w, const Explanation& e, int i, bool reason) {
   const ExplainNode& n = e.nodes[static_cast<std::size_t>(i)];
   w.begin_object();
   if (!n.because.empty()) {
-    w.key("because");
-    w.string(n.because);
+    w.member("because", n.because);
   }
   w.key("children");
   w.begin_array();
@@ -72,16 +67,13 @@ void node(JsonOut& w, const Explanation& e, int i, bool reason) {
     node(w, e, n.children[k], k < n.reason.size() ? bool(n.reason[k]) : true);
   w.end_array();
   if (!n.cite.empty()) {
-    w.key("cite");
-    w.string(n.cite);
+    w.member("cite", n.cite);
   }
   if (n.condition >= 0) {
-    w.key("condition");
-    w.string(e.conditions[static_cast<std::size_t>(n.condition)].text);
+    w.member("condition", e.conditions[static_cast<std::size_t>(n.condition)].text);
   }
   if (!n.value.empty()) {
-    w.key("current");
-    w.string(n.value);
+    w.member("current", n.value);
   }
   if (n.cycle) {
     w.key("cycle");
@@ -94,14 +86,11 @@ void node(JsonOut& w, const Explanation& e, int i, bool reason) {
     w.end_array();
   }
   if (!n.pos.file.empty()) {
-    w.key("file");
-    w.string(n.pos.file);
+    w.member("file", n.pos.file);
   }
-  w.key("kind");
-  w.string(to_string(n.kind));
+  w.member("kind", to_string(n.kind));
   if (!n.label.empty()) {
-    w.key("label");
-    w.string(n.label);
+    w.member("label", n.label);
   }
   if (!n.pos.file.empty()) {
     w.key("line");
@@ -109,20 +98,16 @@ void node(JsonOut& w, const Explanation& e, int i, bool reason) {
   }
   w.key("reason");
   w.boolean(reason);
-  w.key("text");
-  w.string(n.text);
+  w.member("text", n.text);
   if (n.kind == NodeKind::aggregate) {
     w.key("tuples");
     w.begin_array();
     for (const AggregateTuple& a : n.tuples) {
       w.begin_object();
-      w.key("counted");
-      w.string(to_string(a.part));
-      w.key("tuple");
-      w.string(a.tuple);
+      w.member("counted", to_string(a.part));
+      w.member("tuple", a.tuple);
       if (!a.value.empty()) {
-        w.key("value");
-        w.string(a.value);
+        w.member("value", a.value);
       }
       w.end_object();
     }
@@ -130,8 +115,7 @@ void node(JsonOut& w, const Explanation& e, int i, bool reason) {
     w.key("tuples_omitted");
     w.integer(static_cast<std::int64_t>(n.tuples_omitted));
   }
-  w.key("value");
-  w.string(to_string(n.truth));
+  w.member("value", to_string(n.truth));
   w.end_object();
 }
 
@@ -173,18 +157,13 @@ void sets(JsonOut& w, const Model& model, const Explanation& e, const std::vecto
       const std::string& bound = ch.make_true ? c.bound_true : c.bound_false;
       w.key("bound");
       w.string_or_null(bound);
-      w.key("change");
-      w.string(explain_change_text(e, ch));
-      w.key("condition");
-      w.string(c.text);
+      w.member("change", explain_change_text(e, ch));
+      w.member("condition", c.text);
       w.key("current");
       w.string_or_null(c.value);
-      w.key("make");
-      w.string(ch.make_true ? "true" : "false");
-      w.key("now");
-      w.string(to_string(c.truth));
-      w.key("question");
-      w.string(explain_change_question(e, ch));
+      w.member("make", ch.make_true ? "true" : "false");
+      w.member("now", to_string(c.truth));
+      w.member("question", explain_change_question(e, ch));
       w.end_object();
     }
     w.end_array();
@@ -225,21 +204,16 @@ std::string explanation_json_text(const Model& model, const Explanation& e) {
   w.integer(static_cast<std::int64_t>(e.options.max_set_size));
   w.key("max_sets");
   w.integer(static_cast<std::int64_t>(e.options.max_sets));
-  w.key("note");
-  w.string(e.budget_note);
+  w.member("note", e.budget_note);
   w.end_object();
-  w.key("phase");
-  w.string(p.phases[static_cast<std::size_t>(e.phase)].name);
-  w.key("title");
-  w.string(e.title);
-  w.key("tuple");
-  w.string(e.phase_tuple);
+  w.member("phase", p.phases[static_cast<std::size_t>(e.phase)].name);
+  w.member("title", e.title);
+  w.member("tuple", e.phase_tuple);
   w.key("unknowns");
   w.begin_array();
   for (const UnknownThatMatters& u : e.unknowns) fact(w, u.fact, &u);
   w.end_array();
-  w.key("verdict");
-  w.string(to_string(e.verdict));
+  w.member("verdict", to_string(e.verdict));
   w.key("what_could_stop_it");
   sets(w, model, e, e.to_stop, e.to_stop_complete, e.verdict != Verdict::no_go);
   w.key("what_would_it_take");
