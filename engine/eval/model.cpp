@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include <set>
 #include <span>
-#include <unordered_map>
 #include <utility>
 
 #include "engine/eval/table.hpp"

@@ -130,12 +130,4 @@ class Table {
   mutable std::vector<std::unique_ptr<Index>> indexes_;  // built on first use, kept up to date
 };
 
-struct IdsHash {
-  std::size_t operator()(const std::vector<Id>& v) const {
-    std::uint64_t h = 0x12345;
-    for (Id x : v) h = mix_hash(h, x);
-    return static_cast<std::size_t>(h);
-  }
-};
-
 }  // namespace phasegate::engine::eval_detail
