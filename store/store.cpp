@@ -163,9 +163,14 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
   c.exec("PRAGMA cache_size=-32768");  // 32 MiB: large imports update the key index in cache
   if (impl->options.max_page_count > 0) c.exec("PRAGMA max_page_count=" + std::to_string(impl->options.max_page_count));
 
-  std::int64_t app_id = c.query_int("PRAGMA application_id");
-  std::int64_t version = c.query_int("PRAGMA user_version");
-  check_identity(c, path, app_id, version);
+  // Header and table list read in one snapshot: another process may be creating the store at this
+  // moment, and a header read before its commit with a table list read after it looks foreign.
+  std::int64_t version = detail::in_transaction(c, false, [&] {
+    std::int64_t app = c.query_int("PRAGMA application_id");
+    std::int64_t v = c.query_int("PRAGMA user_version");
+    check_identity(c, path, app, v);
+    return v;
+  });
   if (version < kSchemaVersion) {
     detail::in_transaction(c, true, [&] {
       // Another process may have migrated while we waited for the lock.
