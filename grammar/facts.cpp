@@ -1,6 +1,6 @@
 // Parses `.facts` and `.scenarios` files line by line, and single `--assume` lines.
 #include "grammar/facts_def.hpp"
-#include "grammar/front.hpp"
+#include "grammar/items.hpp"
 
 namespace phasegate {
 
@@ -18,88 +18,54 @@ bool is_scenarios_sync(std::string_view w) {
   return w == "scenarios" || w == "scenario" || w == "given" || w == "expect";
 }
 
-const char* start_of_text(const ParseState& st) {
-  const char* p = skip_space(st.base, st.end);
-  if (st.end - p >= 3 && std::string_view(p, 3) == "\xEF\xBB\xBF") p = skip_space(p + 3, st.end);
-  return p;
-}
-
 }  // namespace
 
 syntax::FactsFile parse_facts_text(const std::string& path, const std::string& text, Diagnostics& diags,
                                    const ParseLimits& limits) {
   syntax::FactsFile file;
   file.path = path;
-  ParseState st;
-  StateScope scope(st);
-  try {
-    if (!prepare(st, path, text, limits, diags, file.comments)) return file;
+  parse_file(path, text, limits, diags, file.comments, "facts", [&](const ParseState& st, const char* p) {
     const char* end = st.end;
-    const char* p = start_of_text(st);
-    if (p == end) {
-      diags.warning("W0001", st.pos(std::size_t{0}), "this facts file is empty");
-      return file;
-    }
     bool first = true;
-    const std::size_t first_diag = diags.items().size();
-    while (p != end) {
-      if (too_many_errors(st, diags, first_diag, p)) break;
-      const char* start = p;
-      std::string_view w = scan_word(p, end);
-      try {
-        bool ok = false;
-        if (w == "facts") {
-          facts::PFactsHeader h;
-          ok = run(p, end, facts::facts_header, h);
-          if (ok) {
-            if (!first || file.title)
-              diags.error("E0128", h.pos, "the `facts \"title\"` line must come first, and only once");
-            else {
-              file.title = std::move(h.title);
-              file.defaults = std::move(h.prov);
-            }
-          }
-        } else if (w == "load") {
-          syntax::LoadLine l;
-          ok = run(p, end, facts::load_line, l);
-          if (ok) file.items.emplace_back(std::move(l));
-        } else if (!w.empty() && !is_reserved(w)) {
-          syntax::FactLine l;
-          ok = run(p, end, facts::fact_line, l);
-          if (ok) file.items.emplace_back(std::move(l));
+    auto parse = [&](const char*, std::string_view w, const char*& q) {
+      if (w == "facts") {
+        facts::PFactsHeader h;
+        if (!run(q, end, facts::facts_header, h)) return false;
+        if (!first || file.title)
+          diags.error("E0128", h.pos, "the `facts \"title\"` line must come first, and only once");
+        else {
+          file.title = std::move(h.title);
+          file.defaults = std::move(h.prov);
         }
-        if (!ok) {
-          p = start;
-          std::vector<std::string> notes = {
-              "a facts line is `fact = value`, `relation(args)`, `relation(args) = value` or "
-              "`load relation from \"file.csv\"`"};
-          std::string message = "expected a facts line, found " + describe_token_at(start, end);
-          if (static_cast<unsigned char>(*start) >= 0x80) notes.insert(notes.begin(), non_ascii_note());
-          if (is_reserved(w)) {
-            message = "expected a fact name, found the reserved word `" + std::string(w) + "`";
-            notes.insert(notes.begin(), "reserved words cannot be used as names");
-          }
-          diags.error("E0120", st.pos(start), std::move(message), std::move(notes));
-          p = resync(st, start, start, is_facts_sync);
-          continue;
-        }
-        first = false;
-      } catch (const x3::expectation_failure<const char*>& e) {
-        report_expected(st, diags, start, e.where(), e.which());
-        p = resync(st, start, e.where(), is_facts_sync);
-        first = false;
-        continue;
-      } catch (const SyntaxError& e) {
-        report_syntax_error(st, diags, e);
-        p = resync(st, start, st.base + e.offset, is_facts_sync);
-        first = false;
-        continue;
+        return true;
       }
-      p = skip_space(p, end);
-    }
-  } catch (const std::exception& e) {
-    diags.error("E0099", syntax::Position{path, 1, 1, 0}, std::string("internal parser error: ") + e.what());
-  }
+      if (w == "load") {
+        syntax::LoadLine l;
+        if (!run(q, end, facts::load_line, l)) return false;
+        file.items.emplace_back(std::move(l));
+        return true;
+      }
+      if (w.empty() || is_reserved(w)) return false;
+      syntax::FactLine l;
+      if (!run(q, end, facts::fact_line, l)) return false;
+      file.items.emplace_back(std::move(l));
+      return true;
+    };
+    auto unexpected = [&](const char* start, std::string_view w) {
+      std::vector<std::string> notes = {
+          "a facts line is `fact = value`, `relation(args)`, `relation(args) = value` or "
+          "`load relation from \"file.csv\"`"};
+      std::string message = "expected a facts line, found " + describe_token_at(start, end);
+      if (static_cast<unsigned char>(*start) >= 0x80) notes.insert(notes.begin(), non_ascii_note());
+      if (is_reserved(w)) {
+        message = "expected a fact name, found the reserved word `" + std::string(w) + "`";
+        notes.insert(notes.begin(), "reserved words cannot be used as names");
+      }
+      diags.error("E0120", st.pos(start), std::move(message), std::move(notes));
+    };
+    auto item_done = [&](auto&&...) { first = false; };
+    parse_items(st, diags, p, is_facts_sync, parse, unexpected, item_done, item_done);
+  });
   return file;
 }
 
@@ -107,106 +73,74 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
                                            const ParseLimits& limits) {
   syntax::ScenariosFile file;
   file.path = path;
-  ParseState st;
-  StateScope scope(st);
-  try {
-    if (!prepare(st, path, text, limits, diags, file.comments)) return file;
+  parse_file(path, text, limits, diags, file.comments, "scenarios", [&](const ParseState& st, const char* p) {
     const char* end = st.end;
-    const char* p = start_of_text(st);
-    if (p == end) {
-      diags.warning("W0001", st.pos(std::size_t{0}), "this scenarios file is empty");
-      return file;
-    }
     bool have_header = false;
     bool first = true;
     bool reported_orphan = false;
-    const std::size_t first_diag = diags.items().size();
-    while (p != end) {
-      if (too_many_errors(st, diags, first_diag, p)) break;
-      const char* start = p;
-      std::string_view w = scan_word(p, end);
-      try {
-        bool ok = false;
-        if (w == "scenarios") {
-          facts::PScenariosHeader h;
-          ok = run(p, end, facts::scenarios_header, h);
-          if (ok) {
-            if (have_header || !first)
-              diags.error("E0131", h.pos, "the `scenarios for \"file.rules\"` line must come first, and only once");
-            else {
-              file.rules_path = std::move(h.path);
-              file.rules_pos = h.pos;
-              have_header = true;
-            }
-          }
-        } else if (w == "scenario") {
-          syntax::Scenario s;
-          ok = run(p, end, facts::scenario_start, s);
-          if (ok) file.scenarios.push_back(std::move(s));
-        } else if (w == "given" || w == "expect") {
-          syntax::ScenarioItem item;
-          syntax::Position pos;
-          if (w == "given") {
-            facts::PGiven g;
-            ok = run(p, end, facts::given, g);
-            pos = g.pos;
-            if (g.is_file)
-              item = syntax::GivenFile{g.pos, std::move(g.path)};
-            else
-              item = std::move(g.fact);
-          } else {
-            facts::PExpect x;
-            ok = run(p, end, facts::expect, x);
-            pos = x.pos;
-            if (x.is_verdict)
-              item = syntax::ExpectVerdict{x.pos, std::move(x.phase), x.verdict};
-            else
-              item = syntax::ExpectBecause{x.pos, std::move(x.phase), std::move(x.label)};
-          }
-          if (ok) {
-            if (file.scenarios.empty()) {
-              if (!reported_orphan)
-                diags.error("E0127", pos, "`" + std::string(w) + "` belongs inside a scenario",
-                            {"start one with `scenario \"title\"`"});
-              reported_orphan = true;
-            } else {
-              file.scenarios.back().items.push_back(std::move(item));
-            }
-          }
+    auto parse = [&](const char*, std::string_view w, const char*& q) {
+      if (w == "scenarios") {
+        facts::PScenariosHeader h;
+        if (!run(q, end, facts::scenarios_header, h)) return false;
+        if (have_header || !first)
+          diags.error("E0131", h.pos, "the `scenarios for \"file.rules\"` line must come first, and only once");
+        else {
+          file.rules_path = std::move(h.path);
+          file.rules_pos = h.pos;
+          have_header = true;
         }
-        if (!ok) {
-          p = start;
-          std::vector<std::string> notes = {"expected one of: `scenarios for`, `scenario`, `given`, `expect`"};
-          if (!w.empty()) {
-            std::string guess = nearest_name(w, {"scenarios", "scenario", "given", "expect"});
-            if (!guess.empty()) notes.insert(notes.begin(), "did you mean `" + guess + "`?");
-          }
-          diags.error("E0120", st.pos(start), "expected a scenario line, found " + describe_token_at(start, end),
-                      std::move(notes));
-          p = resync(st, start, start, is_scenarios_sync);
-          continue;
-        }
-        first = false;
-      } catch (const x3::expectation_failure<const char*>& e) {
-        report_expected(st, diags, start, e.where(), e.which());
-        p = resync(st, start, e.where(), is_scenarios_sync);
-        first = false;
-        continue;
-      } catch (const SyntaxError& e) {
-        report_syntax_error(st, diags, e);
-        p = resync(st, start, st.base + e.offset, is_scenarios_sync);
-        first = false;
-        continue;
+        return true;
       }
-      p = skip_space(p, end);
-    }
+      if (w == "scenario") {
+        syntax::Scenario s;
+        if (!run(q, end, facts::scenario_start, s)) return false;
+        file.scenarios.push_back(std::move(s));
+        return true;
+      }
+      if (w != "given" && w != "expect") return false;
+      syntax::ScenarioItem item;
+      syntax::Position pos;
+      if (w == "given") {
+        facts::PGiven g;
+        if (!run(q, end, facts::given, g)) return false;
+        pos = g.pos;
+        if (g.is_file)
+          item = syntax::GivenFile{g.pos, std::move(g.path)};
+        else
+          item = std::move(g.fact);
+      } else {
+        facts::PExpect x;
+        if (!run(q, end, facts::expect, x)) return false;
+        pos = x.pos;
+        if (x.is_verdict)
+          item = syntax::ExpectVerdict{x.pos, std::move(x.phase), x.verdict};
+        else
+          item = syntax::ExpectBecause{x.pos, std::move(x.phase), std::move(x.label)};
+      }
+      if (!file.scenarios.empty()) {
+        file.scenarios.back().items.push_back(std::move(item));
+      } else if (!reported_orphan) {
+        diags.error("E0127", pos, "`" + std::string(w) + "` belongs inside a scenario",
+                    {"start one with `scenario \"title\"`"});
+        reported_orphan = true;
+      }
+      return true;
+    };
+    auto unexpected = [&](const char* start, std::string_view w) {
+      std::vector<std::string> notes = {"expected one of: `scenarios for`, `scenario`, `given`, `expect`"};
+      if (!w.empty()) {
+        std::string guess = nearest_name(w, {"scenarios", "scenario", "given", "expect"});
+        if (!guess.empty()) notes.insert(notes.begin(), "did you mean `" + guess + "`?");
+      }
+      diags.error("E0120", st.pos(start), "expected a scenario line, found " + describe_token_at(start, end),
+                  std::move(notes));
+    };
+    auto item_done = [&](auto&&...) { first = false; };
+    parse_items(st, diags, p, is_scenarios_sync, parse, unexpected, item_done, item_done);
     if (!have_header && !file.scenarios.empty())
-      diags.error("E0131", file.scenarios.front().pos,
-                  "a scenarios file starts with `scenarios for \"file.rules\"`",
+      diags.error("E0131", file.scenarios.front().pos, "a scenarios file starts with `scenarios for \"file.rules\"`",
                   {"name the ruleset these scenarios test"});
-  } catch (const std::exception& e) {
-    diags.error("E0099", syntax::Position{path, 1, 1, 0}, std::string("internal parser error: ") + e.what());
-  }
+  });
   return file;
 }
 

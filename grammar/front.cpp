@@ -286,6 +286,12 @@ void report_syntax_error(const ParseState& st, Diagnostics& diags, const SyntaxE
   diags.error(e.code, st.pos(e.offset), e.message, e.notes);
 }
 
+const char* start_of_text(const ParseState& st) {
+  const char* p = skip_space(st.base, st.end);
+  if (st.end - p >= 3 && std::string_view(p, 3) == "\xEF\xBB\xBF") p = skip_space(p + 3, st.end);  // byte order mark
+  return p;
+}
+
 const char* resync(const ParseState& st, const char* item_start, const char* error_at,
                    const std::function<bool(std::string_view)>& is_sync) {
   const char* end = st.end;

@@ -18,6 +18,9 @@ namespace phasegate::grammar {
 bool prepare(ParseState& st, const std::string& path, const std::string& text, const ParseLimits& limits,
              Diagnostics& diags, std::vector<syntax::Comment>& comments);
 
+// The first item of a prepared text: after leading space, comments and a UTF-8 byte order mark.
+const char* start_of_text(const ParseState& st);
+
 // Turns an X3 expectation failure into a diagnostic in words a policy author reads.
 void report_expected(const ParseState& st, Diagnostics& diags, const char* item_start, const char* where,
                      const std::string& which);

@@ -1,6 +1,6 @@
 // Parses `.rules` files declaration by declaration, recovering at the next top-level keyword after an error.
 #include "grammar/rules_def.hpp"
-#include "grammar/front.hpp"
+#include "grammar/items.hpp"
 
 namespace phasegate {
 
@@ -79,129 +79,104 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
                                    const ParseLimits& limits) {
   syntax::RulesFile file;
   file.path = path;
-  ParseState st;
-  StateScope scope(st);
-  try {
-    if (!prepare(st, path, text, limits, diags, file.comments)) return file;
+  parse_file(path, text, limits, diags, file.comments, "rules", [&](const ParseState& st, const char* p) {
     static const std::vector<std::string> keywords = {"ruleset", "version", "source",  "include",
                                                       "fact",    "condition", "phase", "require",
                                                       "block",   "waive",   "after"};
     const char* end = st.end;
-    const char* p = skip_space(st.base, end);
-    if (end - p >= 3 && std::string_view(p, 3) == "\xEF\xBB\xBF") p = skip_space(p + 3, end);  // byte order mark
-    if (p == end) {
-      diags.warning("W0001", st.pos(std::size_t{0}), "this rules file is empty");
-      return file;
-    }
     Last last = Last::none;
     bool seen_decl = false;
     bool phase_failed = false;  // the phase above did not parse: its clauses are skipped quietly
     const char* prev_item = nullptr;  // the last item that parsed, and its first word
     std::string_view prev_word;
-    const std::size_t first_diag = diags.items().size();
-    while (p != end) {
-      if (too_many_errors(st, diags, first_diag, p)) break;
-      const char* start = p;
-      std::string_view w = scan_word(p, end);
-      try {
-        bool ok = false;
-        if (w == "ruleset") {
-          syntax::RulesetHeader h;
-          ok = run(p, end, rules::ruleset_header, h);
-          if (ok) {
-            if (file.header)
-              diags.error("E0122", h.pos, "a file has only one `ruleset` line",
-                          {"the first one is at line " + std::to_string(file.header->pos.line)});
-            else if (last != Last::none)
-              diags.error("E0122", h.pos, "the `ruleset` line must come first in the file");
-            if (!file.header) file.header = std::move(h);
-            last = Last::header;
-          }
-        } else if (w == "version") {
-          rules::PVersion v;
-          ok = run(p, end, rules::version_line, v);
-          if (ok) {
-            if (!file.header || (last != Last::header && last != Last::source))
-              diags.error("E0123", v.pos, "`version` belongs right after the `ruleset` line");
-            else if (file.header->version)
-              diags.error("E0123", v.pos, "the ruleset already has a `version`");
-            if (file.header && !file.header->version) file.header->version = std::move(v.text);
-            last = Last::version;
-          }
-        } else if (w == "source") {
-          syntax::SourceDecl s;
-          ok = run(p, end, rules::source_decl, s);
-          if (ok) {
-            file.sources.push_back(std::move(s));
-            last = Last::source;
-          }
-        } else if (w == "include") {
-          syntax::IncludeDecl inc;
-          ok = run(p, end, rules::include_decl, inc);
-          if (ok) {
-            if (seen_decl)
-              diags.error("E0124", inc.pos, "`include` lines come before the first declaration",
-                          {"move this line up, after the `ruleset`, `version` and `source` lines"});
-            file.includes.push_back(std::move(inc));
-            last = Last::include;
-          }
-        } else if (w == "fact") {
-          syntax::FactDecl d;
-          ok = run(p, end, rules::fact_decl, d);
-          if (ok) file.decls.emplace_back(std::move(d)), last = Last::fact, seen_decl = true;
-        } else if (w == "condition") {
-          syntax::ConditionDecl d;
-          ok = run(p, end, rules::condition_decl, d);
-          if (ok) file.decls.emplace_back(std::move(d)), last = Last::condition, seen_decl = true;
-        } else if (w == "phase") {
-          syntax::PhaseDecl d;
-          phase_failed = true;
-          ok = run(p, end, rules::phase_decl, d);
-          if (ok) file.decls.emplace_back(std::move(d)), last = Last::phase, seen_decl = true, phase_failed = false;
-        } else if (is_clause_word(w) && (w != "for" || last == Last::phase || scan_word(skip_space(p + 3, end), end) == "each")) {
-          std::optional<syntax::PhaseClause> clause;
-          if (w == "require") ok = run_clause(p, end, rules::require_clause, clause);
-          else if (w == "block") ok = run_clause(p, end, rules::block_clause, clause);
-          else if (w == "waive") ok = run_clause(p, end, rules::waive_clause, clause);
-          else if (w == "after") ok = run_clause(p, end, rules::after_clause, clause);
-          else ok = run_clause(p, end, rules::for_each_clause, clause);
-          if (ok) {
-            if (last == Last::phase) {
-              std::get<syntax::PhaseDecl>(file.decls.back()).clauses.push_back(std::move(*clause));
-            } else if (!phase_failed) {
-              diags.error("E0133", st.pos(start), "`" + std::string(w) + "` belongs to a phase",
-                          {"put it under a `phase NAME \"title\"` line"});
-            }
+    auto parse = [&](const char* start, std::string_view w, const char*& q) {
+      bool ok = false;
+      if (w == "ruleset") {
+        syntax::RulesetHeader h;
+        ok = run(q, end, rules::ruleset_header, h);
+        if (ok) {
+          if (file.header)
+            diags.error("E0122", h.pos, "a file has only one `ruleset` line",
+                        {"the first one is at line " + std::to_string(file.header->pos.line)});
+          else if (last != Last::none)
+            diags.error("E0122", h.pos, "the `ruleset` line must come first in the file");
+          if (!file.header) file.header = std::move(h);
+          last = Last::header;
+        }
+      } else if (w == "version") {
+        rules::PVersion v;
+        ok = run(q, end, rules::version_line, v);
+        if (ok) {
+          if (!file.header || (last != Last::header && last != Last::source))
+            diags.error("E0123", v.pos, "`version` belongs right after the `ruleset` line");
+          else if (file.header->version)
+            diags.error("E0123", v.pos, "the ruleset already has a `version`");
+          if (file.header && !file.header->version) file.header->version = std::move(v.text);
+          last = Last::version;
+        }
+      } else if (w == "source") {
+        syntax::SourceDecl s;
+        ok = run(q, end, rules::source_decl, s);
+        if (ok) {
+          file.sources.push_back(std::move(s));
+          last = Last::source;
+        }
+      } else if (w == "include") {
+        syntax::IncludeDecl inc;
+        ok = run(q, end, rules::include_decl, inc);
+        if (ok) {
+          if (seen_decl)
+            diags.error("E0124", inc.pos, "`include` lines come before the first declaration",
+                        {"move this line up, after the `ruleset`, `version` and `source` lines"});
+          file.includes.push_back(std::move(inc));
+          last = Last::include;
+        }
+      } else if (w == "fact") {
+        syntax::FactDecl d;
+        ok = run(q, end, rules::fact_decl, d);
+        if (ok) file.decls.emplace_back(std::move(d)), last = Last::fact, seen_decl = true;
+      } else if (w == "condition") {
+        syntax::ConditionDecl d;
+        ok = run(q, end, rules::condition_decl, d);
+        if (ok) file.decls.emplace_back(std::move(d)), last = Last::condition, seen_decl = true;
+      } else if (w == "phase") {
+        syntax::PhaseDecl d;
+        phase_failed = true;
+        ok = run(q, end, rules::phase_decl, d);
+        if (ok) file.decls.emplace_back(std::move(d)), last = Last::phase, seen_decl = true, phase_failed = false;
+      } else if (is_clause_word(w) && (w != "for" || last == Last::phase || scan_word(skip_space(q + 3, end), end) == "each")) {
+        std::optional<syntax::PhaseClause> clause;
+        if (w == "require") ok = run_clause(q, end, rules::require_clause, clause);
+        else if (w == "block") ok = run_clause(q, end, rules::block_clause, clause);
+        else if (w == "waive") ok = run_clause(q, end, rules::waive_clause, clause);
+        else if (w == "after") ok = run_clause(q, end, rules::after_clause, clause);
+        else ok = run_clause(q, end, rules::for_each_clause, clause);
+        if (ok) {
+          if (last == Last::phase) {
+            std::get<syntax::PhaseDecl>(file.decls.back()).clauses.push_back(std::move(*clause));
+          } else if (!phase_failed) {
+            diags.error("E0133", st.pos(start), "`" + std::string(w) + "` belongs to a phase",
+                        {"put it under a `phase NAME \"title\"` line"});
           }
         }
-        if (!ok) {
-          p = start;
-          report_unexpected(st, diags, start, last, keywords, prev_item, prev_word);
-          prev_item = nullptr;
-          p = resync(st, start, start, is_rules_sync);
-          continue;
-        }
-      } catch (const x3::expectation_failure<const char*>& e) {
-        if (!is_clause_word(w) && last == Last::phase) last = Last::none;
-        report_expected(st, diags, start, e.where(), e.which());
-        prev_item = nullptr;
-        p = resync(st, start, e.where(), is_rules_sync);
-        continue;
-      } catch (const SyntaxError& e) {
-        if (!is_clause_word(w) && last == Last::phase) last = Last::none;
-        report_syntax_error(st, diags, e);
-        prev_item = nullptr;
-        p = resync(st, start, st.base + e.offset, is_rules_sync);
-        continue;
       }
+      return ok;
+    };
+    auto unexpected = [&](const char* start, std::string_view) {
+      report_unexpected(st, diags, start, last, keywords, prev_item, prev_word);
+      prev_item = nullptr;
+    };
+    auto failed = [&](std::string_view w) {
+      if (!is_clause_word(w) && last == Last::phase) last = Last::none;
+      prev_item = nullptr;
+    };
+    auto parsed = [&](const char* start, std::string_view w) {
       if (!is_clause_word(w) && w != "phase") phase_failed = false;
       prev_item = start;
       prev_word = w;
-      p = skip_space(p, end);
-    }
-  } catch (const std::exception& e) {
-    diags.error("E0099", syntax::Position{path, 1, 1, 0}, std::string("internal parser error: ") + e.what());
-  }
+    };
+    parse_items(st, diags, p, is_rules_sync, parse, unexpected, failed, parsed);
+  });
   return file;
 }
 
