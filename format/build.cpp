@@ -27,7 +27,7 @@ void LineBuilder::add_expr(int indent, const std::string& prefix, const syntax::
   }
   operands.push_back(cur);
   std::reverse(operands.begin(), operands.end());
-  const std::string word = operator_text(op);
+  const std::string word = syntax::spelling(op);
   const std::size_t column = prefix.size();
   const std::size_t pad = column > word.size() ? column - word.size() - 1 : 0;
   for (std::size_t i = 0; i < operands.size(); ++i) {

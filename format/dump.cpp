@@ -77,7 +77,7 @@ class Dumper {
                      expr(d + 1, u.operand, "operand");
                    },
                    [&](const syntax::Binary& b) {
-                     line(d, r + " " + operator_text(b.op));
+                     line(d, r + " " + syntax::spelling(b.op));
                      expr(d + 1, b.lhs, "lhs");
                      expr(d + 1, b.rhs, "rhs");
                    },

@@ -128,37 +128,6 @@ int precedence(syntax::BinaryOp op) {
   return 8;
 }
 
-const char* operator_text(syntax::BinaryOp op) {
-  using syntax::BinaryOp;
-  switch (op) {
-    case BinaryOp::or_:
-      return "or";
-    case BinaryOp::and_:
-      return "and";
-    case BinaryOp::eq:
-      return "=";
-    case BinaryOp::ne:
-      return "!=";
-    case BinaryOp::lt:
-      return "<";
-    case BinaryOp::le:
-      return "<=";
-    case BinaryOp::gt:
-      return ">";
-    case BinaryOp::ge:
-      return ">=";
-    case BinaryOp::add:
-      return "+";
-    case BinaryOp::sub:
-      return "-";
-    case BinaryOp::mul:
-      return "*";
-    case BinaryOp::div:
-      return "/";
-  }
-  return "?";
-}
-
 int precedence(const syntax::Expr& e) {
   if (const auto* b = std::get_if<syntax::Binary>(&e.node)) return precedence(b->op);
   if (const auto* u = std::get_if<syntax::Unary>(&e.node)) return u->op == syntax::UnaryOp::not_ ? 3 : 7;
@@ -183,24 +152,6 @@ std::string atom_text(const syntax::Atom& a) {
   return out + ")";
 }
 
-namespace {
-
-const char* aggregate_word(syntax::AggregateKind k) {
-  switch (k) {
-    case syntax::AggregateKind::count:
-      return "count";
-    case syntax::AggregateKind::sum:
-      return "sum";
-    case syntax::AggregateKind::min:
-      return "min";
-    case syntax::AggregateKind::max:
-      return "max";
-  }
-  return "count";
-}
-
-}  // namespace
-
 std::string expr_text(const syntax::Expr& e) {
   return std::visit(Overloaded{
                         [](const syntax::NumberLit& n) { return number_text(n.text); },
@@ -213,7 +164,7 @@ std::string expr_text(const syntax::Expr& e) {
                         [](const syntax::NameRef& n) { return n.name; },
                         [](const syntax::Atom& a) { return atom_text(a); },
                         [](const syntax::Aggregate& a) {
-                          std::string out = std::string(aggregate_word(a.kind)) + "(" + sub_text(a.body);
+                          std::string out = std::string(syntax::spelling(a.kind)) + "(" + sub_text(a.body);
                           if (a.where) out += " where " + sub_text(a.where);
                           return out + ")";
                         },
@@ -231,7 +182,7 @@ std::string expr_text(const syntax::Expr& e) {
                           const bool comparison = p == 4;
                           std::string lhs = b.lhs ? operand_text(*b.lhs, p, comparison) : "?";
                           std::string rhs = b.rhs ? operand_text(*b.rhs, p, true) : "?";
-                          return lhs + " " + operator_text(b.op) + " " + rhs;
+                          return lhs + " " + syntax::spelling(b.op) + " " + rhs;
                         },
                     },
                     e.node);

@@ -26,7 +26,6 @@ std::string type_text(const syntax::TypeSpec& type);
 // Binding strength, loosest first: or 1, and 2, not 3, comparisons 4, + - 5, * / 6, unary - 7, primary 8.
 int precedence(const syntax::Expr& e);
 int precedence(syntax::BinaryOp op);
-const char* operator_text(syntax::BinaryOp op);
 std::string atom_text(const syntax::Atom& a);
 // The expression with the fewest parentheses that parse back to the same tree.
 std::string expr_text(const syntax::Expr& e);

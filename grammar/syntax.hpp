@@ -75,6 +75,11 @@ struct Atom {
   std::vector<ExprPtr> args;
 };
 enum class AggregateKind { count, sum, min, max };
+// How an aggregate is written: "count", "sum", "min", "max".
+inline const char* spelling(AggregateKind k) {
+  static constexpr const char* words[] = {"count", "sum", "min", "max"};
+  return words[static_cast<int>(k)];
+}
 struct Aggregate {
   AggregateKind kind = AggregateKind::count;
   ExprPtr body;   // count: an atom; sum/min/max: a number expression
@@ -86,6 +91,11 @@ struct Unary {
   ExprPtr operand;
 };
 enum class BinaryOp { or_, and_, eq, ne, lt, le, gt, ge, add, sub, mul, div };
+// How an operator is written: "or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/".
+inline const char* spelling(BinaryOp op) {
+  static constexpr const char* words[] = {"or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"};
+  return words[static_cast<int>(op)];
+}
 struct Binary {
   BinaryOp op = BinaryOp::and_;
   ExprPtr lhs, rhs;

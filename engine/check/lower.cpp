@@ -10,36 +10,6 @@ namespace phasegate::engine::check {
 
 namespace {
 
-const char* op_text(syntax::BinaryOp op) {
-  switch (op) {
-    case syntax::BinaryOp::or_:
-      return "or";
-    case syntax::BinaryOp::and_:
-      return "and";
-    case syntax::BinaryOp::eq:
-      return "=";
-    case syntax::BinaryOp::ne:
-      return "!=";
-    case syntax::BinaryOp::lt:
-      return "<";
-    case syntax::BinaryOp::le:
-      return "<=";
-    case syntax::BinaryOp::gt:
-      return ">";
-    case syntax::BinaryOp::ge:
-      return ">=";
-    case syntax::BinaryOp::add:
-      return "+";
-    case syntax::BinaryOp::sub:
-      return "-";
-    case syntax::BinaryOp::mul:
-      return "*";
-    case syntax::BinaryOp::div:
-      return "/";
-  }
-  return "?";
-}
-
 bool is_compare(syntax::BinaryOp op) {
   return op == syntax::BinaryOp::eq || op == syntax::BinaryOp::ne || op == syntax::BinaryOp::lt ||
          op == syntax::BinaryOp::le || op == syntax::BinaryOp::gt || op == syntax::BinaryOp::ge;
@@ -73,20 +43,6 @@ ArithOp to_arith(syntax::BinaryOp op) {
     default:
       return ArithOp::add;
   }
-}
-
-const char* agg_text(syntax::AggregateKind k) {
-  switch (k) {
-    case syntax::AggregateKind::count:
-      return "count";
-    case syntax::AggregateKind::sum:
-      return "sum";
-    case syntax::AggregateKind::min:
-      return "min";
-    case syntax::AggregateKind::max:
-      return "max";
-  }
-  return "?";
 }
 
 std::string wrap(const Expr& child, int min_prec) {
@@ -868,7 +824,7 @@ Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b
         else
           notes = {"only `=` and `!=` apply to a " + kind_word(lt.base)};
         diags_->error(code::unordered_comparison, e.pos,
-                      std::string("`") + op_text(b.op) + "` does not apply to " + type_name(cx_.program, lt) + " `" +
+                      std::string("`") + syntax::spelling(b.op) + "` does not apply to " + type_name(cx_.program, lt) + " `" +
                           le.text + "`",
                       std::move(notes));
       }
@@ -876,7 +832,7 @@ Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b
   }
   if (err) failed_ = true;
   x.children = {l.id, r.id};
-  x.text = wrap(at(l.id), 5) + " " + op_text(b.op) + " " + wrap(at(r.id), 5);
+  x.text = wrap(at(l.id), 5) + " " + syntax::spelling(b.op) + " " + wrap(at(r.id), 5);
   return L{add(std::move(x)), true, err};
 }
 
@@ -889,7 +845,7 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
   x.pos = to_source_pos(e.pos);
   x.children = {l.id, r.id};
   int p = (x.arith == ArithOp::add || x.arith == ArithOp::sub) ? 5 : 6;
-  x.text = wrap(at(l.id), p) + " " + op_text(b.op) + " " + wrap(at(r.id), p + 1);
+  x.text = wrap(at(l.id), p) + " " + syntax::spelling(b.op) + " " + wrap(at(r.id), p + 1);
   bool err = l.error || r.error;
   BaseType lb = l.typed ? at(l.id).type.base : BaseType::number;
   BaseType rb = r.typed ? at(r.id).type.base : BaseType::number;
@@ -937,14 +893,14 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
     if ((lb == B::date || rb == B::date || lb == B::duration || rb == B::duration) &&
         (lb == B::number || rb == B::number)) {
       diags_->error(code::date_mixed_with_number, e.pos,
-                    std::string("cannot use `") + op_text(b.op) + "` on a " + kind_word(lb) + " and a " +
+                    std::string("cannot use `") + syntax::spelling(b.op) + "` on a " + kind_word(lb) + " and a " +
                         kind_word(rb) + ": `" + x.text + "`",
                     {"add or subtract a span of time such as `30 days` or `2 weeks`"});
     } else {
       B bad = (lb != B::number && lb != B::date && lb != B::duration) ? lb : rb;
       const Expr& be = bad == lb ? le : re;
       diags_->error(code::bad_arithmetic, e.pos,
-                    std::string("arithmetic `") + op_text(b.op) + "` does not apply to the " + kind_word(bad) + " `" +
+                    std::string("arithmetic `") + syntax::spelling(b.op) + "` does not apply to the " + kind_word(bad) + " `" +
                         be.text + "`",
                     {"`+ - * /` apply to numbers (and `+ -` to dates and durations)"});
     }
@@ -1019,7 +975,7 @@ Lowerer::L Lowerer::lower_aggregate(const syntax::Expr& e, const syntax::Aggrega
         err = true;
         diags_->error(
             code::bad_aggregate, a.body->pos,
-            std::string("`") + agg_text(a.kind) + "` needs a number, but `" + be.text + "` is a " + kind_word(bt),
+            std::string("`") + syntax::spelling(a.kind) + "` needs a number, but `" + be.text + "` is a " + kind_word(bt),
             {bt == BaseType::boolean ? "to count the tuples of a relation, use `count(...)`"
                                      : "sum, min and max combine numbers"});
       }
@@ -1032,7 +988,7 @@ Lowerer::L Lowerer::lower_aggregate(const syntax::Expr& e, const syntax::Aggrega
   }
   x.children.push_back(body.id);
   if (a.where) x.children.push_back(where.id);
-  x.text = std::string(agg_text(a.kind)) + "(" + at(body.id).text;
+  x.text = std::string(syntax::spelling(a.kind)) + "(" + at(body.id).text;
   if (a.where) x.text += " where " + at(where.id).text;
   x.text += ")";
 
