@@ -1,7 +1,6 @@
 // Loading rulesets, facts files and assumptions, with every problem collected as a diagnostic.
 #include "cli/load.hpp"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "cli/common.hpp"
 #include "grammar/parse.hpp"
+#include "store/store.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,19 +35,6 @@ ParseLimits g_limits;
 }
 ParseLimits& mutable_parse_limits() { return g_limits; }
 const ParseLimits& parse_limits() { return g_limits; }
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
   std::vector<std::string> out;
@@ -132,7 +119,7 @@ std::optional<LoadedRules> Loader::finish(const syntax::Ruleset& merged, bool wa
     hashed += name + '\n' + std::to_string(t.size()) + '\n' + t;
     out.texts.emplace_back(file.path, std::move(t));
   }
-  out.sha256 = sha256_hex(hashed);
+  out.sha256 = store::sha256_hex(hashed);
   return out;
 }
 

@@ -54,7 +54,6 @@ class Loader {
 // searched recursively, sorted. Included-only files are dropped from folders.
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing);
 
-std::string sha256_hex(const std::string& data);
 
 // The parse limits every file of this run is read with (`--max-file-bytes`, `--max-nesting`).
 ParseLimits& mutable_parse_limits();

@@ -225,11 +225,9 @@ std::string Store::Impl::next_recorded_at() {
 
 // ---------------------------------------------------------------- helpers
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-    throw StoreError(ErrorKind::io, "SHA-256 failed");
+namespace {
+
+std::string hex_of(const unsigned char* digest, unsigned len) {
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);
@@ -238,6 +236,16 @@ std::string sha256_hex(const std::string& data) {
     out += hex[digest[i] & 15];
   }
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+    throw StoreError(ErrorKind::io, "SHA-256 failed");
+  return hex_of(digest, len);
 }
 
 std::string quote_facts_string(const std::string& s) { return quote_string(s); }
@@ -386,13 +394,7 @@ std::string BatchHasher::hash(const std::string& prev_hash) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx_, digest, &len) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return hex_of(digest, len);
 }
 
 nlohmann::json snapshot_to_json(const SnapshotFact& f) {
