@@ -14,19 +14,7 @@ SourcePos to_source_pos(const syntax::Position& p) { return SourcePos{p.file, p.
 
 std::string quote_text(const std::string& s) { return quote_string(s); }
 
-std::string format_number(const Decimal& d) {
-  std::string s = d.to_string();
-  std::size_t start = (!s.empty() && s[0] == '-') ? 1 : 0;
-  std::size_t end = s.find('.');
-  if (end == std::string::npos) end = s.size();
-  if (end - start < 4) return s;
-  std::string out = s.substr(0, start);
-  for (std::size_t i = start; i < end; ++i) {
-    if (i > start && (end - i) % 3 == 0) out += '_';
-    out += s[i];
-  }
-  return out + s.substr(end);
-}
+std::string format_number(const Decimal& d) { return d.to_source(); }
 
 std::string join_members(const Enumeration& e) {
   std::string out;

@@ -187,23 +187,7 @@ bool lower_block(Context& cx, int rel_id, const syntax::ConditionDecl& decl, boo
     rule.relation = rel_id;
     rule.pos = to_source_pos(decl.pos);
     rule.body = Body{body, std::move(gens)};
-    rule.because = decl.why.because.value_or("");
-    if (decl.why.cite) {
-      const auto& c = *decl.why.cite;
-      auto it = cx.sources.find(c.source.name);
-      if (it == cx.sources.end()) {
-        std::vector<std::string> names;
-        for (const auto& s : cx.program.sources) names.push_back(s.id);
-        auto near = nearest_name(c.source.name, names);
-        cx.diags.error(code::undeclared_source, c.source.pos, "source `" + c.source.name + "` is not declared",
-                       {near.empty() ? "declare it after the `ruleset` line: `source " + c.source.name + " \"...\"`"
-                                     : "did you mean `" + near + "`?"});
-      } else {
-        cx.source_cited[static_cast<std::size_t>(it->second)] = true;
-      }
-      rule.cite_source = c.source.name;
-      rule.cite_locator = c.locator;
-    }
+    cite(cx, decl.why, rule.because, rule.cite_source, rule.cite_locator);
     rel.rules.push_back(static_cast<int>(cx.program.rules.size()));
     cx.program.rules.push_back(std::move(rule));
   }

@@ -128,4 +128,9 @@ void stratify(Context& cx);          // strata and their cycles
 void order_phases(Context& cx);      // phase_order and `after` cycles
 void lint(Context& cx);              // the warnings
 
+// The `because` and `cites SOURCE, "locator"` of a rule, requirement or waiver; an undeclared source
+// is reported (with the nearest declared one), a declared one is marked cited.
+void cite(Context& cx, const syntax::Justification& why, std::string& because, std::optional<std::string>& source,
+          std::optional<std::string>& locator);
+
 }  // namespace phasegate::engine::check

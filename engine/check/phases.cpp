@@ -13,26 +13,6 @@ std::string where(const syntax::Position& p) {
   return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
-void cite(Context& cx, const syntax::Justification& why, std::string& because, std::optional<std::string>& source,
-          std::optional<std::string>& locator) {
-  because = why.because.value_or("");
-  if (!why.cite) return;
-  const auto& c = *why.cite;
-  auto it = cx.sources.find(c.source.name);
-  if (it == cx.sources.end()) {
-    std::vector<std::string> names;
-    for (const auto& s : cx.program.sources) names.push_back(s.id);
-    auto near = nearest_name(c.source.name, names);
-    cx.diags.error(code::undeclared_source, c.source.pos, "source `" + c.source.name + "` is not declared",
-                   {near.empty() ? "declare it after the `ruleset` line: `source " + c.source.name + " \"...\"`"
-                                 : "did you mean `" + near + "`?"});
-  } else {
-    cx.source_cited[static_cast<std::size_t>(it->second)] = true;
-  }
-  source = c.source.name;
-  locator = c.locator;
-}
-
 bool same_base(const ValueType& a, const ValueType& b) {
   return a.base == b.base &&
          (a.base != BaseType::level && a.base != BaseType::choice ? true : a.enumeration == b.enumeration);
@@ -222,6 +202,26 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
 }
 
 }  // namespace
+
+void cite(Context& cx, const syntax::Justification& why, std::string& because, std::optional<std::string>& source,
+          std::optional<std::string>& locator) {
+  because = why.because.value_or("");
+  if (!why.cite) return;
+  const auto& c = *why.cite;
+  auto it = cx.sources.find(c.source.name);
+  if (it == cx.sources.end()) {
+    std::vector<std::string> names;
+    for (const auto& s : cx.program.sources) names.push_back(s.id);
+    auto near = nearest_name(c.source.name, names);
+    cx.diags.error(code::undeclared_source, c.source.pos, "source `" + c.source.name + "` is not declared",
+                   {near.empty() ? "declare it after the `ruleset` line: `source " + c.source.name + " \"...\"`"
+                                 : "did you mean `" + near + "`?"});
+  } else {
+    cx.source_cited[static_cast<std::size_t>(it->second)] = true;
+  }
+  source = c.source.name;
+  locator = c.locator;
+}
 
 syntax::Position to_pos(const SourcePos& p) { return syntax::Position{p.file, p.line, p.column, 0}; }
 
