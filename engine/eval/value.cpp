@@ -5,6 +5,7 @@
 #include <array>
 
 #include "engine/calendar.hpp"
+#include "grammar/quote.hpp"
 
 namespace phasegate::engine {
 
@@ -158,21 +159,6 @@ bool div_bound(const Bound& a, const Bound& b, int dir, bool exact, Bound& out) 
 }
 
 bool known_numeric(const Value& v) { return v.kind == Value::Kind::numeric && !v.maybe_none && v.lo.is_finite() && v.lo == v.hi; }
-
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
 
 std::string member_name(const Program& program, int enumeration, std::int64_t index) {
   if (enumeration >= 0 && enumeration < static_cast<int>(program.enums.size())) {
@@ -406,7 +392,7 @@ std::string to_string(const Value& v, const Program& program) {
   switch (v.kind) {
     case Value::Kind::none: return "no value";
     case Value::Kind::truth: return to_string(v.truth);
-    case Value::Kind::text: return v.text ? quote(*v.text) : "unknown";
+    case Value::Kind::text: return v.text ? quote_string(*v.text) : "unknown";
     case Value::Kind::numeric: {
       std::string s;
       if (known_numeric(v)) {
@@ -427,7 +413,7 @@ std::string format_constant_text(const Constant& c, const Program& program) {
   switch (c.index()) {
     case 0: return std::get<bool>(c) ? "true" : "false";
     case 1: return std::get<Decimal>(c).to_source();
-    case 2: return quote(std::get<std::string>(c));
+    case 2: return quote_string(std::get<std::string>(c));
     case 3: return format_iso_date(std::get<Date>(c).days);
     case 4: return std::to_string(std::get<Duration>(c).days) + " days";
     case 5: {
