@@ -192,17 +192,22 @@ void FactBase::rehash(Rows& rows, std::size_t capacity) {
   }
 }
 
+// The slot holding the entry with these ids, or the empty slot where it would go (slots must not be full).
+std::size_t FactBase::probe(const Rows& rows, const std::uint32_t* ids, std::uint64_t h) const {
+  const std::size_t mask = rows.slots.size() - 1;
+  std::size_t s = h & mask;
+  for (; rows.slots[s] != kEmpty; s = (s + 1) & mask)
+    if (same_hash(rows.slots[s], h) &&
+        std::equal(ids, ids + rows.arity, rows.cells.data() + std::size_t{index_of(rows.slots[s])} * rows.arity))
+      break;
+  return s;
+}
+
 std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint32_t* ids) const {
   if (rows.slots.empty()) return std::nullopt;
-  const std::uint64_t h = hash_row(ids, rows.arity);
-  const std::size_t mask = rows.slots.size() - 1;
-  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
-    const std::uint64_t slot = rows.slots[s];
-    if (slot == kEmpty) return std::nullopt;
-    if (same_hash(slot, h) &&
-        std::equal(ids, ids + rows.arity, rows.cells.data() + std::size_t{index_of(slot)} * rows.arity))
-      return index_of(slot);
-  }
+  const std::uint64_t slot = rows.slots[probe(rows, ids, hash_row(ids, rows.arity))];
+  if (slot == kEmpty) return std::nullopt;
+  return index_of(slot);
 }
 
 std::optional<std::size_t> FactBase::find(int relation, const std::vector<Constant>& args) const {
@@ -254,22 +259,21 @@ void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, 
     rows.valued = true;
     rows.values.assign(rows.origin.size(), kNoValue);
   }
-  if (auto i = find_ids(rows, ids)) {  // a later value replaces the earlier one, in its place
-    if (rows.valued) rows.values[*i] = value;
-    rows.origin[*i] = origin;
-    rows.line[*i] = line;
-    return;
-  }
   const std::size_t n = rows.origin.size();
   if ((n + 1) * 2 > rows.slots.size()) rehash(rows, rows.slots.empty() ? 16 : rows.slots.size() * 2);
+  const std::uint64_t h = hash_row(ids, rows.arity);
+  const std::size_t s = probe(rows, ids, h);
+  if (rows.slots[s] != kEmpty) {  // a later value replaces the earlier one, in its place
+    const std::size_t i = index_of(rows.slots[s]);
+    if (rows.valued) rows.values[i] = value;
+    rows.origin[i] = origin;
+    rows.line[i] = line;
+    return;
+  }
   rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
   if (rows.valued) rows.values.push_back(value);
   rows.origin.push_back(origin);
   rows.line.push_back(line);
-  const std::uint64_t h = hash_row(ids, rows.arity);
-  const std::size_t mask = rows.slots.size() - 1;
-  std::size_t s = h & mask;
-  while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
   rows.slots[s] = slot_of(h, n);
 }
 

@@ -303,6 +303,7 @@ class FactBase {
   };
   Rows& rows_of(int relation, std::size_t arity);
   std::uint64_t hash_row(const std::uint32_t* ids, std::size_t arity) const;
+  std::size_t probe(const Rows& rows, const std::uint32_t* ids, std::uint64_t hash) const;
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
   static std::optional<std::uint32_t> small_value(const Constant& c);
