@@ -31,6 +31,28 @@ struct Derivation {
   Truth truth = Truth::false_;
 };
 
+// A tuple of a fact relation whose entry was set or erased, in place, in the FactBase a model reads.
+struct ChangedFact {
+  int relation = -1;
+  std::vector<Constant> args;
+};
+
+// What an update re-evaluated.
+struct UpdateStats {
+  bool full = false;                  // everything again (see Model::update for when)
+  std::size_t strata_skipped = 0;     // strata no changed tuple reaches
+  std::size_t strata_keyed = 0;       // strata updated tuple by tuple
+  std::size_t strata_recomputed = 0;  // strata evaluated again whole (recursive ones, or no key to follow)
+  std::size_t tuples_rederived = 0;   // condition tuples whose truth was derived again
+  std::size_t phases_skipped = 0, phases_keyed = 0, phases_recomputed = 0;
+  std::size_t bindings_reevaluated = 0;  // phase bindings whose verdict was computed again
+};
+
+struct UpdateOutcome {
+  UpdateStats stats;
+  std::optional<EvalError> error;  // a limit or runtime error stopped it (the model is then stale)
+};
+
 class Model {
  public:
   struct Impl;
@@ -68,6 +90,19 @@ class Model {
   // The bindings of a Body (a `for each`, a rule body) consistent with a partial binding, with the body's value
   // (only those not false).
   std::vector<std::pair<Binding, Truth>> solutions(const Body& body, const Binding& binding) const;
+
+  // Brings the model up to date after the facts it reads were changed in place (FactBase::set and
+  // FactBase::erase on the same FactBase), `changes` naming every tuple set or erased. Only what
+  // depends on them is evaluated again: strata that read none of the changed relations are kept;
+  // in the others, the condition tuples that share a key with a changed tuple are derived again (a
+  // stratum whose rules are recursive, or whose rule joins the changed tuple on no column of its
+  // head, is evaluated again whole); then the phase bindings that share parameters with a changed
+  // tuple, or wait on a binding that changed. The result is what evaluate_model would give on the
+  // changed facts (tests/unit/eval/incremental_test.cpp checks it on random change sequences).
+  // Everything is evaluated again when the model keeps counts only (EvalOptions::results false), when
+  // a condition holds an uncertain value (`VAR = EXPR` with EXPR unknown), or after a failed update.
+  // Throws std::invalid_argument for a change that names no fact relation or has the wrong arity.
+  UpdateOutcome update(const std::vector<ChangedFact>& changes);
 
   // `name("arg", 2)` (or `name` for a scalar).
   std::string format_tuple(int relation, const std::vector<Constant>& args) const;

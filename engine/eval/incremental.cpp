@@ -1,0 +1,569 @@
+// Incremental evaluation: after facts change, only the condition tuples and phase bindings that
+// depend on the changed tuples are evaluated again (Model::update).
+//
+// A change travels as a set of touched tuples per relation: the changed facts, then every condition
+// tuple derived again whose truth changed or is unknown (an unknown tuple's unknown inputs may have
+// changed even when its truth did not). A rule that reads a touched tuple through an atom whose
+// variables fill some columns of the rule's head can only change head tuples with those columns:
+// the ones the table holds now, and the ones the rule derives with those variables bound. Each such
+// tuple is derived again from all the rules of its relation. Phases are updated the same way, by
+// their parameters. Where no column links a change to the head (or the parameters), or the stratum
+// is recursive, the stratum (or phase) is evaluated again whole and its old and new tables compared.
+#include "engine/eval/model_impl.hpp"
+
+#include <stdexcept>
+
+namespace phasegate::engine {
+
+namespace {
+
+// The change cannot be followed tuple by tuple here: Model::update evaluates everything again.
+struct Fallback {};
+
+// An atom of an expression, with the aggregate locals in scope where it stands.
+struct AtomSite {
+  ExprId atom;
+  std::vector<int> locals;
+};
+
+class Updater {
+ public:
+  explicit Updater(Model::Impl& m) : m_(m), p_(m.p) {}
+
+  UpdateStats run(const std::vector<ChangedFact>& changes) {
+    if (!m_.opt.results) throw Fallback{};
+    for (std::size_t r = 0; r < p_.relations.size(); ++r)
+      if (p_.relations[r].kind == RelationKind::condition && !m_.tables[r].uncertain_rows.empty()) throw Fallback{};
+    m_.start = std::chrono::steady_clock::now();
+    m_.steps = 0;
+    m_.derived = 0;
+    touched_.clear();
+    for (const Relation& rel : p_.relations) touched_.emplace_back(static_cast<int>(rel.param_names.size()));
+    apply_facts(changes);
+    for (const auto& rels : m_.strata_list()) update_stratum(rels);
+    update_phases();
+    m_.evaluation.derived_tuples += m_.derived;
+    return stats_;
+  }
+
+ private:
+  Model::Impl& m_;
+  const Program& p_;
+  UpdateStats stats_;
+  std::vector<Table> touched_;  // per relation: the tuples that changed (a set of keys)
+
+  void touch(int r, const Id* key) {
+    Table& t = touched_[static_cast<std::size_t>(r)];
+    if (!t.find(key)) t.append(key, Truth::true_);
+  }
+  bool touched(int r) const { return touched_[static_cast<std::size_t>(r)].rows() > 0; }
+
+  Frame frame(std::size_t vars) const { return Frame(std::max(vars, m_.max_frame), kUnbound); }
+
+  // ------------------------------------------------------------ facts
+
+  void apply_facts(const std::vector<ChangedFact>& changes) {
+    const auto& pool = m_.f.constants();
+    for (std::size_t i = m_.fact_ids.size(); i < pool.size(); ++i) m_.fact_ids.push_back(m_.in.intern(pool[i]));
+    std::vector<char> reload(p_.relations.size(), 0);
+    std::vector<std::optional<std::size_t>> entries;
+    for (const ChangedFact& c : changes) {
+      if (c.relation < 0 || static_cast<std::size_t>(c.relation) >= p_.relations.size() ||
+          p_.relations[static_cast<std::size_t>(c.relation)].kind != RelationKind::fact)
+        throw std::invalid_argument("Model::update: a change names no fact relation");
+      if (c.args.size() != p_.relations[static_cast<std::size_t>(c.relation)].param_names.size())
+        throw std::invalid_argument("Model::update: a change of " + p_.relations[static_cast<std::size_t>(c.relation)].name +
+                                    " has the wrong number of arguments");
+      entries.push_back(m_.f.find(c.relation, c.args));
+      // An erased entry moved the later ones up: the relation's table is read again whole.
+      if (!entries.back()) reload[static_cast<std::size_t>(c.relation)] = 1;
+    }
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      const ChangedFact& c = changes[i];
+      std::vector<Id> key = m_.key_of(c.args);
+      touch(c.relation, key.data());
+      if (reload[static_cast<std::size_t>(c.relation)]) continue;
+      Table& t = m_.tables[static_cast<std::size_t>(c.relation)];
+      m_.put_entry(c.relation, *entries[i], key.data(), t.find(key.data()));
+    }
+    for (std::size_t r = 0; r < p_.relations.size(); ++r) {
+      if (!reload[r]) continue;
+      m_.tables[r] = Table(static_cast<int>(p_.relations[r].param_names.size()));
+      m_.load_facts(static_cast<int>(r));
+    }
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  // Every atom of an expression (aggregates' generators and children included).
+  void atoms_of(ExprId id, std::vector<int>& locals, std::vector<AtomSite>& out) const {
+    if (id == kNoExpr) return;
+    const Expr& e = p_.exprs[static_cast<std::size_t>(id)];
+    if (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) {
+      for (const AtomSite& s : out)
+        if (s.atom == id) return;
+      out.push_back({id, locals});
+      return;
+    }
+    const std::size_t depth = locals.size();
+    locals.insert(locals.end(), e.locals.begin(), e.locals.end());
+    for (ExprId c : e.children) atoms_of(c, locals, out);
+    for (ExprId g : e.generators) atoms_of(g, locals, out);
+    locals.resize(depth);
+  }
+
+  std::vector<AtomSite> atoms_of_body(const Body& body) const {
+    std::vector<AtomSite> out;
+    std::vector<int> locals;
+    atoms_of(body.expr, locals, out);
+    for (ExprId g : body.generators) atoms_of(g, locals, out);
+    return out;
+  }
+
+  bool reads_touched(const std::vector<AtomSite>& sites) const {
+    for (const AtomSite& s : sites)
+      if (touched(p_.exprs[static_cast<std::size_t>(s.atom)].relation)) return true;
+    return false;
+  }
+
+  // Binds the variables `keys` of an atom to a touched tuple of its relation; false when the tuple
+  // cannot match it (a constant differs, a repeated variable takes two values). Only variables that
+  // the body's generators bind are keys: binding one ahead only narrows the enumeration to the
+  // derivations that read this tuple here, where binding a variable that ranges (`not e(u, _)`)
+  // would change what the atom means.
+  bool bind_atom(const AtomSite& site, const std::vector<char>& keys, const Id* tuple, Frame& fr) const {
+    const Expr& e = p_.exprs[static_cast<std::size_t>(site.atom)];
+    for (std::size_t k = 0; k < e.args.size(); ++k) {
+      const Term& t = e.args[k];
+      if (t.kind == Term::Kind::constant) {
+        if (m_.term_ids[static_cast<std::size_t>(site.atom)][k] != tuple[k]) return false;
+        continue;
+      }
+      if (!is_key(site, keys, t)) continue;
+      Id& v = fr[static_cast<std::size_t>(t.var)];
+      if (v != kUnbound && v != tuple[k]) return false;
+      v = tuple[k];
+    }
+    return true;
+  }
+
+  static bool is_key(const AtomSite& site, const std::vector<char>& keys, const Term& t) {
+    return t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < keys.size() &&
+           keys[static_cast<std::size_t>(t.var)] &&
+           std::find(site.locals.begin(), site.locals.end(), t.var) == site.locals.end();
+  }
+
+  // The variables a body's generators bind (atoms and `VAR = EXPR`), by slot.
+  std::vector<char> generated(const Body& body, std::size_t slots) const {
+    std::vector<char> out(slots, 0);
+    auto mark = [&](int v) {
+      if (v >= 0 && static_cast<std::size_t>(v) < slots) out[static_cast<std::size_t>(v)] = 1;
+    };
+    for (ExprId g : body.generators) {
+      const Expr& e = p_.exprs[static_cast<std::size_t>(g)];
+      if (e.kind == ExprKind::bind) mark(e.var);
+      if (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value)
+        for (const Term& t : e.args)
+          if (t.kind == Term::Kind::variable) mark(t.var);
+    }
+    return out;
+  }
+
+  // The head columns an atom's key variables fill, as a mask.
+  std::uint64_t head_mask(const Rule& rule, const AtomSite& site, const std::vector<char>& keys) const {
+    const Expr& e = p_.exprs[static_cast<std::size_t>(site.atom)];
+    std::uint64_t mask = 0;
+    for (std::size_t j = 0; j < rule.head_vars.size() && j < 64; ++j)
+      for (const Term& t : e.args)
+        if (is_key(site, keys, t) && t.var == rule.head_vars[j]) mask |= 1ULL << j;
+    return mask;
+  }
+
+  bool recursive(const std::vector<int>& rels) const {
+    for (int r : rels)
+      for (int ri : p_.relations[static_cast<std::size_t>(r)].rules)
+        for (const AtomSite& s : atoms_of_body(p_.rules[static_cast<std::size_t>(ri)].body))
+          if (std::find(rels.begin(), rels.end(), p_.exprs[static_cast<std::size_t>(s.atom)].relation) != rels.end())
+            return true;
+    return false;
+  }
+
+  void update_stratum(const std::vector<int>& rels) {
+    bool reads = false;
+    for (int r : rels)
+      for (int ri : p_.relations[static_cast<std::size_t>(r)].rules)
+        reads = reads || reads_touched(atoms_of_body(p_.rules[static_cast<std::size_t>(ri)].body));
+    if (!reads) {
+      ++stats_.strata_skipped;
+      return;
+    }
+    if (rels.size() == 1 && !recursive(rels) && update_by_key(rels[0])) {
+      ++stats_.strata_keyed;
+      return;
+    }
+    recompute_stratum(rels);
+    ++stats_.strata_recomputed;
+  }
+
+  // The tuples of relation r that a touched tuple may change, derived again one by one; false (and
+  // nothing changed) when some rule reads a touched tuple through no column of its head.
+  bool update_by_key(int r) {
+    const Relation& rel = p_.relations[static_cast<std::size_t>(r)];
+    const int arity = static_cast<int>(rel.param_names.size());
+    if (arity >= 64) return false;
+    Table& table = m_.tables[static_cast<std::size_t>(r)];
+    Table candidates(arity);
+    auto add = [&](const Id* key) {
+      if (!candidates.find(key)) candidates.append(key, Truth::true_);
+    };
+    struct Site {
+      int rule;
+      AtomSite site;
+      std::uint64_t mask;
+    };
+    std::vector<Site> sites;
+    std::vector<std::vector<char>> keys;  // per rule of r
+    for (int ri : rel.rules) {
+      const Rule& rule = p_.rules[static_cast<std::size_t>(ri)];
+      keys.push_back(generated(rule.body, rule.var_names.size()));
+      for (AtomSite& s : atoms_of_body(rule.body)) {
+        if (!touched(p_.exprs[static_cast<std::size_t>(s.atom)].relation)) continue;
+        std::uint64_t mask = head_mask(rule, s, keys.back());
+        if (arity > 0 && mask == 0) return false;
+        sites.push_back({static_cast<int>(keys.size() - 1), std::move(s), mask});
+      }
+    }
+    std::vector<Id> head(static_cast<std::size_t>(arity));
+    for (const Site& s : sites) {
+      const Rule& rule = p_.rules[static_cast<std::size_t>(rel.rules[static_cast<std::size_t>(s.rule)])];
+      const Table& changed = touched_[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(s.site.atom)].relation)];
+      for (std::size_t d = 0; d < changed.rows(); ++d) {
+        Frame fr = frame(rule.var_names.size());
+        if (!bind_atom(s.site, keys[static_cast<std::size_t>(s.rule)], changed.row(d), fr)) continue;
+        // The tuples the rule derived with these columns...
+        for (std::size_t j = 0; j < head.size(); ++j) head[j] = (s.mask >> j) & 1 ? fr[static_cast<std::size_t>(rule.head_vars[j])] : kUnbound;
+        table.for_matches(s.mask, head.data(), 0, table.rows(), [&](std::size_t row) { add(table.row(row)); });
+        // ... and those it derives now.
+        GenRanges none;
+        auto yield = [&]() {
+          if (m_.eval_truth(rule.body.expr, fr) == Truth::false_) return;
+          for (std::size_t j = 0; j < head.size(); ++j) {
+            int v = rule.head_vars[j];
+            head[j] = v >= 0 && static_cast<std::size_t>(v) < fr.size() ? fr[static_cast<std::size_t>(v)] : kUnbound;
+            if (head[j] == kUnbound) return;
+            if (m_.in.uncertain(head[j])) throw Fallback{};
+          }
+          add(head.data());
+        };
+        m_.enumerate(rule.body.generators, 0, fr, none, yield);
+      }
+    }
+    for (std::size_t c = 0; c < candidates.rows(); ++c) {
+      const Id* key = candidates.row(c);
+      Truth now = derive(r, key);
+      auto row = table.find(key);
+      Truth before = row ? table.truth[*row] : Truth::false_;
+      if (row) {
+        table.truth[*row] = now;
+      } else if (now != Truth::false_) {
+        table.append(key, now);
+        m_.count_derived();
+      }
+      if (now != before || now == Truth::unknown || before == Truth::unknown) touch(r, key);
+      ++stats_.tuples_rederived;
+    }
+    return true;
+  }
+
+  // A condition tuple's truth from all its rules: true when some body is true, unknown when some
+  // body is unknown (what the certain and the possible fixpoints give a non-recursive stratum).
+  Truth derive(int r, const Id* key) {
+    Truth best = Truth::false_;
+    const Relation& rel = p_.relations[static_cast<std::size_t>(r)];
+    const std::vector<Id> head(key, key + rel.param_names.size());
+    for (int ri : rel.rules) {
+      const Rule& rule = p_.rules[static_cast<std::size_t>(ri)];
+      Frame fr = frame(rule.var_names.size());
+      if (!m_.bind_head(rule, head, fr)) continue;
+      GenRanges none;
+      auto yield = [&]() { best = truth_or(best, m_.eval_truth(rule.body.expr, fr)); };
+      m_.enumerate(rule.body.generators, 0, fr, none, yield);
+    }
+    return best;
+  }
+
+  // A stratum evaluated again whole; the tuples whose truth differs (or is unknown) are touched.
+  void recompute_stratum(const std::vector<int>& rels) {
+    std::vector<Table> old;
+    for (int r : rels) old.push_back(std::move(m_.tables[static_cast<std::size_t>(r)]));
+    m_.run_stratum(rels);
+    for (std::size_t k = 0; k < rels.size(); ++k) {
+      const Table& now = m_.tables[static_cast<std::size_t>(rels[k])];
+      if (!now.uncertain_rows.empty()) throw Fallback{};
+      for (std::size_t row = 0; row < now.rows(); ++row) {
+        auto was = old[k].find(now.row(row));
+        Truth before = was ? old[k].truth[*was] : Truth::false_;
+        if (before != now.truth[row] || before == Truth::unknown || now.truth[row] == Truth::unknown)
+          touch(rels[k], now.row(row));
+      }
+      for (std::size_t row = 0; row < old[k].rows(); ++row)
+        if (old[k].truth[row] != Truth::false_ && !now.find(old[k].row(row))) touch(rels[k], old[k].row(row));
+    }
+  }
+
+  // ------------------------------------------------------------ phases
+
+  // Gives every phase an index of its bindings (run_phases keeps one only for phases named in
+  // `after`): row i is result i, as run_phase wrote them.
+  void index_phases() {
+    if (m_.index_all_phases) return;
+    for (std::size_t pid = 0; pid < p_.phases.size(); ++pid) {
+      if (m_.named_in_after[pid]) continue;
+      Table index(static_cast<int>(p_.phases[pid].params.size()));
+      for (const PhaseResult& r : m_.results_of(static_cast<int>(pid))) {
+        std::vector<Id> key = m_.key_of(r.args);
+        index.append(key.data(), r.binding);
+      }
+      m_.phase_absent[pid].assign(index.rows(), 0);
+      m_.phase_index[pid] = std::move(index);
+    }
+    m_.index_all_phases = true;
+  }
+
+  void update_phases() {
+    index_phases();
+    std::vector<int> order = p_.phase_order;
+    if (order.size() != p_.phases.size()) {
+      order.clear();
+      for (std::size_t i = 0; i < p_.phases.size(); ++i) order.push_back(static_cast<int>(i));
+    }
+    changed_.clear();
+    for (const Phase& ph : p_.phases) changed_.emplace_back(static_cast<int>(ph.params.size()));
+    all_changed_.assign(p_.phases.size(), 0);
+    for (int pid : order) update_phase(pid);
+  }
+
+  std::vector<Table> changed_;     // per phase: bindings whose result changed
+  std::vector<char> all_changed_;  // per phase: evaluated again whole
+
+  std::vector<AtomSite> atoms_of_phase(const Phase& ph) const {
+    std::vector<AtomSite> out;
+    std::vector<int> locals;
+    if (ph.for_each) {
+      atoms_of(ph.for_each->expr, locals, out);
+      for (ExprId g : ph.for_each->generators) atoms_of(g, locals, out);
+    }
+    for (const Clause& c : ph.clauses) atoms_of(c.expr, locals, out);
+    for (const Waiver& w : ph.waivers) atoms_of(w.expr, locals, out);
+    return out;
+  }
+
+  void update_phase(int pid) {
+    const Phase& ph = p_.phases[static_cast<std::size_t>(pid)];
+    const std::size_t nparams = ph.params.size();
+    const std::vector<AtomSite> sites = atoms_of_phase(ph);
+    bool affected = reads_touched(sites), keyed = nparams > 0 && nparams < 64 && ph.for_each.has_value();
+    for (int a : ph.after) {
+      const std::size_t ai = static_cast<std::size_t>(a);
+      if (!all_changed_[ai] && changed_[ai].rows() == 0) continue;
+      affected = true;
+      if (all_changed_[ai] || p_.phases[ai].params.size() != nparams) keyed = false;
+    }
+    if (!affected) {
+      ++stats_.phases_skipped;
+      return;
+    }
+    if (!keyed) {
+      recompute_phase(pid);
+      ++stats_.phases_recomputed;
+      return;
+    }
+    // The bindings a touched tuple may change: those with the parameters it fills, had or new.
+    Table candidates(static_cast<int>(nparams));
+    auto add = [&](const Id* key) {
+      for (std::size_t k = 0; k < nparams; ++k)
+        if (key[k] == kUnbound) return;
+        else if (m_.in.uncertain(key[k])) throw Fallback{};
+      if (!candidates.find(key)) candidates.append(key, Truth::true_);
+    };
+    const Table& index = m_.phase_index[static_cast<std::size_t>(pid)];
+    std::vector<Id> key(nparams);
+    const std::vector<char> params(nparams, 1);  // the parameters are the keys: `for each` binds them
+    for (const AtomSite& s : sites) {
+      const Table& changed = touched_[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(s.atom)].relation)];
+      if (changed.rows() == 0) continue;
+      std::uint64_t mask = 0;
+      for (const Term& t : p_.exprs[static_cast<std::size_t>(s.atom)].args)
+        if (is_key(s, params, t)) mask |= 1ULL << t.var;
+      if (mask == 0) {
+        recompute_phase(pid);
+        ++stats_.phases_recomputed;
+        return;
+      }
+      for (std::size_t d = 0; d < changed.rows(); ++d) {
+        Frame fr = frame(ph.var_names.size());
+        if (!bind_atom(s, params, changed.row(d), fr)) continue;
+        for (std::size_t k = 0; k < nparams; ++k) key[k] = (mask >> k) & 1 ? fr[k] : kUnbound;
+        index.for_matches(mask, key.data(), 0, index.rows(), [&](std::size_t row) { add(index.row(row)); });
+        GenRanges none;
+        auto yield = [&]() {
+          if (ph.for_each->expr != kNoExpr && m_.count_truth(ph.for_each->expr, fr) == Truth::false_) return;
+          add(fr.data());
+        };
+        m_.enumerate(ph.for_each->generators, 0, fr, none, yield);
+      }
+    }
+    for (int a : ph.after) {
+      const Table& changed = changed_[static_cast<std::size_t>(a)];
+      for (std::size_t d = 0; d < changed.rows(); ++d) add(changed.row(d));
+    }
+    ++stats_.phases_keyed;
+    for (std::size_t c = 0; c < candidates.rows(); ++c) reevaluate(pid, candidates.row(c));
+  }
+
+  // One binding of a phase evaluated again: its result replaced, added or removed.
+  void reevaluate(int pid, const Id* key) {
+    const Phase& ph = p_.phases[static_cast<std::size_t>(pid)];
+    const std::size_t nparams = ph.params.size(), ip = static_cast<std::size_t>(pid);
+    ++stats_.bindings_reevaluated;
+    Frame fr = frame(std::max(ph.var_names.size(), nparams));
+    std::copy(key, key + nparams, fr.begin());
+    Truth binding = Truth::false_;
+    GenRanges none;
+    auto yield = [&]() {
+      binding = truth_or(binding, ph.for_each->expr == kNoExpr ? Truth::true_ : m_.count_truth(ph.for_each->expr, fr));
+    };
+    m_.enumerate(ph.for_each->generators, 0, fr, none, yield);
+
+    Table& index = m_.phase_index[ip];
+    auto& verdicts = m_.phase_verdicts[ip];
+    auto& absent = m_.phase_absent[ip];
+    PhaseCount& count = m_.evaluation.counts[ip];
+    auto tally = [&](Verdict v, int by) {
+      std::uint64_t& n = v == Verdict::go ? count.go : v == Verdict::no_go ? count.no_go : count.undetermined;
+      n = static_cast<std::uint64_t>(static_cast<std::int64_t>(n) + by);
+    };
+    auto row = index.find(key);
+    const bool was = row && !absent[*row];
+    auto [at, found] = m_.result_position(pid, key);
+    if (was != found) throw Fallback{};  // the index and the results disagree: do not guess
+    if (binding == Truth::false_) {
+      if (!was) return;
+      tally(verdicts[*row], -1);
+      absent[*row] = 1;
+      remove_result(pid, at);
+      mark_changed(pid, key);
+      return;
+    }
+    PhaseResult pr = m_.phase_result(pid, key, binding, fr, true);
+    tally(pr.verdict, +1);
+    if (was) {
+      const PhaseResult& old = m_.evaluation.phases[at];
+      tally(old.verdict, -1);
+      if (old.verdict != pr.verdict || old.verdict == Verdict::undetermined || pr.verdict == Verdict::undetermined)
+        mark_changed(pid, key);
+      verdicts[*row] = pr.verdict;
+      m_.evaluation.phases[at] = std::move(pr);
+      return;
+    }
+    if (row) {
+      absent[*row] = 0;
+      verdicts[*row] = pr.verdict;
+    } else {
+      index.append(key, binding);
+      verdicts.push_back(pr.verdict);
+      absent.push_back(0);
+    }
+    insert_result(pid, at, std::move(pr));
+    mark_changed(pid, key);
+  }
+
+  void mark_changed(int pid, const Id* key) {
+    Table& t = changed_[static_cast<std::size_t>(pid)];
+    if (!t.find(key)) t.append(key, Truth::true_);
+  }
+
+  // Results are one vector, phase after phase: the later phases' ranges move with an insertion.
+  void shift_after(int pid, std::ptrdiff_t by) {
+    auto& ranges = m_.phase_range;
+    ranges[static_cast<std::size_t>(pid)].second = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ranges[static_cast<std::size_t>(pid)].second) + by);
+    for (std::size_t q = static_cast<std::size_t>(pid) + 1; q < ranges.size(); ++q) {
+      ranges[q].first = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ranges[q].first) + by);
+      ranges[q].second = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ranges[q].second) + by);
+    }
+  }
+  void insert_result(int pid, std::size_t at, PhaseResult pr) {
+    auto& all = m_.evaluation.phases;
+    all.insert(all.begin() + static_cast<std::ptrdiff_t>(at), std::move(pr));
+    shift_after(pid, 1);
+  }
+  void remove_result(int pid, std::size_t at) {
+    auto& all = m_.evaluation.phases;
+    all.erase(all.begin() + static_cast<std::ptrdiff_t>(at));
+    shift_after(pid, -1);
+  }
+
+  // A phase evaluated again whole: its results, index and counts replaced.
+  void recompute_phase(int pid) {
+    const std::size_t ip = static_cast<std::size_t>(pid);
+    m_.phase_verdicts[ip].clear();
+    m_.evaluation.counts[ip] = PhaseCount{pid, 0, 0, 0};
+    std::vector<PhaseResult> results;
+    m_.run_phase(pid, m_.phase_bindings(pid), results);
+    for (const PhaseResult& r : results)
+      for (const Constant& c : r.args)
+        if (std::holds_alternative<Unknown>(c)) throw Fallback{};  // an uncertain value: no order to keep
+    auto& all = m_.evaluation.phases;
+    auto [lo, hi] = m_.phase_range[ip];
+    const auto first = all.begin() + static_cast<std::ptrdiff_t>(lo);
+    const std::ptrdiff_t by = static_cast<std::ptrdiff_t>(results.size()) - static_cast<std::ptrdiff_t>(hi - lo);
+    all.erase(first, all.begin() + static_cast<std::ptrdiff_t>(hi));
+    all.insert(all.begin() + static_cast<std::ptrdiff_t>(lo), std::make_move_iterator(results.begin()),
+               std::make_move_iterator(results.end()));
+    shift_after(pid, by);
+    all_changed_[ip] = 1;
+    stats_.bindings_reevaluated += results.size();
+  }
+};
+
+}  // namespace
+
+UpdateOutcome Model::update(const std::vector<ChangedFact>& changes) {
+  UpdateOutcome out;
+  if (!impl_->broken) {
+    try {
+      out.stats = Updater(*impl_).run(changes);
+      return out;
+    } catch (const Fallback&) {
+    } catch (const EvalAbort& abort) {
+      impl_->broken = true;
+      out.error = abort.error;
+      return out;
+    } catch (const std::bad_alloc&) {
+      impl_->broken = true;
+      out.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
+      return out;
+    }
+  }
+  // Everything again, on the facts as they are now.
+  auto fresh = std::make_unique<Impl>(impl_->p, impl_->f, impl_->opt);
+  try {
+    fresh->init();
+    fresh->run_strata();
+    fresh->run_phases();
+  } catch (const EvalAbort& abort) {
+    impl_->broken = true;
+    out.error = abort.error;
+    return out;
+  } catch (const std::bad_alloc&) {
+    impl_->broken = true;
+    out.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
+    return out;
+  }
+  impl_ = std::move(fresh);
+  out.stats = UpdateStats{};
+  out.stats.full = true;
+  return out;
+}
+
+}  // namespace phasegate::engine

@@ -1,0 +1,1297 @@
+// The evaluator's state (Model::Impl): the program's tables, the three-valued evaluation of
+// expressions and generators, the strata's fixpoints and the phases. Private to engine/eval:
+// model.cpp runs a whole evaluation, incremental.cpp brings one up to date after facts change.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <unistd.h>
+#include <set>
+#include <span>
+#include <utility>
+
+#include "engine/eval/model.hpp"
+#include "engine/eval/table.hpp"
+
+namespace phasegate::engine {
+
+namespace eval_detail {
+
+// Thrown inside the evaluator to stop at a limit or runtime error; never escapes evaluate_model.
+struct EvalAbort {
+  EvalError error;
+};
+
+using Frame = std::vector<Id>;
+
+// An atom's key: a few ids kept inline, so the hot lookup paths do not allocate.
+class KeyBuf {
+ public:
+  void assign(std::size_t n, Id v) {
+    size_ = n;
+    if (n > kInline) heap_.assign(n, v);
+    else std::fill(inline_, inline_ + n, v);
+  }
+  Id* data() { return size_ > kInline ? heap_.data() : inline_; }
+  const Id* data() const { return size_ > kInline ? heap_.data() : inline_; }
+  Id& operator[](std::size_t i) { return data()[i]; }
+  Id operator[](std::size_t i) const { return data()[i]; }
+  std::size_t size() const { return size_; }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  Id inline_[kInline];
+  std::vector<Id> heap_;
+  std::size_t size_ = 0;
+};
+
+// Which rows of the current stratum's tables a body's generators may read (semi-naive evaluation).
+struct GenRanges {
+  int delta_gen = -1;  // the generator that reads only the delta rows
+  std::size_t delta_lo = 0, delta_hi = 0;
+  const std::vector<std::size_t>* snapshot = nullptr;  // rows visible to the other generators
+  bool* open_side = nullptr;  // set when a generator ranges over an open relation's unlisted tuples
+};
+
+// "60", "0.5": a limit as people write it.
+inline std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+}  // namespace eval_detail
+
+using eval_detail::EvalAbort;
+using eval_detail::Frame;
+using eval_detail::GenRanges;
+using eval_detail::Id;
+using eval_detail::Interner;
+using eval_detail::KeyBuf;
+using eval_detail::kUnbound;
+using eval_detail::seconds_text;
+using eval_detail::Table;
+
+struct Model::Impl {
+  Impl(const Program& program, const FactBase& facts, const EvalOptions& options)
+      : p(program), f(facts), opt(options), start(std::chrono::steady_clock::now()) {}
+
+  const Program& p;
+  const FactBase& f;
+  EvalOptions opt;
+  std::chrono::steady_clock::time_point start;
+
+  Interner in;
+  std::vector<std::vector<Id>> term_ids;  // per expr: the id of each constant argument
+  // Per atom expr: the row its generator is at while enumerating (so the body reads the tuple's
+  // truth without a second lookup), and whether the atom names one tuple (no slot-less `_`).
+  static constexpr std::uint32_t kNoRow = 0xffffffffu;
+  std::vector<std::uint32_t> gen_row;
+  std::vector<char> exact_atom;
+  std::size_t max_frame = 0;  // the largest slot used anywhere, plus one
+  std::vector<Id> fact_ids;               // per constant of the facts' pool: its id here
+  std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
+  std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
+  std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
+  std::vector<Table> pass;
+  bool certain_pass = true;
+  bool saw_unknown = false;
+  std::uint64_t derived = 0, steps = 0;
+
+  Evaluation evaluation;
+  // Per phase: where its results (sorted bindings) are in evaluation.phases, written in phase_order
+  // and put in declaration order at the end (when the orders differ).
+  std::vector<std::pair<std::size_t, std::size_t>> phase_range;
+  std::span<const PhaseResult> results_of(int pid) const {
+    auto [lo, hi] = phase_range[static_cast<std::size_t>(pid)];
+    return {evaluation.phases.data() + lo, hi - lo};
+  }
+  std::vector<std::vector<Verdict>> phase_verdicts;  // per phase: the verdict of each binding (see run_phase)
+  std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i having verdict i
+  std::vector<char> named_in_after;  // per phase
+  // Set by the first update (incremental.cpp): every phase keeps phase_index, whose rows are then
+  // every binding the phase has had (row order no longer that of the results), and phase_absent
+  // marks the rows that are no binding any more.
+  bool index_all_phases = false;
+  std::vector<std::vector<char>> phase_absent;  // per phase, per row of phase_index
+  bool broken = false;                          // an update stopped half way: evaluate again
+
+  // ------------------------------------------------------------ setup
+
+  void init() {
+    term_ids.resize(p.exprs.size());
+    gen_row.assign(p.exprs.size(), kNoRow);
+    exact_atom.assign(p.exprs.size(), 0);
+    auto slot_used = [&](int v) { max_frame = std::max(max_frame, static_cast<std::size_t>(std::max(v, -1) + 1)); };
+    for (const Rule& r : p.rules) max_frame = std::max(max_frame, r.var_names.size());
+    for (const Phase& ph : p.phases) max_frame = std::max({max_frame, ph.var_names.size(), ph.params.size()});
+    for (std::size_t e = 0; e < p.exprs.size(); ++e) {
+      const Expr& x = p.exprs[e];
+      slot_used(x.var);
+      for (int l : x.locals) slot_used(l);
+      for (const Term& t : x.args) slot_used(t.var);
+      if (x.kind != ExprKind::atom && x.kind != ExprKind::atom_value) continue;
+      exact_atom[e] = std::all_of(x.args.begin(), x.args.end(),
+                                  [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
+      for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
+    }
+    fact_ids.reserve(f.constants().size());
+    for (const Constant& c : f.constants()) fact_ids.push_back(in.intern(c));
+    tables.reserve(p.relations.size());
+    unknown_value.resize(p.relations.size());
+    slot.assign(p.relations.size(), -1);
+    for (std::size_t r = 0; r < p.relations.size(); ++r) {
+      const Relation& rel = p.relations[r];
+      tables.emplace_back(static_cast<int>(rel.param_names.size()));
+      if (rel.value_type) unknown_value[r] = Value::unknown_of(*rel.value_type, p);
+      if (rel.kind == RelationKind::fact) load_facts(static_cast<int>(r));
+    }
+  }
+
+  bool valued(int r) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    return rel.value_type && rel.value_type->base != BaseType::boolean;
+  }
+
+  // A relation's listed entries as its table (the facts hold one entry per tuple).
+  void load_facts(int r) {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    Table& t = tables[static_cast<std::size_t>(r)];
+    const std::size_t n = f.size(r), arity = rel.param_names.size();
+    if (n == 0 || f.arity(r) != arity) return;
+    t.reserve(n);
+    if (valued(r)) t.values.reserve(n);
+    t.fact_entry.reserve(n);
+    std::vector<Id> key(arity);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* ids = f.row(r, i);
+      for (std::size_t k = 0; k < arity; ++k) key[k] = fact_ids[ids[k]];
+      put_entry(r, i, key.data(), std::nullopt);
+    }
+  }
+
+  // Entry i of a fact relation into its table, as the row with this key: appended (row nullopt)
+  // or written over an existing row.
+  void put_entry(int r, std::size_t i, const Id* key, std::optional<std::size_t> row) {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    Table& t = tables[static_cast<std::size_t>(r)];
+    const std::uint32_t vid = f.value_id(r, i);
+    const Constant* v = vid == FactBase::kNoValue ? nullptr : &f.constants()[vid];
+    Truth truth = Truth::true_;
+    Value value;
+    const bool has_values = valued(r);
+    if (has_values) {
+      value = v ? value_of_constant(*v, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)];
+    } else if (v) {
+      if (std::holds_alternative<bool>(*v)) truth = std::get<bool>(*v) ? Truth::true_ : Truth::false_;
+      else if (std::holds_alternative<Unknown>(*v)) truth = Truth::unknown;
+    }
+    if (row) {
+      t.truth[*row] = truth;
+      if (has_values) t.values[*row] = std::move(value);
+      t.fact_entry[*row] = static_cast<int>(i);
+      return;
+    }
+    if (has_values) t.values.push_back(std::move(value));
+    t.append(key, truth);
+    t.fact_entry.push_back(static_cast<int>(i));
+  }
+
+  // ------------------------------------------------------------ limits
+
+  [[noreturn]] void fail(const char* code, std::string message, const SourcePos& pos = {}) {
+    throw EvalAbort{EvalError{std::move(message), pos, code}};
+  }
+
+  void tick() {
+    if ((++steps & 0x3fff) != 0) return;
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > opt.max_seconds)
+      fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) + " seconds was reached");
+    if ((steps & 0x3ffff) == 0) check_memory();
+  }
+
+  // Stops before the machine runs out: the resident size against EvalOptions::max_memory_mb.
+  void check_memory() {
+    const std::uint64_t limit = memory_limit_mb();
+    const std::uint64_t used = resident_mb();
+    if (limit == 0 || used <= limit) return;
+    fail("E0905", "evaluation stopped: the memory limit of " + std::to_string(limit) + " MiB was reached (" +
+                      std::to_string(used) + " MiB in use)");
+  }
+
+  std::uint64_t memory_limit_mb() const {
+    if (opt.max_memory_mb) return opt.max_memory_mb;
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    return static_cast<std::uint64_t>(pages) / 1024 * static_cast<std::uint64_t>(page) / 1024 * 4 / 5;
+  }
+
+  static std::uint64_t resident_mb() {
+#ifdef __linux__
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, resident = 0;
+    const int got = std::fscanf(f, "%lu %lu", &size, &resident);
+    std::fclose(f);
+    if (got != 2) return 0;
+    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / (1024 * 1024);
+#else
+    return 0;
+#endif
+  }
+
+  void count_derived() {
+    if (++derived > opt.max_tuples)
+      fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
+  }
+
+  // ------------------------------------------------------------ lookups
+
+  bool in_pass(int r) const { return slot[static_cast<std::size_t>(r)] >= 0; }
+  const Table& table_of(int r) const {
+    int s = slot[static_cast<std::size_t>(r)];
+    return s >= 0 ? pass[static_cast<std::size_t>(s)] : tables[static_cast<std::size_t>(r)];
+  }
+
+  // The key of an atom under a frame: ids of constants and bound variables; mask of those columns.
+  template <class Key>
+  std::uint64_t atom_key(ExprId id, const Frame& fr, Key& key) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    key.assign(e.args.size(), kUnbound);
+    std::uint64_t mask = 0;
+    for (std::size_t k = 0; k < e.args.size(); ++k) {
+      const Term& t = e.args[k];
+      Id v = kUnbound;
+      if (t.kind == Term::Kind::constant) v = term_ids[static_cast<std::size_t>(id)][k];
+      else if (t.var >= 0 && static_cast<std::size_t>(t.var) < fr.size()) v = fr[static_cast<std::size_t>(t.var)];  // a variable, or `_` with its own slot
+      key[k] = v;
+      // An uncertain value (see intern_uncertain) is bound but cannot be looked up: the column
+      // stays out of the mask and uncertain_match() compares it with each tuple.
+      if (v != kUnbound && k < 64 && !in.uncertain(v)) mask |= 1ULL << k;
+    }
+    return mask;
+  }
+
+  bool has_uncertain_cell(std::uint64_t mask, const Id* cells, int arity) const {
+    for (int k = 0; k < arity && k < 64; ++k)
+      if ((mask & (1ULL << k)) && in.uncertain(cells[k])) return true;
+    return false;
+  }
+
+  // How far a row holding uncertain values matches a key, column by column.
+  template <class Key>
+  Truth fuzzy_row_match(const Key& key, const Id* cells) const {
+    Truth t = Truth::true_;
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      Id a = key[k], c = cells[k];
+      if (a == kUnbound || a == c) continue;
+      const Value *ua = in.uncertain(a), *uc = in.uncertain(c);
+      if (!ua && !uc) return Truth::false_;
+      Value va = ua ? *ua : value_of_constant(in.get(a), nullptr, p);
+      Value vc = uc ? *uc : value_of_constant(in.get(c), nullptr, p);
+      t = truth_and(t, compare(CompareOp::eq, va, vc));
+      if (t == Truth::false_) return t;
+    }
+    return t;
+  }
+
+  // How far a tuple matches the bound columns that hold uncertain values (true when there are none).
+  template <class Key>
+  Truth uncertain_match(const Key& key, std::uint64_t mask, const Id* cells) const {
+    Truth t = Truth::true_;
+    for (std::size_t k = 0; k < key.size() && k < 64; ++k) {
+      if (key[k] == kUnbound || (mask & (1ULL << k))) continue;
+      const Value* uv = in.uncertain(key[k]);
+      if (!uv) continue;
+      t = truth_and(t, compare(CompareOp::eq, *uv, value_of_constant(in.get(cells[k]), nullptr, p)));
+    }
+    return t;
+  }
+
+  // Absent from a fact's listing: unknown for an open relation and for a scalar, else false.
+  Truth unlisted_truth(int r) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    if (rel.kind == RelationKind::fact && (rel.open || rel.param_names.empty())) return Truth::unknown;
+    return Truth::false_;
+  }
+
+  Truth atom_truth(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    const Table& t = table_of(e.relation);
+    bool pass_table = in_pass(e.relation);
+    if (std::uint32_t row = gen_row[static_cast<std::size_t>(id)]; row != kNoRow)
+      return pass_table ? Truth::true_ : t.truth[row];  // the tuple its generator is at
+    KeyBuf key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    Truth fuzzy = Truth::false_;  // rows holding uncertain values that may be this tuple
+    for (std::uint32_t r : t.uncertain_rows)
+      if (r < t.rows() && has_uncertain_cell(mask, t.row(r), t.arity()))
+        fuzzy = truth_or(fuzzy, truth_and(pass_table ? Truth::true_ : t.truth[r], fuzzy_row_match(key, t.row(r))));
+    if (mask == t.full_mask() && t.arity() < 64) {
+      auto row = t.find(key.data());
+      if (!row) return truth_or(fuzzy, pass_table ? Truth::false_ : unlisted_truth(e.relation));
+      return pass_table ? Truth::true_ : t.truth[*row];
+    }
+    // Some arguments range (`_` or an unbound variable): true if some tuple is.
+    Truth best = fuzzy;
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      Truth row_truth = pass_table ? Truth::true_ : t.truth[r];
+      best = truth_or(best, truth_and(row_truth, uncertain_match(key, mask, t.row(r))));
+    });
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    if (!pass_table && rel.kind == RelationKind::fact && rel.open) best = truth_or(best, Truth::unknown);
+    return best;
+  }
+
+  Value atom_value(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    if (!valued(e.relation)) return Value::of_truth(atom_truth(id, fr));
+    if (std::uint32_t row = gen_row[static_cast<std::size_t>(id)]; row != kNoRow)
+      return tables[static_cast<std::size_t>(e.relation)].values[row];
+    KeyBuf key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    const Table& t = tables[static_cast<std::size_t>(e.relation)];
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    bool open = rel.open || rel.param_names.empty();
+    if (mask == t.full_mask() && t.arity() < 64) {
+      auto row = t.find(key.data());
+      if (!row) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
+      return t.values[*row];
+    }
+    std::size_t matches = 0, last = 0;
+    bool fuzzy = false;
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      Truth m = uncertain_match(key, mask, t.row(r));
+      if (m == Truth::false_) return;
+      fuzzy = fuzzy || m == Truth::unknown;
+      ++matches;
+      last = r;
+    });
+    if (matches == 0) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
+    if (matches == 1 && !open && !fuzzy) return t.values[last];
+    Value v = unknown_value[static_cast<std::size_t>(e.relation)];
+    if (!open) v.maybe_none = true;  // the tuple meant may not be listed
+    return v;
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  Truth truth_of(const Value& v) const {
+    if (v.kind == Value::Kind::truth) return v.truth;
+    return v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown;
+  }
+
+  Truth eval_truth(ExprId id, Frame& fr) {
+    if (id == kNoExpr) return Truth::true_;
+    return truth_of(eval(id, fr));
+  }
+
+  Value eval(ExprId id, Frame& fr) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+      case ExprKind::constant: return value_of_constant(e.constant, &e.type, p);
+      case ExprKind::today: return Value::point(BaseType::date, Decimal::from_int(opt.today.days));
+      case ExprKind::variable: {
+        if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
+          return Value::unknown_of(e.type, p);
+        Id v = fr[static_cast<std::size_t>(e.var)];
+        if (const Value* uv = in.uncertain(v)) return *uv;
+        return value_of_constant(in.get(v), &e.type, p);
+      }
+      case ExprKind::atom: return Value::of_truth(atom_truth(id, fr));
+      case ExprKind::atom_value: return atom_value(id, fr);
+      case ExprKind::aggregate: return eval_aggregate(id, fr);
+      case ExprKind::not_: return Value::of_truth(truth_not(eval_truth(e.children.at(0), fr)));
+      case ExprKind::negate: {
+        Value out;
+        negate(eval(e.children.at(0), fr), out);
+        return out;
+      }
+      case ExprKind::and_: {
+        Truth r = Truth::true_;
+        for (ExprId c : e.children) {
+          r = truth_and(r, eval_truth(c, fr));
+          if (r == Truth::false_) break;
+        }
+        return Value::of_truth(r);
+      }
+      case ExprKind::or_: {
+        Truth r = Truth::false_;
+        for (ExprId c : e.children) {
+          r = truth_or(r, eval_truth(c, fr));
+          if (r == Truth::true_) break;
+        }
+        return Value::of_truth(r);
+      }
+      case ExprKind::compare: {
+        Value a = eval(e.children.at(0), fr);
+        Value b = eval(e.children.at(1), fr);
+        return Value::of_truth(compare(e.cmp, a, b));
+      }
+      case ExprKind::arith: {
+        Value a = eval(e.children.at(0), fr);
+        Value b = eval(e.children.at(1), fr);
+        Value out;
+        switch (arith(e.arith, a, b, e.type.base, out)) {
+          case ArithStatus::ok: break;
+          case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + e.text + "`", e.pos);
+          case ArithStatus::overflow:
+            fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers must stay within ±1.7e29, with at most 9 digits after the point)", e.pos);
+        }
+        return out;
+      }
+      case ExprKind::bind: {
+        Value v = eval(e.children.at(0), fr);
+        if (e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() || fr[static_cast<std::size_t>(e.var)] == kUnbound)
+          return Value::of_truth(v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown);
+        const ValueType& type = p.exprs[static_cast<std::size_t>(e.children[0])].type;
+        Id bound_id = fr[static_cast<std::size_t>(e.var)];
+        const Value* uv = in.uncertain(bound_id);
+        Value bound = uv ? *uv : value_of_constant(in.get(bound_id), &type, p);
+        return Value::of_truth(compare(CompareOp::eq, bound, v));
+      }
+    }
+    return Value::none();
+  }
+
+  // ------------------------------------------------------------ generators
+
+  template <class F>
+  void enumerate(const std::vector<ExprId>& gens, std::size_t i, Frame& fr, const GenRanges& ranges, F& yield) {
+    tick();
+    if (i == gens.size()) {
+      yield();
+      return;
+    }
+    ExprId gid = gens[i];
+    const Expr& g = p.exprs[static_cast<std::size_t>(gid)];
+    switch (g.kind) {
+      case ExprKind::atom:
+      case ExprKind::atom_value: {
+        KeyBuf key;
+        std::uint64_t mask = atom_key(gid, fr, key);
+        bool pass_table = in_pass(g.relation);
+        const Table& t = table_of(g.relation);
+        std::size_t lo = 0, hi = t.rows();
+        if (pass_table) {
+          if (static_cast<int>(i) == ranges.delta_gen) {
+            lo = ranges.delta_lo;
+            hi = ranges.delta_hi;
+          } else if (ranges.snapshot) {
+            hi = std::min(hi, (*ranges.snapshot)[static_cast<std::size_t>(slot[static_cast<std::size_t>(g.relation)])]);
+          }
+        }
+        const Relation& rel = p.relations[static_cast<std::size_t>(g.relation)];
+        if (ranges.open_side && rel.kind == RelationKind::fact && rel.open && mask != t.full_mask()) *ranges.open_side = true;
+        int bound_inline[8];
+        std::vector<int> bound_heap(g.args.size() > 8 ? g.args.size() : 0);
+        int* bound_here = g.args.size() > 8 ? bound_heap.data() : bound_inline;
+        std::size_t nbound = 0;
+        t.for_matches(mask, key.data(), lo, hi, [&](std::size_t r) {
+          if (!pass_table && t.truth[r] == Truth::false_) return;
+          const Id* cells = t.row(r);
+          Truth fuzzy = uncertain_match(key, mask, cells);
+          if (fuzzy == Truth::false_) return;
+          nbound = 0;
+          bool ok = true;
+          for (std::size_t k = 0; k < g.args.size(); ++k) {
+            const Term& term = g.args[k];
+            // `_` with a slot of its own is bound like a variable, so each tuple is seen with its own truth
+            if (term.kind == Term::Kind::constant || term.var < 0 || static_cast<std::size_t>(term.var) >= fr.size() ||
+                key[k] != kUnbound)
+              continue;
+            Id& slot_value = fr[static_cast<std::size_t>(term.var)];
+            if (slot_value == kUnbound) {
+              slot_value = cells[k];
+              bound_here[nbound++] = term.var;
+            } else if (slot_value != cells[k]) {  // a variable repeated in the atom
+              ok = false;
+              break;
+            }
+          }
+          if (ok) {
+            std::uint32_t& cached = gen_row[static_cast<std::size_t>(gid)];
+            std::uint32_t saved = cached;
+            if (exact_atom[static_cast<std::size_t>(gid)] && fuzzy == Truth::true_) cached = static_cast<std::uint32_t>(r);
+            enumerate(gens, i + 1, fr, ranges, yield);
+            cached = saved;
+          }
+          for (std::size_t b = 0; b < nbound; ++b) fr[static_cast<std::size_t>(bound_here[b])] = kUnbound;
+        });
+        // Rows whose uncertain values the index could not match by value.
+        for (std::size_t j = 0; j < t.uncertain_rows.size(); ++j) {
+          std::size_t r = t.uncertain_rows[j];
+          if (r < lo || r >= hi || !has_uncertain_cell(mask, t.row(r), t.arity())) continue;
+          if (!pass_table && t.truth[r] == Truth::false_) continue;
+          if (fuzzy_row_match(key, t.row(r)) == Truth::false_) continue;
+          std::vector<int> bound;
+          bool ok = true;
+          for (std::size_t k = 0; k < g.args.size(); ++k) {
+            const Term& term = g.args[k];
+            if (term.kind == Term::Kind::constant || term.var < 0 || static_cast<std::size_t>(term.var) >= fr.size() ||
+                key[k] != kUnbound)
+              continue;
+            Id cell = t.row(r)[k];
+            Id& slot_value = fr[static_cast<std::size_t>(term.var)];
+            if (slot_value == kUnbound) {
+              slot_value = cell;
+              bound.push_back(term.var);
+            } else if (slot_value != cell) {
+              ok = false;
+              break;
+            }
+          }
+          if (ok) enumerate(gens, i + 1, fr, ranges, yield);
+          for (int v : bound) fr[static_cast<std::size_t>(v)] = kUnbound;
+        }
+        return;
+      }
+      case ExprKind::bind: {
+        if (g.var < 0 || static_cast<std::size_t>(g.var) >= fr.size()) return;
+        Id& slot_value = fr[static_cast<std::size_t>(g.var)];
+        if (slot_value != kUnbound) {
+          enumerate(gens, i + 1, fr, ranges, yield);
+          return;
+        }
+        Value v = eval(g.children.at(0), fr);
+        if (v.kind == Value::Kind::none) return;  // no value: nothing to bind
+        // A value that is not known binds the variable to that uncertain value: comparisons
+        // with it are unknown, and a tuple that holds it is at most unknown (possible only).
+        Id id = v.is_known() ? in.intern(constant_of_value(v)) : in.intern_uncertain(v);
+        fr[static_cast<std::size_t>(g.var)] = id;
+        enumerate(gens, i + 1, fr, ranges, yield);
+        fr[static_cast<std::size_t>(g.var)] = kUnbound;
+        return;
+      }
+      default:
+        if (eval_truth(gid, fr) != Truth::false_) enumerate(gens, i + 1, fr, ranges, yield);
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------ aggregates
+
+  // What `count` counts: a valued atom counts when its tuple exists, whatever its value.
+  Truth count_truth(ExprId body, Frame& fr) {
+    const Expr& b = p.exprs[static_cast<std::size_t>(body)];
+    if (b.kind == ExprKind::atom || b.kind == ExprKind::atom_value) return atom_truth(body, fr);
+    return eval_truth(body, fr);
+  }
+
+  Value eval_aggregate(ExprId id, Frame& fr) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    std::vector<Id> saved;
+    for (int l : e.locals) {
+      saved.push_back(fr[static_cast<std::size_t>(l)]);
+      fr[static_cast<std::size_t>(l)] = kUnbound;
+    }
+    bool open_side = false;
+    GenRanges ranges;
+    ranges.open_side = &open_side;
+    std::uint64_t count_lo = 0, count_hi = 0;
+    Value sum = Value::point(e.type.base == BaseType::boolean ? BaseType::number : e.type.base, Decimal{});
+    bool have_def = false, have_maybe = false;
+    Bound def_lo, def_hi, all_lo, all_hi;  // min/max accumulators
+    bool any = false;
+    ExprId body = e.children.empty() ? kNoExpr : e.children[0];
+    ExprId filter = e.children.size() > 1 ? e.children[1] : kNoExpr;
+    auto yield = [&]() {
+      Truth part = Truth::true_;
+      for (ExprId g : e.generators)
+        if (p.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, atom_truth(g, fr));
+      if (filter != kNoExpr) part = truth_and(part, eval_truth(filter, fr));
+      if (e.agg == AggregateOp::count && body != kNoExpr) part = truth_and(part, count_truth(body, fr));
+      if (part == Truth::false_) return;
+      if (e.agg == AggregateOp::count) {
+        if (part == Truth::true_) ++count_lo;
+        ++count_hi;
+        return;
+      }
+      Value v = eval(body, fr);
+      if (v.kind != Value::Kind::numeric) return;  // no value: does not take part
+      if (v.maybe_none) part = truth_and(part, Truth::unknown);
+      if (e.agg == AggregateOp::sum) {
+        Value add = v;
+        if (part == Truth::unknown) {  // may or may not take part: add 0 or v
+          Bound zero = Bound::finite(Decimal{});
+          if (zero < add.lo) add.lo = zero;
+          if (add.hi < zero) add.hi = zero;
+        }
+        add.maybe_none = false;
+        Value out;
+        if (arith(ArithOp::add, sum, add, sum.base, out) != ArithStatus::ok)
+          fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
+        sum = out;
+        return;
+      }
+      bool is_min = e.agg == AggregateOp::min;
+      if (!any) {
+        all_lo = v.lo;
+        all_hi = v.hi;
+        any = true;
+      } else {
+        if (v.lo < all_lo) all_lo = v.lo;
+        if (all_hi < v.hi) all_hi = v.hi;
+      }
+      if (part == Truth::true_) {
+        if (!have_def) {
+          def_lo = v.lo;
+          def_hi = v.hi;
+          have_def = true;
+        } else if (is_min) {
+          if (v.lo < def_lo) def_lo = v.lo;
+          if (v.hi < def_hi) def_hi = v.hi;
+        } else {
+          if (def_lo < v.lo) def_lo = v.lo;
+          if (def_hi < v.hi) def_hi = v.hi;
+        }
+      } else {
+        have_maybe = true;
+      }
+    };
+    enumerate(e.generators, 0, fr, ranges, yield);
+    for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
+
+    // The unlisted tuples of an open relation that a generator ranged over.
+    Value open_range = Value::range(BaseType::number, Bound::minus_infinity(), Bound::plus_infinity());
+    if (open_side && body != kNoExpr && p.exprs[static_cast<std::size_t>(body)].kind == ExprKind::atom_value) {
+      const Relation& rel = p.relations[static_cast<std::size_t>(p.exprs[static_cast<std::size_t>(body)].relation)];
+      if (rel.open && valued(p.exprs[static_cast<std::size_t>(body)].relation))
+        open_range = unknown_value[static_cast<std::size_t>(p.exprs[static_cast<std::size_t>(body)].relation)];
+    }
+    switch (e.agg) {
+      case AggregateOp::count: {
+        Value v = Value::range(BaseType::number, Bound::finite(Decimal::from_int(static_cast<std::int64_t>(count_lo))),
+                               Bound::finite(Decimal::from_int(static_cast<std::int64_t>(count_hi))));
+        if (open_side) v.hi = Bound::plus_infinity();
+        return v;
+      }
+      case AggregateOp::sum: {
+        if (open_side) {
+          Bound zero = Bound::finite(Decimal{});
+          if (open_range.kind != Value::Kind::numeric || open_range.lo < zero) sum.lo = Bound::minus_infinity();
+          if (open_range.kind != Value::Kind::numeric || zero < open_range.hi) sum.hi = Bound::plus_infinity();
+        }
+        return sum;
+      }
+      case AggregateOp::min:
+      case AggregateOp::max: {
+        bool is_min = e.agg == AggregateOp::min;
+        BaseType base = e.type.base;
+        int enumeration = e.type.enumeration;
+        Value v;
+        if (have_def) {
+          v = is_min ? Value::range(base, all_lo, def_hi, enumeration) : Value::range(base, def_lo, all_hi, enumeration);
+        } else if (have_maybe) {
+          v = Value::range(base, all_lo, all_hi, enumeration);
+          v.maybe_none = true;
+        } else if (!open_side) {
+          return Value::none();
+        } else {
+          v = Value::range(base, open_range.lo, open_range.hi, enumeration);
+          v.maybe_none = true;
+          return v;
+        }
+        if (open_side) {
+          if (open_range.kind != Value::Kind::numeric) {
+            v.lo = Bound::minus_infinity();
+            v.hi = Bound::plus_infinity();
+          } else if (is_min) {
+            if (open_range.lo < v.lo) v.lo = open_range.lo;
+            if (!have_def && v.hi < open_range.hi) v.hi = open_range.hi;
+          } else {
+            if (v.hi < open_range.hi) v.hi = open_range.hi;
+            if (!have_def && open_range.lo < v.lo) v.lo = open_range.lo;
+          }
+        }
+        return v;
+      }
+    }
+    return Value::none();
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  void run_rule(int ri, const GenRanges& ranges) {
+    const Rule& r = p.rules[static_cast<std::size_t>(ri)];
+    Frame fr(std::max(r.var_names.size(), max_frame), kUnbound);
+    Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
+    std::vector<Id> head(r.head_vars.size());
+    auto yield = [&]() {
+      Truth t = eval_truth(r.body.expr, fr);
+      if (t == Truth::unknown && certain_pass) saw_unknown = true;
+      if (certain_pass ? t != Truth::true_ : t == Truth::false_) return;
+      for (std::size_t k = 0; k < head.size(); ++k) {
+        int v = r.head_vars[k];
+        head[k] = v >= 0 && static_cast<std::size_t>(v) < fr.size() ? fr[static_cast<std::size_t>(v)] : kUnbound;
+        if (head[k] == kUnbound) return;
+        if (certain_pass && in.uncertain(head[k])) {  // an uncertain value names no certain tuple
+          saw_unknown = true;
+          return;
+        }
+      }
+      if (out.find(head.data())) return;
+      std::size_t row = out.append(head.data(), Truth::true_);
+      if (std::any_of(head.begin(), head.end(), [&](Id v) { return in.uncertain(v) != nullptr; }))
+        out.uncertain_rows.push_back(static_cast<std::uint32_t>(row));
+      count_derived();
+    };
+    enumerate(r.body.generators, 0, fr, ranges, yield);
+  }
+
+  // Counts the atoms of same-stratum relations anywhere in an expression.
+  int same_stratum_atoms(ExprId id) const {
+    if (id == kNoExpr) return 0;
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    int n = (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && in_pass(e.relation) ? 1 : 0;
+    for (ExprId c : e.children) n += same_stratum_atoms(c);
+    return n;
+  }
+
+  void fixpoint(const std::vector<int>& rels, const std::vector<int>& rules, bool certain) {
+    certain_pass = certain;
+    pass.clear();
+    for (int r : rels) pass.emplace_back(static_cast<int>(p.relations[static_cast<std::size_t>(r)].param_names.size()));
+    struct Plan {
+      int rule;
+      std::vector<int> recursive_gens;  // generator positions over this stratum's relations
+      bool semi_naive;
+    };
+    std::vector<Plan> plans;
+    for (int ri : rules) {
+      const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+      Plan plan{ri, {}, true};
+      for (std::size_t g = 0; g < rule.body.generators.size(); ++g) {
+        const Expr& ge = p.exprs[static_cast<std::size_t>(rule.body.generators[g])];
+        if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) && in_pass(ge.relation))
+          plan.recursive_gens.push_back(static_cast<int>(g));
+      }
+      int occurrences = same_stratum_atoms(rule.body.expr);
+      // Generators are nodes of the body; when this stratum's relations also occur elsewhere
+      // (under `or`, say), the rule is re-run whole each round instead.
+      plan.semi_naive = occurrences == static_cast<int>(plan.recursive_gens.size());
+      if (occurrences > 0 && plan.recursive_gens.empty()) plan.semi_naive = false;
+      plans.push_back(std::move(plan));
+    }
+    std::vector<std::size_t> snapshot(rels.size(), 0), previous;
+    GenRanges all;
+    all.snapshot = &snapshot;
+    for (const Plan& plan : plans) run_rule(plan.rule, all);
+    for (;;) {
+      previous = snapshot;
+      for (std::size_t k = 0; k < rels.size(); ++k) snapshot[k] = pass[k].rows();
+      if (snapshot == previous) break;
+      for (const Plan& plan : plans) {
+        bool refers = !plan.recursive_gens.empty() || !plan.semi_naive;
+        if (!refers) continue;
+        if (!plan.semi_naive) {
+          run_rule(plan.rule, all);
+          continue;
+        }
+        const Rule& rule = p.rules[static_cast<std::size_t>(plan.rule)];
+        for (int g : plan.recursive_gens) {
+          int rel = p.exprs[static_cast<std::size_t>(rule.body.generators[static_cast<std::size_t>(g)])].relation;
+          std::size_t s = static_cast<std::size_t>(slot[static_cast<std::size_t>(rel)]);
+          if (previous[s] == snapshot[s]) continue;
+          GenRanges delta;
+          delta.delta_gen = g;
+          delta.delta_lo = previous[s];
+          delta.delta_hi = snapshot[s];
+          delta.snapshot = &snapshot;
+          run_rule(plan.rule, delta);
+        }
+      }
+    }
+  }
+
+  // The strata in evaluation order; a condition that no stratum names (a program not made by the
+  // checker) runs last.
+  std::vector<std::vector<int>> strata_list() const {
+    std::vector<std::vector<int>> strata = p.strata;
+    std::vector<char> covered(p.relations.size(), 0);
+    for (const auto& s : strata)
+      for (int r : s) covered[static_cast<std::size_t>(r)] = 1;
+    std::vector<int> rest;
+    for (std::size_t r = 0; r < p.relations.size(); ++r)
+      if (p.relations[r].kind == RelationKind::condition && !covered[r]) rest.push_back(static_cast<int>(r));
+    if (!rest.empty()) strata.push_back(rest);
+    return strata;
+  }
+
+  void run_strata() {
+    for (const auto& rels : strata_list()) run_stratum(rels);
+  }
+
+  // One stratum's relations from scratch: the certain fixpoint, and the possible one when some
+  // body was unknown; tuples derived only in the second are unknown.
+  void run_stratum(const std::vector<int>& rels) {
+    std::vector<int> rules;
+    for (std::size_t k = 0; k < rels.size(); ++k) {
+      slot[static_cast<std::size_t>(rels[k])] = static_cast<int>(k);
+      for (int ri : p.relations[static_cast<std::size_t>(rels[k])].rules) rules.push_back(ri);
+    }
+    saw_unknown = false;
+    fixpoint(rels, rules, true);
+    std::vector<Table> certain = std::move(pass);
+    bool need_possible = saw_unknown;
+    if (need_possible) fixpoint(rels, rules, false);
+    for (std::size_t k = 0; k < rels.size(); ++k) slot[static_cast<std::size_t>(rels[k])] = -1;
+    for (std::size_t k = 0; k < rels.size(); ++k) {
+      Table& target = tables[static_cast<std::size_t>(rels[k])];
+      if (!need_possible) {
+        target = std::move(certain[k]);
+        continue;
+      }
+      Table merged(pass[k].arity());
+      for (std::size_t r = 0; r < pass[k].rows(); ++r) {
+        const Id* row = pass[k].row(r);
+        merged.append(row, certain[k].find(row) ? Truth::true_ : Truth::unknown);
+      }
+      merged.uncertain_rows = pass[k].uncertain_rows;
+      target = std::move(merged);
+    }
+    pass.clear();
+  }
+
+  // ------------------------------------------------------------ phases
+
+  Truth verdict_truth(Verdict v) const {
+    return v == Verdict::go ? Truth::true_ : (v == Verdict::no_go ? Truth::false_ : Truth::unknown);
+  }
+
+  void run_phases() {
+    phase_range.assign(p.phases.size(), {0, 0});
+    phase_verdicts.assign(p.phases.size(), {});
+    phase_absent.assign(p.phases.size(), {});
+    evaluation.counts.assign(p.phases.size(), PhaseCount{});
+    for (std::size_t i = 0; i < p.phases.size(); ++i) evaluation.counts[i].phase = static_cast<int>(i);
+    phase_index.clear();
+    phase_index.resize(p.phases.size());
+    named_in_after.assign(p.phases.size(), 0);
+    for (const Phase& ph : p.phases)
+      for (int a : ph.after) named_in_after[static_cast<std::size_t>(a)] = 1;
+    std::vector<int> order = p.phase_order;
+    if (order.size() != p.phases.size()) {  // not made by the checker: declaration order
+      order.clear();
+      for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
+    }
+    // Every phase's bindings first: their number sizes the results once (no reallocation moving them).
+    std::vector<Table> bindings(p.phases.size());
+    std::size_t total = 0;
+    for (int pid : order) {
+      bindings[static_cast<std::size_t>(pid)] = phase_bindings(pid);
+      total += bindings[static_cast<std::size_t>(pid)].rows();
+    }
+    if (opt.results) evaluation.phases.reserve(total);
+    for (int pid : order) {
+      const std::size_t lo = evaluation.phases.size();
+      run_phase(pid, std::move(bindings[static_cast<std::size_t>(pid)]), evaluation.phases);
+      phase_range[static_cast<std::size_t>(pid)] = {lo, evaluation.phases.size()};
+    }
+    if (!std::is_sorted(order.begin(), order.end())) {  // into declaration order
+      std::vector<PhaseResult> ordered;
+      ordered.reserve(evaluation.phases.size());
+      for (std::size_t pid = 0; pid < p.phases.size(); ++pid) {
+        auto [lo, hi] = phase_range[pid];
+        phase_range[pid] = {ordered.size(), ordered.size() + (hi - lo)};
+        for (std::size_t i = lo; i < hi; ++i) ordered.push_back(std::move(evaluation.phases[i]));
+      }
+      evaluation.phases = std::move(ordered);
+    }
+    evaluation.derived_tuples = derived;
+  }
+
+  // The phase's bindings (rows of parameter ids, truth: the `for each` value), in output order:
+  // by the constants' order, column by column. Each distinct constant gets its rank once; then a
+  // stable counting sort per column, last column first (a radix sort: linear in the bindings).
+  std::vector<std::uint32_t> sorted_rows(const Table& bindings) const {
+    const std::size_t arity = static_cast<std::size_t>(bindings.arity()), n = bindings.rows();
+    std::vector<std::uint32_t> order(n);
+    for (std::size_t r = 0; r < n; ++r) order[r] = static_cast<std::uint32_t>(r);
+    if (arity == 0 || n < 2) return order;
+    std::vector<Id> ids;
+    for (std::size_t r = 0; r < n; ++r) ids.insert(ids.end(), bindings.row(r), bindings.row(r) + arity);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::sort(ids.begin(), ids.end(), [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
+    std::vector<std::uint32_t> rank(in.size(), 0);
+    for (std::size_t i = 0; i < ids.size(); ++i)  // equal constants (uncertain values) share a rank
+      rank[ids[i]] = i > 0 && !constant_less(in.get(ids[i - 1]), in.get(ids[i])) ? rank[ids[i - 1]]
+                                                                                   : static_cast<std::uint32_t>(i);
+    std::vector<std::uint32_t> next(n), count(ids.size() + 1);
+    for (std::size_t k = arity; k-- > 0;) {
+      std::fill(count.begin(), count.end(), 0);
+      for (std::uint32_t r : order) ++count[rank[bindings.row(r)[k]] + 1];
+      for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+      for (std::uint32_t r : order) next[count[rank[bindings.row(r)[k]]]++] = r;
+      order.swap(next);
+    }
+    return order;
+  }
+
+  // Whether every binding of a `for each` is a distinct tuple of one atom that names exactly
+  // the parameters, each once: then enumerating gives no binding twice.
+  bool distinct_bindings(const Phase& ph) const {
+    const Body& body = *ph.for_each;
+    if (body.generators.size() != 1) return false;
+    const Expr& atom = p.exprs[static_cast<std::size_t>(body.generators[0])];
+    if (atom.kind != ExprKind::atom && atom.kind != ExprKind::atom_value) return false;
+    if (atom.args.size() != ph.params.size()) return false;
+    std::vector<char> seen(ph.params.size(), 0);
+    for (const Term& t : atom.args) {
+      if (t.kind != Term::Kind::variable || t.var < 0 || static_cast<std::size_t>(t.var) >= seen.size() ||
+          seen[static_cast<std::size_t>(t.var)])
+        return false;
+      seen[static_cast<std::size_t>(t.var)] = 1;
+    }
+    return true;
+  }
+
+  // The bindings of a phase's parameters (rows), each with its `for each` value (truth).
+  Table phase_bindings(int pid) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    std::size_t nparams = ph.params.size();
+    std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
+    Table bindings(static_cast<int>(nparams));
+    if (ph.for_each) {
+      Frame fr(frame_size, kUnbound);
+      const Body& body = *ph.for_each;
+      GenRanges none;
+      const bool distinct = distinct_bindings(ph);
+      auto yield = [&]() {
+        // `for each troops_committed(c)`: a valued atom enumerates the tuples that exist
+        Truth t = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
+        if (t == Truth::false_) return;
+        const Id* key = fr.data();
+        for (std::size_t k = 0; k < nparams; ++k)
+          if (key[k] == kUnbound) return;
+        if (distinct) {
+          bindings.append(key, t);
+        } else if (auto row = bindings.find(key)) {
+          bindings.truth[*row] = truth_or(bindings.truth[*row], t);
+        } else {
+          bindings.append(key, t);
+        }
+      };
+      enumerate(body.generators, 0, fr, none, yield);
+    } else if (nparams == 0) {
+      bindings.append(nullptr, Truth::true_);
+    }
+    return bindings;
+  }
+
+  // The verdicts of a phase's bindings: one PhaseResult each (sorted), or, when the options ask only
+  // for counts, the verdicts alone (in enumeration order). Either way verdicts[pid][i] belongs to row i
+  // of phase_index[pid] (kept for phases another phase waits on).
+  void run_phase(int pid, Table bindings, std::vector<PhaseResult>& out) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    std::size_t nparams = ph.params.size();
+    std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
+    const bool keep = opt.results;
+    const bool indexed = index_all_phases || named_in_after[static_cast<std::size_t>(pid)];
+    auto& verdicts = phase_verdicts[static_cast<std::size_t>(pid)];
+    verdicts.reserve(bindings.rows());
+    std::vector<std::uint32_t> order;
+    if (keep) {
+      order = sorted_rows(bindings);
+    } else {
+      order.resize(bindings.rows());
+      for (std::size_t r = 0; r < order.size(); ++r) order[r] = static_cast<std::uint32_t>(r);
+    }
+    Table& index = phase_index[static_cast<std::size_t>(pid)];
+    index = Table(static_cast<int>(nparams));
+    if (indexed) index.reserve(bindings.rows());
+    PhaseCount& count = evaluation.counts[static_cast<std::size_t>(pid)];
+    Frame fr(frame_size, kUnbound);
+    for (std::uint32_t row : order) {
+      const Id* key = bindings.row(row);
+      PhaseResult pr = phase_result(pid, key, bindings.truth[row], fr, keep);
+      ++(pr.verdict == Verdict::go ? count.go : pr.verdict == Verdict::no_go ? count.no_go : count.undetermined);
+      verdicts.push_back(pr.verdict);
+      if (indexed) index.append(key, pr.binding);
+      if (keep) out.push_back(std::move(pr));
+    }
+    phase_absent[static_cast<std::size_t>(pid)].assign(index.rows(), 0);
+  }
+
+  // The verdict of one binding of a phase (its parameters' ids `key`, its `for each` value), with its
+  // clauses, `after` phases and unknown inputs when `keep` (else only phase, binding and verdict).
+  PhaseResult phase_result(int pid, const Id* key, Truth binding, Frame& fr, bool keep) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    const std::size_t nparams = ph.params.size();
+    std::fill(fr.begin(), fr.end(), kUnbound);
+    std::copy(key, key + nparams, fr.begin());
+    PhaseResult pr;
+    pr.phase = pid;
+    pr.binding = binding;
+    Truth all = pr.binding;
+    if (keep) {
+      pr.args.reserve(nparams);
+      for (std::size_t k = 0; k < nparams; ++k) pr.args.push_back(in.get(key[k]));
+      pr.clauses.reserve(ph.clauses.size());
+    }
+    for (std::size_t ci = 0; ci < ph.clauses.size(); ++ci) {
+      const Clause& clause = ph.clauses[ci];
+      ClauseResult cr;
+      cr.clause = static_cast<int>(ci);
+      cr.expr_value = eval_truth(clause.expr, fr);
+      Truth met = clause.kind == ClauseKind::require ? cr.expr_value : truth_not(cr.expr_value);
+      for (int w : clause.waivers) {
+        Truth wt = eval_truth(ph.waivers[static_cast<std::size_t>(w)].expr, fr);
+        if (keep && wt == Truth::true_) cr.waivers_true.push_back(w);
+        if (keep && wt == Truth::unknown) cr.waivers_unknown.push_back(w);
+        met = truth_or(met, wt);
+      }
+      cr.met = met;
+      all = truth_and(all, met);
+      if (keep) pr.clauses.push_back(std::move(cr));
+    }
+    for (int a : ph.after) {
+      AfterResult ar;
+      ar.phase = a;
+      ar.verdict = after_verdict(a, key, nparams);
+      all = truth_and(all, verdict_truth(ar.verdict));
+      if (keep) pr.after.push_back(ar);
+    }
+    pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+    if (keep && pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
+    return pr;
+  }
+
+  // The result of a phase's binding (its parameters' ids), if it has one.
+  const PhaseResult* result_for(int pid, const Id* key) const {
+    const auto results = results_of(pid);
+    if (!index_all_phases) {  // rows of phase_index are the results, in order
+      auto row = phase_index[static_cast<std::size_t>(pid)].find(key);
+      return row && *row < results.size() ? &results[*row] : nullptr;
+    }
+    auto at = result_position(pid, key);
+    return at.second ? &evaluation.phases[at.first] : nullptr;
+  }
+
+  // Where a binding's result is, or would go, in evaluation.phases (results are sorted by their
+  // arguments), and whether it is there.
+  std::pair<std::size_t, bool> result_position(int pid, const Id* key) const {
+    const std::size_t n = p.phases[static_cast<std::size_t>(pid)].params.size();
+    auto [lo, hi] = phase_range[static_cast<std::size_t>(pid)];
+    auto less = [&](const PhaseResult& r) {  // r's arguments before the key's
+      for (std::size_t k = 0; k < n; ++k) {
+        const Constant& c = in.get(key[k]);
+        if (constant_less(r.args[k], c)) return true;
+        if (constant_less(c, r.args[k])) return false;
+      }
+      return false;
+    };
+    std::size_t first = lo, count = hi - lo;
+    while (count > 0) {
+      std::size_t step = count / 2;
+      if (less(evaluation.phases[first + step])) {
+        first += step + 1;
+        count -= step + 1;
+      } else {
+        count = step;
+      }
+    }
+    bool found = first < hi;
+    for (std::size_t k = 0; found && k < n; ++k) found = !constant_less(in.get(key[k]), evaluation.phases[first].args[k]);
+    return {first, found};
+  }
+
+  // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
+  Verdict after_verdict(int a, const Id* key, std::size_t nkey) const {
+    const Phase& other = p.phases[static_cast<std::size_t>(a)];
+    const auto& verdicts = phase_verdicts[static_cast<std::size_t>(a)];
+    const auto& absent = phase_absent[static_cast<std::size_t>(a)];
+    auto gone = [&](std::size_t row) { return row < absent.size() && absent[row]; };
+    if (other.params.empty()) return verdicts.empty() ? Verdict::no_go : verdicts.front();
+    if (other.params.size() == nkey) {
+      auto row = phase_index[static_cast<std::size_t>(a)].find(key);
+      if (!row || gone(*row)) return Verdict::no_go;  // no such binding: not GO
+      return verdicts[*row];
+    }
+    // A phase without parameters after a parametrised one: every binding must be GO.
+    Truth all = Truth::true_;
+    for (std::size_t row = 0; row < verdicts.size(); ++row)
+      if (!gone(row)) all = truth_and(all, verdict_truth(verdicts[row]));
+    return all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+  }
+
+  // ------------------------------------------------------------ unknown inputs
+
+  struct Collector {
+    std::set<std::string> out;
+    std::set<std::pair<int, std::vector<Id>>> visited;
+    std::vector<std::pair<int, std::vector<Id>>> work;
+  };
+
+  std::string format_ids(int r, const std::vector<Id>& key) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    if (rel.param_names.empty()) return rel.name;
+    std::string s = rel.name + "(";
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      if (k) s += ", ";
+      s += key[k] == kUnbound ? "_" : format_constant_text(in.get(key[k]), p);
+    }
+    return s + ")";
+  }
+
+  void collect_if_uncertain(ExprId id, Frame& fr, Collector& c) {
+    if (id == kNoExpr) return;
+    if (eval(id, fr).is_uncertain()) collect(id, fr, c);
+  }
+
+  void collect_atom(ExprId id, Frame& fr, Collector& c) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+    const Table& t = tables[static_cast<std::size_t>(e.relation)];
+    std::vector<Id> key;
+    std::uint64_t mask = atom_key(id, fr, key);
+    bool full = mask == t.full_mask() && t.arity() < 64;
+    auto uncertain_row = [&](std::size_t r) {
+      return t.truth[r] == Truth::unknown || (valued(e.relation) && t.values[r].is_uncertain());
+    };
+    if (rel.kind == RelationKind::fact) {
+      bool any = false;
+      t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+        any = true;
+        if (uncertain_row(r)) c.out.insert(format_ids(e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())));
+      });
+      if ((!any && (rel.open || rel.param_names.empty())) || (!full && rel.open)) c.out.insert(format_ids(e.relation, key));
+      return;
+    }
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      if (t.truth[r] != Truth::unknown) return;
+      std::pair<int, std::vector<Id>> node{e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())};
+      if (c.visited.insert(node).second) c.work.push_back(std::move(node));
+    });
+  }
+
+  void collect(ExprId id, Frame& fr, Collector& c) {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+      case ExprKind::atom:
+      case ExprKind::atom_value: collect_atom(id, fr, c); return;
+      case ExprKind::aggregate: {
+        std::vector<Id> saved;
+        for (int l : e.locals) {
+          saved.push_back(fr[static_cast<std::size_t>(l)]);
+          fr[static_cast<std::size_t>(l)] = kUnbound;
+        }
+        bool open_side = false;
+        GenRanges ranges;
+        ranges.open_side = &open_side;
+        auto yield = [&]() {
+          for (ExprId g : e.generators)
+            if (!(e.agg == AggregateOp::count && g == e.children[0])) collect_if_uncertain(g, fr, c);
+          for (std::size_t k = 0; k < e.children.size(); ++k) {
+            if (k == 0 && e.agg == AggregateOp::count) {
+              if (count_truth(e.children[0], fr) == Truth::unknown) collect(e.children[0], fr, c);
+              continue;
+            }
+            collect_if_uncertain(e.children[k], fr, c);
+          }
+        };
+        enumerate(e.generators, 0, fr, ranges, yield);
+        for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
+        if (open_side)
+          for (ExprId g : e.generators) {
+            const Expr& ge = p.exprs[static_cast<std::size_t>(g)];
+            if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) &&
+                p.relations[static_cast<std::size_t>(ge.relation)].open) {
+              std::vector<Id> key;
+              atom_key(g, fr, key);
+              c.out.insert(format_ids(ge.relation, key));
+            }
+          }
+        return;
+      }
+      default:
+        for (ExprId ch : e.children) collect_if_uncertain(ch, fr, c);
+        return;
+    }
+  }
+
+  void drain(Collector& c) {
+    while (!c.work.empty()) {
+      auto [r, key] = std::move(c.work.back());
+      c.work.pop_back();
+      for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
+        const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+        Frame fr(std::max(rule.var_names.size(), max_frame), kUnbound);
+        if (!bind_head(rule, key, fr)) continue;
+        GenRanges none;
+        auto yield = [&]() {
+          if (eval_truth(rule.body.expr, fr) == Truth::unknown) collect(rule.body.expr, fr, c);
+        };
+        enumerate(rule.body.generators, 0, fr, none, yield);
+      }
+    }
+  }
+
+  bool bind_head(const Rule& rule, const std::vector<Id>& key, Frame& fr) const {
+    for (std::size_t k = 0; k < rule.head_vars.size() && k < key.size(); ++k) {
+      int v = rule.head_vars[k];
+      if (v < 0 || static_cast<std::size_t>(v) >= fr.size()) return false;
+      if (fr[static_cast<std::size_t>(v)] != kUnbound && fr[static_cast<std::size_t>(v)] != key[k]) return false;
+      fr[static_cast<std::size_t>(v)] = key[k];
+    }
+    return true;
+  }
+
+  std::vector<std::string> collect_phase_unknowns(const Phase& ph, const PhaseResult& pr, Frame& fr) {
+    Collector c;
+    if (pr.binding == Truth::unknown && ph.for_each) collect(ph.for_each->expr, fr, c);
+    for (const ClauseResult& cr : pr.clauses) {
+      if (cr.met != Truth::unknown) continue;
+      const Clause& clause = ph.clauses[static_cast<std::size_t>(cr.clause)];
+      if (cr.expr_value == Truth::unknown) collect(clause.expr, fr, c);
+      for (int w : cr.waivers_unknown) collect(ph.waivers[static_cast<std::size_t>(w)].expr, fr, c);
+    }
+    drain(c);
+    for (const AfterResult& ar : pr.after) {
+      if (ar.verdict != Verdict::undetermined) continue;
+      std::vector<Id> key;
+      const Phase& other = p.phases[static_cast<std::size_t>(ar.phase)];
+      for (std::size_t k = 0; k < other.params.size() && k < fr.size(); ++k) key.push_back(fr[k]);
+      const auto results = results_of(ar.phase);
+      auto add = [&](const PhaseResult& r) { c.out.insert(r.unknowns.begin(), r.unknowns.end()); };
+      if (other.params.empty()) {
+        if (!results.empty()) add(results.front());
+      } else if (other.params.size() == ph.params.size()) {
+        if (const PhaseResult* r = result_for(ar.phase, key.data())) add(*r);
+      } else {
+        for (const auto& r : results)
+          if (r.verdict == Verdict::undetermined) add(r);
+      }
+    }
+    return {c.out.begin(), c.out.end()};
+  }
+
+  // ------------------------------------------------------------ public helpers
+
+  // A frame for a binding given from outside: at least as large as any frame of the program,
+  // so a short binding cannot make an aggregate's locals fall outside it.
+  Frame frame_of(const Binding& b) {
+    Frame fr(std::max(b.size(), max_frame), kUnbound);
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (b[k] && !std::holds_alternative<Unknown>(*b[k])) fr[k] = in.intern(*b[k]);
+    return fr;
+  }
+
+  Binding binding_of(const Frame& fr) const {
+    Binding b(fr.size());
+    for (std::size_t k = 0; k < fr.size(); ++k)
+      if (fr[k] != kUnbound) b[k] = in.get(fr[k]);
+    return b;
+  }
+
+  std::vector<Id> key_of(const std::vector<Constant>& args) {
+    std::vector<Id> key;
+    for (const Constant& c : args) key.push_back(in.intern(c));
+    return key;
+  }
+};
+
+}  // namespace phasegate::engine
