@@ -121,6 +121,17 @@ if [ -x "$build/bench/decision_bench" ]; then
   decision=$("$build/bench/decision_bench" 2>&1 | sed 's/^/    /')
 fi
 
+# Re-advise after one fact changes, in process (Model::update): readiness 100 000 (the target's
+# size) when it was run, else the largest size run.
+incremental=""
+if [ -x "$build/bench/incremental_bench" ]; then
+  for n in $sizes; do last=$n; done
+  case " $sizes " in *" 100000 "*) last=100000 ;; esac
+  if [ -f "$data/policy-$last/policy.facts" ]; then
+    incremental=$("$build/bench/incremental_bench" "$top/bench/policy/policy.rules" "$data/policy-$last/policy.facts" 1000 2>&1 | sed 's/^/    /')
+  fi
+fi
+
 {
   echo "# Benchmark results"
   echo
@@ -138,6 +149,13 @@ fi
     echo "median of 5 batches of 20 000; then 1 000 decisions evaluated and recorded, one fsync each):"
     echo
     echo "$decision"
+  fi
+  if [ -n "$incremental" ]; then
+    echo
+    echo "Incremental re-advise (\`build/bench/incremental_bench\`: readiness evaluated once, then 1 000 single-fact"
+    echo "changes — fuel reports set or withdrawn, comms toggled, status replaced — each followed by Model::update):"
+    echo
+    echo "$incremental"
   fi
 } > "$results"
 echo "wrote $results" >&2

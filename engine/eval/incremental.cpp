@@ -65,8 +65,6 @@ class Updater {
   void apply_facts(const std::vector<ChangedFact>& changes) {
     const auto& pool = m_.f.constants();
     for (std::size_t i = m_.fact_ids.size(); i < pool.size(); ++i) m_.fact_ids.push_back(m_.in.intern(pool[i]));
-    std::vector<char> reload(p_.relations.size(), 0);
-    std::vector<std::optional<std::size_t>> entries;
     for (const ChangedFact& c : changes) {
       if (c.relation < 0 || static_cast<std::size_t>(c.relation) >= p_.relations.size() ||
           p_.relations[static_cast<std::size_t>(c.relation)].kind != RelationKind::fact)
@@ -74,22 +72,18 @@ class Updater {
       if (c.args.size() != p_.relations[static_cast<std::size_t>(c.relation)].param_names.size())
         throw std::invalid_argument("Model::update: a change of " + p_.relations[static_cast<std::size_t>(c.relation)].name +
                                     " has the wrong number of arguments");
-      entries.push_back(m_.f.find(c.relation, c.args));
-      // An erased entry moved the later ones up: the relation's table is read again whole.
-      if (!entries.back()) reload[static_cast<std::size_t>(c.relation)] = 1;
     }
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-      const ChangedFact& c = changes[i];
+    for (const ChangedFact& c : changes) {
       std::vector<Id> key = m_.key_of(c.args);
       touch(c.relation, key.data());
-      if (reload[static_cast<std::size_t>(c.relation)]) continue;
       Table& t = m_.tables[static_cast<std::size_t>(c.relation)];
-      m_.put_entry(c.relation, *entries[i], key.data(), t.find(key.data()));
-    }
-    for (std::size_t r = 0; r < p_.relations.size(); ++r) {
-      if (!reload[r]) continue;
-      m_.tables[r] = Table(static_cast<int>(p_.relations[r].param_names.size()));
-      m_.load_facts(static_cast<int>(r));
+      auto row = t.find(key.data());
+      if (auto entry = m_.f.find(c.relation, c.args)) {
+        m_.put_entry(c.relation, *entry, key.data(), row);
+      } else if (row) {  // erased: the row stays, unlisted (the later entries' indexes are now one
+        t.truth[*row] = Truth::false_;  // too high: fact_entry is a hint, see TupleTruth)
+        t.fact_entry[*row] = -1;
+      }
     }
   }
 

@@ -47,7 +47,7 @@ Truth Model::truth(int relation, const std::vector<Constant>& args) const {
   const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
   if (key.size() != static_cast<std::size_t>(t.arity())) return Truth::false_;
   auto row = t.find(key.data());
-  if (row) return t.truth[*row];
+  if (row && !t.unlisted(*row)) return t.truth[*row];
   Truth fuzzy = Truth::false_;  // a derived tuple holding an uncertain value may be this one
   for (std::uint32_t r : t.uncertain_rows) fuzzy = truth_or(fuzzy, truth_and(t.truth[r], impl_->fuzzy_row_match(key, t.row(r))));
   return truth_or(fuzzy, impl_->unlisted_truth(relation));
@@ -60,7 +60,7 @@ Value Model::value(int relation, const std::vector<Constant>& args) const {
   const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
   if (key.size() != static_cast<std::size_t>(t.arity())) return Value::none();
   auto row = t.find(key.data());
-  if (!row) {
+  if (!row || t.unlisted(*row)) {
     const Relation& rel = impl_->p.relations[static_cast<std::size_t>(relation)];
     return rel.open || rel.param_names.empty() ? impl_->unknown_value[static_cast<std::size_t>(relation)] : Value::none();
   }

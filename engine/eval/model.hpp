@@ -21,7 +21,10 @@ struct TupleTruth {
   std::vector<Constant> args;
   Truth truth = Truth::false_;
   Value value;          // valued facts: the tuple's value; otherwise Value::of_truth(truth)
-  int fact_entry = -1;  // facts: the entry's index in the FactBase (FactBase::entry); -1 for derived tuples
+  // Facts: the entry's index in the FactBase (FactBase::entry); -1 for derived tuples. After an
+  // update that erased an earlier entry it may point past the tuple: check the entry's arguments
+  // (or FactBase::find them).
+  int fact_entry = -1;
 };
 
 // One way a condition tuple is derived: a full binding of the rule's frame and the body's value.

@@ -331,7 +331,7 @@ struct Model::Impl {
         fuzzy = truth_or(fuzzy, truth_and(pass_table ? Truth::true_ : t.truth[r], fuzzy_row_match(key, t.row(r))));
     if (mask == t.full_mask() && t.arity() < 64) {
       auto row = t.find(key.data());
-      if (!row) return truth_or(fuzzy, pass_table ? Truth::false_ : unlisted_truth(e.relation));
+      if (!row || t.unlisted(*row)) return truth_or(fuzzy, pass_table ? Truth::false_ : unlisted_truth(e.relation));
       return pass_table ? Truth::true_ : t.truth[*row];
     }
     // Some arguments range (`_` or an unbound variable): true if some tuple is.
@@ -357,12 +357,13 @@ struct Model::Impl {
     bool open = rel.open || rel.param_names.empty();
     if (mask == t.full_mask() && t.arity() < 64) {
       auto row = t.find(key.data());
-      if (!row) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
+      if (!row || t.unlisted(*row)) return open ? unknown_value[static_cast<std::size_t>(e.relation)] : Value::none();
       return t.values[*row];
     }
     std::size_t matches = 0, last = 0;
     bool fuzzy = false;
     t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      if (t.unlisted(r)) return;
       Truth m = uncertain_match(key, mask, t.row(r));
       if (m == Truth::false_) return;
       fuzzy = fuzzy || m == Truth::unknown;
@@ -1155,6 +1156,7 @@ struct Model::Impl {
     if (rel.kind == RelationKind::fact) {
       bool any = false;
       t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+        if (t.unlisted(r)) return;
         any = true;
         if (uncertain_row(r)) c.out.insert(format_ids(e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())));
       });

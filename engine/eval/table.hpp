@@ -95,7 +95,10 @@ class Table {
 
   std::vector<Truth> truth;
   std::vector<Value> values;     // valued facts only: one per row
-  std::vector<int> fact_entry;   // facts only: index of the FactEntry of each row
+  // Facts only: the index of each row's entry in the FactBase; -1 for a tuple no longer listed (an
+  // update erased it: the row stays, false, and lookups read the tuple as unlisted).
+  std::vector<int> fact_entry;
+  bool unlisted(std::size_t r) const { return !fact_entry.empty() && fact_entry[r] < 0; }
   // Derived rows holding an uncertain value (Interner::intern_uncertain): an index cannot find
   // them by value, so lookups also compare with each of these.
   std::vector<std::uint32_t> uncertain_rows;
