@@ -3,12 +3,14 @@
 //   embed_example RULES FACTS
 //
 // The same steps the `phasegate advise` command takes, without the command line: the engine
-// library has no I/O of its own besides reading the files you name, and no global state.
+// library has no I/O of its own besides reading the files you name, and no global state. Then what
+// a long-running service does when a fact changes: update the model it holds (Model::update).
 #include <iostream>
 
 #include "engine/calendar.hpp"
 #include "engine/check/check.hpp"
 #include "engine/eval/evaluate.hpp"
+#include "engine/eval/model.hpp"
 #include "grammar/parse.hpp"
 
 using namespace phasegate;
@@ -65,5 +67,34 @@ int main(int argc, char** argv) {
                   << engine::to_string(clause.met) << '\n';
   }
   std::cout << "(with Egypt at 4 000 troops, assumed)\n";
+
+  // 5. A new report: a service keeps the model and updates it when facts change. Only what depends
+  //    on the changed fact is evaluated again (Model::update), with the same result as evaluating anew.
+  engine::ModelOutcome held = engine::evaluate_model(*program, facts, options);
+  if (!held.model) {
+    std::cerr << held.error->message << '\n';
+    return 65;
+  }
+  const int roe = program->find_relation("roe_published");
+  engine::FactOrigin reported;
+  reported.file = "embed_example";
+  reported.source = "ISF command";
+  facts.set(roe, engine::FactEntry{{}, engine::Constant{true}, reported});
+  engine::UpdateOutcome update = held.model->update({engine::ChangedFact{roe, {}}});
+  if (update.error) {
+    std::cerr << update.error->message << '\n';
+    return 65;
+  }
+  std::cout << "after roe_published = true: " << update.stats.bindings_reevaluated << " of "
+            << held.model->evaluation().phases.size() << " phase bindings evaluated again\n";
+  for (const engine::PhaseResult& row : held.model->evaluation().phases) {
+    const engine::Phase& phase = program->phases[static_cast<std::size_t>(row.phase)];
+    if (phase.name != "phase2") continue;
+    std::cout << "phase2: " << engine::to_string(row.verdict) << '\n';
+    for (const engine::ClauseResult& clause : row.clauses)
+      if (clause.met != engine::Truth::true_)
+        std::cout << "    " << phase.clauses[static_cast<std::size_t>(clause.clause)].label << " is "
+                  << engine::to_string(clause.met) << '\n';
+  }
   return 0;
 }
