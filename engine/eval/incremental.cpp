@@ -526,32 +526,21 @@ UpdateOutcome Model::update(const std::vector<ChangedFact>& changes) {
   UpdateOutcome out;
   if (!impl_->broken) {
     try {
-      out.stats = Updater(*impl_).run(changes);
+      out.error = guarded([&] { out.stats = Updater(*impl_).run(changes); });
+      impl_->broken = out.error.has_value();
       return out;
     } catch (const Fallback&) {
-    } catch (const EvalAbort& abort) {
-      impl_->broken = true;
-      out.error = abort.error;
-      return out;
-    } catch (const std::bad_alloc&) {
-      impl_->broken = true;
-      out.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
-      return out;
     }
   }
   // Everything again, on the facts as they are now.
   auto fresh = std::make_unique<Impl>(impl_->p, impl_->f, impl_->opt);
-  try {
+  out.error = guarded([&] {
     fresh->init();
     fresh->run_strata();
     fresh->run_phases();
-  } catch (const EvalAbort& abort) {
+  });
+  if (out.error) {
     impl_->broken = true;
-    out.error = abort.error;
-    return out;
-  } catch (const std::bad_alloc&) {
-    impl_->broken = true;
-    out.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
     return out;
   }
   impl_ = std::move(fresh);

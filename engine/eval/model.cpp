@@ -167,17 +167,12 @@ std::string Model::format_tuple(int relation, const std::vector<Constant>& args)
 ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const EvalOptions& options) {
   ModelOutcome outcome;
   auto impl = std::make_unique<Model::Impl>(program, facts, options);
-  try {
+  outcome.error = guarded([&] {
     impl->init();
     impl->run_strata();
     impl->run_phases();
-  } catch (const EvalAbort& abort) {
-    outcome.error = abort.error;
-    return outcome;
-  } catch (const std::bad_alloc&) {
-    outcome.error = EvalError{"evaluation stopped: out of memory", {}, "E0901"};
-    return outcome;
-  }
+  });
+  if (outcome.error) return outcome;
   outcome.model = std::make_unique<Model>(std::move(impl));
   return outcome;
 }

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <unistd.h>
+#include <new>
+#include <optional>
 #include <set>
 #include <span>
 #include <utility>
@@ -63,7 +65,25 @@ inline std::string seconds_text(double s) {
 
 }  // namespace eval_detail
 
+namespace eval_detail {
+
+// Runs f, turning a stop inside the evaluator (a limit, a runtime error, memory) into its error.
+template <class F>
+std::optional<EvalError> guarded(F&& f) {
+  try {
+    f();
+  } catch (const EvalAbort& abort) {
+    return abort.error;
+  } catch (const std::bad_alloc&) {
+    return EvalError{"evaluation stopped: out of memory", {}, "E0901"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace eval_detail
+
 using eval_detail::EvalAbort;
+using eval_detail::guarded;
 using eval_detail::Frame;
 using eval_detail::GenRanges;
 using eval_detail::Id;
