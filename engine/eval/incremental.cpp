@@ -341,12 +341,8 @@ class Updater {
   std::vector<char> all_changed_;  // per phase: evaluated again whole
 
   std::vector<AtomSite> atoms_of_phase(const Phase& ph) const {
-    std::vector<AtomSite> out;
+    std::vector<AtomSite> out = ph.for_each ? atoms_of_body(*ph.for_each) : std::vector<AtomSite>{};
     std::vector<int> locals;
-    if (ph.for_each) {
-      atoms_of(ph.for_each->expr, locals, out);
-      for (ExprId g : ph.for_each->generators) atoms_of(g, locals, out);
-    }
     for (const Clause& c : ph.clauses) atoms_of(c.expr, locals, out);
     for (const Waiver& w : ph.waivers) atoms_of(w.expr, locals, out);
     return out;

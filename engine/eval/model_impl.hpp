@@ -1083,11 +1083,6 @@ struct Model::Impl {
 
   // The result of a phase's binding (its parameters' ids), if it has one.
   const PhaseResult* result_for(int pid, const Id* key) const {
-    const auto results = results_of(pid);
-    if (!index_all_phases) {  // rows of phase_index are the results, in order
-      auto row = phase_index[static_cast<std::size_t>(pid)].find(key);
-      return row && *row < results.size() ? &results[*row] : nullptr;
-    }
     auto at = result_position(pid, key);
     return at.second ? &evaluation.phases[at.first] : nullptr;
   }
