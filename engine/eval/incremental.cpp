@@ -15,16 +15,36 @@
 
 namespace phasegate::engine {
 
-namespace {
-
-// The change cannot be followed tuple by tuple here: Model::update evaluates everything again.
-struct Fallback {};
+namespace eval_detail {
 
 // An atom of an expression, with the aggregate locals in scope where it stands.
 struct AtomSite {
   ExprId atom;
   std::vector<int> locals;
 };
+
+// What updates read of the program, worked out once (by the first update) and kept by the model.
+struct UpdatePlan {
+  struct RuleSites {
+    std::vector<AtomSite> atoms;  // every atom of the body
+    std::vector<char> keys;       // per variable slot: bound by a generator (see Updater::bind_atom)
+  };
+  std::vector<std::vector<int>> strata;       // Impl::strata_list()
+  std::vector<char> recursive;                // per stratum: a rule reads a relation of its own stratum
+  std::vector<RuleSites> rules;               // per rule
+  std::vector<std::vector<AtomSite>> phases;  // per phase: the atoms of its for-each, clauses and waivers
+  std::vector<int> phase_order;               // Impl::phase_order_list()
+};
+
+}  // namespace eval_detail
+
+namespace {
+
+using eval_detail::AtomSite;
+using eval_detail::UpdatePlan;
+
+// The change cannot be followed tuple by tuple here: Model::update evaluates everything again.
+struct Fallback {};
 
 class Updater {
  public:
@@ -37,10 +57,12 @@ class Updater {
     m_.start = std::chrono::steady_clock::now();
     m_.steps = 0;
     m_.derived = 0;
+    if (!m_.update_plan) m_.update_plan = make_plan();
+    plan_ = m_.update_plan.get();
     touched_.clear();
     for (const Relation& rel : p_.relations) touched_.emplace_back(static_cast<int>(rel.param_names.size()));
     apply_facts(changes);
-    for (const auto& rels : m_.strata_list()) update_stratum(rels);
+    for (std::size_t s = 0; s < plan_->strata.size(); ++s) update_stratum(s);
     update_phases();
     m_.evaluation.derived_tuples += m_.derived;
     return stats_;
@@ -49,6 +71,7 @@ class Updater {
  private:
   Model::Impl& m_;
   const Program& p_;
+  const UpdatePlan* plan_ = nullptr;
   UpdateStats stats_;
   std::vector<Table> touched_;  // per relation: the tuples that changed (a set of keys)
 
@@ -173,25 +196,34 @@ class Updater {
     return mask;
   }
 
-  bool recursive(const std::vector<int>& rels) const {
-    for (int r : rels)
-      for (int ri : p_.relations[static_cast<std::size_t>(r)].rules)
-        for (const AtomSite& s : atoms_of_body(p_.rules[static_cast<std::size_t>(ri)].body))
-          if (std::find(rels.begin(), rels.end(), p_.exprs[static_cast<std::size_t>(s.atom)].relation) != rels.end())
-            return true;
-    return false;
+  std::shared_ptr<const UpdatePlan> make_plan() const {
+    auto plan = std::make_shared<UpdatePlan>();
+    for (const Rule& rule : p_.rules) plan->rules.push_back({atoms_of_body(rule.body), generated(rule.body, rule.var_names.size())});
+    plan->strata = m_.strata_list();
+    for (const auto& rels : plan->strata) {
+      bool recursive = false;
+      for (int r : rels)
+        for (int ri : p_.relations[static_cast<std::size_t>(r)].rules)
+          for (const AtomSite& s : plan->rules[static_cast<std::size_t>(ri)].atoms)
+            recursive = recursive || std::find(rels.begin(), rels.end(), p_.exprs[static_cast<std::size_t>(s.atom)].relation) != rels.end();
+      plan->recursive.push_back(recursive);
+    }
+    for (const Phase& ph : p_.phases) plan->phases.push_back(atoms_of_phase(ph));
+    plan->phase_order = m_.phase_order_list();
+    return plan;
   }
 
-  void update_stratum(const std::vector<int>& rels) {
+  void update_stratum(std::size_t s) {
+    const std::vector<int>& rels = plan_->strata[s];
     bool reads = false;
     for (int r : rels)
       for (int ri : p_.relations[static_cast<std::size_t>(r)].rules)
-        reads = reads || reads_touched(atoms_of_body(p_.rules[static_cast<std::size_t>(ri)].body));
+        reads = reads || reads_touched(plan_->rules[static_cast<std::size_t>(ri)].atoms);
     if (!reads) {
       ++stats_.strata_skipped;
       return;
     }
-    if (rels.size() == 1 && !recursive(rels) && update_by_key(rels[0])) {
+    if (rels.size() == 1 && !plan_->recursive[s] && update_by_key(rels[0])) {
       ++stats_.strata_keyed;
       return;
     }
@@ -212,28 +244,27 @@ class Updater {
     };
     struct Site {
       int rule;
-      AtomSite site;
+      const AtomSite* site;
       std::uint64_t mask;
     };
     std::vector<Site> sites;
-    std::vector<std::vector<char>> keys;  // per rule of r
     for (int ri : rel.rules) {
       const Rule& rule = p_.rules[static_cast<std::size_t>(ri)];
-      keys.push_back(generated(rule.body, rule.var_names.size()));
-      for (AtomSite& s : atoms_of_body(rule.body)) {
+      const UpdatePlan::RuleSites& planned = plan_->rules[static_cast<std::size_t>(ri)];
+      for (const AtomSite& s : planned.atoms) {
         if (!touched(p_.exprs[static_cast<std::size_t>(s.atom)].relation)) continue;
-        std::uint64_t mask = head_mask(rule, s, keys.back());
+        std::uint64_t mask = head_mask(rule, s, planned.keys);
         if (arity > 0 && mask == 0) return false;
-        sites.push_back({static_cast<int>(keys.size() - 1), std::move(s), mask});
+        sites.push_back({ri, &s, mask});
       }
     }
     std::vector<Id> head(static_cast<std::size_t>(arity));
     for (const Site& s : sites) {
-      const Rule& rule = p_.rules[static_cast<std::size_t>(rel.rules[static_cast<std::size_t>(s.rule)])];
-      const Table& changed = touched_[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(s.site.atom)].relation)];
+      const Rule& rule = p_.rules[static_cast<std::size_t>(s.rule)];
+      const Table& changed = touched_[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(s.site->atom)].relation)];
       for (std::size_t d = 0; d < changed.rows(); ++d) {
         Frame fr = frame(rule.var_names.size());
-        if (!bind_atom(s.site, keys[static_cast<std::size_t>(s.rule)], changed.row(d), fr)) continue;
+        if (!bind_atom(*s.site, plan_->rules[static_cast<std::size_t>(s.rule)].keys, changed.row(d), fr)) continue;
         // The tuples the rule derived with these columns...
         for (std::size_t j = 0; j < head.size(); ++j) head[j] = (s.mask >> j) & 1 ? fr[static_cast<std::size_t>(rule.head_vars[j])] : kUnbound;
         table.for_matches(s.mask, head.data(), 0, table.rows(), [&](std::size_t row) { add(table.row(row)); });
@@ -326,15 +357,10 @@ class Updater {
 
   void update_phases() {
     index_phases();
-    std::vector<int> order = p_.phase_order;
-    if (order.size() != p_.phases.size()) {
-      order.clear();
-      for (std::size_t i = 0; i < p_.phases.size(); ++i) order.push_back(static_cast<int>(i));
-    }
     changed_.clear();
     for (const Phase& ph : p_.phases) changed_.emplace_back(static_cast<int>(ph.params.size()));
     all_changed_.assign(p_.phases.size(), 0);
-    for (int pid : order) update_phase(pid);
+    for (int pid : plan_->phase_order) update_phase(pid);
   }
 
   std::vector<Table> changed_;     // per phase: bindings whose result changed
@@ -351,7 +377,7 @@ class Updater {
   void update_phase(int pid) {
     const Phase& ph = p_.phases[static_cast<std::size_t>(pid)];
     const std::size_t nparams = ph.params.size();
-    const std::vector<AtomSite> sites = atoms_of_phase(ph);
+    const std::vector<AtomSite>& sites = plan_->phases[static_cast<std::size_t>(pid)];
     bool affected = reads_touched(sites), keyed = nparams > 0 && nparams < 64 && ph.for_each.has_value();
     for (int a : ph.after) {
       const std::size_t ai = static_cast<std::size_t>(a);

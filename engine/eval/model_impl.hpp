@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <unistd.h>
 #include <new>
@@ -66,6 +67,8 @@ inline std::string seconds_text(double s) {
 }  // namespace eval_detail
 
 namespace eval_detail {
+
+struct UpdatePlan;  // what updates read of the program (incremental.cpp)
 
 // Runs f, turning a stop inside the evaluator (a limit, a runtime error, memory) into its error.
 template <class F>
@@ -136,6 +139,7 @@ struct Model::Impl {
   bool index_all_phases = false;
   std::vector<std::vector<char>> phase_absent;  // per phase, per row of phase_index
   bool broken = false;                          // an update stopped half way: evaluate again
+  std::shared_ptr<const eval_detail::UpdatePlan> update_plan;  // built by the first update
 
   // ------------------------------------------------------------ setup
 
@@ -893,11 +897,7 @@ struct Model::Impl {
     named_in_after.assign(p.phases.size(), 0);
     for (const Phase& ph : p.phases)
       for (int a : ph.after) named_in_after[static_cast<std::size_t>(a)] = 1;
-    std::vector<int> order = p.phase_order;
-    if (order.size() != p.phases.size()) {  // not made by the checker: declaration order
-      order.clear();
-      for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
-    }
+    const std::vector<int> order = phase_order_list();
     // Every phase's bindings first: their number sizes the results once (no reallocation moving them).
     std::vector<Table> bindings(p.phases.size());
     std::size_t total = 0;
@@ -922,6 +922,17 @@ struct Model::Impl {
       evaluation.phases = std::move(ordered);
     }
     evaluation.derived_tuples = derived;
+  }
+
+  // Phases in evaluation order: each after the phases it waits on (declaration order for a program
+  // not made by the checker).
+  std::vector<int> phase_order_list() const {
+    std::vector<int> order = p.phase_order;
+    if (order.size() != p.phases.size()) {
+      order.clear();
+      for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
+    }
+    return order;
   }
 
   // The phase's bindings (rows of parameter ids, truth: the `for each` value), in output order:
