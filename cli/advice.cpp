@@ -51,12 +51,15 @@ std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::
                                                   const engine::FactBase& facts, const engine::EvalOptions& options) {
   auto outcome = engine::evaluate_model(program, facts, options);
   if (outcome.model) return std::move(outcome.model);
-  auto e = outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
+  report_eval_error(loader, outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"}));
+  return nullptr;
+}
+
+void report_eval_error(Loader& loader, const engine::EvalError& e) {
   // A limit has no place in the rules: the diagnostic is the command's ("phasegate: error[E0905]: ...").
   const std::string where = e.pos.file.empty() ? "phasegate" : e.pos.file;
   loader.diagnostics().error(e.code, syntax::Position{where, e.pos.line, e.pos.column, 0}, e.message);
   loader.print_diagnostics();
-  return nullptr;
 }
 
 int verdict_exit_code(const std::vector<engine::PhaseCount>& counts) {

@@ -52,6 +52,8 @@ bool parse_today(const std::string& text, const char* command, engine::Date& out
 // Evaluates; an evaluation error is printed as a diagnostic and nullptr returned (exit 65).
 std::unique_ptr<engine::Model> evaluate_or_report(Loader& loader, const engine::Program& program,
                                                   const engine::FactBase& facts, const engine::EvalOptions& options);
+// Prints an evaluation error as the command's diagnostic.
+void report_eval_error(Loader& loader, const engine::EvalError& e);
 // 0 when every row is GO, 1 when one is NO-GO, 2 when none is NO-GO and one is UNDETERMINED.
 int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows);
 int verdict_exit_code(const std::vector<engine::PhaseCount>& counts);

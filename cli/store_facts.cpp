@@ -13,6 +13,20 @@
 
 namespace phasegate::cli {
 
+bool add_store_fact(Loader& loader, const engine::Program& program, const store::StoredFact& f,
+                    engine::FactBaseBuilder& builder) {
+  engine::FactOrigin origin;
+  origin.file = "store";
+  origin.source = f.source;
+  if (auto d = engine::parse_iso_date(f.as_of)) origin.as_of = engine::Date{*d};
+  origin.recorded_by = f.actor;
+  origin.recorded_at = f.recorded_at;
+  origin.record_id = f.id;
+  // A retraction names the tuple only: `= unknown` types its arguments for any fact relation.
+  std::string text = f.kind == store::AssertionKind::retraction ? f.name + f.args_text + " = unknown" : f.fact_text();
+  return loader.add_line(program, "store#" + std::to_string(f.id), text, origin, builder);
+}
+
 bool add_store_facts(Loader& loader, const engine::Program& program, const store::FactState& state,
                      engine::FactBaseBuilder& builder) {
   bool ok = true;
@@ -23,14 +37,7 @@ bool add_store_facts(Loader& loader, const engine::Program& program, const store
       ++skipped;
       continue;
     }
-    engine::FactOrigin origin;
-    origin.file = "store";
-    origin.source = f.source;
-    if (auto d = engine::parse_iso_date(f.as_of)) origin.as_of = engine::Date{*d};
-    origin.recorded_by = f.actor;
-    origin.recorded_at = f.recorded_at;
-    origin.record_id = f.id;
-    ok = loader.add_line(program, "store#" + std::to_string(f.id), f.fact_text(), origin, builder) && ok;
+    ok = add_store_fact(loader, program, f, builder) && ok;
   }
   if (skipped) spdlog::info("{} store fact(s) not declared by ruleset {} were left out", skipped, program.name);
   return ok;
@@ -45,6 +52,7 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
   if (in.state) {
     if (!in.known_at.empty()) out.known_at = in.known_at;
     out.facts_known_at = in.state->known_at;
+    out.facts_last_id = in.state->last_id;
     if (!add_store_facts(loader, program, *in.state, builder)) {
       loader.print_diagnostics();
       return kBadInput;
@@ -59,6 +67,7 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
       if (!in.known_at.empty()) out.known_at = in.known_at;
       auto state = out.db->facts(out.known_at);
       out.facts_known_at = state.known_at;
+      out.facts_last_id = state.last_id;
       if (!add_store_facts(loader, program, state, builder)) {
         loader.print_diagnostics();
         return kBadInput;

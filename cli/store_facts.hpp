@@ -15,6 +15,10 @@ namespace phasegate::cli {
 
 // Adds the store's facts (with their provenance) to the builder. Facts the ruleset does not
 // declare are skipped (a store may serve several rulesets); ill-typed ones are errors.
+// One store assertion (a retraction is added as its tuple with the value `unknown`: the caller
+// knows to remove it).
+bool add_store_fact(Loader& loader, const engine::Program& program, const store::StoredFact& f,
+                    engine::FactBaseBuilder& builder);
 bool add_store_facts(Loader& loader, const engine::Program& program, const store::FactState& state,
                      engine::FactBaseBuilder& builder);
 
@@ -31,6 +35,7 @@ struct GatheredFacts {
   std::optional<store::Store> db;      // open when facts came from it (or `open_for_record`)
   std::optional<std::string> known_at;  // as given
   std::string facts_known_at;           // the moment the store state is reproducible at
+  std::int64_t facts_last_id = 0;       // the newest store assertion read (FactState::last_id)
 };
 // Store first, then files in order, then assumptions (each overriding the one before). Returns an
 // exit code: 0, 64 (bad --known-at), 65 (bad facts), 66 (missing file or store), 74 (store failure);

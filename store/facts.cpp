@@ -113,7 +113,26 @@ FactState Store::facts(const std::optional<std::string>& known_at) const {
     if (known_at) last.bind(1, moment);
     if (last.step()) state.latest = last.text(0);
     state.known_at = known_at ? moment : state.latest;
+    Statement newest(c.get(), known_at ? "SELECT max(id) FROM fact_assertion WHERE recorded_at <= ?1"
+                                       : "SELECT max(id) FROM fact_assertion");
+    if (known_at) newest.bind(1, moment);
+    if (newest.step() && !newest.is_null(0)) state.last_id = newest.integer(0);
     return state;
+  });
+}
+
+FactUpdates Store::facts_since(std::int64_t after_id) const {
+  auto& c = impl_->conn;
+  return in_transaction(c, false, [&] {
+    FactUpdates out;
+    out.last_id = after_id;
+    Statement st(c.get(), std::string("SELECT ") + kFactColumns + " FROM fact_assertion WHERE id > ?1 ORDER BY id");
+    st.bind(1, after_id);
+    while (st.step()) out.assertions.push_back(read_fact(st));
+    if (!out.assertions.empty()) out.last_id = out.assertions.back().id;
+    Statement last(c.get(), "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0");
+    if (last.step()) out.latest = last.text(0);
+    return out;
   });
 }
 

@@ -90,6 +90,16 @@ struct FactState {
   // The recorded_at of the latest assertion at or before that moment ("" for none).
   std::string latest;
   std::vector<StoredFact> facts;
+  // The newest assertion id this state covers (0 for none): where facts_since() continues from.
+  std::int64_t last_id = 0;
+};
+
+// The assertions recorded after a given one, oldest first, retractions included: what a model
+// held open over the store needs to catch up with it (cli/live_advice.hpp).
+struct FactUpdates {
+  std::vector<StoredFact> assertions;
+  std::int64_t last_id = 0;  // the newest assertion id now (the id given when nothing is newer)
+  std::string latest;        // the recorded_at of the newest import with lines ("" for none)
 };
 
 // ---------------------------------------------------------------- decisions
@@ -295,6 +305,8 @@ class Store {
   FactState facts(const std::optional<std::string>& known_at = std::nullopt) const;
   // Every assertion of one fact name (all argument tuples), oldest first.
   std::vector<StoredFact> history(const std::string& name) const;
+  // Every assertion with an id above `after_id` (FactState::last_id, or an earlier FactUpdates::last_id).
+  FactUpdates facts_since(std::int64_t after_id) const;
   std::vector<ImportBatch> batches() const;
   // A `*.facts` file that imports back to the same state (source and as-of kept per line).
   std::string export_facts(const std::optional<std::string>& known_at = std::nullopt,
