@@ -37,6 +37,31 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 
 const Program& Model::program() const { return impl_->p; }
+namespace {
+
+// Lexicographic, unbound slots first: the canonical order of bindings and argument lists, so what
+// the model lists does not depend on the order facts were given or tuples derived (an updated model
+// lists what a fresh one lists).
+template <class Slots>
+bool slots_less(const Slots& a, const Slots& b) {
+  auto get = [](const auto& slot) -> const Constant* {
+    if constexpr (std::is_same_v<std::decay_t<decltype(slot)>, Constant>) return &slot;
+    else return slot ? &*slot : nullptr;
+  };
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const Constant *x = get(a[k]), *y = get(b[k]);
+    if (!x || !y) {
+      if (x || y) return !x;
+      continue;
+    }
+    if (constant_less(*x, *y)) return true;
+    if (constant_less(*y, *x)) return false;
+  }
+  return a.size() < b.size();
+}
+
+}  // namespace
+
 const FactBase& Model::facts() const { return impl_->f; }
 const EvalOptions& Model::options() const { return impl_->opt; }
 const Evaluation& Model::evaluation() const { return impl_->evaluation; }
@@ -102,6 +127,7 @@ std::vector<TupleTruth> Model::match(ExprId atom, const Binding& binding) const 
   for (std::uint32_t r : t.uncertain_rows)  // derived tuples holding uncertain values
     if (impl_->has_uncertain_cell(mask, t.row(r), t.arity()))
       add(r, truth_and(t.truth[r], impl_->fuzzy_row_match(key, t.row(r))));
+  std::sort(out.begin(), out.end(), [](const TupleTruth& a, const TupleTruth& b) { return slots_less(a.args, b.args); });
   return out;
 }
 
@@ -141,6 +167,9 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
     }
   } catch (const EvalAbort&) {
   }
+  std::sort(out.begin(), out.end(), [](const Derivation& a, const Derivation& b) {
+    return a.rule != b.rule ? a.rule < b.rule : slots_less(a.binding, b.binding);
+  });
   return out;
 }
 
@@ -156,6 +185,7 @@ std::vector<std::pair<Binding, Truth>> Model::solutions(const Body& body, const 
     impl_->enumerate(body.generators, 0, fr, none, yield);
   } catch (const EvalAbort&) {
   }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return slots_less(a.first, b.first); });
   return out;
 }
 

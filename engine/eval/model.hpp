@@ -82,7 +82,10 @@ class Model {
   Value eval(ExprId expr, const Binding& binding, EvalError* error = nullptr) const;
 
   // (c) The tuples (listed or derived, of any truth but false) matching an atom/atom_value
-  // expression under a binding: bound variables and constants filter, the rest range.
+  // expression under a binding: bound variables and constants filter, the rest range. match,
+  // derivations and solutions list in a canonical order (by arguments, by rule then binding; constants
+  // compared by constant_less), not in the order facts were given or tuples derived: explanations
+  // read them, and must not depend on how the model came to be (evaluated once, or updated).
   std::vector<TupleTruth> match(ExprId atom, const Binding& binding) const;
 
   // Every tuple of a relation that is not false (listed facts, derived conditions), in table order.
