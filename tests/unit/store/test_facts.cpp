@@ -193,6 +193,40 @@ TEST_CASE("the state as known at a moment", "[store][facts][known-at]") {
   CHECK_THROWS_AS(s.facts(std::string("last tuesday")), ps::StoreError);
 }
 
+TEST_CASE("facts_since lists the assertions after an id, retractions included, oldest first",
+          "[store][facts][since]") {
+  TempDir dir;
+  FakeClock clock;
+  ps::StoreOptions opt;
+  opt.clock = clock.fn();
+  auto s = ps::Store::open(dir.file("s.db"), ps::OpenMode::create_if_missing, opt);
+  CHECK(s.facts().last_id == 0);
+  CHECK(s.facts_since(0).assertions.empty());
+  CHECK(s.facts_since(0).last_id == 0);
+
+  clock.set("2026-11-20T10:00:00Z");
+  s.import_facts({fact("a", "", "1"), fact("b", "(\"x\")", std::nullopt)}, by("x"));
+  const auto first = s.facts();
+  CHECK(first.last_id == 2);
+  clock.set("2026-11-21T10:00:00Z");
+  s.import_facts({fact("a", "", "2"), retraction("b", "(\"x\")")}, by("y"));
+
+  auto since = s.facts_since(first.last_id);
+  REQUIRE(since.assertions.size() == 2);
+  CHECK(since.assertions[0].id == 3);
+  CHECK(since.assertions[0].value_text == std::optional<std::string>("2"));
+  CHECK(since.assertions[0].actor == "y");
+  CHECK(since.assertions[1].kind == ps::AssertionKind::retraction);
+  CHECK(since.last_id == 4);
+  CHECK(since.latest == "2026-11-21T10:00:00.000000Z");
+  CHECK(s.facts().last_id == 4);
+  // The state as known at a moment covers the assertions up to it only.
+  CHECK(s.facts("2026-11-20").last_id == 2);
+  // Nothing newer: the id given back, nothing listed.
+  CHECK(s.facts_since(4).assertions.empty());
+  CHECK(s.facts_since(4).last_id == 4);
+}
+
 TEST_CASE("recorded_at is strictly increasing even when the clock steps back", "[store][facts][time]") {
   TempDir dir;
   FakeClock clock;
