@@ -67,10 +67,9 @@ int run_advise(const AdviseOptions& o) {
     report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
     report.rows = advice.rows;
     if (counts_only) report.counts = selected_counts(advice.program(), advice.model->evaluation(), o.phases);
-    // As JSON only where JSON is written: the JSON table, or a recorded decision. Text and
-    // Markdown render their trees below, so nothing is explained twice.
-    if (o.explain && ((format == Format::json && !o.summary) || o.record))
-      report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);
+    // Explanations as JSON are kept only for a recorded decision (the log stores them); the JSON
+    // table streams them as it writes (below), Text and Markdown render their trees below.
+    if (o.explain && o.record) report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);
     return report;
   };
   auto decision_input = [&](const Advice& advice, const AdviseReport& report) {
@@ -148,7 +147,13 @@ int run_advise(const AdviseOptions& o) {
     else if (format == Format::markdown) std::cout << summary_markdown(report);
     else std::cout << summary_text(report, color);
   } else if (format == Format::json) {
-    write_advise_json(std::cout, report);
+    if (o.explain && report.explanations.empty()) {
+      ExplanationStream stream(model, report.rows, /*counterfactuals=*/false);
+      report.next_explanation = [&stream](std::string& out) { stream.next(out); };
+      write_advise_json(std::cout, report);
+    } else {
+      write_advise_json(std::cout, report);
+    }
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
     if (o.explain)

@@ -3,6 +3,9 @@
 
 #include "engine/explain/explain.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace phasegate::cli {
 
 static engine::ExplainOptions options(bool counterfactuals) {
@@ -19,6 +22,72 @@ std::vector<std::string> explain_rows(const engine::Model& model, const std::vec
   for (const auto* row : rows)
     out.push_back(engine::explanation_json_text(model, engine::explain_phase(model, *row, o)));
   return out;
+}
+
+namespace {
+constexpr std::size_t kBatch = 256;   // rows per batch handed over
+constexpr std::size_t kAhead = 8;     // batches built ahead of the writer at most
+}  // namespace
+
+ExplanationStream::ExplanationStream(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
+                                     bool counterfactuals)
+    : model_(model), rows_(rows), counterfactuals_(counterfactuals), builder_([this] { build(); }) {}
+
+ExplanationStream::~ExplanationStream() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  builder_.join();
+}
+
+void ExplanationStream::build() {
+  try {
+    const auto o = options(counterfactuals_);
+    for (std::size_t first = 0; first < rows_.size(); first += kBatch) {
+      std::vector<engine::Explanation> batch;
+      batch.reserve(std::min(kBatch, rows_.size() - first));
+      for (std::size_t i = first; i < rows_.size() && i < first + kBatch; ++i)
+        batch.push_back(engine::explain_phase(model_, *rows_[i], o));
+      std::vector<std::vector<engine::Explanation>> spent;
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stop_ || ready_.size() < kAhead; });
+      if (stop_) return;
+      ready_.push_back(std::move(batch));
+      spent.swap(spent_);
+      lock.unlock();
+      changed_.notify_all();
+      // Freed here rather than by the writer: memory goes back to the allocator's arena of this thread.
+      spent.clear();
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    error_ = std::current_exception();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  changed_.notify_all();
+}
+
+void ExplanationStream::next(std::string& out) {
+  if (taken_ == current_.size()) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !ready_.empty() || done_; });
+    if (ready_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      throw std::logic_error("ExplanationStream: more explanations asked for than rows");
+    }
+    if (!current_.empty()) spent_.push_back(std::move(current_));
+    current_ = std::move(ready_.front());
+    ready_.pop_front();
+    taken_ = 0;
+    lock.unlock();
+    changed_.notify_all();
+  }
+  out += engine::explanation_json_text(model_, current_[taken_++]);
 }
 
 std::string explanation_text_for(const engine::Model& model, const engine::PhaseResult& row, bool color,

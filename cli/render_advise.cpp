@@ -83,7 +83,7 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
   // the layout nlohmann's dump(2) gives the header. Without explanations the whole document is
   // pretty-printed, keys sorted; with them each row is one line, its explanation last.
   const auto& p = *r.program;
-  const bool explained = !r.explanations.empty();
+  const bool explained = !r.explanations.empty() || (r.next_explanation && !r.rows.empty());
   std::string text;
   engine::JsonOut doc(text, 2);
   auto header_member = [&](const char* name, const std::optional<std::string>& v) {
@@ -91,6 +91,7 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
     if (v) doc.string(*v);
     else doc.null();
   };
+  std::string row;
   auto phases = [&] {
     doc.key("phases");
     doc.begin_array();
@@ -100,12 +101,17 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
         write_verdict_members(doc, p, *r.rows[i]);
         doc.end_object();
       } else {
-        std::string row;
+        row.clear();
         engine::JsonOut line(row);
         line.begin_object();
         write_verdict_members(line, p, *r.rows[i]);
         line.key("explanation");
-        line.raw(i < r.explanations.size() ? r.explanations[i] : std::string("null"));
+        if (r.next_explanation) {
+          line.raw("");  // the separator; the explanation's text follows
+          r.next_explanation(row);
+        } else {
+          line.raw(i < r.explanations.size() ? r.explanations[i] : std::string("null"));
+        }
         line.end_object();
         doc.raw(row);
       }

@@ -1,6 +1,7 @@
 // Rendering the go/no-go table: text for people, JSON for programs, Markdown for reports.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -23,6 +24,9 @@ struct AdviseReport {
   std::vector<engine::PhaseCount> counts;
   // Per row, present with --explain: the explanation as JSON text (same index as rows).
   std::vector<std::string> explanations;
+  // Or, for the JSON table only: appends the next row's explanation as JSON text (rows in order),
+  // so explanations are written as they are built (ExplanationStream::next).
+  std::function<void(std::string&)> next_explanation;
 };
 
 // The `advise --format json` document, explanations spliced in as they were written.

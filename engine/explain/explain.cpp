@@ -245,11 +245,14 @@ class Builder {
   }
 
   // The facts entry of a tuple, if listed: `hint` is the entry the model matched (saves a look-up).
-  std::optional<FactEntry> find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
+  std::optional<std::size_t> find_entry_index(int relation, const std::vector<Constant>& args, int hint = -1) const {
     if (hint >= 0 && static_cast<std::size_t>(hint) < fb_.size(relation) &&
         fb_.args(relation, static_cast<std::size_t>(hint)) == args)
-      return fb_.entry(relation, static_cast<std::size_t>(hint));
-    if (auto i = fb_.find(relation, args)) return fb_.entry(relation, *i);
+      return static_cast<std::size_t>(hint);
+    return fb_.find(relation, args);
+  }
+  std::optional<FactEntry> find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
+    if (auto i = find_entry_index(relation, args, hint)) return fb_.entry(relation, *i);
     return std::nullopt;
   }
 
@@ -272,12 +275,12 @@ class Builder {
     f.args = args;
     f.tuple = tuple_text(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    const std::optional<FactEntry> fe = find_entry(relation, args, hint);
-    f.listed = fe.has_value();
-    if (fe) f.origin = fe->origin;
-    if (fe) {
+    const std::optional<std::size_t> entry = find_entry_index(relation, args, hint);
+    f.listed = entry.has_value();
+    if (entry) {
       // A listed tuple: its value is the entry's (no model look-up needed).
-      const std::optional<Constant>& v = fe->value;
+      f.origin = fb_.origin(relation, *entry);
+      const std::optional<Constant> v = fb_.value(relation, *entry);
       bool unknown = v && std::holds_alternative<Unknown>(*v);
       if (!rel.value_type) {
         f.known = !unknown;
@@ -323,13 +326,9 @@ class Builder {
     return f;
   }
 
-  FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args, const Binding& b) const {
-    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-    // A scalar has one entry at most: no need to ask the model where it is.
-    if (args.empty()) return fact_ref(x.relation, args, -1);
-    for (const TupleTruth& tt : m_.match(id, b))
-      if (tt.args == args) return fact_ref(x.relation, args, tt.fact_entry);
-    return fact_ref(x.relation, args, -1);
+  FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args) const {
+    // The FactBase finds the entry by its arguments (a scalar has one entry at most).
+    return fact_ref(p_.exprs[static_cast<std::size_t>(id)].relation, args, -1);
   }
 
   void add_fact(std::vector<FactRef>& out, FactRef f) const {
@@ -345,7 +344,7 @@ class Builder {
     if (x.kind == ExprKind::atom || x.kind == ExprKind::atom_value) {
       const Relation& rel = p_.relations[static_cast<std::size_t>(x.relation)];
       std::vector<Constant> args;
-      if (rel.kind == RelationKind::fact && ground(x, b, args)) add_fact(out, fact_ref_of_atom(id, args, b));
+      if (rel.kind == RelationKind::fact && ground(x, b, args)) add_fact(out, fact_ref_of_atom(id, args));
       return;
     }
     if (x.kind == ExprKind::aggregate) {
@@ -437,7 +436,7 @@ class Builder {
         if (gx.kind != ExprKind::atom && gx.kind != ExprKind::atom_value) continue;
         std::vector<Constant> args;
         if (p_.relations[static_cast<std::size_t>(gx.relation)].kind == RelationKind::fact && ground(gx, s, args))
-          r.facts.push_back(fact_ref_of_atom(g, args, s));
+          r.facts.push_back(fact_ref_of_atom(g, args));
       }
       rows.push_back(std::move(r));
     }
