@@ -5,8 +5,6 @@
 #include <catch2/catch.hpp>
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <random>
@@ -16,10 +14,10 @@
 #include "cli/live_advice.hpp"
 #include "cli/render_advise.hpp"
 #include "engine/calendar.hpp"
+#include "tests/unit/store/support.hpp"
 
 namespace pc = phasegate::cli;
 namespace ps = phasegate::store;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -28,19 +26,8 @@ const bool quiet = [] {  // the refreshes log at info level; the test's output i
   return true;
 }();
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pg-live-test-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using store_test::TempDir;  // a fresh folder, removed at the end of the scope
+using store_test::by;
 
 // The readiness policy of the benchmark: joins, negation, aggregates, an open relation, `after`.
 const std::string kRules = std::string(PG_SOURCE_DIR) + "/bench/policy/policy.rules";
@@ -109,11 +96,6 @@ pc::AdviceRequest request_for(const std::string& db) {
   return r;
 }
 
-ps::ImportOptions by(const std::string& actor) {
-  ps::ImportOptions o;
-  o.actor = actor;
-  return o;
-}
 
 }  // namespace
 
