@@ -1,5 +1,6 @@
 // `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
 #include <algorithm>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -67,8 +68,8 @@ int run_advise(const AdviseOptions& o) {
     report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
     report.rows = advice.rows;
     if (counts_only) report.counts = selected_counts(advice.program(), advice.model->evaluation(), o.phases);
-    // Explanations as JSON are kept only for a recorded decision (the log stores them); the JSON
-    // table streams them as it writes (below), Text and Markdown render their trees below.
+    // Explanations as JSON are built up front only for a recorded decision (the log stores them);
+    // the JSON table streams them as it writes, Text and Markdown render their trees (below).
     if (o.explain && o.record) report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);
     return report;
   };
@@ -147,13 +148,12 @@ int run_advise(const AdviseOptions& o) {
     else if (format == Format::markdown) std::cout << summary_markdown(report);
     else std::cout << summary_text(report, color);
   } else if (format == Format::json) {
+    std::optional<ExplanationStream> stream;  // unless built already for the log
     if (o.explain && report.explanations.empty()) {
-      ExplanationStream stream(model, report.rows, /*counterfactuals=*/false);
-      report.next_explanation = [&stream](std::string& out) { stream.next(out); };
-      write_advise_json(std::cout, report);
-    } else {
-      write_advise_json(std::cout, report);
+      stream.emplace(model, report.rows, /*counterfactuals=*/false);
+      report.next_explanation = [&stream](std::string& out) { stream->next(out); };
     }
+    write_advise_json(std::cout, report);
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
     if (o.explain)
