@@ -244,15 +244,8 @@ class Builder {
     return true;
   }
 
-  // The facts entry of a tuple, if listed: `hint` is the entry the model matched (saves a look-up).
-  std::optional<std::size_t> find_entry_index(int relation, const std::vector<Constant>& args, int hint = -1) const {
-    if (hint >= 0 && static_cast<std::size_t>(hint) < fb_.size(relation) &&
-        fb_.args(relation, static_cast<std::size_t>(hint)) == args)
-      return static_cast<std::size_t>(hint);
-    return fb_.find(relation, args);
-  }
-  std::optional<FactEntry> find_entry(int relation, const std::vector<Constant>& args, int hint = -1) const {
-    if (auto i = find_entry_index(relation, args, hint)) return fb_.entry(relation, *i);
+  std::optional<FactEntry> find_entry(int relation, const std::vector<Constant>& args) const {
+    if (auto i = fb_.find(relation, args)) return fb_.entry(relation, *i);
     return std::nullopt;
   }
 
@@ -268,14 +261,14 @@ class Builder {
     return s + ")";
   }
 
-  // `tt`: the tuple as the model matched it (saves looking it up again), or null.
-  FactRef fact_ref(int relation, const std::vector<Constant>& args, int hint = -1, const TupleTruth* tt = nullptr) const {
+  // An input fact: its entry in the FactBase (found by its arguments) if listed, else its value in the model.
+  FactRef fact_ref(int relation, const std::vector<Constant>& args) const {
     FactRef f;
     f.relation = relation;
     f.args = args;
     f.tuple = tuple_text(relation, args);
     const Relation& rel = p_.relations[static_cast<std::size_t>(relation)];
-    const std::optional<std::size_t> entry = find_entry_index(relation, args, hint);
+    const std::optional<std::size_t> entry = fb_.find(relation, args);
     f.listed = entry.has_value();
     if (entry) {
       // A listed tuple: its value is the entry's (no model look-up needed).
@@ -300,15 +293,15 @@ class Builder {
       }
       return f;
     }
-    if (!rel.value_type) {  // a boolean relation: listed or not
-      Truth t = tt ? tt->truth : m_.truth(relation, args);
+    if (!rel.value_type) {  // a boolean relation, not listed
+      Truth t = m_.truth(relation, args);
       f.known = t != Truth::unknown;
       if (t == Truth::true_) f.value = "true";
-      else if (t == Truth::unknown) f.value = f.listed ? "unknown" : "unknown (not listed, open)";
-      else f.value = f.listed ? "false" : "false (not listed)";
+      else if (t == Truth::unknown) f.value = "unknown (not listed, open)";
+      else f.value = "false (not listed)";
       return f;
     }
-    Value v = tt ? tt->value : m_.value(relation, args);
+    Value v = m_.value(relation, args);
     f.known = !v.is_uncertain();
     if (v.kind == Value::Kind::none) {
       f.value = "no value";
@@ -322,13 +315,8 @@ class Builder {
         if (r != "unknown") f.range = r;
       }
     }
-    if (!f.listed && !f.known && rel.open) f.value += " (not listed, open)";
+    if (!f.known && rel.open) f.value += " (not listed, open)";
     return f;
-  }
-
-  FactRef fact_ref_of_atom(ExprId id, const std::vector<Constant>& args) const {
-    // The FactBase finds the entry by its arguments (a scalar has one entry at most).
-    return fact_ref(p_.exprs[static_cast<std::size_t>(id)].relation, args, -1);
   }
 
   void add_fact(std::vector<FactRef>& out, FactRef f) const {
@@ -344,7 +332,7 @@ class Builder {
     if (x.kind == ExprKind::atom || x.kind == ExprKind::atom_value) {
       const Relation& rel = p_.relations[static_cast<std::size_t>(x.relation)];
       std::vector<Constant> args;
-      if (rel.kind == RelationKind::fact && ground(x, b, args)) add_fact(out, fact_ref_of_atom(id, args));
+      if (rel.kind == RelationKind::fact && ground(x, b, args)) add_fact(out, fact_ref(x.relation, args));
       return;
     }
     if (x.kind == ExprKind::aggregate) {
@@ -436,7 +424,7 @@ class Builder {
         if (gx.kind != ExprKind::atom && gx.kind != ExprKind::atom_value) continue;
         std::vector<Constant> args;
         if (p_.relations[static_cast<std::size_t>(gx.relation)].kind == RelationKind::fact && ground(gx, s, args))
-          r.facts.push_back(fact_ref_of_atom(g, args));
+          r.facts.push_back(fact_ref(gx.relation, args));
       }
       rows.push_back(std::move(r));
     }
