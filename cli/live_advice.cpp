@@ -17,24 +17,8 @@ int LiveAdvice::open(const AdviceRequest& request) {
     return kUsage;
   }
   request_ = request;
+  request_.keep_file_facts = true;  // the facts files and assumptions win over later store facts too
   if (int rc = compute_advice(request_, advice_)) return rc;
-  const auto& program = advice_.program();
-  std::string error;
-  if (!select_phases(program, request_.phases, selection_, error)) {  // compute_advice accepted them
-    std::cerr << "phasegate " << request_.command << ": " << error << '\n';
-    return kUsage;
-  }
-  if (!request_.facts.files.empty() || !request_.facts.assume.empty()) {
-    engine::FactBaseBuilder builder(program);
-    Loader loader;
-    if (!loader.load_facts(program, request_.facts.files, request_.facts.assume, builder)) {
-      loader.print_diagnostics();
-      return loader.exit_code() == kOk ? kBadInput : loader.exit_code();
-    }
-    overrides_ = std::move(builder).build();
-  } else {
-    overrides_ = engine::FactBase(program.relations.size());
-  }
   last_id_ = advice_.gathered.facts_last_id;
   return kOk;
 }
@@ -78,7 +62,7 @@ int LiveAdvice::refresh(LiveRefresh* out) {
     const int rel = static_cast<int>(r);
     for (std::size_t i = 0; i < set.size(rel); ++i) {
       engine::FactEntry entry = set.entry(rel, i);
-      if (overrides_.find(rel, entry.args)) {
+      if (advice_.file_facts.find(rel, entry.args)) {
         ++stats.skipped;
         continue;
       }
@@ -87,7 +71,7 @@ int LiveAdvice::refresh(LiveRefresh* out) {
     }
     for (std::size_t i = 0; i < removed.size(rel); ++i) {
       std::vector<engine::Constant> args = removed.args(rel, i);
-      if (overrides_.find(rel, args)) {
+      if (advice_.file_facts.find(rel, args)) {
         ++stats.skipped;
         continue;
       }
@@ -110,7 +94,7 @@ int LiveAdvice::refresh(LiveRefresh* out) {
     return kBadInput;
   }
   std::string error;
-  if (!selected_rows(program, advice_.model->evaluation(), selection_, advice_.rows, error)) {
+  if (!selected_rows(program, advice_.model->evaluation(), advice_.selection, advice_.rows, error)) {
     std::cerr << "phasegate " << request_.command << ": " << error << '\n';
     return kUsage;
   }

@@ -45,8 +45,6 @@ class LiveAdvice {
  private:
   AdviceRequest request_;
   Advice advice_;
-  PhaseSelection selection_;
-  engine::FactBase overrides_;  // the facts files and assumptions: they win over the store
   std::int64_t last_id_ = 0;
 };
 

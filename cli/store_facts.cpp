@@ -44,7 +44,7 @@ bool add_store_facts(Loader& loader, const engine::Program& program, const store
 }
 
 int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
-                 engine::FactBaseBuilder& builder, GatheredFacts& out) {
+                 engine::FactBaseBuilder& builder, GatheredFacts& out, engine::FactBase* file_facts) {
   if (!in.known_at.empty() && in.db.empty()) {
     std::cerr << "phasegate: --known-at needs --db (what the store knew at that moment)\n";
     return kUsage;
@@ -77,10 +77,13 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
     std::cerr << "phasegate: " << e.what() << '\n';
     return e.exit_code();
   }
-  if (!loader.load_facts(program, in.files, in.assume, builder)) {
+  std::optional<engine::FactBaseBuilder> apart;
+  if (file_facts) apart.emplace(program);
+  if (!loader.load_facts(program, in.files, in.assume, apart ? *apart : builder)) {
     loader.print_diagnostics();
     return loader.exit_code() == kOk ? kBadInput : loader.exit_code();
   }
+  if (apart) *file_facts = std::move(*apart).build();
   return kOk;
 }
 
@@ -94,18 +97,19 @@ int compute_advice(const AdviceRequest& request, Advice& out) {
     return out.loader.exit_code();
   }
   const auto& program = out.rules->program;
-  PhaseSelection selection;
   std::string error;
-  if (!select_phases(program, request.phases, selection, error)) {
+  if (!select_phases(program, request.phases, out.selection, error)) {
     std::cerr << "phasegate " << request.command << ": " << error << '\n';
     return kUsage;
   }
   spdlog::debug("rules read and checked in {:.3f} s", since(t0));
   auto t1 = Clock::now();
   engine::FactBaseBuilder builder(program);
-  if (int rc = gather_facts(out.loader, program, request.facts, request.open_for_record, builder, out.gathered))
+  if (int rc = gather_facts(out.loader, program, request.facts, request.open_for_record, builder, out.gathered,
+                            request.keep_file_facts ? &out.file_facts : nullptr))
     return rc;
   out.facts = std::move(builder).build();
+  if (request.keep_file_facts) out.facts.merge(engine::FactBase(out.file_facts));  // over the store's
   spdlog::debug("{} facts read and checked in {:.3f} s", out.facts.total(), since(t1));
   auto t2 = Clock::now();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, request.facts.files.size(),
@@ -114,7 +118,7 @@ int compute_advice(const AdviceRequest& request, Advice& out) {
   if (!out.model) return kBadInput;
   spdlog::info("{} derived tuples", out.model->evaluation().derived_tuples);
   spdlog::debug("evaluated in {:.3f} s", since(t2));
-  if (!selected_rows(program, out.model->evaluation(), selection, out.rows, error)) {
+  if (!selected_rows(program, out.model->evaluation(), out.selection, out.rows, error)) {
     std::cerr << "phasegate " << request.command << ": " << error << '\n';
     return kUsage;
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/advice.hpp"
 #include "cli/load.hpp"
 #include "engine/check/check.hpp"
 #include "engine/eval/model.hpp"
@@ -40,8 +41,9 @@ struct GatheredFacts {
 // Store first, then files in order, then assumptions (each overriding the one before). Returns an
 // exit code: 0, 64 (bad --known-at), 65 (bad facts), 66 (missing file or store), 74 (store failure);
 // diagnostics are printed. `open_for_record` opens (or creates) the default store even without --db.
+// With `file_facts`, the files and assumptions go there instead of into `builder` (the caller merges).
 int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
-                 engine::FactBaseBuilder& builder, GatheredFacts& out);
+                 engine::FactBaseBuilder& builder, GatheredFacts& out, engine::FactBase* file_facts = nullptr);
 
 // One advice computed: rules loaded, facts gathered, evaluated, the rows asked about selected.
 // The model refers to `rules` and `facts`: an Advice is filled in place and never moved.
@@ -52,13 +54,16 @@ struct AdviceRequest {
   FactInputs facts;
   bool open_for_record = false;
   engine::EvalOptions eval;
+  bool keep_file_facts = false;  // also keep the files' and assumptions' facts apart (Advice::file_facts)
 };
 struct Advice {
   Loader loader;
   std::optional<LoadedRules> rules;
   GatheredFacts gathered;
   engine::FactBase facts;
+  engine::FactBase file_facts;  // with keep_file_facts: what the facts files and assumptions give
   std::unique_ptr<engine::Model> model;
+  PhaseSelection selection;  // the phases asked for (`--phase`)
   std::vector<const engine::PhaseResult*> rows;
   const engine::Program& program() const { return rules->program; }
 };

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -111,7 +112,12 @@ TEST_CASE("a live advice follows random imports and retractions exactly as a fre
     store.import_facts(first, by("first"));
 
     pc::AdviceRequest request = request_for(db);
-    if (round % 3 == 1) request.facts.assume = {"comms(2) = true", "fuel(3) = 40"};  // they win over the store
+    // Assumptions and facts files win over the store, also over what it learns later.
+    if (round % 3 == 1) request.facts.assume = {"comms(2) = true", "fuel(3) = 40"};
+    if (round % 3 == 2) {
+      std::ofstream(dir.file("given.facts")) << "facts \"Given\"\n  source \"planning cell\"\npower(4)\nfuel(5) = unknown\n";
+      request.facts.files = {dir.file("given.facts")};
+    }
     pc::LiveAdvice live;
     REQUIRE(live.open(request) == 0);
     for (int batch = 0; batch < 10; ++batch) {
