@@ -129,9 +129,10 @@ FactUpdates Store::facts_since(std::int64_t after_id) const {
     Statement st(c.get(), std::string("SELECT ") + kFactColumns + " FROM fact_assertion WHERE id > ?1 ORDER BY id");
     st.bind(1, after_id);
     while (st.step()) out.assertions.push_back(read_fact(st));
-    if (!out.assertions.empty()) out.last_id = out.assertions.back().id;
-    Statement last(c.get(), "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0");
-    if (last.step()) out.latest = last.text(0);
+    if (!out.assertions.empty()) {
+      out.last_id = out.assertions.back().id;
+      out.latest = out.assertions.back().recorded_at;  // imports' recorded_at only increase
+    }
     return out;
   });
 }

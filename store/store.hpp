@@ -99,7 +99,7 @@ struct FactState {
 struct FactUpdates {
   std::vector<StoredFact> assertions;
   std::int64_t last_id = 0;  // the newest assertion id now (the id given when nothing is newer)
-  std::string latest;        // the recorded_at of the newest import with lines ("" for none)
+  std::string latest;        // the newest assertion's recorded_at ("" when nothing is newer)
 };
 
 // ---------------------------------------------------------------- decisions

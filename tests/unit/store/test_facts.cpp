@@ -225,6 +225,7 @@ TEST_CASE("facts_since lists the assertions after an id, retractions included, o
   // Nothing newer: the id given back, nothing listed.
   CHECK(s.facts_since(4).assertions.empty());
   CHECK(s.facts_since(4).last_id == 4);
+  CHECK(s.facts_since(4).latest.empty());
 }
 
 TEST_CASE("recorded_at is strictly increasing even when the clock steps back", "[store][facts][time]") {
