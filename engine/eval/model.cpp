@@ -194,27 +194,32 @@ std::string Model::format_tuple(int relation, const std::vector<Constant>& args)
   return impl_->format_ids(relation, key);
 }
 
+namespace {
+
+// A whole evaluation into `impl`: its error, if one stopped it.
+std::optional<EvalError> run_all(Model::Impl& impl) {
+  return guarded([&] {
+    impl.init();
+    impl.run_strata();
+    impl.run_phases();
+  });
+}
+
+}  // namespace
+
 ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const EvalOptions& options) {
   ModelOutcome outcome;
   auto impl = std::make_unique<Model::Impl>(program, facts, options);
-  outcome.error = guarded([&] {
-    impl->init();
-    impl->run_strata();
-    impl->run_phases();
-  });
-  if (outcome.error) return outcome;
-  outcome.model = std::make_unique<Model>(std::move(impl));
+  outcome.error = run_all(*impl);
+  if (!outcome.error) outcome.model = std::make_unique<Model>(std::move(impl));
   return outcome;
 }
 
 EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options) {
   EvalOutcome out;
-  ModelOutcome m = evaluate_model(program, facts, options);
-  if (m.error) {
-    out.error = std::move(m.error);
-    return out;
-  }
-  out.evaluation = m.model->evaluation();
+  Model::Impl impl(program, facts, options);
+  out.error = run_all(impl);
+  if (!out.error) out.evaluation = std::move(impl.evaluation);  // the model is dropped: no copy
   return out;
 }
 

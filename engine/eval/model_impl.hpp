@@ -1147,22 +1147,57 @@ struct Model::Impl {
 
   // ------------------------------------------------------------ unknown inputs
 
+  // What collect_phase_unknowns gathers for one binding, without allocating per tuple: the input
+  // tuples found (flat: relation, arity, then the key's ids, kUnbound for `_`), and the unknown
+  // condition tuples still to follow (relation, row), each followed once per binding (visit_mark).
   struct Collector {
-    std::set<std::string> out;
-    std::set<std::pair<int, std::vector<Id>>> visited;
-    std::vector<std::pair<int, std::vector<Id>>> work;
+    std::vector<Id> found;
+    std::vector<std::pair<int, std::uint32_t>> work;
+    void clear() {
+      found.clear();
+      work.clear();
+    }
+    template <class Key>
+    void add(int relation, const Key& key, std::size_t n) {
+      found.push_back(static_cast<Id>(relation));
+      found.push_back(static_cast<Id>(n));
+      for (std::size_t k = 0; k < n; ++k) found.push_back(key[k]);
+    }
   };
+  Collector collector;
+  std::vector<std::vector<std::uint32_t>> visit_mark;  // per relation, per row: the binding that last followed it
+  std::uint32_t visit_stamp = 0;
 
-  std::string format_ids(int r, const std::vector<Id>& key) const {
+  // A new binding's collection: every condition tuple unvisited.
+  void next_visit() {
+    if (++visit_stamp == 0) {  // wrapped: forget every mark
+      for (auto& marks : visit_mark) std::fill(marks.begin(), marks.end(), 0);
+      visit_stamp = 1;
+    }
+    visit_mark.resize(tables.size());
+  }
+
+  // Marks a condition tuple visited; false if it already was for this binding.
+  bool visit(int r, std::uint32_t row) {
+    auto& marks = visit_mark[static_cast<std::size_t>(r)];
+    if (marks.size() <= row) marks.resize(tables[static_cast<std::size_t>(r)].rows(), 0);
+    if (marks[row] == visit_stamp) return false;
+    marks[row] = visit_stamp;
+    return true;
+  }
+
+  template <class Key>
+  std::string format_ids(int r, const Key& key, std::size_t n) const {
     const Relation& rel = p.relations[static_cast<std::size_t>(r)];
     if (rel.param_names.empty()) return rel.name;
     std::string s = rel.name + "(";
-    for (std::size_t k = 0; k < key.size(); ++k) {
+    for (std::size_t k = 0; k < n; ++k) {
       if (k) s += ", ";
       s += key[k] == kUnbound ? "_" : format_constant_text(in.get(key[k]), p);
     }
     return s + ")";
   }
+  std::string format_ids(int r, const std::vector<Id>& key) const { return format_ids(r, key, key.size()); }
 
   void collect_if_uncertain(ExprId id, Frame& fr, Collector& c) {
     if (id == kNoExpr) return;
@@ -1173,7 +1208,8 @@ struct Model::Impl {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
     const Table& t = tables[static_cast<std::size_t>(e.relation)];
-    std::vector<Id> key;
+    const std::size_t arity = static_cast<std::size_t>(t.arity());
+    KeyBuf key;
     std::uint64_t mask = atom_key(id, fr, key);
     bool full = mask == t.full_mask() && t.arity() < 64;
     auto uncertain_row = [&](std::size_t r) {
@@ -1184,15 +1220,14 @@ struct Model::Impl {
       t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
         if (t.unlisted(r)) return;
         any = true;
-        if (uncertain_row(r)) c.out.insert(format_ids(e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())));
+        if (uncertain_row(r)) c.add(e.relation, t.row(r), arity);
       });
-      if ((!any && (rel.open || rel.param_names.empty())) || (!full && rel.open)) c.out.insert(format_ids(e.relation, key));
+      if ((!any && (rel.open || rel.param_names.empty())) || (!full && rel.open)) c.add(e.relation, key, key.size());
       return;
     }
     t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
-      if (t.truth[r] != Truth::unknown) return;
-      std::pair<int, std::vector<Id>> node{e.relation, std::vector<Id>(t.row(r), t.row(r) + t.arity())};
-      if (c.visited.insert(node).second) c.work.push_back(std::move(node));
+      if (t.truth[r] == Truth::unknown && visit(e.relation, static_cast<std::uint32_t>(r)))
+        c.work.emplace_back(e.relation, static_cast<std::uint32_t>(r));
     });
   }
 
@@ -1202,10 +1237,11 @@ struct Model::Impl {
       case ExprKind::atom:
       case ExprKind::atom_value: collect_atom(id, fr, c); return;
       case ExprKind::aggregate: {
-        std::vector<Id> saved;
-        for (int l : e.locals) {
-          saved.push_back(fr[static_cast<std::size_t>(l)]);
-          fr[static_cast<std::size_t>(l)] = kUnbound;
+        KeyBuf saved;
+        saved.assign(e.locals.size(), kUnbound);
+        for (std::size_t k = 0; k < e.locals.size(); ++k) {
+          saved[k] = fr[static_cast<std::size_t>(e.locals[k])];
+          fr[static_cast<std::size_t>(e.locals[k])] = kUnbound;
         }
         bool open_side = false;
         GenRanges ranges;
@@ -1228,9 +1264,9 @@ struct Model::Impl {
             const Expr& ge = p.exprs[static_cast<std::size_t>(g)];
             if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) &&
                 p.relations[static_cast<std::size_t>(ge.relation)].open) {
-              std::vector<Id> key;
+              KeyBuf key;
               atom_key(g, fr, key);
-              c.out.insert(format_ids(ge.relation, key));
+              c.add(ge.relation, key, key.size());
             }
           }
         return;
@@ -1241,14 +1277,18 @@ struct Model::Impl {
     }
   }
 
+  // Follows the unknown condition tuples to the inputs their unknown derivations read.
   void drain(Collector& c) {
+    Frame fr(max_frame, kUnbound);
     while (!c.work.empty()) {
-      auto [r, key] = std::move(c.work.back());
+      auto [r, row] = c.work.back();
       c.work.pop_back();
+      const Table& t = tables[static_cast<std::size_t>(r)];
       for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
         const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
-        Frame fr(std::max(rule.var_names.size(), max_frame), kUnbound);
-        if (!bind_head(rule, key, fr)) continue;
+        if (fr.size() < rule.var_names.size()) fr.resize(rule.var_names.size());
+        std::fill(fr.begin(), fr.end(), kUnbound);
+        if (!bind_head(rule, t.row(row), static_cast<std::size_t>(t.arity()), fr)) continue;
         GenRanges none;
         auto yield = [&]() {
           if (eval_truth(rule.body.expr, fr) == Truth::unknown) collect(rule.body.expr, fr, c);
@@ -1258,8 +1298,8 @@ struct Model::Impl {
     }
   }
 
-  bool bind_head(const Rule& rule, const std::vector<Id>& key, Frame& fr) const {
-    for (std::size_t k = 0; k < rule.head_vars.size() && k < key.size(); ++k) {
+  bool bind_head(const Rule& rule, const Id* key, std::size_t n, Frame& fr) const {
+    for (std::size_t k = 0; k < rule.head_vars.size() && k < n; ++k) {
       int v = rule.head_vars[k];
       if (v < 0 || static_cast<std::size_t>(v) >= fr.size()) return false;
       if (fr[static_cast<std::size_t>(v)] != kUnbound && fr[static_cast<std::size_t>(v)] != key[k]) return false;
@@ -1268,8 +1308,14 @@ struct Model::Impl {
     return true;
   }
 
+  bool bind_head(const Rule& rule, const std::vector<Id>& key, Frame& fr) const {
+    return bind_head(rule, key.data(), key.size(), fr);
+  }
+
   std::vector<std::string> collect_phase_unknowns(const Phase& ph, const PhaseResult& pr, Frame& fr) {
-    Collector c;
+    Collector& c = collector;
+    c.clear();
+    next_visit();
     if (pr.binding == Truth::unknown && ph.for_each) collect(ph.for_each->expr, fr, c);
     for (const ClauseResult& cr : pr.clauses) {
       if (cr.met != Truth::unknown) continue;
@@ -1278,13 +1324,26 @@ struct Model::Impl {
       for (int w : cr.waivers_unknown) collect(ph.waivers[static_cast<std::size_t>(w)].expr, fr, c);
     }
     drain(c);
+    // The inputs found, each once (a tuple is often reached along several paths), as text.
+    std::vector<std::span<const Id>> tuples;
+    for (std::size_t i = 0; i < c.found.size(); i += 2 + c.found[i + 1])
+      tuples.emplace_back(c.found.data() + i, 2 + c.found[i + 1]);
+    auto span_less = [](std::span<const Id> a, std::span<const Id> b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    };
+    auto span_equal = [](std::span<const Id> a, std::span<const Id> b) { return std::ranges::equal(a, b); };
+    std::sort(tuples.begin(), tuples.end(), span_less);
+    tuples.erase(std::unique(tuples.begin(), tuples.end(), span_equal), tuples.end());
+    std::vector<std::string> out;
+    out.reserve(tuples.size());
+    for (auto t : tuples) out.push_back(format_ids(static_cast<int>(t[0]), t.data() + 2, t[1]));
     for (const AfterResult& ar : pr.after) {
       if (ar.verdict != Verdict::undetermined) continue;
       std::vector<Id> key;
       const Phase& other = p.phases[static_cast<std::size_t>(ar.phase)];
       for (std::size_t k = 0; k < other.params.size() && k < fr.size(); ++k) key.push_back(fr[k]);
       const auto results = results_of(ar.phase);
-      auto add = [&](const PhaseResult& r) { c.out.insert(r.unknowns.begin(), r.unknowns.end()); };
+      auto add = [&](const PhaseResult& r) { out.insert(out.end(), r.unknowns.begin(), r.unknowns.end()); };
       if (other.params.empty()) {
         if (!results.empty()) add(results.front());
       } else if (other.params.size() == ph.params.size()) {
@@ -1294,7 +1353,9 @@ struct Model::Impl {
           if (r.verdict == Verdict::undetermined) add(r);
       }
     }
-    return {c.out.begin(), c.out.end()};
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
   // ------------------------------------------------------------ public helpers
