@@ -133,12 +133,12 @@ bool Table::same_columns(std::uint64_t mask, const Id* key, std::size_t r) const
 
 std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
   if (slots.empty()) return kNone;
-  const std::uint64_t h = t.hash_of(mask, key);
+  const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
   const std::size_t cap = slots.size();
-  for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+  for (std::size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
     const Slot& s = slots[i];
-    if (s.head == kNone) return kNone;
-    if (s.hash == h && t.same_columns(mask, key, s.head)) return s.head;
+    if (s.last == kNone) return kNone;
+    if (s.hash == h && t.same_columns(mask, key, s.last)) return s.last;
   }
 }
 
@@ -146,31 +146,39 @@ void Table::Index::grow(std::size_t capacity) {
   std::vector<Slot> old = std::move(slots);
   slots.assign(capacity, Slot{});
   for (const Slot& s : old) {
-    if (s.head == kNone) continue;
-    std::size_t i = static_cast<std::size_t>(s.hash) & (capacity - 1);
-    while (slots[i].head != kNone) i = (i + 1) & (capacity - 1);
+    if (s.last == kNone) continue;
+    std::size_t i = s.hash & (capacity - 1);
+    while (slots[i].last != kNone) i = (i + 1) & (capacity - 1);
     slots[i] = s;
   }
 }
 
 void Table::Index::add(const Table& t, std::uint32_t row) {
-  if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
-  next[row] = kNone;
+  if (!unique) {
+    if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
+    next[row] = row;
+  }
   if ((groups + 1) * 2 > slots.size()) grow(slots.empty() ? 16 : slots.size() * 2);
   const Id* key = t.row(row);
-  const std::uint64_t h = t.hash_of(mask, key);
+  const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
   const std::size_t cap = slots.size();
-  for (std::size_t i = static_cast<std::size_t>(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+  for (std::size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
     Slot& s = slots[i];
-    if (s.head == kNone) {
-      s.head = s.tail = row;
+    if (s.last == kNone) {
+      s.last = row;
       s.hash = h;
       ++groups;
       return;
     }
-    if (s.hash == h && t.same_columns(mask, key, s.head)) {
-      next[s.tail] = row;
-      s.tail = row;
+    if (s.hash == h && t.same_columns(mask, key, s.last)) {
+      if (unique) {  // the first group of two rows: every row so far is a group of one
+        unique = false;
+        next.resize(std::max<std::size_t>(row + 1, 16));
+        for (std::uint32_t r = 0; r <= row; ++r) next[r] = r;
+      }
+      next[row] = next[s.last];  // the first row
+      next[s.last] = row;
+      s.last = row;
       return;
     }
   }
@@ -181,7 +189,6 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
     if (index->mask == mask) return *index;
   auto index = std::make_unique<Index>();
   index->mask = mask;
-  index->next.reserve(rows());
   std::size_t cap = 16;
   while (cap < 2 * rows()) cap *= 2;
   index->grow(cap);
@@ -195,9 +202,10 @@ std::optional<std::size_t> Table::find(const Id* key) const {
     if (rows() == 0) return std::nullopt;
     return 0;
   }
-  std::uint32_t r = index_for(full_mask()).group(*this, key);
-  if (r == kNone) return std::nullopt;
-  return r;
+  const Index& index = index_for(full_mask());
+  std::uint32_t last = index.group(*this, key);
+  if (last == kNone) return std::nullopt;
+  return index.first(last);
 }
 
 std::size_t Table::append(const Id* key, Truth t) {

@@ -84,10 +84,14 @@ class Table {
       return;
     }
     const Index& index = index_for(mask);
-    std::uint32_t r = index.group(*this, key);
-    while (r != kNone && r < hi) {
+    const std::uint32_t last = index.group(*this, key);
+    if (last == kNone) return;
+    // The group's rows in increasing order, from its first to the `last` read now (rows f appends
+    // join after it, and are beyond hi anyway).
+    for (std::uint32_t r = index.first(last);; r = index.next[r]) {
+      if (r >= hi) return;
       if (r >= lo) f(r);
-      r = index.next[r];
+      if (r == last) return;
     }
   }
 
@@ -106,21 +110,25 @@ class Table {
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
 
-  // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups
-  // (first and last row, the group's hash), and a per-row link to the next row of the same group,
-  // so a group lists its rows in increasing order. A slot is one 16-byte record, so a probe
-  // touches one cache line, and growing rehashes from the stored hashes without reading rows.
+  // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups, one
+  // 8-byte slot each (the group's last row, 32 bits of its hash: a probe touches one cache line, a
+  // mismatch is mostly told without reading rows, and growing rehashes without reading rows), and
+  // while some group has two rows or more, a per-row link making each group a circular list in
+  // increasing row order (next[last] is the first). An index stays `unique`, with no links at all,
+  // while every group is one row: always so for the index on all columns, whose tuples are distinct.
   struct Slot {
-    std::uint32_t head = kNone, tail = kNone;  // head == kNone: empty
-    std::uint64_t hash = 0;
+    std::uint32_t last = kNone;  // kNone: empty
+    std::uint32_t hash = 0;
   };
   struct Index {
     std::uint64_t mask = 0;
     std::vector<Slot> slots;
-    std::vector<std::uint32_t> next;  // per row
+    bool unique = true;
+    std::vector<std::uint32_t> next;  // per row, once not unique
     std::size_t groups = 0;
 
-    std::uint32_t group(const Table& t, const Id* key) const;
+    std::uint32_t group(const Table& t, const Id* key) const;  // the group's last row, or kNone
+    std::uint32_t first(std::uint32_t last) const { return unique ? last : next[last]; }
     void add(const Table& t, std::uint32_t row);
     void grow(std::size_t capacity);
   };

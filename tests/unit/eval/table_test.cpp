@@ -1,0 +1,109 @@
+// The tuple table's indexes against a scan of its rows: lookups by any set of columns, row ranges,
+// groups that stop being single rows, and rows appended while a group is being listed.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <vector>
+
+#include "engine/eval/table.hpp"
+
+using namespace phasegate::engine;
+using phasegate::engine::eval_detail::Id;
+using phasegate::engine::eval_detail::Table;
+
+namespace {
+
+// The rows in [lo, hi) whose columns in mask equal key's, by scanning.
+std::vector<std::size_t> scan(const Table& t, std::uint64_t mask, const std::vector<Id>& key, std::size_t lo,
+                              std::size_t hi) {
+  std::vector<std::size_t> out;
+  for (std::size_t r = lo; r < hi && r < t.rows(); ++r) {
+    bool same = true;
+    for (int c = 0; c < t.arity(); ++c)
+      if ((mask & (1ULL << c)) && t.row(r)[c] != key[static_cast<std::size_t>(c)]) same = false;
+    if (same) out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<std::size_t> matches(const Table& t, std::uint64_t mask, const std::vector<Id>& key, std::size_t lo,
+                                 std::size_t hi) {
+  std::vector<std::size_t> out;
+  t.for_matches(mask, key.data(), lo, hi, [&](std::size_t r) { out.push_back(r); });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a table's indexes list what a scan finds, in row order", "[table]") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 40; ++round) {
+    const int arity = 1 + round % 3;
+    const Id values = 2 + static_cast<Id>(round % 5) * 7;  // few values: many groups of several rows
+    Table t(arity);
+    std::vector<Id> key(static_cast<std::size_t>(arity));
+    // Indexes are built when first used, then kept up to date: use some early, while rows come in.
+    for (int step = 0; step < 300; ++step) {
+      for (auto& k : key) k = rng() % values;
+      if (!t.find(key.data())) t.append(key.data(), Truth::true_);
+      const std::uint64_t mask = rng() % (1ULL << arity);
+      for (auto& k : key) k = rng() % values;
+      const std::size_t lo = t.rows() ? rng() % t.rows() : 0, hi = lo + rng() % (t.rows() - lo + 1);
+      REQUIRE(matches(t, mask, key, lo, hi) == scan(t, mask, key, lo, hi));
+    }
+    for (std::uint64_t mask = 0; mask < (1ULL << arity); ++mask)
+      for (Id v = 0; v < values; ++v) {
+        std::fill(key.begin(), key.end(), v);
+        key[0] = (v * 3) % values;
+        REQUIRE(matches(t, mask, key, 0, t.rows()) == scan(t, mask, key, 0, t.rows()));
+      }
+    // Every row is found by its whole tuple.
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      std::vector<Id> whole(t.row(r), t.row(r) + arity);
+      REQUIRE(t.find(whole.data()) == r);
+    }
+  }
+}
+
+TEST_CASE("an index on a column whose values were distinct takes a repeated value", "[table]") {
+  Table t(2);
+  auto add = [&](Id a, Id b) {
+    Id row[2] = {a, b};
+    t.append(row, Truth::true_);
+  };
+  for (Id i = 0; i < 100; ++i) add(i, i);
+  Id probe[2] = {42, 0};
+  REQUIRE(matches(t, 1, {42, 0}, 0, t.rows()) == std::vector<std::size_t>{42});  // every group one row
+  add(42, 1000);
+  add(7, 1001);
+  add(42, 1002);
+  REQUIRE(matches(t, 1, {42, 0}, 0, t.rows()) == std::vector<std::size_t>{42, 100, 102});
+  REQUIRE(matches(t, 1, {42, 0}, 43, t.rows()) == std::vector<std::size_t>{100, 102});
+  REQUIRE(matches(t, 1, {42, 0}, 0, 101) == std::vector<std::size_t>{42, 100});
+  REQUIRE(matches(t, 1, {7, 0}, 0, t.rows()) == std::vector<std::size_t>{7, 101});
+  REQUIRE(matches(t, 1, {99, 0}, 0, t.rows()) == std::vector<std::size_t>{99});
+  REQUIRE_FALSE(t.find(probe));
+  Id whole[2] = {42, 1002};
+  REQUIRE(t.find(whole) == 102u);
+}
+
+TEST_CASE("rows appended while a group is listed are not listed", "[table]") {
+  Table t(2);
+  for (Id i = 0; i < 5; ++i) {
+    Id row[2] = {1, i};
+    t.append(row, Truth::true_);
+  }
+  std::vector<std::size_t> seen;
+  const std::size_t hi = t.rows();
+  Id key[2] = {1, 0};
+  t.for_matches(1, key, 0, hi, [&](std::size_t r) {
+    seen.push_back(r);
+    Id row[2] = {1, static_cast<Id>(100 + r)};  // same group, and enough rows to grow the index
+    for (Id k = 0; k < 40; ++k) {
+      row[1] = static_cast<Id>(1000 * (r + 1) + k);
+      t.append(row, Truth::true_);
+    }
+  });
+  REQUIRE(seen == std::vector<std::size_t>{0, 1, 2, 3, 4});
+  REQUIRE(matches(t, 1, {1, 0}, 0, t.rows()).size() == 5 + 5 * 40);
+}
