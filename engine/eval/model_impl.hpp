@@ -899,16 +899,17 @@ struct Model::Impl {
       for (int a : ph.after) named_in_after[static_cast<std::size_t>(a)] = 1;
     const std::vector<int> order = phase_order_list();
     // Every phase's bindings first: their number sizes the results once (no reallocation moving them).
-    std::vector<Table> bindings(p.phases.size());
+    std::vector<PhaseBindings> bindings(p.phases.size());
     std::size_t total = 0;
     for (int pid : order) {
       bindings[static_cast<std::size_t>(pid)] = phase_bindings(pid);
-      total += bindings[static_cast<std::size_t>(pid)].rows();
+      total += bindings[static_cast<std::size_t>(pid)].rows().rows();
     }
     if (opt.results) evaluation.phases.reserve(total);
     for (int pid : order) {
       const std::size_t lo = evaluation.phases.size();
-      run_phase(pid, std::move(bindings[static_cast<std::size_t>(pid)]), evaluation.phases);
+      run_phase(pid, bindings[static_cast<std::size_t>(pid)], evaluation.phases);
+      bindings[static_cast<std::size_t>(pid)] = PhaseBindings{};  // done with: free it now
       phase_range[static_cast<std::size_t>(pid)] = {lo, evaluation.phases.size()};
     }
     if (!std::is_sorted(order.begin(), order.end())) {  // into declaration order
@@ -981,12 +982,74 @@ struct Model::Impl {
     return true;
   }
 
+  // A phase's bindings: rows of its parameters' ids, each with its `for each` value. A table of their
+  // own, or the table of the relation the `for each` ranges over, not copied, when every tuple of it
+  // is one binding (see direct_source): the 4 M tuples of a transitive closure are not held twice.
+  struct PhaseBindings {
+    Table own = Table(0);
+    const Table* shared = nullptr;
+    std::vector<Truth> shared_truth;  // when some binding's value is not its tuple's truth
+    bool own_truth = false;
+    const Table& rows() const { return shared ? *shared : own; }
+    const std::vector<Truth>& truth() const { return !shared ? own.truth : own_truth ? shared_truth : shared->truth; }
+  };
+
+  // The relation table a phase's bindings can be read from: its `for each` is one atom whose
+  // arguments are the parameters, in order (so a tuple is a binding, and no two tuples the same one),
+  // over a table of settled tuples (no uncertain values, which bind differently).
+  const Table* direct_source(const Phase& ph) const {
+    if (!ph.for_each || ph.for_each->generators.size() != 1) return nullptr;
+    const Expr& atom = p.exprs[static_cast<std::size_t>(ph.for_each->generators[0])];
+    if ((atom.kind != ExprKind::atom && atom.kind != ExprKind::atom_value) || atom.args.size() != ph.params.size())
+      return nullptr;
+    for (std::size_t k = 0; k < atom.args.size(); ++k)
+      if (atom.args[k].kind != Term::Kind::variable || atom.args[k].var != static_cast<int>(k)) return nullptr;
+    if (in_pass(atom.relation)) return nullptr;
+    const Table& t = tables[static_cast<std::size_t>(atom.relation)];
+    return t.uncertain_rows.empty() && t.arity() == static_cast<int>(ph.params.size()) ? &t : nullptr;
+  }
+
   // The bindings of a phase's parameters (rows), each with its `for each` value (truth).
-  Table phase_bindings(int pid) {
+  PhaseBindings phase_bindings(int pid) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     std::size_t nparams = ph.params.size();
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
-    Table bindings(static_cast<int>(nparams));
+    PhaseBindings out;
+    Table& bindings = out.own;
+    bindings = Table(static_cast<int>(nparams));
+    if (const Table* source = direct_source(ph)) {
+      // What enumerating the atom would give: its tuples that are not false, in table order, each
+      // with the body's value (the generator at that tuple, as enumerate() leaves it).
+      const Body& body = *ph.for_each;
+      const ExprId gid = body.generators[0];
+      Frame fr(frame_size, kUnbound);
+      std::vector<Truth> truth(source->rows(), Truth::false_);
+      bool every_row = true, same_truth = true;
+      std::uint32_t& cached = gen_row[static_cast<std::size_t>(gid)];
+      const std::uint32_t saved = cached;
+      for (std::size_t r = 0; r < source->rows(); ++r) {
+        tick();
+        if (source->truth[r] == Truth::false_) {
+          every_row = false;
+          continue;
+        }
+        std::copy(source->row(r), source->row(r) + nparams, fr.begin());
+        if (exact_atom[static_cast<std::size_t>(gid)]) cached = static_cast<std::uint32_t>(r);
+        truth[r] = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
+        cached = saved;
+        every_row = every_row && truth[r] != Truth::false_;
+        same_truth = same_truth && truth[r] == source->truth[r];
+      }
+      if (every_row) {
+        out.shared = source;
+        out.own_truth = !same_truth;
+        if (!same_truth) out.shared_truth = std::move(truth);
+      } else {
+        for (std::size_t r = 0; r < source->rows(); ++r)
+          if (truth[r] != Truth::false_) bindings.append(source->row(r), truth[r]);
+      }
+      return out;
+    }
     if (ph.for_each) {
       Frame fr(frame_size, kUnbound);
       const Body& body = *ph.for_each;
@@ -1011,39 +1074,39 @@ struct Model::Impl {
     } else if (nparams == 0) {
       bindings.append(nullptr, Truth::true_);
     }
-    return bindings;
+    return out;
   }
 
   // The verdicts of a phase's bindings: one PhaseResult each (sorted), or, when the options ask only
   // for counts, the verdicts alone (in enumeration order). Either way verdicts[pid][i] belongs to row i
   // of phase_index[pid] (kept for phases another phase waits on).
-  void run_phase(int pid, Table bindings, std::vector<PhaseResult>& out) {
+  void run_phase(int pid, const PhaseBindings& of_phase, std::vector<PhaseResult>& out) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    const Table& bindings = of_phase.rows();
+    const std::vector<Truth>& truth = of_phase.truth();
     std::size_t nparams = ph.params.size();
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
     const bool keep = opt.results;
     const bool indexed = index_all_phases || named_in_after[static_cast<std::size_t>(pid)];
     auto& verdicts = phase_verdicts[static_cast<std::size_t>(pid)];
     verdicts.reserve(bindings.rows());
-    std::vector<std::uint32_t> order;
-    if (keep) {
-      order = sorted_rows(bindings);
-    } else {
-      order.resize(bindings.rows());
-      for (std::size_t r = 0; r < order.size(); ++r) order[r] = static_cast<std::uint32_t>(r);
-    }
     Table& index = phase_index[static_cast<std::size_t>(pid)];
     index = Table(static_cast<int>(nparams));
     if (indexed) index.reserve(bindings.rows());
     PhaseCount& count = evaluation.counts[static_cast<std::size_t>(pid)];
     Frame fr(frame_size, kUnbound);
-    for (std::uint32_t row : order) {
+    auto visit = [&](std::uint32_t row) {
       const Id* key = bindings.row(row);
-      PhaseResult pr = phase_result(pid, key, bindings.truth[row], fr, keep);
+      PhaseResult pr = phase_result(pid, key, truth[row], fr, keep);
       ++(pr.verdict == Verdict::go ? count.go : pr.verdict == Verdict::no_go ? count.no_go : count.undetermined);
       verdicts.push_back(pr.verdict);
       if (indexed) index.append(key, pr.binding);
       if (keep) out.push_back(std::move(pr));
+    };
+    if (keep) {  // results in sorted order
+      for (std::uint32_t row : sorted_rows(bindings)) visit(row);
+    } else {  // counts only: enumeration order
+      for (std::size_t row = 0; row < bindings.rows(); ++row) visit(static_cast<std::uint32_t>(row));
     }
     phase_absent[static_cast<std::size_t>(pid)].assign(index.rows(), 0);
   }
