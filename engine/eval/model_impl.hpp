@@ -988,10 +988,11 @@ struct Model::Impl {
   struct PhaseBindings {
     Table own = Table(0);
     const Table* shared = nullptr;
-    std::vector<Truth> shared_truth;  // when some binding's value is not its tuple's truth
-    bool own_truth = false;
+    std::vector<Truth> shared_truth;  // when some binding's value is not its tuple's truth; else empty
     const Table& rows() const { return shared ? *shared : own; }
-    const std::vector<Truth>& truth() const { return !shared ? own.truth : own_truth ? shared_truth : shared->truth; }
+    const std::vector<Truth>& truth() const {
+      return !shared ? own.truth : shared_truth.empty() ? shared->truth : shared_truth;
+    }
   };
 
   // The relation table a phase's bindings can be read from: its `for each` is one atom whose
@@ -1042,7 +1043,6 @@ struct Model::Impl {
       }
       if (every_row) {
         out.shared = source;
-        out.own_truth = !same_truth;
         if (!same_truth) out.shared_truth = std::move(truth);
       } else {
         for (std::size_t r = 0; r < source->rows(); ++r)
