@@ -105,6 +105,7 @@ FactState Store::facts(const std::optional<std::string>& known_at) const {
     if (known_at) st.bind(1, moment);
     while (st.step()) {
       StoredFact f = read_fact(st);
+      state.last_id = std::max(state.last_id, f.id);  // each group's newest: the newest of all, retractions too
       if (f.kind != AssertionKind::retraction) state.facts.push_back(std::move(f));
     }
     Statement last(c.get(), known_at
@@ -113,10 +114,6 @@ FactState Store::facts(const std::optional<std::string>& known_at) const {
     if (known_at) last.bind(1, moment);
     if (last.step()) state.latest = last.text(0);
     state.known_at = known_at ? moment : state.latest;
-    Statement newest(c.get(), known_at ? "SELECT max(id) FROM fact_assertion WHERE recorded_at <= ?1"
-                                       : "SELECT max(id) FROM fact_assertion");
-    if (known_at) newest.bind(1, moment);
-    if (newest.step() && !newest.is_null(0)) state.last_id = newest.integer(0);
     return state;
   });
 }
