@@ -10,6 +10,27 @@ namespace {
 
 int constant_kind_rank(const Constant& c) { return static_cast<int>(c.index()); }
 
+// Lexicographic, unbound slots first: the canonical order of bindings and argument lists, so what
+// the model lists does not depend on the order facts were given or tuples derived (an updated model
+// lists what a fresh one lists).
+template <class Slots>
+bool slots_less(const Slots& a, const Slots& b) {
+  auto get = [](const auto& slot) -> const Constant* {
+    if constexpr (std::is_same_v<std::decay_t<decltype(slot)>, Constant>) return &slot;
+    else return slot ? &*slot : nullptr;
+  };
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    const Constant *x = get(a[k]), *y = get(b[k]);
+    if (!x || !y) {
+      if (x || y) return !x;
+      continue;
+    }
+    if (constant_less(*x, *y)) return true;
+    if (constant_less(*y, *x)) return false;
+  }
+  return a.size() < b.size();
+}
+
 }  // namespace
 
 bool constant_less(const Constant& a, const Constant& b) {
@@ -37,30 +58,6 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 
 const Program& Model::program() const { return impl_->p; }
-namespace {
-
-// Lexicographic, unbound slots first: the canonical order of bindings and argument lists, so what
-// the model lists does not depend on the order facts were given or tuples derived (an updated model
-// lists what a fresh one lists).
-template <class Slots>
-bool slots_less(const Slots& a, const Slots& b) {
-  auto get = [](const auto& slot) -> const Constant* {
-    if constexpr (std::is_same_v<std::decay_t<decltype(slot)>, Constant>) return &slot;
-    else return slot ? &*slot : nullptr;
-  };
-  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) {
-    const Constant *x = get(a[k]), *y = get(b[k]);
-    if (!x || !y) {
-      if (x || y) return !x;
-      continue;
-    }
-    if (constant_less(*x, *y)) return true;
-    if (constant_less(*y, *x)) return false;
-  }
-  return a.size() < b.size();
-}
-
-}  // namespace
 
 const FactBase& Model::facts() const { return impl_->f; }
 const EvalOptions& Model::options() const { return impl_->opt; }

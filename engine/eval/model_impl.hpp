@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <new>
 #include <optional>
-#include <set>
 #include <span>
 #include <utility>
 
