@@ -142,14 +142,30 @@ std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
   }
 }
 
-void Table::Index::grow(std::size_t capacity) {
-  std::vector<Slot> old = std::move(slots);
+// Growing frees the old slots before allocating the new ones and places the rows again from the
+// table: copying slot to slot would hold both arrays at once, and for a large index that moment is
+// the peak of the whole evaluation (the closure's path index goes from 32 to 64 MB). A group's links
+// do not depend on the capacity, so only its slot, found again by its first row, is rewritten.
+void Table::Index::rebuild(const Table& t, std::size_t capacity, std::uint32_t indexed_rows) {
+  slots = std::vector<Slot>();
   slots.assign(capacity, Slot{});
-  for (const Slot& s : old) {
-    if (s.last == kNone) continue;
-    std::size_t i = s.hash & (capacity - 1);
-    while (slots[i].last != kNone) i = (i + 1) & (capacity - 1);
-    slots[i] = s;
+  groups = 0;
+  for (std::uint32_t r = 0; r < indexed_rows; ++r) {
+    const Id* key = t.row(r);
+    const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
+    for (std::size_t i = h & (capacity - 1);; i = (i + 1) & (capacity - 1)) {
+      Slot& s = slots[i];
+      if (s.last == kNone) {
+        s = Slot{r, h};
+        ++groups;
+        break;
+      }
+      // rows of one group arrive in increasing order; a unique index has no two rows in one group
+      if (!unique && s.hash == h && t.same_columns(mask, key, s.last)) {
+        s.last = r;
+        break;
+      }
+    }
   }
 }
 
@@ -158,7 +174,7 @@ void Table::Index::add(const Table& t, std::uint32_t row) {
     if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
     next[row] = row;
   }
-  if ((groups + 1) * 2 > slots.size()) grow(slots.empty() ? 16 : slots.size() * 2);
+  if ((groups + 1) * 2 > slots.size()) rebuild(t, slots.empty() ? 16 : slots.size() * 2, row);
   const Id* key = t.row(row);
   const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
   const std::size_t cap = slots.size();
@@ -191,7 +207,7 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   index->mask = mask;
   std::size_t cap = 16;
   while (cap < 2 * rows()) cap *= 2;
-  index->grow(cap);
+  index->rebuild(*this, cap, 0);
   for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
   indexes_.push_back(std::move(index));
   return *indexes_.back();

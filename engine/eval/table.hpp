@@ -112,7 +112,7 @@ class Table {
 
   // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups, one
   // 8-byte slot each (the group's last row, 32 bits of its hash: a probe touches one cache line, a
-  // mismatch is mostly told without reading rows, and growing rehashes without reading rows), and
+  // mismatch is mostly told without reading rows), and
   // while some group has two rows or more, a per-row link making each group a circular list in
   // increasing row order (next[last] is the first). An index stays `unique`, with no links at all,
   // while every group is one row: always so for the index on all columns, whose tuples are distinct.
@@ -130,7 +130,9 @@ class Table {
     std::uint32_t group(const Table& t, const Id* key) const;  // the group's last row, or kNone
     std::uint32_t first(std::uint32_t last) const { return unique ? last : next[last]; }
     void add(const Table& t, std::uint32_t row);
-    void grow(std::size_t capacity);
+    // Empties the index into `capacity` slots (a power of two) and places rows [0, indexed_rows)
+    // again; their links stay as they are.
+    void rebuild(const Table& t, std::size_t capacity, std::uint32_t indexed_rows);
   };
   std::uint64_t hash_of(std::uint64_t mask, const Id* key) const;
   bool same_columns(std::uint64_t mask, const Id* key, std::size_t r) const;
