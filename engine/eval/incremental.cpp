@@ -339,15 +339,18 @@ class Updater {
   // ------------------------------------------------------------ phases
 
   // Gives every phase an index of its bindings (run_phases keeps one only for phases named in
-  // `after`): row i is result i, as run_phase wrote them.
+  // `after`) and its verdicts: row i is result i, as run_phase wrote them.
   void index_phases() {
     if (m_.index_all_phases) return;
     for (std::size_t pid = 0; pid < p_.phases.size(); ++pid) {
       if (m_.named_in_after[pid]) continue;
       Table index(static_cast<int>(p_.phases[pid].params.size()));
+      auto& verdicts = m_.phase_verdicts[pid];
+      verdicts.clear();
       for (const PhaseResult& r : m_.results_of(static_cast<int>(pid))) {
         std::vector<Id> key = m_.key_of(r.args);
         index.append(key.data(), r.binding);
+        verdicts.push_back(r.verdict);
       }
       m_.phase_absent[pid].assign(index.rows(), 0);
       m_.phase_index[pid] = std::move(index);

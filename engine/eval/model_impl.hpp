@@ -1023,29 +1023,36 @@ struct Model::Impl {
       const Body& body = *ph.for_each;
       const ExprId gid = body.generators[0];
       Frame fr(frame_size, kUnbound);
-      std::vector<Truth> truth(source->rows(), Truth::false_);
-      bool every_row = true, same_truth = true;
+      // The values, kept only from the first binding whose value is not its tuple's truth (until
+      // then they are the table's own: no copy the size of the table when none differs).
+      std::vector<Truth> truth;
+      bool differs = false, every_row = true;
       std::uint32_t& cached = gen_row[static_cast<std::size_t>(gid)];
       const std::uint32_t saved = cached;
       for (std::size_t r = 0; r < source->rows(); ++r) {
         tick();
-        if (source->truth[r] == Truth::false_) {
-          every_row = false;
-          continue;
+        Truth t = Truth::false_;
+        if (source->truth[r] != Truth::false_) {
+          std::copy(source->row(r), source->row(r) + nparams, fr.begin());
+          if (exact_atom[static_cast<std::size_t>(gid)]) cached = static_cast<std::uint32_t>(r);
+          t = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
+          cached = saved;
         }
-        std::copy(source->row(r), source->row(r) + nparams, fr.begin());
-        if (exact_atom[static_cast<std::size_t>(gid)]) cached = static_cast<std::uint32_t>(r);
-        truth[r] = body.expr == kNoExpr ? Truth::true_ : count_truth(body.expr, fr);
-        cached = saved;
-        every_row = every_row && truth[r] != Truth::false_;
-        same_truth = same_truth && truth[r] == source->truth[r];
+        every_row = every_row && t != Truth::false_;
+        if (!differs && t != source->truth[r]) {
+          differs = true;
+          truth.reserve(source->rows());
+          truth.assign(source->truth.begin(), source->truth.begin() + static_cast<std::ptrdiff_t>(r));
+        }
+        if (differs) truth.push_back(t);
       }
+      const std::vector<Truth>& values = differs ? truth : source->truth;
       if (every_row) {
         out.shared = source;
-        if (!same_truth) out.shared_truth = std::move(truth);
+        if (differs) out.shared_truth = std::move(truth);
       } else {
         for (std::size_t r = 0; r < source->rows(); ++r)
-          if (truth[r] != Truth::false_) bindings.append(source->row(r), truth[r]);
+          if (values[r] != Truth::false_) bindings.append(source->row(r), values[r]);
       }
       return out;
     }
@@ -1077,8 +1084,9 @@ struct Model::Impl {
   }
 
   // The verdicts of a phase's bindings: one PhaseResult each (sorted), or, when the options ask only
-  // for counts, the verdicts alone (in enumeration order). Either way verdicts[pid][i] belongs to row i
-  // of phase_index[pid] (kept for phases another phase waits on).
+  // for counts, the verdicts alone (in enumeration order). For a phase another phase waits on (or
+  // every phase, once updates need them), phase_verdicts[pid][i] is the verdict of row i of
+  // phase_index[pid]; for the others neither is kept.
   void run_phase(int pid, const PhaseBindings& of_phase, std::vector<PhaseResult>& out) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     const Table& bindings = of_phase.rows();
@@ -1088,18 +1096,22 @@ struct Model::Impl {
     const bool keep = opt.results;
     const bool indexed = index_all_phases || named_in_after[static_cast<std::size_t>(pid)];
     auto& verdicts = phase_verdicts[static_cast<std::size_t>(pid)];
-    verdicts.reserve(bindings.rows());
     Table& index = phase_index[static_cast<std::size_t>(pid)];
     index = Table(static_cast<int>(nparams));
-    if (indexed) index.reserve(bindings.rows());
+    if (indexed) {
+      verdicts.reserve(bindings.rows());
+      index.reserve(bindings.rows());
+    }
     PhaseCount& count = evaluation.counts[static_cast<std::size_t>(pid)];
     Frame fr(frame_size, kUnbound);
     auto visit = [&](std::uint32_t row) {
       const Id* key = bindings.row(row);
       PhaseResult pr = phase_result(pid, key, truth[row], fr, keep);
       ++(pr.verdict == Verdict::go ? count.go : pr.verdict == Verdict::no_go ? count.no_go : count.undetermined);
-      verdicts.push_back(pr.verdict);
-      if (indexed) index.append(key, pr.binding);
+      if (indexed) {
+        verdicts.push_back(pr.verdict);
+        index.append(key, pr.binding);
+      }
       if (keep) out.push_back(std::move(pr));
     };
     if (keep) {  // results in sorted order
