@@ -181,10 +181,11 @@ std::uint64_t FactBase::hash_row(const std::uint32_t* ids, std::size_t arity) co
   return finish(h);
 }
 
-void FactBase::rehash(Rows& rows, std::size_t capacity) {
+// Indexes entries [0, entries) afresh in `capacity` slots.
+void FactBase::rehash(Rows& rows, std::size_t capacity, std::size_t entries) {
   rows.slots.assign(capacity, kEmpty);
   const std::size_t mask = capacity - 1;
-  for (std::size_t i = 0; i < rows.origin.size(); ++i) {
+  for (std::size_t i = 0; i < entries; ++i) {
     const std::uint64_t h = hash_row(rows.cells.data() + i * rows.arity, rows.arity);
     std::size_t s = h & mask;
     while (rows.slots[s] != kEmpty) s = (s + 1) & mask;
@@ -240,7 +241,7 @@ void FactBase::reserve(int relation, std::size_t arity, std::size_t more) {
   rows.line.reserve(n);
   std::size_t cap = rows.slots.empty() ? 16 : rows.slots.size();
   while (n * 2 > cap) cap *= 2;
-  if (cap != rows.slots.size()) rehash(rows, cap);
+  if (cap != rows.slots.size()) rehash(rows, cap, rows.origin.size());
 }
 
 std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
@@ -253,28 +254,112 @@ std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
   return static_cast<std::uint32_t>(n);
 }
 
-void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
-                     std::uint32_t line) {
+// Appends an entry, unindexed.
+void FactBase::push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
+                          std::uint32_t line) {
   if (value != kNoValue && !rows.valued) {  // the first value: the relation's entries get a value column
     rows.valued = true;
     rows.values.assign(rows.origin.size(), kNoValue);
   }
+  rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
+  if (rows.valued) rows.values.push_back(value);
+  rows.origin.push_back(origin);
+  rows.line.push_back(line);
+}
+
+void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
+                     std::uint32_t line) {
   const std::size_t n = rows.origin.size();
-  if ((n + 1) * 2 > rows.slots.size()) rehash(rows, rows.slots.empty() ? 16 : rows.slots.size() * 2);
+  if ((n + 1) * 2 > rows.slots.size()) rehash(rows, rows.slots.empty() ? 16 : rows.slots.size() * 2, n);
   const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t s = probe(rows, ids, h);
   if (rows.slots[s] != kEmpty) {  // a later value replaces the earlier one, in its place
+    if (value != kNoValue && !rows.valued) {
+      rows.valued = true;
+      rows.values.assign(n, kNoValue);
+    }
     const std::size_t i = index_of(rows.slots[s]);
     if (rows.valued) rows.values[i] = value;
     rows.origin[i] = origin;
     rows.line[i] = line;
     return;
   }
-  rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
-  if (rows.valued) rows.values.push_back(value);
-  rows.origin.push_back(origin);
-  rows.line.push_back(line);
+  push_entry(rows, ids, value, origin, line);
   rows.slots[s] = slot_of(h, n);
+}
+
+void FactBase::append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
+                          const FactOrigin& origin) {
+  if (relation < 0) return;
+  Rows& rows = rows_of(relation, arity);
+  if (arity != rows.arity) return;  // a checked entry always has the relation's arity
+  push_entry(rows, ids, value, origin_id(origin), origin.line);
+}
+
+// The new entries are placed in the order of their home slots, not as they come: a table of a
+// million rows placed row by row costs a cache miss per row (a tenth of the time the readiness
+// benchmark spends), while in slot order the probes stay within a few pages at a time. Equal
+// entries keep their order within a bucket, so the last one's value is the one that stays.
+void FactBase::settle(int relation, std::size_t first) {
+  if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return;
+  Rows& rows = rel_[static_cast<std::size_t>(relation)];
+  const std::size_t n = rows.origin.size();
+  if (first >= n) return;
+  std::size_t cap = rows.slots.empty() ? 16 : rows.slots.size();
+  while (n * 2 > cap) cap *= 2;
+  if (cap != rows.slots.size()) rehash(rows, cap, first);
+  const std::size_t mask = cap - 1;
+  constexpr int kBucketShift = 9;  // 512 slots (4 KB) per bucket
+  const std::size_t buckets = std::max<std::size_t>(cap >> kBucketShift, 1);
+  struct Pending {
+    std::uint64_t hash;
+    std::uint32_t entry;
+  };
+  std::vector<Pending> pending(n - first);
+  std::vector<std::uint32_t> start(buckets + 1, 0);
+  for (std::size_t i = first; i < n; ++i) {
+    const std::uint64_t h = hash_row(rows.cells.data() + i * rows.arity, rows.arity);
+    ++start[((h & mask) >> kBucketShift) + 1];
+    pending[i - first].hash = h;  // scattered below, through a second array
+  }
+  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<Pending> sorted(n - first);
+  for (std::size_t i = first; i < n; ++i) {
+    const std::uint64_t h = pending[i - first].hash;
+    sorted[start[(h & mask) >> kBucketShift]++] = Pending{h, static_cast<std::uint32_t>(i)};
+  }
+  pending = std::vector<Pending>();
+  std::vector<char> merged;  // per new entry: folded into an equal earlier one
+  for (const Pending& e : sorted) {
+    const std::uint32_t* ids = rows.cells.data() + std::size_t{e.entry} * rows.arity;
+    const std::size_t s = probe(rows, ids, e.hash);
+    if (rows.slots[s] == kEmpty) {
+      rows.slots[s] = slot_of(e.hash, e.entry);
+      continue;
+    }
+    const std::size_t j = index_of(rows.slots[s]);
+    if (rows.valued) rows.values[j] = rows.values[e.entry];
+    rows.origin[j] = rows.origin[e.entry];
+    rows.line[j] = rows.line[e.entry];
+    if (merged.empty()) merged.assign(n - first, 0);
+    merged[e.entry - first] = 1;
+  }
+  if (merged.empty()) return;
+  // Some entries repeated others: drop them, then index what is left afresh.
+  std::size_t to = first;
+  for (std::size_t i = first; i < n; ++i) {
+    if (merged[i - first]) continue;
+    std::copy_n(rows.cells.data() + i * rows.arity, rows.arity, rows.cells.data() + to * rows.arity);
+    if (rows.valued) rows.values[to] = rows.values[i];
+    rows.origin[to] = rows.origin[i];
+    rows.line[to] = rows.line[i];
+    ++to;
+  }
+  rows.cells.resize(to * rows.arity);
+  if (rows.valued) rows.values.resize(to);
+  rows.origin.resize(to);
+  rows.line.resize(to);
+  rehash(rows, cap, to);
 }
 
 void FactBase::set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
@@ -330,7 +415,7 @@ bool FactBase::erase(int relation, const std::vector<Constant>& args) {
   if (rows.valued) rows.values.erase(rows.values.begin() + at);
   rows.origin.erase(rows.origin.begin() + at);
   rows.line.erase(rows.line.begin() + at);
-  rehash(rows, rows.slots.size());
+  rehash(rows, rows.slots.size(), rows.origin.size());
   return true;
 }
 

@@ -286,6 +286,13 @@ class FactBase {
   std::uint32_t value_id(int relation, std::size_t i) const;  // kNoValue: no value given
   // Adds or replaces an entry given as pool ids (`arity` of them) with an origin.
   void set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value, const FactOrigin& origin);
+  // Many entries at once (a table): append_ids adds an entry without looking for an equal one, and
+  // settle(relation, first) then indexes the entries from `first` on together, each merged into an
+  // equal earlier entry as set_ids would (its value and origin replace that entry's, in its place).
+  // Nothing may read or write the relation in between.
+  void append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
+                  const FactOrigin& origin);
+  void settle(int relation, std::size_t first);
   // Room for `more` entries of a relation.
   void reserve(int relation, std::size_t arity, std::size_t more);
   // Adds every entry of `other` in its order, as set() would.
@@ -307,8 +314,10 @@ class FactBase {
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
   static std::optional<std::uint32_t> small_value(const Constant& c);
-  void rehash(Rows& rows, std::size_t capacity);
+  void rehash(Rows& rows, std::size_t capacity, std::size_t entries);
   void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
+  static void push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
+                         std::uint32_t line);
   std::uint32_t origin_id(const FactOrigin& origin);
 
   std::vector<Rows> rel_;

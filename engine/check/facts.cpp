@@ -447,6 +447,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       ++lines;
     out.reserve(rid, nparams, lines + 1);
   }
+  const std::size_t first = out.size(rid);  // the table's entries, indexed together at the end
   FactOrigin origin = base;
   origin.file = table;
   origin.column = 1;
@@ -499,8 +500,9 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     if (errors > kMaxErrors) break;
     if (!ok) continue;
     origin.line = reader.line();
-    out.set_ids(rid, ids.data(), ids.size(), value, origin);
+    out.append_ids(rid, ids.data(), ids.size(), value, origin);
   }
+  out.settle(rid, first);
   return errors == 0;
 }
 

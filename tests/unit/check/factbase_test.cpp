@@ -116,3 +116,39 @@ TEST_CASE("a FactBase agrees with a map of its entries under random sets and era
     CHECK(fb.value(0, *i) == std::optional<Constant>(num(v)));
   }
 }
+
+TEST_CASE("entries appended together and settled are those set() one by one would give") {
+  std::mt19937 rng(11);
+  FactBase bulk(2), one_by_one(2);
+  std::size_t line = 0;
+  for (int batch = 0; batch < 30; ++batch) {
+    // Batches from a few rows to a few thousand (many buckets), with keys repeated inside a batch
+    // and across batches; values only from the fifth batch on (the value column appears late).
+    const std::size_t rows = rng() % 3 == 0 ? 3 + rng() % 10 : 200 + rng() % 3000;
+    const std::uint32_t keys = 50 + rng() % 5000;
+    const std::size_t first = bulk.size(1);
+    for (std::size_t i = 0; i < rows; ++i) {
+      // the same numbers interned in the same order in both: the ids agree
+      auto both = [&](std::uint32_t v) {
+        const std::uint32_t id = bulk.intern_small(v);
+        REQUIRE(one_by_one.intern_small(v) == id);
+        return id;
+      };
+      std::uint32_t ids[2] = {both(static_cast<std::uint32_t>(rng() % keys)), both(static_cast<std::uint32_t>(rng() % 3))};
+      std::uint32_t value = FactBase::kNoValue;
+      if (batch >= 4 && rng() % 2) value = both(static_cast<std::uint32_t>(rng() % 100));
+      FactOrigin o = at("t" + std::to_string(batch) + ".tsv", static_cast<std::uint32_t>(++line));
+      bulk.append_ids(1, ids, 2, value, o);
+      one_by_one.set_ids(1, ids, 2, value, o);
+    }
+    bulk.settle(1, first);
+    REQUIRE(bulk.size(1) == one_by_one.size(1));
+  }
+  for (std::size_t i = 0; i < bulk.size(1); ++i) {
+    CHECK(bulk.entry(1, i).args == one_by_one.entry(1, i).args);
+    CHECK(bulk.value(1, i) == one_by_one.value(1, i));
+    CHECK(bulk.origin(1, i).line == one_by_one.origin(1, i).line);
+    CHECK(bulk.origin(1, i).file == one_by_one.origin(1, i).file);
+    CHECK(bulk.find(1, bulk.entry(1, i).args) == std::optional<std::size_t>(i));
+  }
+}

@@ -199,6 +199,36 @@ TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order"
   CHECK(std::get<engine::Date>(units[1].args[2]).days == engine::days_from_civil(2026, 2, 3));
 }
 
+TEST_CASE("a repeated row of a table replaces the earlier entry in its place", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = fs::temp_directory_path() / "pg_check_tables_repeat";
+  fs::create_directories(dir);
+  std::ofstream(dir / "troops.csv") << "country,value\nTurkey,100\nEgypt,200\nTurkey,300\nIndonesia,50\n";
+  SourceMap sources;
+  Diagnostics d;
+  std::string path = (dir / "t.facts").string();
+  auto file = parse_facts(path,
+                          "facts \"T\"\n  source \"table\"\ntroops_committed(\"Indonesia\") = 10\n"
+                          "load troops_committed from \"troops.csv\"\n",
+                          sources, d);
+  engine::FactBaseBuilder b(p);
+  bool ok = b.add_file(file, sources, d);
+  INFO(render_text(d, sources));
+  REQUIRE(ok);
+  auto fb = std::move(b).build();
+  const auto troops = entries(fb, p, "troops_committed");
+  REQUIRE(troops.size() == 3);  // Indonesia (the fact line, its value from the table), Turkey, Egypt
+  CHECK(std::get<std::string>(troops[0].args[0]) == "Indonesia");
+  CHECK(std::get<engine::Decimal>(*troops[0].value) == engine::Decimal::from_int(50));
+  CHECK(troops[0].origin.line == 5);
+  CHECK(troops[0].origin.file == (dir / "troops.csv").string());
+  CHECK(std::get<std::string>(troops[1].args[0]) == "Turkey");
+  CHECK(std::get<engine::Decimal>(*troops[1].value) == engine::Decimal::from_int(300));
+  CHECK(troops[1].origin.line == 4);
+  CHECK(std::get<std::string>(troops[2].args[0]) == "Egypt");
+}
+
 TEST_CASE("table errors name the table, its line and column", "[facts][tables]") {
   Fixture f;
   const auto& p = f.program();
