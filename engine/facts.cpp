@@ -146,9 +146,10 @@ std::uint32_t FactBase::intern_small(std::uint32_t v) {
 
 std::optional<std::uint32_t> FactBase::small_value(const Constant& c) {
   const auto* d = std::get_if<Decimal>(&c);
-  if (!d || d->raw() < 0 || d->raw() >= static_cast<int128>(kSmallInts) * Decimal::kScale || !d->is_integer())
-    return std::nullopt;
-  return static_cast<std::uint32_t>(d->raw() / Decimal::kScale);
+  if (!d || d->raw() < 0 || d->raw() >= static_cast<int128>(kSmallInts) * Decimal::kScale) return std::nullopt;
+  const auto raw = static_cast<std::int64_t>(d->raw());  // in range: 64-bit arithmetic will do
+  if (raw % Decimal::kScale != 0) return std::nullopt;
+  return static_cast<std::uint32_t>(raw / Decimal::kScale);
 }
 
 std::uint32_t FactBase::intern(const Constant& c) {

@@ -281,6 +281,8 @@ class FactBase {
   // by direct indexing rather than hashing.
   static constexpr std::uint32_t kSmallInts = 1u << 22;
   std::uint32_t intern_small(std::uint32_t v);  // v < kSmallInts
+  // The whole number v < kSmallInts that `c` is, if it is one (such numbers are looked up directly).
+  static std::optional<std::uint32_t> small_value(const Constant& c);
   std::size_t arity(int relation) const;
   const std::uint32_t* row(int relation, std::size_t i) const;
   std::uint32_t value_id(int relation, std::size_t i) const;  // kNoValue: no value given
@@ -313,7 +315,6 @@ class FactBase {
   std::size_t probe(const Rows& rows, const std::uint32_t* ids, std::uint64_t hash) const;
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
-  static std::optional<std::uint32_t> small_value(const Constant& c);
   void rehash(Rows& rows, std::size_t capacity, std::size_t entries);
   void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
   static void push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,

@@ -143,6 +143,10 @@ struct Model::Impl {
   // ------------------------------------------------------------ setup
 
   void init() {
+    // Tables of many identifiers: their numbers are found by value (up to a few per constant the
+    // facts have). A handful of facts gains nothing from it and would pay a test per number.
+    if (f.constants().size() >= 4096)
+      in.direct_below(static_cast<std::uint32_t>(std::min<std::size_t>(4 * f.constants().size(), FactBase::kSmallInts)));
     term_ids.resize(p.exprs.size());
     gen_row.assign(p.exprs.size(), kNoRow);
     exact_atom.assign(p.exprs.size(), 0);

@@ -46,22 +46,35 @@ void Interner::grow() {
   std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
   slots_.assign(cap, 0);
   for (std::size_t id = 0; id < values_.size(); ++id) {
-    if (uncertain_of_[id] >= 0) continue;  // never found by value
+    if (uncertain_of_[id] >= 0 || direct(values_[id])) continue;  // not found by hash
     std::size_t i = static_cast<std::size_t>(hashes_[id]) & (cap - 1);
     while (slots_[i] != 0) i = (i + 1) & (cap - 1);
     slots_[i] = static_cast<Id>(id + 1);
   }
 }
 
-Id Interner::intern(const Constant& c) {
-  if ((values_.size() + 1) * 2 > slots_.size()) grow();
-  std::uint64_t h = ConstantHash{}(c);
-  std::size_t slot = 0;
-  if (auto id = lookup(c, h, slot)) return *id;
+Id Interner::add(const Constant& c, std::uint64_t h) {
   Id id = static_cast<Id>(values_.size());
   values_.push_back(c);
   hashes_.push_back(h);
   uncertain_of_.push_back(-1);
+  return id;
+}
+
+Id Interner::intern(const Constant& c) {
+  if (auto v = direct(c)) {
+    if (*v >= small_ids_.size())
+      small_ids_.resize(std::min<std::size_t>(std::max<std::size_t>({*v + 1, small_ids_.size() * 2, 1024}), direct_limit_));
+    Id& known = small_ids_[*v];
+    if (known == 0) known = add(c, 0) + 1;
+    return known - 1;
+  }
+  if ((hashed_ + 1) * 2 > slots_.size()) grow();
+  std::uint64_t h = ConstantHash{}(c);
+  std::size_t slot = 0;
+  if (auto id = lookup(c, h, slot)) return *id;
+  Id id = add(c, h);
+  ++hashed_;
   slots_[slot] = id + 1;
   return id;
 }
@@ -92,6 +105,10 @@ Id Interner::intern_uncertain(const Value& v) {
 }
 
 std::optional<Id> Interner::find(const Constant& c) const {
+  if (auto v = direct(c)) {
+    if (*v < small_ids_.size() && small_ids_[*v] != 0) return small_ids_[*v] - 1;
+    return std::nullopt;
+  }
   if (slots_.empty()) return std::nullopt;
   std::size_t slot = 0;
   return lookup(c, ConstantHash{}(c), slot);

@@ -1,6 +1,7 @@
 // Interned constants and flat, hash-indexed tuple tables: the storage of the evaluator.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -31,6 +32,9 @@ struct ConstantHash {
 // Every constant of an evaluation gets a small id, so tuples are rows of ids and equality is id equality.
 class Interner {
  public:
+  // Whole numbers below `limit` (and FactBase::kSmallInts) are found by value, not by hash: for
+  // evaluations over large tables of identifiers. Before the first intern() only.
+  void direct_below(std::uint32_t limit) { direct_limit_ = std::min(limit, FactBase::kSmallInts); }
   Id intern(const Constant& c);
   std::optional<Id> find(const Constant& c) const;
   const Constant& get(Id id) const { return values_[id]; }
@@ -47,10 +51,21 @@ class Interner {
  private:
   std::optional<Id> lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const;
   void grow();
+  Id add(const Constant& c, std::uint64_t h);
 
   std::deque<Constant> values_;       // a deque: values keep their address (Values point at strings)
   std::vector<std::uint64_t> hashes_;  // per id
-  std::vector<Id> slots_;              // open addressing: id + 1, 0 when empty
+  // Whole numbers below direct_limit_ are found directly, by value: small_ids_[v] is the id + 1 of
+  // v, 0 when absent. The others by hash: slots_ holds id + 1 in open addressing, 0 when empty, for
+  // the `hashed_` constants that are neither direct nor uncertain.
+  std::optional<std::uint32_t> direct(const Constant& c) const {
+    auto v = direct_limit_ ? FactBase::small_value(c) : std::nullopt;
+    return v && *v < direct_limit_ ? v : std::nullopt;
+  }
+  std::uint32_t direct_limit_ = 0;
+  std::vector<Id> small_ids_;
+  std::vector<Id> slots_;
+  std::size_t hashed_ = 0;
   std::vector<int> uncertain_of_;      // per id: index into uncertain_, or -1
   std::deque<Value> uncertain_;
   std::unordered_map<std::string, Id> uncertain_ids_;

@@ -2,6 +2,7 @@
 // groups that stop being single rows, and rows appended while a group is being listed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -106,4 +107,39 @@ TEST_CASE("rows appended while a group is listed are not listed", "[table]") {
   });
   REQUIRE(seen == std::vector<std::size_t>{0, 1, 2, 3, 4});
   REQUIRE(matches(t, 1, {1, 0}, 0, t.rows()).size() == 5 + 5 * 40);
+}
+
+TEST_CASE("an interner gives each constant one id, numbers below its limit found by value", "[table]") {
+  using phasegate::engine::eval_detail::Interner;
+  for (std::uint32_t limit : {0u, 100u, 5000u}) {
+    INFO("direct below " << limit);
+    Interner in;
+    in.direct_below(limit);
+    std::mt19937 rng(limit + 1);
+    std::vector<Constant> seen;
+    std::vector<Id> ids;
+    for (int i = 0; i < 20'000; ++i) {
+      Constant c;
+      switch (rng() % 4) {
+        case 0: c = Decimal::from_int(static_cast<std::int64_t>(rng() % 10'000)); break;  // around the limits
+        case 1: c = *Decimal::parse(std::to_string(rng() % 200) + ".5"); break;
+        case 2: c = Decimal::from_int(-static_cast<std::int64_t>(rng() % 50)); break;
+        default: c = "s" + std::to_string(rng() % 3000); break;
+      }
+      const Id id = in.intern(c);
+      CHECK(in.get(id) == c);
+      CHECK(in.find(c) == std::optional<Id>(id));
+      auto at = std::find(seen.begin(), seen.end(), c);
+      if (at == seen.end()) {
+        CHECK(id == seen.size());  // a new constant gets the next id
+        seen.push_back(c);
+      } else {
+        CHECK(id == static_cast<Id>(at - seen.begin()));
+      }
+    }
+    CHECK(in.size() == seen.size());
+    CHECK(in.intern(*Decimal::parse("7.000")) == in.intern(Decimal::from_int(7)));  // one number
+    CHECK_FALSE(in.find(Decimal::from_int(123'456)));
+    CHECK_FALSE(in.find(std::string("never")));
+  }
 }
