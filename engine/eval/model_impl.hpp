@@ -129,7 +129,8 @@ struct Model::Impl {
     auto [lo, hi] = phase_range[static_cast<std::size_t>(pid)];
     return {evaluation.phases.data() + lo, hi - lo};
   }
-  std::vector<std::vector<Verdict>> phase_verdicts;  // per phase: the verdict of each binding (see run_phase)
+  // Per phase with a phase_index: the verdict of each of its rows (see run_phase); empty for the others.
+  std::vector<std::vector<Verdict>> phase_verdicts;
   std::vector<Table> phase_index;  // per phase named in an `after`: its bindings, row i having verdict i
   std::vector<char> named_in_after;  // per phase
   // Set by the first update (incremental.cpp): every phase keeps phase_index, whose rows are then
@@ -1088,9 +1089,9 @@ struct Model::Impl {
   }
 
   // The verdicts of a phase's bindings: one PhaseResult each (sorted), or, when the options ask only
-  // for counts, the verdicts alone (in enumeration order). For a phase another phase waits on (or
-  // every phase, once updates need them), phase_verdicts[pid][i] is the verdict of row i of
-  // phase_index[pid]; for the others neither is kept.
+  // for counts, the counts alone. For a phase another phase waits on (or every phase, once updates
+  // need them), phase_verdicts[pid][i] is the verdict of row i of phase_index[pid] (rows in the
+  // order of the results, or of enumeration for counts); for the others neither is kept.
   void run_phase(int pid, const PhaseBindings& of_phase, std::vector<PhaseResult>& out) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     const Table& bindings = of_phase.rows();

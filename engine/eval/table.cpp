@@ -162,7 +162,8 @@ std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
 // Growing frees the old slots before allocating the new ones and places the rows again from the
 // table: copying slot to slot would hold both arrays at once, and for a large index that moment is
 // the peak of the whole evaluation (the closure's path index goes from 32 to 64 MB). A group's links
-// do not depend on the capacity, so only its slot, found again by its first row, is rewritten.
+// do not depend on the capacity: its first row takes a slot and each later row of the group, met in
+// increasing order, becomes the slot's last row.
 void Table::Index::rebuild(const Table& t, std::size_t capacity, std::uint32_t indexed_rows) {
   slots = std::vector<Slot>();
   slots.assign(capacity, Slot{});
@@ -171,14 +172,15 @@ void Table::Index::rebuild(const Table& t, std::size_t capacity, std::uint32_t i
   // the cache misses of a batch overlap instead of coming one after the other.
   constexpr std::uint32_t kBatch = 32;
   std::uint32_t hashes[kBatch];
-  for (std::uint32_t base = 0; base < indexed_rows; base += kBatch) {
-    const std::uint32_t n = std::min(kBatch, indexed_rows - base);
+  for (std::size_t base = 0; base < indexed_rows; base += kBatch) {  // size_t: base + kBatch cannot wrap
+    const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(kBatch, indexed_rows - base));
     for (std::uint32_t k = 0; k < n; ++k) {
       hashes[k] = static_cast<std::uint32_t>(t.hash_of(mask, t.row(base + k)));
       __builtin_prefetch(&slots[hashes[k] & (capacity - 1)], 1);
     }
     for (std::uint32_t k = 0; k < n; ++k) {
-      const std::uint32_t r = base + k, h = hashes[k];
+      const auto r = static_cast<std::uint32_t>(base + k);
+      const std::uint32_t h = hashes[k];
       for (std::size_t i = h & (capacity - 1);; i = (i + 1) & (capacity - 1)) {
         Slot& s = slots[i];
         if (s.last == kNone) {
