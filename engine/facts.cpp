@@ -255,13 +255,17 @@ std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
   return static_cast<std::uint32_t>(n);
 }
 
+// The first value: the relation's entries get a value column.
+void FactBase::value_column(Rows& rows, std::uint32_t value) {
+  if (value == kNoValue || rows.valued) return;
+  rows.valued = true;
+  rows.values.assign(rows.origin.size(), kNoValue);
+}
+
 // Appends an entry, unindexed.
 void FactBase::push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
                           std::uint32_t line) {
-  if (value != kNoValue && !rows.valued) {  // the first value: the relation's entries get a value column
-    rows.valued = true;
-    rows.values.assign(rows.origin.size(), kNoValue);
-  }
+  value_column(rows, value);
   rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
   if (rows.valued) rows.values.push_back(value);
   rows.origin.push_back(origin);
@@ -275,10 +279,7 @@ void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, 
   const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t s = probe(rows, ids, h);
   if (rows.slots[s] != kEmpty) {  // a later value replaces the earlier one, in its place
-    if (value != kNoValue && !rows.valued) {
-      rows.valued = true;
-      rows.values.assign(n, kNoValue);
-    }
+    value_column(rows, value);
     const std::size_t i = index_of(rows.slots[s]);
     if (rows.valued) rows.values[i] = value;
     rows.origin[i] = origin;
@@ -289,12 +290,17 @@ void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, 
   rows.slots[s] = slot_of(h, n);
 }
 
+// The rows of a relation for an entry of `arity` ids; null when they cannot take it (a checked entry
+// always has its relation's arity).
+FactBase::Rows* FactBase::rows_for_entry(int relation, std::size_t arity) {
+  if (relation < 0) return nullptr;
+  Rows& rows = rows_of(relation, arity);
+  return arity == rows.arity ? &rows : nullptr;
+}
+
 void FactBase::append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
                           const FactOrigin& origin) {
-  if (relation < 0) return;
-  Rows& rows = rows_of(relation, arity);
-  if (arity != rows.arity) return;  // a checked entry always has the relation's arity
-  push_entry(rows, ids, value, origin_id(origin), origin.line);
+  if (Rows* rows = rows_for_entry(relation, arity)) push_entry(*rows, ids, value, origin_id(origin), origin.line);
 }
 
 // The new entries are placed in the order of their home slots, not as they come: a table of a
@@ -312,24 +318,25 @@ void FactBase::settle(int relation, std::size_t first) {
   const std::size_t mask = cap - 1;
   constexpr int kBucketShift = 9;  // 512 slots (4 KB) per bucket
   const std::size_t buckets = std::max<std::size_t>(cap >> kBucketShift, 1);
+  auto bucket = [&](std::uint64_t h) { return (h & mask) >> kBucketShift; };
+  // A counting sort of the new entries by bucket, stable: their hashes, then (hash, entry) in order.
+  std::vector<std::uint64_t> hashes(n - first);
+  std::vector<std::uint32_t> start(buckets + 1, 0);
+  for (std::size_t i = first; i < n; ++i) {
+    hashes[i - first] = hash_row(rows.cells.data() + i * rows.arity, rows.arity);
+    ++start[bucket(hashes[i - first]) + 1];
+  }
+  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
   struct Pending {
     std::uint64_t hash;
     std::uint32_t entry;
   };
-  std::vector<Pending> pending(n - first);
-  std::vector<std::uint32_t> start(buckets + 1, 0);
-  for (std::size_t i = first; i < n; ++i) {
-    const std::uint64_t h = hash_row(rows.cells.data() + i * rows.arity, rows.arity);
-    ++start[((h & mask) >> kBucketShift) + 1];
-    pending[i - first].hash = h;  // scattered below, through a second array
-  }
-  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
   std::vector<Pending> sorted(n - first);
   for (std::size_t i = first; i < n; ++i) {
-    const std::uint64_t h = pending[i - first].hash;
-    sorted[start[(h & mask) >> kBucketShift]++] = Pending{h, static_cast<std::uint32_t>(i)};
+    const std::uint64_t h = hashes[i - first];
+    sorted[start[bucket(h)]++] = Pending{h, static_cast<std::uint32_t>(i)};
   }
-  pending = std::vector<Pending>();
+  hashes = std::vector<std::uint64_t>();
   std::vector<char> merged;  // per new entry: folded into an equal earlier one
   for (const Pending& e : sorted) {
     const std::uint32_t* ids = rows.cells.data() + std::size_t{e.entry} * rows.arity;
@@ -365,10 +372,7 @@ void FactBase::settle(int relation, std::size_t first) {
 
 void FactBase::set_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
                        const FactOrigin& origin) {
-  if (relation < 0) return;
-  Rows& rows = rows_of(relation, arity);
-  if (arity != rows.arity) return;  // a checked entry always has the relation's arity
-  place(rows, ids, value, origin_id(origin), origin.line);
+  if (Rows* rows = rows_for_entry(relation, arity)) place(*rows, ids, value, origin_id(origin), origin.line);
 }
 
 void FactBase::merge(FactBase&& other) {

@@ -311,12 +311,14 @@ class FactBase {
     std::vector<std::uint64_t> slots;   // open addressing over the entries' arguments (see facts.cpp)
   };
   Rows& rows_of(int relation, std::size_t arity);
+  Rows* rows_for_entry(int relation, std::size_t arity);
   std::uint64_t hash_row(const std::uint32_t* ids, std::size_t arity) const;
   std::size_t probe(const Rows& rows, const std::uint32_t* ids, std::uint64_t hash) const;
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
   void rehash(Rows& rows, std::size_t capacity, std::size_t entries);
   void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
+  static void value_column(Rows& rows, std::uint32_t value);
   static void push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
                          std::uint32_t line);
   std::uint32_t origin_id(const FactOrigin& origin);

@@ -236,7 +236,7 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   index->mask = mask;
   std::size_t cap = 16;
   while (cap < 2 * rows()) cap *= 2;
-  index->rebuild(*this, cap, 0);
+  index->slots.assign(cap, Slot{});
   for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
   indexes_.push_back(std::move(index));
   return *indexes_.back();

@@ -128,8 +128,9 @@ class Table {
   // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups, one
   // 8-byte slot each (the group's last row, 32 bits of its hash: a probe touches one cache line, a
   // mismatch is mostly told without reading rows), and while some group has two rows or more, a
-  // per-row link making each group a circular list in increasing row order (next[last] is the first). An index stays `unique`, with no links at all,
-  // while every group is one row: always so for the index on all columns, whose tuples are distinct.
+  // per-row link making each group a circular list in increasing row order (next[last] is the
+  // first). An index stays `unique`, with no links at all, while every group is one row: always so
+  // for the index on all columns, whose tuples are distinct.
   struct Slot {
     std::uint32_t last = kNone;  // kNone: empty
     std::uint32_t hash = 0;

@@ -54,6 +54,23 @@ std::optional<engine::FactEntry> find(const engine::FactBase& fb, const engine::
   return std::nullopt;
 }
 
+// A fresh directory for a test's tables.
+fs::path table_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / name;
+  fs::create_directories(dir);
+  return dir;
+}
+
+// `text` read as the facts file t.facts in `dir` (beside the tables the test wrote there) by a fresh
+// builder: whether the file was accepted, and what the builder holds.
+std::pair<bool, engine::FactBase> load_in(const engine::Program& p, const fs::path& dir, const std::string& text,
+                                          SourceMap& sources, Diagnostics& d) {
+  auto file = parse_facts((dir / "t.facts").string(), text, sources, d);
+  engine::FactBaseBuilder b(p);
+  const bool ok = b.add_file(file, sources, d);
+  return {ok, std::move(b).build()};
+}
+
 std::string codes(Diagnostics& d) {
   d.sort_and_dedupe();
   std::string s;
@@ -167,23 +184,19 @@ TEST_CASE("--assume lines keep the caller's origin and override earlier values",
 TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order", "[facts][tables]") {
   Fixture f;
   const auto& p = f.program();
-  fs::path dir = fs::temp_directory_path() / "pg_check_tables";
+  fs::path dir = table_dir("pg_check_tables");
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "sub" / "troops.csv") << "value,country\r\n1000,Azerbaijan\r\n,\"Indo, \"\"nesia\"\"\"\r\n"
                                                "unknown,Egypt\n2_500,Turkey\n";
   std::ofstream(dir / "units.tsv") << "1\tinfantry\t2026-01-02\n2\tmedical\t2026-02-03\n";
   SourceMap sources;
   Diagnostics d;
-  std::string path = (dir / "t.facts").string();
-  auto file = parse_facts(path,
+  auto [ok, fb] = load_in(p, dir,
                           "facts \"T\"\n  source \"table\"\nload troops_committed from \"sub/troops.csv\"\n"
                           "load unit from \"units.tsv\"\n",
                           sources, d);
-  engine::FactBaseBuilder b(p);
-  bool ok = b.add_file(file, sources, d);
   INFO(render_text(d, sources));
   REQUIRE(ok);
-  auto fb = std::move(b).build();
   const auto troops = entries(fb, p, "troops_committed");
   REQUIRE(troops.size() == 4);
   CHECK(std::get<std::string>(troops[1].args[0]) == "Indo, \"nesia\"");
@@ -202,21 +215,16 @@ TEST_CASE("load tables: CSV with a header and quoting, TSV in declaration order"
 TEST_CASE("a repeated row of a table replaces the earlier entry in its place", "[facts][tables]") {
   Fixture f;
   const auto& p = f.program();
-  fs::path dir = fs::temp_directory_path() / "pg_check_tables_repeat";
-  fs::create_directories(dir);
+  fs::path dir = table_dir("pg_check_tables_repeat");
   std::ofstream(dir / "troops.csv") << "country,value\nTurkey,100\nEgypt,200\nTurkey,300\nIndonesia,50\n";
   SourceMap sources;
   Diagnostics d;
-  std::string path = (dir / "t.facts").string();
-  auto file = parse_facts(path,
+  auto [ok, fb] = load_in(p, dir,
                           "facts \"T\"\n  source \"table\"\ntroops_committed(\"Indonesia\") = 10\n"
                           "load troops_committed from \"troops.csv\"\n",
                           sources, d);
-  engine::FactBaseBuilder b(p);
-  bool ok = b.add_file(file, sources, d);
   INFO(render_text(d, sources));
   REQUIRE(ok);
-  auto fb = std::move(b).build();
   const auto troops = entries(fb, p, "troops_committed");
   REQUIRE(troops.size() == 3);  // Indonesia (the fact line, its value from the table), Turkey, Egypt
   CHECK(std::get<std::string>(troops[0].args[0]) == "Indonesia");
@@ -232,20 +240,17 @@ TEST_CASE("a repeated row of a table replaces the earlier entry in its place", "
 TEST_CASE("table errors name the table, its line and column", "[facts][tables]") {
   Fixture f;
   const auto& p = f.program();
-  fs::path dir = fs::temp_directory_path() / "pg_check_tables_bad";
-  fs::create_directories(dir);
+  fs::path dir = table_dir("pg_check_tables_bad");
   std::ofstream(dir / "troops.csv") << "country,valeu\nChad,1\n";
   std::ofstream(dir / "units.tsv")
       << "1\tinfantry\t2026-01-02\nx\tmedical\t2026-02-03\n3\tcavalry\t2026-02-03\n4\tmedical\n";
   SourceMap sources;
   Diagnostics d;
-  std::string path = (dir / "t.facts").string();
-  auto file = parse_facts(path,
+  auto [ok, fb] = load_in(p, dir,
                           "facts \"T\"\nload troops_committed from \"troops.csv\"\nload unit from \"units.tsv\"\n"
                           "load sector from \"missing.csv\"\n",
                           sources, d);
-  engine::FactBaseBuilder b(p);
-  CHECK_FALSE(b.add_file(file, sources, d));
+  CHECK_FALSE(ok);
   d.sort_and_dedupe();
   std::vector<std::string> got;
   for (const auto& x : d.items())
@@ -254,6 +259,5 @@ TEST_CASE("table errors name the table, its line and column", "[facts][tables]")
   std::sort(got.begin(), got.end());
   CHECK(got == std::vector<std::string>{"t.facts:4:1 E0608", "troops.csv:1:9 E0609", "units.tsv:2:1 E0609",
                                         "units.tsv:3:3 E0609", "units.tsv:4:1 E0609"});
-  auto fb = std::move(b).build();
   CHECK(entries(fb, p, "unit").empty());
 }
