@@ -743,11 +743,33 @@ struct Model::Impl {
 
   // ------------------------------------------------------------ conditions
 
-  void run_rule(int ri, const GenRanges& ranges) {
+  // `batched`: the rule's new tuples are looked up and appended in batches, not one by one: the
+  // lookups of a batch are prefetched together (in a large table each is a cache miss), so their
+  // misses overlap. Only for a rule that reads this stratum's relations through its generators
+  // alone (a semi-naive plan): those reads stop at the round's snapshot, so they cannot tell when
+  // a tuple of this round was appended.
+  void run_rule(int ri, const GenRanges& ranges, bool batched) {
     const Rule& r = p.rules[static_cast<std::size_t>(ri)];
     Frame fr(std::max(r.var_names.size(), max_frame), kUnbound);
     Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
     std::vector<Id> head(r.head_vars.size());
+    auto add = [&](const Id* key, std::optional<std::uint32_t> hash) {
+      if (hash ? out.find(key, *hash) : out.find(key)) return;
+      std::size_t row = out.append(key, Truth::true_);
+      if (std::any_of(key, key + head.size(), [&](Id v) { return in.uncertain(v) != nullptr; }))
+        out.uncertain_rows.push_back(static_cast<std::uint32_t>(row));
+      count_derived();
+    };
+    constexpr std::size_t kBatch = 32;
+    batched = batched && !head.empty();
+    std::vector<Id> pending(batched ? kBatch * head.size() : 0);
+    std::size_t npending = 0;
+    auto flush = [&]() {
+      std::uint32_t hashes[kBatch];
+      for (std::size_t k = 0; k < npending; ++k) hashes[k] = out.prepare_find(&pending[k * head.size()]);
+      for (std::size_t k = 0; k < npending; ++k) add(&pending[k * head.size()], hashes[k]);
+      npending = 0;
+    };
     auto yield = [&]() {
       Truth t = eval_truth(r.body.expr, fr);
       if (t == Truth::unknown && certain_pass) saw_unknown = true;
@@ -761,13 +783,15 @@ struct Model::Impl {
           return;
         }
       }
-      if (out.find(head.data())) return;
-      std::size_t row = out.append(head.data(), Truth::true_);
-      if (std::any_of(head.begin(), head.end(), [&](Id v) { return in.uncertain(v) != nullptr; }))
-        out.uncertain_rows.push_back(static_cast<std::uint32_t>(row));
-      count_derived();
+      if (!batched) {
+        add(head.data(), std::nullopt);
+        return;
+      }
+      std::copy(head.begin(), head.end(), pending.begin() + static_cast<std::ptrdiff_t>(npending * head.size()));
+      if (++npending == kBatch) flush();
     };
     enumerate(r.body.generators, 0, fr, ranges, yield);
+    flush();
   }
 
   // Counts the atoms of same-stratum relations anywhere in an expression.
@@ -807,7 +831,7 @@ struct Model::Impl {
     std::vector<std::size_t> snapshot(rels.size(), 0), previous;
     GenRanges all;
     all.snapshot = &snapshot;
-    for (const Plan& plan : plans) run_rule(plan.rule, all);
+    for (const Plan& plan : plans) run_rule(plan.rule, all, plan.semi_naive);
     for (;;) {
       previous = snapshot;
       for (std::size_t k = 0; k < rels.size(); ++k) snapshot[k] = pass[k].rows();
@@ -816,7 +840,7 @@ struct Model::Impl {
         bool refers = !plan.recursive_gens.empty() || !plan.semi_naive;
         if (!refers) continue;
         if (!plan.semi_naive) {
-          run_rule(plan.rule, all);
+          run_rule(plan.rule, all, false);
           continue;
         }
         const Rule& rule = p.rules[static_cast<std::size_t>(plan.rule)];
@@ -829,7 +853,7 @@ struct Model::Impl {
           delta.delta_lo = previous[s];
           delta.delta_hi = snapshot[s];
           delta.snapshot = &snapshot;
-          run_rule(plan.rule, delta);
+          run_rule(plan.rule, delta, true);
         }
       }
     }

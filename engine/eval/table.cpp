@@ -148,9 +148,8 @@ bool Table::same_columns(std::uint64_t mask, const Id* key, std::size_t r) const
   return true;
 }
 
-std::uint32_t Table::Index::group(const Table& t, const Id* key) const {
+std::uint32_t Table::Index::group(const Table& t, const Id* key, std::uint32_t h) const {
   if (slots.empty()) return kNone;
-  const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
   const std::size_t cap = slots.size();
   for (std::size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
     const Slot& s = slots[i];
@@ -242,13 +241,21 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   return *indexes_.back();
 }
 
-std::optional<std::size_t> Table::find(const Id* key) const {
+std::uint32_t Table::prepare_find(const Id* key) const {
+  if (arity_ == 0) return 0;
+  const Index& index = index_for(full_mask());
+  const auto h = static_cast<std::uint32_t>(hash_of(index.mask, key));
+  if (!index.slots.empty()) __builtin_prefetch(&index.slots[h & (index.slots.size() - 1)]);
+  return h;
+}
+
+std::optional<std::size_t> Table::find(const Id* key, std::uint32_t hash) const {
   if (arity_ == 0) {
     if (rows() == 0) return std::nullopt;
     return 0;
   }
   const Index& index = index_for(full_mask());
-  std::uint32_t last = index.group(*this, key);
+  std::uint32_t last = index.group(*this, key, hash);
   if (last == kNone) return std::nullopt;
   return index.first(last);
 }

@@ -82,7 +82,11 @@ class Table {
   const Id* row(std::size_t r) const { return cells_.data() + r * static_cast<std::size_t>(arity_); }
 
   // The row equal to `key` (all columns), if any.
-  std::optional<std::size_t> find(const Id* key) const;
+  std::optional<std::size_t> find(const Id* key) const { return find(key, prepare_find(key)); }
+  // The same in two steps, for probing many keys: prepare_find hashes a key and prefetches the slot
+  // its probe starts at, so that the cache misses of a batch of keys overlap; find(key, hash) probes.
+  std::uint32_t prepare_find(const Id* key) const;
+  std::optional<std::size_t> find(const Id* key, std::uint32_t hash) const;
   void reserve(std::size_t rows) {
     cells_.reserve(rows * static_cast<std::size_t>(arity_));
     truth.reserve(rows);
@@ -142,7 +146,10 @@ class Table {
     std::vector<std::uint32_t> next;  // per row, once not unique
     std::size_t groups = 0;
 
-    std::uint32_t group(const Table& t, const Id* key) const;  // the group's last row, or kNone
+    std::uint32_t group(const Table& t, const Id* key) const {  // the group's last row, or kNone
+      return group(t, key, static_cast<std::uint32_t>(t.hash_of(mask, key)));
+    }
+    std::uint32_t group(const Table& t, const Id* key, std::uint32_t hash) const;
     std::uint32_t first(std::uint32_t last) const { return unique ? last : next[last]; }
     void add(const Table& t, std::uint32_t row);
     // Empties the index into `capacity` slots (a power of two) and places rows [0, indexed_rows)
