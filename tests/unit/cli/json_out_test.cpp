@@ -83,3 +83,23 @@ TEST_CASE("JsonOut can continue a document at a given depth") {
   out.end_array();
   CHECK(text == "[\n    1,\n    {\"a\":1}\n  ]");
 }
+
+// Strings are scanned eight bytes at a time before any escaping: a special character at any place
+// of any word, or in the tail after the last whole word, must still be escaped.
+TEST_CASE("JsonOut escapes a special character wherever it is in a long string") {
+  std::mt19937 rng(24);
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\t", "\x7f", "ü", " ", "~", "!", "#"};
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    const std::size_t odd = 1 + rng() % 30;  // about one character in `odd` is from the list
+    for (std::size_t n = rng() % 40; n > 0; --n) {
+      if (rng() % odd == 0) s += specials[rng() % 12];
+      else s += static_cast<char>('a' + rng() % 26);
+    }
+    std::string text;
+    JsonOut out(text);
+    out.string(s);
+    INFO(nlohmann::json(s).dump());
+    REQUIRE(text == nlohmann::json(s).dump());
+  }
+}
