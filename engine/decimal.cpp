@@ -2,6 +2,7 @@
 #include "engine/decimal.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace phasegate::engine {
@@ -64,7 +65,11 @@ std::optional<int128> signed_of(uint128 mag, bool negative) {
 }
 
 std::string digits_of(uint128 v) {
-  if (v == 0) return "0";
+  if (v <= UINT64_MAX) {  // nearly always: 64-bit arithmetic instead of 128-bit division per digit
+    char buf[20];
+    auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::uint64_t>(v)).ptr;
+    return std::string(buf, end);
+  }
   std::string s;
   while (v != 0) {
     s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
@@ -162,7 +167,14 @@ std::optional<Decimal> Decimal::div(Decimal a, Decimal b) {
 
 std::string Decimal::to_string() const {
   uint128 mag = magnitude(raw_);
-  uint128 whole = mag / kScaleU, frac = mag % kScaleU;
+  uint128 whole, frac;
+  if (mag <= UINT64_MAX) {  // a 64-bit division (a 128-bit one is a library call)
+    whole = static_cast<std::uint64_t>(mag) / static_cast<std::uint64_t>(kScale);
+    frac = static_cast<std::uint64_t>(mag) % static_cast<std::uint64_t>(kScale);
+  } else {
+    whole = mag / kScaleU;
+    frac = mag % kScaleU;
+  }
   std::string s = raw_ < 0 ? "-" : "";
   s += digits_of(whole);
   if (frac != 0) {
@@ -180,6 +192,7 @@ std::string Decimal::to_source() const {
   std::size_t start = plain[0] == '-' ? 1 : 0;
   std::size_t end = plain.find('.');
   if (end == std::string::npos) end = plain.size();
+  if (end - start <= 3) return plain;  // no groups to separate
   std::string grouped = plain.substr(0, start);
   for (std::size_t i = start; i < end; ++i) {
     if (i != start && (end - i) % 3 == 0) grouped += '_';
