@@ -494,28 +494,30 @@ class Builder {
     bool ok = true;
     for (int ri : p_.relations[static_cast<std::size_t>(relation)].rules) {
       const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
-      std::set<int> head(r.head_vars.begin(), r.head_vars.end());
-      std::function<bool(ExprId)> closed = [&](ExprId id) -> bool {
-        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-        switch (x.kind) {
-          case ExprKind::aggregate: return true;  // its locals are its own
-          case ExprKind::variable: return head.count(x.var) > 0;
-          case ExprKind::bind: return false;
-          case ExprKind::atom:
-          case ExprKind::atom_value:
-            for (const Term& t : x.args)
-              if (t.kind == Term::Kind::wildcard || (t.kind == Term::Kind::variable && !head.count(t.var))) return false;
-            return true;
-          default:
-            for (ExprId ch : x.children)
-              if (!closed(ch)) return false;
-            return true;
-        }
-      };
-      if (!closed(r.body.expr)) ok = false;
+      if (!closed_by(r.head_vars, r.body.expr)) ok = false;
     }
     c = ok ? 1 : 0;
     return ok;
+  }
+
+  // Whether every variable of an expression is one of `head` (an aggregate's locals are its own).
+  bool closed_by(const std::vector<int>& head, ExprId id) const {
+    auto in_head = [&](int v) { return std::find(head.begin(), head.end(), v) != head.end(); };
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    switch (x.kind) {
+      case ExprKind::aggregate: return true;
+      case ExprKind::variable: return in_head(x.var);
+      case ExprKind::bind: return false;
+      case ExprKind::atom:
+      case ExprKind::atom_value:
+        for (const Term& t : x.args)
+          if (t.kind == Term::Kind::wildcard || (t.kind == Term::Kind::variable && !in_head(t.var))) return false;
+        return true;
+      default:
+        for (ExprId ch : x.children)
+          if (!closed_by(head, ch)) return false;
+        return true;
+    }
   }
 
   // Which children are reasons: minimal, as LANGUAGE 3.5 defines them.
