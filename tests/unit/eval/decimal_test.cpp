@@ -48,6 +48,11 @@ TEST_CASE("to_string and to_source") {
   CHECK(d("999").to_source() == "999");
   CHECK(d("0.5").to_source() == "0.5");
   CHECK(d("-0.000000001").to_string() == "-0.000000001");
+  CHECK(d("-999.5").to_source() == "-999.5");
+  // Beyond 64 bits of raw value (about 1.8e10) the digits come from 128-bit arithmetic.
+  CHECK(d("18446744073.709551615").to_string() == "18446744073.709551615");
+  CHECK(d("18446744073.709551616").to_string() == "18446744073.709551616");
+  CHECK(d("-123456789012345678901.5").to_source() == "-123_456_789_012_345_678_901.5");
 }
 
 TEST_CASE("multiplication is exact or fails") {
