@@ -745,9 +745,13 @@ struct Model::Impl {
 
   // `batched`: the rule's new tuples are looked up and appended in batches, not one by one: the
   // lookups of a batch are prefetched together (in a large table each is a cache miss), so their
-  // misses overlap. Only for a rule that reads this stratum's relations through its generators
-  // alone (a semi-naive plan): those reads stop at the round's snapshot, so they cannot tell when
-  // a tuple of this round was appended.
+  // misses overlap. Only for a rule whose body names this stratum's relations in its generators
+  // alone (a semi-naive plan), where the delay cannot be seen: its generators read this stratum's
+  // tables up to the round's snapshot only; the one other read, atom_truth of a generator atom it
+  // does not find by its row (a `_`, an uncertain key), takes the `or` of the rows that match, and
+  // the generator's own row already matches, so rows appended later cannot change that truth.
+  // The limit of derived tuples still stops at the same candidate: a batch is flushed as soon as
+  // its candidates could cross it.
   void run_rule(int ri, const GenRanges& ranges, bool batched) {
     const Rule& r = p.rules[static_cast<std::size_t>(ri)];
     Frame fr(std::max(r.var_names.size(), max_frame), kUnbound);
@@ -788,7 +792,7 @@ struct Model::Impl {
         return;
       }
       std::copy(head.begin(), head.end(), pending.begin() + static_cast<std::ptrdiff_t>(npending * head.size()));
-      if (++npending == kBatch) flush();
+      if (++npending == kBatch || derived + npending > opt.max_tuples) flush();
     };
     enumerate(r.body.generators, 0, fr, ranges, yield);
     flush();

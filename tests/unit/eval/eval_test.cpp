@@ -289,6 +289,13 @@ TEST_CASE("closure of a random graph: every reachable pair once, nothing else") 
   ExprId p1 = b.atom(path, {V(0), V(2)});
   ExprId e2 = b.atom(edge, {V(2), V(1)});
   b.rule(path, {0, 1}, 3, b.and_({p1, e2}), {p1, e2});
+  // the same closure by joining the closure with itself: two generators over this stratum
+  int reach = b.cond("reach", {t_num(), t_num()});
+  ExprId e3 = b.atom(edge, {V(0), V(1)});
+  b.rule(reach, {0, 1}, 2, e3, {e3});
+  ExprId r1 = b.atom(reach, {V(0), V(2)});
+  ExprId r2 = b.atom(reach, {V(2), V(1)});
+  b.rule(reach, {0, 1}, 3, b.and_({r1, r2}), {r1, r2});
   std::vector<std::vector<int>> out(kNodes);
   std::uint32_t seed = 12345;
   auto next = [&] { return seed = seed * 1664525u + 1013904223u, static_cast<int>((seed >> 8) % kNodes); };
@@ -315,10 +322,11 @@ TEST_CASE("closure of a random graph: every reachable pair once, nothing else") 
     for (int to = 0; to < kNodes; ++to) {
       pairs += seen[to] ? 1 : 0;
       if (m.model->truth(path, {N(from), N(to)}) != (seen[to] ? T : F)) FAIL("path(" << from << ", " << to << ")");
+      if (m.model->truth(reach, {N(from), N(to)}) != (seen[to] ? T : F)) FAIL("reach(" << from << ", " << to << ")");
     }
   }
   CHECK(pairs > 1000);
-  CHECK(m.model->evaluation().derived_tuples == pairs);
+  CHECK(m.model->evaluation().derived_tuples == 2 * pairs);
 }
 
 TEST_CASE("limits: derived tuples and division by zero are errors with a code") {
@@ -363,6 +371,32 @@ TEST_CASE("limits: derived tuples and division by zero are errors with a code") 
   out = evaluate(z.p, z.f, {});
   REQUIRE(out.evaluation);
   CHECK(out.evaluation->phases[0].verdict == Verdict::undetermined);
+}
+
+// New tuples wait in a batch before they are appended; the limit must still stop the evaluation at
+// the candidate that crosses it, before a later candidate can fail otherwise (here: 1 / 0).
+TEST_CASE("limits: the tuple over the limit stops the evaluation before later candidates are evaluated") {
+  Builder b;
+  int f = b.fact("f", {t_num()});
+  int g = b.fact("g", {t_num()}, t_num());
+  int c = b.cond("c", {t_num()});
+  ExprId fx = b.atom(f, {V(0)});
+  ExprId quotient = b.arith(ArithOp::div, b.num(1), b.value(g, {V(0)}));
+  b.rule(c, {0}, 1, b.and_({fx, b.cmp(CompareOp::gt, quotient, b.num(0))}), {fx});
+  for (long x = 1; x <= 3; ++x) {
+    b.add(f, {N(x)});
+    b.add(g, {N(x)}, N(x == 3 ? 0 : 1));
+  }
+  b.finish();
+  EvalOptions opt;
+  opt.max_tuples = 1;
+  EvalOutcome out = evaluate(b.p, b.f, opt);
+  REQUIRE(out.error);
+  CHECK(out.error->code == "E0901");
+  opt.max_tuples = 2;  // c(1) and c(2) fit: the division by zero at x = 3 is reached
+  out = evaluate(b.p, b.f, opt);
+  REQUIRE(out.error);
+  CHECK(out.error->code == "E0903");
 }
 
 TEST_CASE("aggregates: unknown filters widen count, min/max over nothing have no value") {
