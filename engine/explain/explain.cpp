@@ -134,8 +134,8 @@ class Builder {
   Builder(const Model& m, const ExplainOptions& opt, Explanation& e)
       : m_(m), p_(m.program()), fb_(m.facts()), opt_(opt), e_(e), start_(Clock::now()) {
     expandable_.assign(p_.relations.size(), -1);
-    // Room for a typical tree: nodes and conditions are large, and growing moves them all.
-    e_.nodes.reserve(32);
+    // Room for a typical tree's conditions (run() does the same for nodes): they are large, and
+    // growing moves them all.
     e_.conditions.reserve(16);
     leaf_.reserve(16);
   }
