@@ -103,3 +103,39 @@ TEST_CASE("JsonOut escapes a special character wherever it is in a long string")
     REQUIRE(text == nlohmann::json(s).dump());
   }
 }
+
+// Every byte value at every place of the first word, the second and the tail, against escaping one
+// byte at a time (nlohmann cannot be the reference here: it refuses bytes that are not UTF-8).
+TEST_CASE("JsonOut escapes exactly the bytes JSON needs escaped, wherever they are") {
+  auto reference = [](const std::string& s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+          else out += ch;
+      }
+    }
+    return out + "\"";
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'x');
+      s[at] = static_cast<char>(byte);
+      std::string text;
+      JsonOut out(text);
+      out.string(s);
+      INFO("byte " << byte << " at " << at);
+      REQUIRE(text == reference(s));
+    }
+  }
+}

@@ -49,6 +49,8 @@ TEST_CASE("to_string and to_source") {
   CHECK(d("0.5").to_source() == "0.5");
   CHECK(d("-0.000000001").to_string() == "-0.000000001");
   CHECK(d("-999.5").to_source() == "-999.5");
+  CHECK(d("-1234.5").to_source() == "-1_234.5");
+  CHECK(d("1000").to_source() == "1_000");
   // Beyond 64 bits of raw value (about 1.8e10) the digits come from 128-bit arithmetic.
   CHECK(d("18446744073.709551615").to_string() == "18446744073.709551615");
   CHECK(d("18446744073.709551616").to_string() == "18446744073.709551616");
