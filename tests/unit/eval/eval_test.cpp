@@ -28,6 +28,19 @@ const PhaseResult& result(const Evaluation& ev, const Program& p, const std::str
   throw 0;
 }
 
+// A numeric edge relation and its closure: path(x, y) when edge(x, y); path(x, y) when path(x, z)
+// and edge(z, y) -- or, with `squared`, when path(x, z) and path(z, y). Returns {edge, path}.
+std::pair<int, int> closure(Builder& b, const std::string& name, bool squared = false, int edge = -1) {
+  if (edge < 0) edge = b.fact("edge", {t_num(), t_num()});
+  int path = b.cond(name, {t_num(), t_num()});
+  ExprId e1 = b.atom(edge, {V(0), V(1)});
+  b.rule(path, {0, 1}, 2, e1, {e1});
+  ExprId p1 = b.atom(path, {V(0), V(2)});
+  ExprId second = squared ? b.atom(path, {V(2), V(1)}) : b.atom(edge, {V(2), V(1)});
+  b.rule(path, {0, 1}, 3, b.and_({p1, second}), {p1, second});
+  return {edge, path};
+}
+
 // The ISF example of LANGUAGE.md, lowered by hand.
 struct Isf {
   Builder b;
@@ -258,13 +271,7 @@ TEST_CASE("recursion: closure with an unknown edge, negation of it, and semi-nai
 
 TEST_CASE("long chain closure is complete (semi-naive)") {
   Builder b;
-  int edge = b.fact("edge", {t_num(), t_num()});
-  int path = b.cond("path", {t_num(), t_num()});
-  ExprId e1 = b.atom(edge, {V(0), V(1)});
-  b.rule(path, {0, 1}, 2, e1, {e1});
-  ExprId p1 = b.atom(path, {V(0), V(2)});
-  ExprId e2 = b.atom(edge, {V(2), V(1)});
-  b.rule(path, {0, 1}, 3, b.and_({p1, e2}), {p1, e2});
+  auto [edge, path] = closure(b, "path");
   int count_rel = b.cond("big", {});
   ExprId pa = b.atom(path, {V(0), V(1)});
   ExprId cnt = b.aggregate(AggregateOp::count, pa, kNoExpr, {0, 1}, {pa});
@@ -282,20 +289,9 @@ TEST_CASE("long chain closure is complete (semi-naive)") {
 TEST_CASE("closure of a random graph: every reachable pair once, nothing else") {
   constexpr int kNodes = 90;
   Builder b;
-  int edge = b.fact("edge", {t_num(), t_num()});
-  int path = b.cond("path", {t_num(), t_num()});
-  ExprId e1 = b.atom(edge, {V(0), V(1)});
-  b.rule(path, {0, 1}, 2, e1, {e1});
-  ExprId p1 = b.atom(path, {V(0), V(2)});
-  ExprId e2 = b.atom(edge, {V(2), V(1)});
-  b.rule(path, {0, 1}, 3, b.and_({p1, e2}), {p1, e2});
+  auto [edge, path] = closure(b, "path");
   // the same closure by joining the closure with itself: two generators over this stratum
-  int reach = b.cond("reach", {t_num(), t_num()});
-  ExprId e3 = b.atom(edge, {V(0), V(1)});
-  b.rule(reach, {0, 1}, 2, e3, {e3});
-  ExprId r1 = b.atom(reach, {V(0), V(2)});
-  ExprId r2 = b.atom(reach, {V(2), V(1)});
-  b.rule(reach, {0, 1}, 3, b.and_({r1, r2}), {r1, r2});
+  int reach = closure(b, "reach", /*squared=*/true, edge).second;
   std::vector<std::vector<int>> out(kNodes);
   std::uint32_t seed = 12345;
   auto next = [&] { return seed = seed * 1664525u + 1013904223u, static_cast<int>((seed >> 8) % kNodes); };
@@ -331,13 +327,7 @@ TEST_CASE("closure of a random graph: every reachable pair once, nothing else") 
 
 TEST_CASE("limits: derived tuples and division by zero are errors with a code") {
   Builder b;
-  int edge = b.fact("edge", {t_num(), t_num()});
-  int path = b.cond("path", {t_num(), t_num()});
-  ExprId e1 = b.atom(edge, {V(0), V(1)});
-  b.rule(path, {0, 1}, 2, e1, {e1});
-  ExprId p1 = b.atom(path, {V(0), V(2)});
-  ExprId e2 = b.atom(edge, {V(2), V(1)});
-  b.rule(path, {0, 1}, 3, b.and_({p1, e2}), {p1, e2});
+  int edge = closure(b, "path").first;
   for (long i = 0; i + 1 < 100; ++i) b.add(edge, {N(i), N(i + 1)});
   b.finish();
   EvalOptions opt;
