@@ -758,7 +758,7 @@ struct Model::Impl {
     Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
     std::vector<Id> head(r.head_vars.size());
     auto add = [&](const Id* key, std::optional<std::uint32_t> hash) {
-      if (hash ? out.find(key, *hash) : out.find(key)) return;
+      if (out.find(key, hash)) return;
       std::size_t row = out.append(key, Truth::true_);
       if (std::any_of(key, key + head.size(), [&](Id v) { return in.uncertain(v) != nullptr; }))
         out.uncertain_rows.push_back(static_cast<std::uint32_t>(row));

@@ -251,13 +251,13 @@ std::uint32_t Table::prepare_find(const Id* key) const {
   return h;
 }
 
-std::optional<std::size_t> Table::find(const Id* key, std::uint32_t hash) const {
+std::optional<std::size_t> Table::find(const Id* key, std::optional<std::uint32_t> hash) const {
   if (arity_ == 0) {
     if (rows() == 0) return std::nullopt;
     return 0;
   }
   const Index& index = index_for(full_mask());
-  std::uint32_t last = index.group(*this, key, hash);
+  std::uint32_t last = hash ? index.group(*this, key, *hash) : index.group(*this, key);
   if (last == kNone) return std::nullopt;
   return index.first(last);
 }

@@ -82,11 +82,12 @@ class Table {
   const Id* row(std::size_t r) const { return cells_.data() + r * static_cast<std::size_t>(arity_); }
 
   // The row equal to `key` (all columns), if any.
-  std::optional<std::size_t> find(const Id* key) const { return find(key, prepare_find(key)); }
+  std::optional<std::size_t> find(const Id* key) const { return find(key, std::nullopt); }
   // The same in two steps, for probing many keys: prepare_find hashes a key and prefetches the slot
   // its probe starts at, so that the cache misses of a batch of keys overlap; find(key, hash) probes.
+  // The hash does not depend on the index's size: it stays valid if appends grow the index between.
   std::uint32_t prepare_find(const Id* key) const;
-  std::optional<std::size_t> find(const Id* key, std::uint32_t hash) const;
+  std::optional<std::size_t> find(const Id* key, std::optional<std::uint32_t> hash) const;
   void reserve(std::size_t rows) {
     cells_.reserve(rows * static_cast<std::size_t>(arity_));
     truth.reserve(rows);
