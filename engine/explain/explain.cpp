@@ -134,10 +134,6 @@ class Builder {
   Builder(const Model& m, const ExplainOptions& opt, Explanation& e)
       : m_(m), p_(m.program()), fb_(m.facts()), opt_(opt), e_(e), start_(Clock::now()) {
     expandable_.assign(p_.relations.size(), -1);
-    // Room for a typical tree's conditions (run() does the same for nodes): they are large, and
-    // growing moves them all.
-    e_.conditions.reserve(16);
-    leaf_.reserve(16);
   }
 
   bool out_of_time() const {
@@ -1282,7 +1278,10 @@ class Builder {
     e_.verdict = row.verdict;
     e_.options = opt_;
     full_ = opt_.counterfactuals;
+    // Room for a typical tree: nodes and conditions are large, and growing moves them all.
     e_.nodes.reserve(32);
+    e_.conditions.reserve(16);
+    leaf_.reserve(16);
     e_.root = build_phase(row.phase, row);
     e_.phase_tuple = e_.nodes[static_cast<std::size_t>(e_.root)].label;
     if (!opt_.counterfactuals) return;
