@@ -56,6 +56,13 @@ bool same_origin(const FactOrigin& a, const FactOrigin& b) {
 
 constexpr std::uint64_t kEmpty = 0;
 
+// Slots for `entries` at a load of at most one half, growing `current` (0: none yet) by doubling.
+std::size_t capacity_for(std::size_t entries, std::size_t current, std::size_t least) {
+  std::size_t cap = current == 0 ? least : current;
+  while (entries * 2 > cap) cap *= 2;
+  return cap;
+}
+
 }  // namespace
 
 std::size_t FactBase::size(int relation) const {
@@ -124,7 +131,8 @@ std::optional<std::uint32_t> FactBase::find_constant(const Constant& c) const {
     if (*v < small_ids_.size() && small_ids_[*v] != 0) return small_ids_[*v] - 1;
     return std::nullopt;
   }
-  if (pool_slots_.empty()) return std::nullopt;
+  if (hashed_ == 0) return std::nullopt;
+  if (pool_slots_.empty()) rehash_pool(capacity_for(hashed_, 0, 64));  // released
   const std::uint64_t h = hash_constant(c);
   const std::size_t mask = pool_slots_.size() - 1;
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {
@@ -154,17 +162,8 @@ std::optional<std::uint32_t> FactBase::small_value(const Constant& c) {
 
 std::uint32_t FactBase::intern(const Constant& c) {
   if (auto v = small_value(c)) return intern_small(*v);
-  if ((hashed_ + 1) * 2 > pool_slots_.size()) {
-    std::size_t cap = pool_slots_.empty() ? 64 : pool_slots_.size() * 2;
-    pool_slots_.assign(cap, kEmpty);
-    for (std::size_t id = 0; id < pool_.size(); ++id) {
-      if (small_value(pool_[id])) continue;
-      const std::uint64_t h = hash_constant(pool_[id]);
-      std::size_t s = h & (cap - 1);
-      while (pool_slots_[s] != kEmpty) s = (s + 1) & (cap - 1);
-      pool_slots_[s] = slot_of(h, id);
-    }
-  }
+  if (const std::size_t cap = capacity_for(hashed_ + 1, pool_slots_.size(), 64); cap != pool_slots_.size())
+    rehash_pool(cap);
   const std::uint64_t h = hash_constant(c);
   const std::size_t mask = pool_slots_.size() - 1;
   std::size_t s = h & mask;
@@ -176,6 +175,18 @@ std::uint32_t FactBase::intern(const Constant& c) {
   return static_cast<std::uint32_t>(pool_.size() - 1);
 }
 
+// Indexes the pool's hashed constants afresh in `capacity` slots.
+void FactBase::rehash_pool(std::size_t capacity) const {
+  pool_slots_.assign(capacity, kEmpty);
+  for (std::size_t id = 0; id < pool_.size(); ++id) {
+    if (small_value(pool_[id])) continue;
+    const std::uint64_t h = hash_constant(pool_[id]);
+    std::size_t s = h & (capacity - 1);
+    while (pool_slots_[s] != kEmpty) s = (s + 1) & (capacity - 1);
+    pool_slots_[s] = slot_of(h, id);
+  }
+}
+
 std::uint64_t FactBase::hash_row(const std::uint32_t* ids, std::size_t arity) const {
   std::uint64_t h = 0x12345;
   for (std::size_t k = 0; k < arity; ++k) h = mix(h, ids[k]);
@@ -183,7 +194,7 @@ std::uint64_t FactBase::hash_row(const std::uint32_t* ids, std::size_t arity) co
 }
 
 // Indexes entries [0, entries) afresh in `capacity` slots.
-void FactBase::rehash(Rows& rows, std::size_t capacity, std::size_t entries) {
+void FactBase::rehash(const Rows& rows, std::size_t capacity, std::size_t entries) const {
   rows.slots.assign(capacity, kEmpty);
   const std::size_t mask = capacity - 1;
   for (std::size_t i = 0; i < entries; ++i) {
@@ -206,7 +217,8 @@ std::size_t FactBase::probe(const Rows& rows, const std::uint32_t* ids, std::uin
 }
 
 std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint32_t* ids) const {
-  if (rows.slots.empty()) return std::nullopt;
+  if (rows.origin.empty()) return std::nullopt;
+  if (rows.slots.empty()) rehash(rows, capacity_for(rows.origin.size(), 0, 16), rows.origin.size());  // released
   const std::uint64_t slot = rows.slots[probe(rows, ids, hash_row(ids, rows.arity))];
   if (slot == kEmpty) return std::nullopt;
   return index_of(slot);
@@ -240,8 +252,7 @@ void FactBase::reserve(int relation, std::size_t arity, std::size_t more) {
   rows.cells.reserve(n * rows.arity);
   rows.origin.reserve(n);
   rows.line.reserve(n);
-  std::size_t cap = rows.slots.empty() ? 16 : rows.slots.size();
-  while (n * 2 > cap) cap *= 2;
+  const std::size_t cap = capacity_for(n, rows.slots.size(), 16);
   if (cap != rows.slots.size()) rehash(rows, cap, rows.origin.size());
 }
 
@@ -275,7 +286,7 @@ void FactBase::push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t va
 void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
                      std::uint32_t line) {
   const std::size_t n = rows.origin.size();
-  if ((n + 1) * 2 > rows.slots.size()) rehash(rows, rows.slots.empty() ? 16 : rows.slots.size() * 2, n);
+  if (const std::size_t cap = capacity_for(n + 1, rows.slots.size(), 16); cap != rows.slots.size()) rehash(rows, cap, n);
   const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t s = probe(rows, ids, h);
   if (rows.slots[s] != kEmpty) {  // a later value replaces the earlier one, in its place
@@ -312,8 +323,7 @@ void FactBase::settle(int relation, std::size_t first) {
   Rows& rows = rel_[static_cast<std::size_t>(relation)];
   const std::size_t n = rows.origin.size();
   if (first >= n) return;
-  std::size_t cap = rows.slots.empty() ? 16 : rows.slots.size();
-  while (n * 2 > cap) cap *= 2;
+  const std::size_t cap = capacity_for(n, rows.slots.size(), 16);
   if (cap != rows.slots.size()) rehash(rows, cap, first);
   const std::size_t mask = cap - 1;
   constexpr int kBucketShift = 9;  // 512 slots (4 KB) per bucket
@@ -408,6 +418,11 @@ void FactBase::set(int relation, const FactEntry& entry) {
   for (const Constant& c : entry.args) ids.push_back(intern(c));
   std::uint32_t value = entry.value ? intern(*entry.value) : kNoValue;
   set_ids(relation, ids.data(), ids.size(), value, entry.origin);
+}
+
+void FactBase::release_index() {
+  for (Rows& rows : rel_) std::vector<std::uint64_t>().swap(rows.slots);
+  std::vector<std::uint64_t>().swap(pool_slots_);
 }
 
 bool FactBase::erase(int relation, const std::vector<Constant>& args) {

@@ -297,6 +297,11 @@ class FactBase {
   void settle(int relation, std::size_t first);
   // Room for `more` entries of a relation.
   void reserve(int relation, std::size_t arity, std::size_t more);
+  // Frees the hash indexes over the entries and the constants (a third of the memory of large
+  // tables), for a fact base about to be evaluated: the evaluator keeps its own. Whatever needs them
+  // later (find, set, erase, merge, intern) builds them again first; so find() on a const FactBase
+  // then writes, and must not run concurrently with other calls.
+  void release_index();
   // Adds every entry of `other` in its order, as set() would.
   void merge(FactBase&& other);
 
@@ -308,7 +313,9 @@ class FactBase {
     std::vector<std::uint32_t> values;  // per entry, kNoValue for none
     std::vector<std::uint32_t> origin;  // per entry: index into origins_
     std::vector<std::uint32_t> line;    // per entry
-    std::vector<std::uint64_t> slots;   // open addressing over the entries' arguments (see facts.cpp)
+    mutable std::vector<std::uint64_t> slots;  // open addressing over the entries' arguments (see facts.cpp);
+                                               // empty when released
+
   };
   Rows& rows_of(int relation, std::size_t arity);
   Rows* rows_for_entry(int relation, std::size_t arity);
@@ -316,7 +323,8 @@ class FactBase {
   std::size_t probe(const Rows& rows, const std::uint32_t* ids, std::uint64_t hash) const;
   std::optional<std::size_t> find_ids(const Rows& rows, const std::uint32_t* ids) const;
   std::optional<std::uint32_t> find_constant(const Constant& c) const;
-  void rehash(Rows& rows, std::size_t capacity, std::size_t entries);
+  void rehash(const Rows& rows, std::size_t capacity, std::size_t entries) const;
+  void rehash_pool(std::size_t capacity) const;
   void place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin, std::uint32_t line);
   static void value_column(Rows& rows, std::uint32_t value);
   static void push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
@@ -325,7 +333,8 @@ class FactBase {
 
   std::vector<Rows> rel_;
   std::vector<Constant> pool_;
-  std::vector<std::uint64_t> pool_slots_;  // open addressing over pool_ but small whole numbers (see facts.cpp)
+  mutable std::vector<std::uint64_t> pool_slots_;  // open addressing over pool_ but small whole numbers (see
+                                                   // facts.cpp); empty when released
   std::size_t hashed_ = 0;                 // constants in pool_slots_
   std::vector<std::uint32_t> small_ids_;   // small whole number v -> its id + 1, 0 when absent
   std::vector<FactOrigin> origins_;        // line 0: each entry has its own

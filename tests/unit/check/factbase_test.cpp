@@ -152,3 +152,66 @@ TEST_CASE("entries appended together and settled are those set() one by one woul
     CHECK(bulk.find(1, bulk.entry(1, i).args) == std::optional<std::size_t>(i));
   }
 }
+
+TEST_CASE("a fact base whose indexes were released answers and changes as one that kept them") {
+  std::mt19937 rng(23);
+  FactBase kept(2), released(2);
+  // Text and large numbers are hashed in the pool; small whole numbers are looked up directly.
+  auto constant = [&](std::uint32_t k) -> Constant {
+    switch (k % 3) {
+      case 0: return num(k);
+      case 1: return std::string("unit-") + std::to_string(k);
+      default: return num(10'000'000 + k);
+    }
+  };
+  std::size_t line = 0;
+  for (int round = 0; round < 40; ++round) {
+    released.release_index();
+    const int what = static_cast<int>(rng() % 4);
+    const int steps = static_cast<int>(1 + rng() % 300);
+    const std::size_t first = kept.size(1);
+    for (int step = 0; step < steps; ++step) {
+      std::vector<Constant> args{constant(static_cast<std::uint32_t>(rng() % 400)), constant(rng() % 4)};
+      const FactEntry entry{args, num(rng() % 100), at("r.facts", static_cast<std::uint32_t>(++line))};
+      if (what == 0) {
+        CHECK(released.erase(1, args) == kept.erase(1, args));
+      } else if (what == 1) {  // a table: appended, then settled
+        std::uint32_t ids[2], kids[2];
+        for (int k = 0; k < 2; ++k) {
+          ids[k] = released.intern(args[static_cast<std::size_t>(k)]);
+          kids[k] = kept.intern(args[static_cast<std::size_t>(k)]);
+        }
+        released.append_ids(1, ids, 2, released.intern(*entry.value), entry.origin);
+        kept.append_ids(1, kids, 2, kept.intern(*entry.value), entry.origin);
+      } else {
+        released.set(1, entry);
+        kept.set(1, entry);
+      }
+    }
+    if (what == 1) {
+      released.settle(1, first);
+      kept.settle(1, first);
+    }
+    if (what == 3) {  // merged into a copy that was released too
+      FactBase copy = released;
+      copy.release_index();
+      FactBase extra(2);
+      extra.set(1, FactEntry{{constant(5), constant(1)}, num(1), at("m.facts", 1)});
+      copy.merge(std::move(extra));
+      released = std::move(copy);
+      kept.set(1, FactEntry{{constant(5), constant(1)}, num(1), at("m.facts", 1)});
+    }
+    REQUIRE(released.size(1) == kept.size(1));
+  }
+  released.release_index();
+  for (std::size_t i = 0; i < kept.size(1); ++i) {
+    const FactEntry e = kept.entry(1, i);
+    CHECK(released.entry(1, i).args == e.args);
+    CHECK(released.value(1, i) == e.value);
+    CHECK(released.origin(1, i).line == e.origin.line);
+    CHECK(released.find(1, e.args) == std::optional<std::size_t>(i));
+  }
+  for (std::uint32_t k = 0; k < 500; ++k)
+    CHECK(released.find(1, {constant(k), constant(k % 4)}) == kept.find(1, {constant(k), constant(k % 4)}));
+  CHECK_FALSE(released.find(1, {std::string("never listed"), constant(1)}));
+}
