@@ -112,7 +112,7 @@ int run_advise(const AdviseOptions& o) {
         advice.emplace();
         FactInputs with_state = inputs;
         with_state.state = &state;
-        if (int rc = compute_advice({"advise", o.rules, o.phases, with_state, false, eval_options}, *advice))
+        if (int rc = compute_advice({"advise", o.rules, o.phases, with_state, false, eval_options, false, !o.explain}, *advice))
           throw Stop{rc};
         report = make_report(*advice);
         return decision_input(*advice, report);
@@ -127,7 +127,7 @@ int run_advise(const AdviseOptions& o) {
     }
   } else {
     advice.emplace();
-    if (int rc = compute_advice({"advise", o.rules, o.phases, inputs, o.record, eval_options}, *advice)) return rc;
+    if (int rc = compute_advice({"advise", o.rules, o.phases, inputs, o.record, eval_options, false, !o.explain}, *advice)) return rc;
     report = make_report(*advice);
     if (o.record) {
       try {

@@ -110,7 +110,7 @@ int compute_advice(const AdviceRequest& request, Advice& out) {
     return rc;
   out.facts = std::move(builder).build();
   if (request.keep_file_facts) out.facts.merge(engine::FactBase(out.file_facts));  // over the store's
-  out.facts.release_index();  // the evaluator indexes the facts its own way; later updates index them again
+  if (request.release_fact_index) out.facts.release_index();
   spdlog::debug("{} facts read and checked in {:.3f} s", out.facts.total(), since(t1));
   auto t2 = Clock::now();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, request.facts.files.size(),

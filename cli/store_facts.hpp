@@ -55,6 +55,9 @@ struct AdviceRequest {
   bool open_for_record = false;
   engine::EvalOptions eval;
   bool keep_file_facts = false;  // also keep the files' and assumptions' facts apart (Advice::file_facts)
+  // Nothing looks facts up by their arguments once evaluated (no explanations, no updates): their
+  // hash indexes are freed before the evaluation, which keeps its own.
+  bool release_fact_index = false;
 };
 struct Advice {
   Loader loader;

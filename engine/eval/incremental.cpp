@@ -105,7 +105,7 @@ class Updater {
         m_.put_entry(c.relation, *entry, key.data(), row);
       } else if (row) {  // erased: the row stays, unlisted (the later entries' indexes are now one
         t.truth[*row] = Truth::false_;  // too high: fact_entry is a hint, see TupleTruth)
-        t.fact_entry[*row] = -1;
+        t.set_fact_entry(*row, -1);
       }
     }
   }

@@ -115,7 +115,7 @@ std::vector<TupleTruth> Model::match(ExprId atom, const Binding& binding) const 
     for (int k = 0; k < t.arity(); ++k) tt.args.push_back(impl_->in.get(cells[k]));
     tt.truth = truth;
     tt.value = has_values ? t.values[r] : Value::of_truth(truth);
-    if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
+    tt.fact_entry = t.fact_entry(r);
     out.push_back(std::move(tt));
   };
   t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
@@ -140,7 +140,7 @@ std::vector<TupleTruth> Model::tuples(int relation) const {
     for (int k = 0; k < t.arity(); ++k) tt.args.push_back(impl_->in.get(cells[k]));
     tt.truth = t.truth[r];
     tt.value = has_values ? t.values[r] : Value::of_truth(t.truth[r]);
-    if (!t.fact_entry.empty()) tt.fact_entry = t.fact_entry[r];
+    tt.fact_entry = t.fact_entry(r);
     out.push_back(std::move(tt));
   }
   return out;

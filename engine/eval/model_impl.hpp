@@ -190,7 +190,7 @@ struct Model::Impl {
     if (n == 0 || f.arity(r) != arity) return;
     t.reserve(n);
     if (valued(r)) t.values.reserve(n);
-    t.fact_entry.reserve(n);
+    t.hold_facts();
     std::vector<Id> key(arity);
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t* ids = f.row(r, i);
@@ -218,12 +218,11 @@ struct Model::Impl {
     if (row) {
       t.truth[*row] = truth;
       if (has_values) t.values[*row] = std::move(value);
-      t.fact_entry[*row] = static_cast<int>(i);
+      t.set_fact_entry(*row, static_cast<int>(i));
       return;
     }
     if (has_values) t.values.push_back(std::move(value));
-    t.append(key, truth);
-    t.fact_entry.push_back(static_cast<int>(i));
+    t.set_fact_entry(t.append(key, truth), static_cast<int>(i));
   }
 
   // ------------------------------------------------------------ limits

@@ -270,4 +270,14 @@ std::size_t Table::append(const Id* key, Truth t) {
   return r;
 }
 
+void Table::set_fact_entry(std::size_t r, int entry) {
+  if (entries_.empty()) {
+    if (entry == static_cast<int>(r)) return;
+    entries_.resize(rows());
+    for (std::size_t k = 0; k < entries_.size(); ++k) entries_[k] = static_cast<int>(k);
+  }
+  entries_.resize(rows(), -1);  // rows appended since (none are: each is given its entry)
+  entries_[r] = entry;
+}
+
 }  // namespace phasegate::engine::eval_detail

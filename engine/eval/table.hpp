@@ -120,9 +120,16 @@ class Table {
   std::vector<Truth> truth;
   std::vector<Value> values;     // valued facts only: one per row
   // Facts only: the index of each row's entry in the FactBase; -1 for a tuple no longer listed (an
-  // update erased it: the row stays, false, and lookups read the tuple as unlisted).
-  std::vector<int> fact_entry;
-  bool unlisted(std::size_t r) const { return !fact_entry.empty() && fact_entry[r] < 0; }
+  // update erased it: the row stays, false, and lookups read the tuple as unlisted). Row i is entry
+  // i when loaded; the table keeps a column of entries only once an update makes them differ.
+  bool holds_facts() const { return holds_facts_; }
+  void hold_facts() { holds_facts_ = true; }
+  int fact_entry(std::size_t r) const {
+    if (!holds_facts_) return -1;
+    return entries_.empty() ? static_cast<int>(r) : entries_[r];
+  }
+  void set_fact_entry(std::size_t r, int entry);  // r < rows()
+  bool unlisted(std::size_t r) const { return !entries_.empty() && entries_[r] < 0; }
   // Derived rows holding an uncertain value (Interner::intern_uncertain): an index cannot find
   // them by value, so lookups also compare with each of these.
   std::vector<std::uint32_t> uncertain_rows;
@@ -162,6 +169,8 @@ class Table {
   const Index& index_for(std::uint64_t mask) const;
 
   int arity_ = 0;
+  bool holds_facts_ = false;
+  std::vector<int> entries_;  // per row, once some row is not its own entry (see fact_entry)
   std::vector<Id> cells_;
   mutable std::vector<std::unique_ptr<Index>> indexes_;  // built on first use, kept up to date
 };

@@ -183,3 +183,57 @@ TEST_CASE("incremental: one changed fact re-derives its own tuples and re-evalua
   CHECK(counting.model->evaluation().counts[static_cast<std::size_t>(deploy)].no_go == 1);
   CHECK(counting.model->evaluation().counts[static_cast<std::size_t>(deploy)].undetermined == 2);  // u7, u70a: no fuel
 }
+
+TEST_CASE("incremental: each listed tuple keeps pointing at its entry in the facts") {
+  // fact unit(u: text); fact fuel(u: text): number open; condition low(u) when unit(u) and fuel(u) < 10
+  Builder b;
+  int unit = b.fact("unit", {t_text()});
+  int fuel = b.fact("fuel", {t_text()}, t_num(0, 100), true);
+  int low = b.cond("low", {t_text()});
+  ExprId g = b.atom(unit, {V(0)});
+  b.rule(low, {0}, 1, b.and_({g, b.cmp(CompareOp::lt, b.value(fuel, {V(0)}), b.num(10))}), {g});
+  auto name = [](int i) { return S(("u" + std::to_string(i)).c_str()); };
+  for (int i = 0; i < 50; ++i) {
+    b.add(unit, {name(i)});
+    b.add(fuel, {name(i)}, N(i % 20));
+  }
+  b.finish();
+  auto outcome = evaluate_model(b.p, b.f, {});
+  REQUIRE(outcome.model);
+  Model& model = *outcome.model;
+  // Each tuple's entry has its arguments; after an earlier entry was erased the entry may be later
+  // than the tuple's (the documented hint), never earlier.
+  auto check_entries = [&](int rel) {
+    for (const TupleTruth& t : model.tuples(rel)) {
+      INFO(ref_key(b.p, b.p.relations[static_cast<std::size_t>(rel)].name, t.args));
+      auto at = b.f.find(rel, t.args);
+      REQUIRE(at);
+      CHECK(t.fact_entry >= static_cast<int>(*at));
+      CHECK(t.fact_entry < static_cast<int>(*at) + 2);  // one erase below
+    }
+  };
+  for (int rel : {unit, fuel})
+    for (const TupleTruth& t : model.tuples(rel)) CHECK(b.f.entry(rel, static_cast<std::size_t>(t.fact_entry)).args == t.args);
+  for (const TupleTruth& t : model.tuples(low)) CHECK(t.fact_entry == -1);
+
+  // A value changed in place, a tuple added, a tuple erased.
+  b.f.set(fuel, FactEntry{{name(3)}, N(90), {}});
+  b.f.set(unit, FactEntry{{S("new")}, std::nullopt, {}});
+  b.f.set(fuel, FactEntry{{S("new")}, N(1), {}});
+  REQUIRE_FALSE(model.update({{fuel, {name(3)}}, {unit, {S("new")}}, {fuel, {S("new")}}}).error);
+  for (int rel : {unit, fuel})
+    for (const TupleTruth& t : model.tuples(rel)) CHECK(b.f.entry(rel, static_cast<std::size_t>(t.fact_entry)).args == t.args);
+  CHECK(model.truth(low, {S("new")}) == Truth::true_);
+  b.f.erase(unit, {name(10)});
+  REQUIRE_FALSE(model.update({{unit, {name(10)}}}).error);
+  check_entries(unit);
+  check_entries(fuel);
+  CHECK(model.tuples(unit).size() == 50);  // the erased one is no tuple any more
+  CHECK(model.truth(unit, {name(10)}) == Truth::false_);
+  // An erased tuple of an open relation is unknown again, not false.
+  b.f.erase(fuel, {name(4)});
+  REQUIRE_FALSE(model.update({{fuel, {name(4)}}}).error);
+  CHECK(model.truth(low, {name(4)}) == Truth::unknown);
+  CHECK(model.truth(low, {name(5)}) == Truth::true_);
+  for (const TupleTruth& t : model.tuples(low)) CHECK(t.fact_entry == -1);
+}
