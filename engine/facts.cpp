@@ -386,7 +386,7 @@ void FactBase::set_ids(int relation, const std::uint32_t* ids, std::size_t arity
 }
 
 void FactBase::merge(FactBase&& other) {
-  if (total() == 0) {
+  if (total() == 0 && pool_.empty()) {  // (a pool, even unused, keeps its constants: models share them)
     const std::size_t n = std::max(rel_.size(), other.rel_.size());
     *this = std::move(other);
     rel_.resize(n);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <variant>
@@ -274,8 +275,9 @@ class FactBase {
   // Removes the entry with these arguments; later entries move up one place.
   bool erase(int relation, const std::vector<Constant>& args);
 
-  // Compact access, for the evaluator: the pool, and each entry as pool ids.
-  const std::vector<Constant>& constants() const { return pool_; }
+  // Compact access, for the evaluator: the pool, and each entry as pool ids. The pool only grows and
+  // its constants keep their place and address: an evaluation shares them (see Interner::share).
+  const std::deque<Constant>& constants() const { return pool_; }
   std::uint32_t intern(const Constant& c);
   // Whole numbers 0 <= v < kSmallInts (identifiers, counts: most of a table's cells) are found
   // by direct indexing rather than hashing.
@@ -332,7 +334,7 @@ class FactBase {
   std::uint32_t origin_id(const FactOrigin& origin);
 
   std::vector<Rows> rel_;
-  std::vector<Constant> pool_;
+  std::deque<Constant> pool_;
   mutable std::vector<std::uint64_t> pool_slots_;  // open addressing over pool_ but small whole numbers (see
                                                    // facts.cpp); empty when released
   std::size_t hashed_ = 0;                 // constants in pool_slots_

@@ -86,8 +86,6 @@ class Updater {
   // ------------------------------------------------------------ facts
 
   void apply_facts(const std::vector<ChangedFact>& changes) {
-    const auto& pool = m_.f.constants();
-    for (std::size_t i = m_.fact_ids.size(); i < pool.size(); ++i) m_.fact_ids.push_back(m_.in.intern(pool[i]));
     for (const ChangedFact& c : changes) {
       if (c.relation < 0 || static_cast<std::size_t>(c.relation) >= p_.relations.size() ||
           p_.relations[static_cast<std::size_t>(c.relation)].kind != RelationKind::fact)

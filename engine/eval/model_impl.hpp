@@ -112,7 +112,6 @@ struct Model::Impl {
   std::vector<std::uint32_t> gen_row;
   std::vector<char> exact_atom;
   std::size_t max_frame = 0;  // the largest slot used anywhere, plus one
-  std::vector<Id> fact_ids;               // per constant of the facts' pool: its id here
   std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
   std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
   std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
@@ -146,8 +145,10 @@ struct Model::Impl {
   void init() {
     // Tables of many identifiers: their numbers are found by value (up to a few per constant the
     // facts have). A handful of facts gains nothing from it and would pay a test per number.
-    if (f.constants().size() >= 4096)
+    if (f.constants().size() >= 4096) {
       in.direct_below(static_cast<std::uint32_t>(std::min<std::size_t>(4 * f.constants().size(), FactBase::kSmallInts)));
+    }
+    in.share(f.constants());  // the facts' pool ids are ids here: their rows load as they are
     term_ids.resize(p.exprs.size());
     gen_row.assign(p.exprs.size(), kNoRow);
     exact_atom.assign(p.exprs.size(), 0);
@@ -164,8 +165,6 @@ struct Model::Impl {
                                   [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
       for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
     }
-    fact_ids.reserve(f.constants().size());
-    for (const Constant& c : f.constants()) fact_ids.push_back(in.intern(c));
     tables.reserve(p.relations.size());
     unknown_value.resize(p.relations.size());
     slot.assign(p.relations.size(), -1);
@@ -191,12 +190,7 @@ struct Model::Impl {
     t.reserve(n);
     if (valued(r)) t.values.reserve(n);
     t.hold_facts();
-    std::vector<Id> key(arity);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t* ids = f.row(r, i);
-      for (std::size_t k = 0; k < arity; ++k) key[k] = fact_ids[ids[k]];
-      put_entry(r, i, key.data(), std::nullopt);
-    }
+    for (std::size_t i = 0; i < n; ++i) put_entry(r, i, f.row(r, i), std::nullopt);  // pool ids are ids here
   }
 
   // Entry i of a fact relation into its table, as the row with this key: appended (row nullopt)

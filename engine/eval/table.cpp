@@ -38,23 +38,48 @@ std::optional<Id> Interner::lookup(const Constant& c, std::uint64_t h, std::size
   for (slot = static_cast<std::size_t>(h) & mask;; slot = (slot + 1) & mask) {
     Id stored = slots_[slot];
     if (stored == 0) return std::nullopt;
-    if (hashes_[stored - 1] == h && values_[stored - 1] == c) return stored - 1;
+    const Id id = stored - 1;  // a shared constant's hash is not kept: its value is compared
+    if ((id < shared_ || hashes_[id - shared_] == h) && get(id) == c) return id;
   }
 }
 
 void Interner::grow() {
   std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
+  while ((hashed_ + 1) * 2 > cap) cap *= 2;
   slots_.assign(cap, 0);
-  for (std::size_t id = 0; id < values_.size(); ++id) {
-    if (uncertain_of_[id] >= 0 || direct(values_[id])) continue;  // not found by hash
-    std::size_t i = static_cast<std::size_t>(hashes_[id]) & (cap - 1);
+  for (std::size_t id = 0; id < size(); ++id) {
+    std::uint64_t h = 0;
+    if (id < shared_) {
+      if (direct(get(static_cast<Id>(id)))) continue;
+      h = ConstantHash{}(get(static_cast<Id>(id)));
+    } else {
+      if (uncertain_of_[id - shared_] >= 0 || direct(values_[id - shared_])) continue;  // not found by hash
+      h = hashes_[id - shared_];
+    }
+    std::size_t i = static_cast<std::size_t>(h) & (cap - 1);
     while (slots_[i] != 0) i = (i + 1) & (cap - 1);
     slots_[i] = static_cast<Id>(id + 1);
   }
 }
 
+void Interner::share(const std::deque<Constant>& pool) {
+  pool_ = &pool;
+  shared_ = static_cast<Id>(pool.size());
+  for (Id id = 0; id < shared_; ++id) {
+    const Constant& c = pool[id];
+    if (auto v = direct(c)) {
+      if (*v >= small_ids_.size())
+        small_ids_.resize(std::min<std::size_t>(std::max<std::size_t>({*v + 1, small_ids_.size() * 2, 1024}), direct_limit_));
+      small_ids_[*v] = id + 1;
+    } else {
+      ++hashed_;
+    }
+  }
+  if (hashed_ > 0) grow();
+}
+
 Id Interner::add(const Constant& c, std::uint64_t h) {
-  Id id = static_cast<Id>(values_.size());
+  Id id = static_cast<Id>(size());
   values_.push_back(c);
   hashes_.push_back(h);
   uncertain_of_.push_back(-1);
@@ -95,7 +120,7 @@ Id Interner::intern_uncertain(const Value& v) {
   put(&v.text, sizeof v.text);
   auto it = uncertain_ids_.find(key);
   if (it != uncertain_ids_.end()) return it->second;
-  Id id = static_cast<Id>(values_.size());
+  Id id = static_cast<Id>(size());
   values_.emplace_back(std::in_place_type<Unknown>);
   hashes_.push_back(0);
   uncertain_of_.push_back(static_cast<int>(uncertain_.size()));

@@ -35,16 +35,22 @@ class Interner {
   // Whole numbers below `limit` (and FactBase::kSmallInts) are found by value, not by hash: for
   // evaluations over large tables of identifiers. Before the first intern() only.
   void direct_below(std::uint32_t limit) { direct_limit_ = std::min(limit, FactBase::kSmallInts); }
+  // The constants of a fact base's pool become ids 0..pool.size()-1, read in place rather than
+  // copied (a table of a million rows brings hundreds of thousands of constants). The pool must
+  // outlive the interner and keep them unchanged (FactBase only appends). Before the first intern(),
+  // after direct_below(); the pool's constants must be distinct, as a FactBase's are.
+  void share(const std::deque<Constant>& pool);
   Id intern(const Constant& c);
   std::optional<Id> find(const Constant& c) const;
-  const Constant& get(Id id) const { return values_[id]; }
-  std::size_t size() const { return values_.size(); }
+  const Constant& get(Id id) const { return id < shared_ ? (*pool_)[id] : values_[id - shared_]; }
+  std::size_t size() const { return shared_ + values_.size(); }
 
   // An id for a value that is not known (an interval, unknown text): what `VAR = EXPR` binds when
   // EXPR is uncertain. get() gives Unknown for it; equal values share an id.
   Id intern_uncertain(const Value& v);
   const Value* uncertain(Id id) const {
-    int k = uncertain_of_[id];
+    if (id < shared_) return nullptr;
+    int k = uncertain_of_[id - shared_];
     return k < 0 ? nullptr : &uncertain_[static_cast<std::size_t>(k)];
   }
 
@@ -53,8 +59,11 @@ class Interner {
   void grow();
   Id add(const Constant& c, std::uint64_t h);
 
+  const std::deque<Constant>* pool_ = nullptr;  // ids below shared_ (see share)
+  Id shared_ = 0;
+  // The other ids, from shared_ on: their constants, hashes and uncertain values.
   std::deque<Constant> values_;       // a deque: values keep their address (Values point at strings)
-  std::vector<std::uint64_t> hashes_;  // per id
+  std::vector<std::uint64_t> hashes_;
   // Whole numbers below direct_limit_ are found directly, by value: small_ids_[v] is the id + 1 of
   // v, 0 when absent. The others by hash: slots_ holds id + 1 in open addressing, 0 when empty, for
   // the `hashed_` constants that are neither direct nor uncertain.
@@ -66,7 +75,7 @@ class Interner {
   std::vector<Id> small_ids_;
   std::vector<Id> slots_;
   std::size_t hashed_ = 0;
-  std::vector<int> uncertain_of_;      // per id: index into uncertain_, or -1
+  std::vector<int> uncertain_of_;      // index into uncertain_, or -1
   std::deque<Value> uncertain_;
   std::unordered_map<std::string, Id> uncertain_ids_;
 };

@@ -215,3 +215,17 @@ TEST_CASE("a fact base whose indexes were released answers and changes as one th
     CHECK(released.find(1, {constant(k), constant(k % 4)}) == kept.find(1, {constant(k), constant(k % 4)}));
   CHECK_FALSE(released.find(1, {std::string("never listed"), constant(1)}));
 }
+
+TEST_CASE("merging into a fact base without entries keeps the constants it has at their ids") {
+  FactBase fb(1);
+  fb.set(0, FactEntry{{std::string("kept")}, std::nullopt, at("a.facts", 1)});
+  REQUIRE(fb.erase(0, {std::string("kept")}));
+  REQUIRE(fb.total() == 0);
+  const Constant* address = &fb.constants()[0];
+  FactBase other(1);
+  other.set(0, FactEntry{{std::string("new")}, std::nullopt, at("b.facts", 2)});
+  fb.merge(std::move(other));
+  CHECK(&fb.constants()[0] == address);  // an evaluation may read it in place
+  CHECK(fb.constants()[0] == Constant{std::string("kept")});
+  CHECK(fb.args(0, 0) == std::vector<Constant>{std::string("new")});
+}

@@ -143,3 +143,54 @@ TEST_CASE("an interner gives each constant one id, numbers below its limit found
     CHECK_FALSE(in.find(std::string("never")));
   }
 }
+
+TEST_CASE("an interner sharing a fact base's pool gives its constants their pool ids", "[table]") {
+  using phasegate::engine::eval_detail::Interner;
+  for (std::uint32_t limit : {0u, 100u, 5000u}) {
+    INFO("direct below " << limit);
+    std::mt19937 rng(limit + 3);
+    auto random_constant = [&]() -> Constant {
+      switch (rng() % 4) {
+        case 0: return Decimal::from_int(static_cast<std::int64_t>(rng() % 10'000));  // around the limits
+        case 1: return *Decimal::parse(std::to_string(rng() % 200) + ".5");
+        case 2: return Decimal::from_int(-static_cast<std::int64_t>(rng() % 50));
+        default: return "s" + std::to_string(rng() % 3000);
+      }
+    };
+    FactBase fb;
+    for (int i = 0; i < 5'000; ++i) fb.intern(random_constant());
+    const std::size_t shared = fb.constants().size();
+    Interner in;
+    in.direct_below(limit);
+    in.share(fb.constants());
+    REQUIRE(in.size() == shared);
+    for (std::size_t id = 0; id < shared; ++id) {
+      const Constant& c = fb.constants()[id];
+      CHECK(&in.get(static_cast<Id>(id)) == &c);  // read in place, not copied
+      CHECK(in.find(c) == std::optional<Id>(static_cast<Id>(id)));
+      CHECK(in.intern(c) == static_cast<Id>(id));
+      CHECK_FALSE(in.uncertain(static_cast<Id>(id)));
+    }
+    // Constants met later get ids after the pool's, and grow the hash table past the pool's.
+    std::vector<Constant> seen(fb.constants().begin(), fb.constants().end());
+    for (int i = 0; i < 20'000; ++i) {
+      const Constant c = random_constant();
+      const Id id = in.intern(c);
+      CHECK(in.get(id) == c);
+      CHECK(in.find(c) == std::optional<Id>(id));
+      auto at = std::find(seen.begin(), seen.end(), c);
+      if (at == seen.end()) {
+        CHECK(id == seen.size());
+        seen.push_back(c);
+      } else {
+        CHECK(id == static_cast<Id>(at - seen.begin()));
+      }
+    }
+    CHECK(in.size() == seen.size());
+    // The fact base's later constants (an update) are new to the interner: they get its next id.
+    const std::uint32_t later = fb.intern(std::string("added after"));
+    CHECK(later == shared);
+    CHECK(in.intern(fb.constants()[later]) == static_cast<Id>(seen.size()));
+    CHECK(in.get(0) == fb.constants()[0]);
+  }
+}
