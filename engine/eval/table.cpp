@@ -264,6 +264,11 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   while (cap < 2 * rows()) cap *= 2;
   index->slots.assign(cap, Slot{});
   for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
+  // Sized for every row to be its own group; where rows share groups (a column of a few kinds, the
+  // items of each unit) most slots stay empty: they are given back.
+  std::size_t want = 16;
+  while (want < 2 * index->groups) want *= 2;
+  if (want < cap) index->rebuild(*this, want, static_cast<std::uint32_t>(rows()));
   indexes_.push_back(std::move(index));
   return *indexes_.back();
 }

@@ -194,3 +194,26 @@ TEST_CASE("an interner sharing a fact base's pool gives its constants their pool
     CHECK(in.get(0) == fb.constants()[0]);
   }
 }
+
+TEST_CASE("an index built over many rows in few groups gives back its empty slots and still grows", "[table]") {
+  std::mt19937 rng(5);
+  Table t(2);
+  Id row[2];
+  for (Id i = 0; i < 5000; ++i) {
+    row[0] = static_cast<Id>(rng() % 7);  // seven groups on the first column
+    row[1] = i;
+    t.append(row, Truth::true_);
+  }
+  for (Id v = 0; v < 7; ++v) REQUIRE(matches(t, 1, {v, 0}, 0, t.rows()) == scan(t, 1, {v, 0}, 0, t.rows()));
+  // Then the groups multiply: the small index grows again, and every group lists its rows in order.
+  for (Id i = 5000; i < 9000; ++i) {
+    row[0] = static_cast<Id>(rng() % 3000);
+    row[1] = i;
+    t.append(row, Truth::true_);
+  }
+  for (Id v = 0; v < 3000; v += 7) REQUIRE(matches(t, 1, {v, 0}, 0, t.rows()) == scan(t, 1, {v, 0}, 0, t.rows()));
+  for (std::size_t r = 0; r < t.rows(); r += 13) {
+    std::vector<Id> whole(t.row(r), t.row(r) + 2);
+    REQUIRE(t.find(whole.data()) == r);
+  }
+}
