@@ -65,14 +65,105 @@ std::size_t capacity_for(std::size_t entries, std::size_t current, std::size_t l
 
 }  // namespace
 
+// ---------------------------------------------------------------- provenance
+
+const FactBase::Provenance::Run& FactBase::Provenance::run_of(std::size_t i) const {
+  // the last run starting at or before i
+  auto after = std::upper_bound(runs_.begin(), runs_.end(), i, [](std::size_t k, const Run& r) { return k < r.first; });
+  return *(after - 1);
+}
+
+std::uint32_t FactBase::Provenance::line(std::size_t i) const {
+  if (dense_) return line_[i];
+  const Run& r = run_of(i);
+  return static_cast<std::uint32_t>(r.line + std::uint64_t{r.step} * (i - r.first));
+}
+
+void FactBase::Provenance::push(std::uint32_t origin, std::uint32_t line) {
+  if (!dense_ && !runs_.empty()) {
+    Run& r = runs_.back();
+    const std::uint64_t len = n_ - r.first;
+    if (r.origin == origin) {
+      if (len == 1 && (line == r.line || std::uint64_t{line} == std::uint64_t{r.line} + 1)) {  // sets the step
+        r.step = line - r.line;
+        ++n_;
+        return;
+      }
+      if (len > 1 && std::uint64_t{line} == r.line + std::uint64_t{r.step} * len) {
+        ++n_;
+        return;
+      }
+    }
+    if (runs_.size() >= 16 && runs_.size() * 2 > n_) densify();  // runs of one or two: columns are smaller
+  }
+  if (dense_) {
+    origin_.push_back(origin);
+    line_.push_back(line);
+  } else {
+    runs_.push_back(Run{static_cast<std::uint32_t>(n_), origin, line, 0});
+  }
+  ++n_;
+}
+
+void FactBase::Provenance::densify() {
+  if (dense_) return;
+  origin_.resize(n_);
+  line_.resize(n_);
+  for (std::size_t k = 0; k < runs_.size(); ++k) {
+    const Run& r = runs_[k];
+    const std::size_t end = k + 1 < runs_.size() ? runs_[k + 1].first : n_;
+    for (std::size_t i = r.first; i < end; ++i) {
+      origin_[i] = r.origin;
+      line_[i] = static_cast<std::uint32_t>(r.line + std::uint64_t{r.step} * (i - r.first));
+    }
+  }
+  std::vector<Run>().swap(runs_);
+  dense_ = true;
+}
+
+void FactBase::Provenance::set(std::size_t i, std::uint32_t origin, std::uint32_t line) {
+  if (!dense_ && this->origin(i) == origin && this->line(i) == line) return;
+  densify();
+  origin_[i] = origin;
+  line_[i] = line;
+}
+
+void FactBase::Provenance::erase(std::size_t i) {
+  densify();
+  origin_.erase(origin_.begin() + static_cast<std::ptrdiff_t>(i));
+  line_.erase(line_.begin() + static_cast<std::ptrdiff_t>(i));
+  --n_;
+}
+
+void FactBase::Provenance::copy(std::size_t to, std::size_t from) {
+  if (to == from) return;
+  set(to, origin(from), line(from));
+}
+
+void FactBase::Provenance::truncate(std::size_t n) {
+  if (n >= n_) return;
+  densify();
+  origin_.resize(n);
+  line_.resize(n);
+  n_ = n;
+}
+
+void FactBase::Provenance::reserve(std::size_t n) {
+  if (!dense_) return;
+  origin_.reserve(n);
+  line_.reserve(n);
+}
+
+// ---------------------------------------------------------------- entries
+
 std::size_t FactBase::size(int relation) const {
   if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return 0;
-  return rel_[static_cast<std::size_t>(relation)].origin.size();
+  return rel_[static_cast<std::size_t>(relation)].prov.size();
 }
 
 std::size_t FactBase::total() const {
   std::size_t n = 0;
-  for (const Rows& r : rel_) n += r.origin.size();
+  for (const Rows& r : rel_) n += r.prov.size();
   return n;
 }
 
@@ -107,8 +198,8 @@ std::optional<Constant> FactBase::value(int relation, std::size_t i) const {
 
 FactOrigin FactBase::origin(int relation, std::size_t i) const {
   const Rows& r = rel_[static_cast<std::size_t>(relation)];
-  FactOrigin o = origins_[r.origin[i]];
-  o.line = r.line[i];
+  FactOrigin o = origins_[r.prov.origin(i)];
+  o.line = r.prov.line(i);
   return o;
 }
 
@@ -217,8 +308,8 @@ std::size_t FactBase::probe(const Rows& rows, const std::uint32_t* ids, std::uin
 }
 
 std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint32_t* ids) const {
-  if (rows.origin.empty()) return std::nullopt;
-  if (rows.slots.empty()) rehash(rows, capacity_for(rows.origin.size(), 0, 16), rows.origin.size());  // released
+  if (rows.prov.size() == 0) return std::nullopt;
+  if (rows.slots.empty()) rehash(rows, capacity_for(rows.prov.size(), 0, 16), rows.prov.size());  // released
   const std::uint64_t slot = rows.slots[probe(rows, ids, hash_row(ids, rows.arity))];
   if (slot == kEmpty) return std::nullopt;
   return index_of(slot);
@@ -227,7 +318,7 @@ std::optional<std::size_t> FactBase::find_ids(const Rows& rows, const std::uint3
 std::optional<std::size_t> FactBase::find(int relation, const std::vector<Constant>& args) const {
   if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return std::nullopt;
   const Rows& rows = rel_[static_cast<std::size_t>(relation)];
-  if (args.size() != rows.arity || rows.origin.empty()) return std::nullopt;
+  if (args.size() != rows.arity || rows.prov.size() == 0) return std::nullopt;
   std::vector<std::uint32_t> ids;
   ids.reserve(args.size());
   for (const Constant& c : args) {
@@ -241,19 +332,18 @@ std::optional<std::size_t> FactBase::find(int relation, const std::vector<Consta
 FactBase::Rows& FactBase::rows_of(int relation, std::size_t arity) {
   if (static_cast<std::size_t>(relation) >= rel_.size()) rel_.resize(static_cast<std::size_t>(relation) + 1);
   Rows& rows = rel_[static_cast<std::size_t>(relation)];
-  if (rows.origin.empty()) rows.arity = arity;
+  if (rows.prov.size() == 0) rows.arity = arity;
   return rows;
 }
 
 void FactBase::reserve(int relation, std::size_t arity, std::size_t more) {
   if (relation < 0) return;
   Rows& rows = rows_of(relation, arity);
-  const std::size_t n = rows.origin.size() + more;
+  const std::size_t n = rows.prov.size() + more;
   rows.cells.reserve(n * rows.arity);
-  rows.origin.reserve(n);
-  rows.line.reserve(n);
+  rows.prov.reserve(n);
   const std::size_t cap = capacity_for(n, rows.slots.size(), 16);
-  if (cap != rows.slots.size()) rehash(rows, cap, rows.origin.size());
+  if (cap != rows.slots.size()) rehash(rows, cap, rows.prov.size());
 }
 
 std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
@@ -270,7 +360,7 @@ std::uint32_t FactBase::origin_id(const FactOrigin& origin) {
 void FactBase::value_column(Rows& rows, std::uint32_t value) {
   if (value == kNoValue || rows.valued) return;
   rows.valued = true;
-  rows.values.assign(rows.origin.size(), kNoValue);
+  rows.values.assign(rows.prov.size(), kNoValue);
 }
 
 // Appends an entry, unindexed.
@@ -279,13 +369,12 @@ void FactBase::push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t va
   value_column(rows, value);
   rows.cells.insert(rows.cells.end(), ids, ids + rows.arity);
   if (rows.valued) rows.values.push_back(value);
-  rows.origin.push_back(origin);
-  rows.line.push_back(line);
+  rows.prov.push(origin, line);
 }
 
 void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
                      std::uint32_t line) {
-  const std::size_t n = rows.origin.size();
+  const std::size_t n = rows.prov.size();
   if (const std::size_t cap = capacity_for(n + 1, rows.slots.size(), 16); cap != rows.slots.size()) rehash(rows, cap, n);
   const std::uint64_t h = hash_row(ids, rows.arity);
   const std::size_t s = probe(rows, ids, h);
@@ -293,8 +382,7 @@ void FactBase::place(Rows& rows, const std::uint32_t* ids, std::uint32_t value, 
     value_column(rows, value);
     const std::size_t i = index_of(rows.slots[s]);
     if (rows.valued) rows.values[i] = value;
-    rows.origin[i] = origin;
-    rows.line[i] = line;
+    rows.prov.set(i, origin, line);
     return;
   }
   push_entry(rows, ids, value, origin, line);
@@ -321,7 +409,7 @@ void FactBase::append_ids(int relation, const std::uint32_t* ids, std::size_t ar
 void FactBase::settle(int relation, std::size_t first) {
   if (relation < 0 || static_cast<std::size_t>(relation) >= rel_.size()) return;
   Rows& rows = rel_[static_cast<std::size_t>(relation)];
-  const std::size_t n = rows.origin.size();
+  const std::size_t n = rows.prov.size();
   if (first >= n) return;
   const std::size_t cap = capacity_for(n, rows.slots.size(), 16);
   if (cap != rows.slots.size()) rehash(rows, cap, first);
@@ -357,8 +445,7 @@ void FactBase::settle(int relation, std::size_t first) {
     }
     const std::size_t j = index_of(rows.slots[s]);
     if (rows.valued) rows.values[j] = rows.values[e.entry];
-    rows.origin[j] = rows.origin[e.entry];
-    rows.line[j] = rows.line[e.entry];
+    rows.prov.set(j, rows.prov.origin(e.entry), rows.prov.line(e.entry));
     if (merged.empty()) merged.assign(n - first, 0);
     merged[e.entry - first] = 1;
   }
@@ -369,14 +456,12 @@ void FactBase::settle(int relation, std::size_t first) {
     if (merged[i - first]) continue;
     std::copy_n(rows.cells.data() + i * rows.arity, rows.arity, rows.cells.data() + to * rows.arity);
     if (rows.valued) rows.values[to] = rows.values[i];
-    rows.origin[to] = rows.origin[i];
-    rows.line[to] = rows.line[i];
+    rows.prov.copy(to, i);
     ++to;
   }
   rows.cells.resize(to * rows.arity);
   if (rows.valued) rows.values.resize(to);
-  rows.origin.resize(to);
-  rows.line.resize(to);
+  rows.prov.truncate(to);
   rehash(rows, cap, to);
 }
 
@@ -399,15 +484,15 @@ void FactBase::merge(FactBase&& other) {
   std::vector<std::uint32_t> ids;
   for (std::size_t r = 0; r < other.rel_.size(); ++r) {
     const Rows& from = other.rel_[r];
-    if (from.origin.empty()) continue;
-    reserve(static_cast<int>(r), from.arity, from.origin.size());
+    if (from.prov.size() == 0) continue;
+    reserve(static_cast<int>(r), from.arity, from.prov.size());
     Rows& rows = rel_[r];
     if (rows.arity != from.arity) continue;
     ids.resize(from.arity);
-    for (std::size_t i = 0; i < from.origin.size(); ++i) {
+    for (std::size_t i = 0; i < from.prov.size(); ++i) {
       for (std::size_t k = 0; k < from.arity; ++k) ids[k] = id_of[from.cells[i * from.arity + k]];
       std::uint32_t v = !from.valued || from.values[i] == kNoValue ? kNoValue : id_of[from.values[i]];
-      place(rows, ids.data(), v, origin_of[from.origin[i]], from.line[i]);
+      place(rows, ids.data(), v, origin_of[from.prov.origin(i)], from.prov.line(i));
     }
   }
 }
@@ -433,9 +518,8 @@ bool FactBase::erase(int relation, const std::vector<Constant>& args) {
   auto width = static_cast<std::ptrdiff_t>(rows.arity);
   rows.cells.erase(rows.cells.begin() + at * width, rows.cells.begin() + (at + 1) * width);
   if (rows.valued) rows.values.erase(rows.values.begin() + at);
-  rows.origin.erase(rows.origin.begin() + at);
-  rows.line.erase(rows.line.begin() + at);
-  rehash(rows, rows.slots.size(), rows.origin.size());
+  rows.prov.erase(*i);
+  rehash(rows, rows.slots.size(), rows.prov.size());
   return true;
 }
 

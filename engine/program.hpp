@@ -308,16 +308,41 @@ class FactBase {
   void merge(FactBase&& other);
 
  private:
+  // Where each entry of a relation came from: an index into origins_, and a line. Entries come
+  // table by table and file by file, so while they are only appended they are kept as runs: the
+  // entries from a run's first to the next run's share its origin, and their lines count up from its
+  // line by its step (0 or 1). The first entry replaced or erased turns the runs into two columns.
+  class Provenance {
+   public:
+    std::size_t size() const { return n_; }
+    std::uint32_t origin(std::size_t i) const { return dense_ ? origin_[i] : run_of(i).origin; }
+    std::uint32_t line(std::size_t i) const;
+    void push(std::uint32_t origin, std::uint32_t line);
+    void set(std::size_t i, std::uint32_t origin, std::uint32_t line);
+    void erase(std::size_t i);
+    void copy(std::size_t to, std::size_t from);  // entry `from`'s provenance to entry `to`
+    void truncate(std::size_t n);
+    void reserve(std::size_t n);
+
+   private:
+    struct Run {
+      std::uint32_t first, origin, line, step;
+    };
+    const Run& run_of(std::size_t i) const;
+    void densify();
+    std::size_t n_ = 0;
+    bool dense_ = false;
+    std::vector<Run> runs_;                      // until dense_
+    std::vector<std::uint32_t> origin_, line_;  // once dense_: per entry
+  };
   struct Rows {
     std::size_t arity = 0;
     std::vector<std::uint32_t> cells;   // arity ids per entry
     bool valued = false;                // whether any entry has had a value (then `values` has one per entry)
     std::vector<std::uint32_t> values;  // per entry, kNoValue for none
-    std::vector<std::uint32_t> origin;  // per entry: index into origins_
-    std::vector<std::uint32_t> line;    // per entry
+    Provenance prov;                    // per entry; its size is the number of entries
     mutable std::vector<std::uint64_t> slots;  // open addressing over the entries' arguments (see facts.cpp);
                                                // empty when released
-
   };
   Rows& rows_of(int relation, std::size_t arity);
   Rows* rows_for_entry(int relation, std::size_t arity);

@@ -229,3 +229,91 @@ TEST_CASE("merging into a fact base without entries keeps the constants it has a
   CHECK(fb.constants()[0] == Constant{std::string("kept")});
   CHECK(fb.args(0, 0) == std::vector<Constant>{std::string("new")});
 }
+
+TEST_CASE("each entry keeps its file and line through appends in runs, replacements, erases and merges") {
+  std::mt19937 rng(31);
+  FactBase fb(1);
+  struct Expected {
+    std::int64_t key;
+    std::string file;
+    std::uint32_t line;
+  };
+  std::vector<Expected> want;  // in entry order
+  auto place = [&](std::int64_t key, const std::string& file, std::uint32_t line) {
+    for (Expected& e : want)
+      if (e.key == key) {  // replaced in its place
+        e.file = file;
+        e.line = line;
+        return;
+      }
+    want.push_back({key, file, line});
+  };
+  auto check_all = [&](const FactBase& got, std::size_t offset) {
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      INFO("entry " << i);
+      REQUIRE(got.args(0, i + offset) == std::vector<Constant>{num(want[i].key)});
+      REQUIRE(got.origin(0, i + offset).file == want[i].file);
+      REQUIRE(got.origin(0, i + offset).line == want[i].line);
+    }
+  };
+  std::int64_t next_key = 0;
+  for (int round = 0; round < 300; ++round) {
+    const std::string file = "f" + std::to_string(rng() % 3) + ".facts";
+    // Appends only at first, mostly long runs (kept as runs), then everything.
+    const int what = round < 100 ? (rng() % 10 == 0 ? 2 : static_cast<int>(rng() % 2)) : static_cast<int>(rng() % 6);
+    const int n = static_cast<int>(1 + rng() % 40);
+    std::uint32_t line = rng() % 1000;
+    if (what <= 2) {  // a run: new keys on lines counting up (a table), on one line (the store), or scattered
+      for (int i = 0; i < n; ++i) {
+        const std::uint32_t l = what == 0 ? line + static_cast<std::uint32_t>(i) : what == 1 ? line : static_cast<std::uint32_t>(rng() % 50);
+        fb.set(0, FactEntry{{num(next_key)}, std::nullopt, at(file, l)});
+        place(next_key++, file, l);
+      }
+    } else if (what == 3 && next_key > 0) {  // earlier keys listed again: replaced in place
+      for (int i = 0; i < n; ++i) {
+        const auto key = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(next_key));
+        fb.set(0, FactEntry{{num(key)}, std::nullopt, at(file, line + static_cast<std::uint32_t>(i))});
+        place(key, file, line + static_cast<std::uint32_t>(i));
+      }
+    } else if (what == 4 && next_key > 0) {  // erased
+      const auto key = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(next_key));
+      const bool listed = std::any_of(want.begin(), want.end(), [&](const Expected& e) { return e.key == key; });
+      CHECK(fb.erase(0, {num(key)}) == listed);
+      want.erase(std::remove_if(want.begin(), want.end(), [&](const Expected& e) { return e.key == key; }), want.end());
+    } else {  // a table appended and settled, some of its rows repeating earlier keys or each other
+      const std::size_t first = fb.size(0);
+      for (int i = 0; i < n; ++i) {
+        const std::int64_t key = rng() % 4 == 0 && next_key > 0 ? static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(next_key)) : next_key++;
+        const std::uint32_t id = fb.intern(num(key));
+        fb.append_ids(0, &id, 1, FactBase::kNoValue, at(file, line + static_cast<std::uint32_t>(i)));
+        place(key, file, line + static_cast<std::uint32_t>(i));
+      }
+      fb.settle(0, first);
+    }
+    REQUIRE(fb.size(0) == want.size());
+    if (round % 10 == 9) check_all(fb, 0);
+  }
+  check_all(fb, 0);
+  FactBase merged(1);
+  merged.set(0, FactEntry{{num(-1)}, std::nullopt, at("first.facts", 1)});
+  merged.merge(FactBase(fb));
+  check_all(merged, 1);
+}
+
+TEST_CASE("a table's entries share their provenance but each keeps its line") {
+  FactBase fb(1);
+  for (std::uint32_t i = 0; i < 100'000; ++i) {
+    const std::uint32_t id = fb.intern_small(i);
+    fb.append_ids(0, &id, 1, FactBase::kNoValue, at("big.tsv", 2 + i, "census"));
+  }
+  fb.settle(0, 0);
+  for (std::uint32_t i = 0; i < 100'000; i += 997) {
+    CHECK(fb.origin(0, i).line == 2 + i);
+    CHECK(fb.origin(0, i).source == "census");
+  }
+  fb.set(0, FactEntry{{num(500)}, std::nullopt, at("fix.facts", 7)});  // one replaced: the others unchanged
+  CHECK(fb.origin(0, 500).file == "fix.facts");
+  CHECK(fb.origin(0, 500).line == 7);
+  CHECK(fb.origin(0, 501).line == 503);
+  CHECK(fb.origin(0, 499).file == "big.tsv");
+}
