@@ -50,6 +50,7 @@ int run_advise(const AdviseOptions& o) {
   eval_options.max_tuples = o.max_tuples;
   eval_options.max_seconds = o.max_seconds;
   eval_options.max_memory_mb = o.max_memory;
+  eval_options.facts_fixed = true;  // one evaluation: the facts' tables are read in place
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
   // A summary of whole phases needs the counts alone: no result per binding is kept.
   const bool counts_only = o.summary && !o.record && !o.explain &&

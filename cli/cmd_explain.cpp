@@ -38,6 +38,7 @@ int run_explain(const ExplainCliOptions& o) {
   }
   engine::EvalOptions eval_options;
   if (!parse_today(o.today, "explain", eval_options.today)) return kUsage;
+  eval_options.facts_fixed = true;  // one evaluation: the facts' tables are read in place
   Advice advice;
   if (int rc = compute_advice({"explain", o.rules, o.phases, {o.facts, o.assume, o.db, o.known_at}, false, eval_options},
                               advice))

@@ -18,6 +18,8 @@ int LiveAdvice::open(const AdviceRequest& request) {
   }
   request_ = request;
   request_.keep_file_facts = true;  // the facts files and assumptions win over later store facts too
+  request_.eval.facts_fixed = false;  // the model follows the facts as they change (Model::update)
+  request_.release_fact_index = false;
   if (int rc = compute_advice(request_, advice_)) return rc;
   last_id_ = advice_.gathered.facts_last_id;
   return kOk;

@@ -26,6 +26,9 @@ struct EvalOptions {
   // false: only Evaluation::counts is filled (the verdicts are computed all the same, but no
   // PhaseResult is kept and no unknowns are collected): for summaries of very many bindings.
   bool results = true;
+  // true: the FactBase stays as it is while the model lives (one evaluation, no Model::update, which
+  // then refuses): the tables of the facts read its rows in place instead of copying them.
+  bool facts_fixed = false;
 };
 
 // A clause of a phase under one binding.

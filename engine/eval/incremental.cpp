@@ -546,6 +546,8 @@ class Updater {
 }  // namespace
 
 UpdateOutcome Model::update(const std::vector<ChangedFact>& changes) {
+  if (impl_->opt.facts_fixed)
+    throw std::logic_error("Model::update: the model was evaluated with EvalOptions::facts_fixed");
   UpdateOutcome out;
   if (!impl_->broken) {
     try {

@@ -187,10 +187,16 @@ struct Model::Impl {
     Table& t = tables[static_cast<std::size_t>(r)];
     const std::size_t n = f.size(r), arity = rel.param_names.size();
     if (n == 0 || f.arity(r) != arity) return;
+    t.hold_facts();
+    if (opt.facts_fixed) {  // the rows as they are in the facts (pool ids are ids here), then their truths and values
+      t.borrow(f.row(r, 0), n);
+      if (valued(r)) t.values.resize(n);
+      for (std::size_t i = 0; i < n; ++i) put_entry(r, i, nullptr, i);
+      return;
+    }
     t.reserve(n);
     if (valued(r)) t.values.reserve(n);
-    t.hold_facts();
-    for (std::size_t i = 0; i < n; ++i) put_entry(r, i, f.row(r, i), std::nullopt);  // pool ids are ids here
+    for (std::size_t i = 0; i < n; ++i) put_entry(r, i, f.row(r, i), std::nullopt);
   }
 
   // Entry i of a fact relation into its table, as the row with this key: appended (row nullopt)

@@ -294,10 +294,21 @@ std::optional<std::size_t> Table::find(const Id* key, std::optional<std::uint32_
 
 std::size_t Table::append(const Id* key, Truth t) {
   std::size_t r = rows();
+  if (borrowed_) {
+    cells_.assign(data_, data_ + r * static_cast<std::size_t>(arity_));
+    borrowed_ = false;
+  }
   cells_.insert(cells_.end(), key, key + arity_);
+  data_ = cells_.data();
   truth.push_back(t);
   for (auto& index : indexes_) index->add(*this, static_cast<std::uint32_t>(r));
   return r;
+}
+
+void Table::borrow(const Id* cells, std::size_t rows) {
+  data_ = cells;
+  borrowed_ = true;
+  truth.assign(rows, Truth::true_);
 }
 
 void Table::set_fact_entry(std::size_t r, int entry) {

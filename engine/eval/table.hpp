@@ -88,7 +88,7 @@ class Table {
 
   int arity() const { return arity_; }
   std::size_t rows() const { return truth.size(); }
-  const Id* row(std::size_t r) const { return cells_.data() + r * static_cast<std::size_t>(arity_); }
+  const Id* row(std::size_t r) const { return data_ + r * static_cast<std::size_t>(arity_); }
 
   // The row equal to `key` (all columns), if any.
   std::optional<std::size_t> find(const Id* key) const { return find(key, std::nullopt); }
@@ -101,6 +101,9 @@ class Table {
     cells_.reserve(rows * static_cast<std::size_t>(arity_));
     truth.reserve(rows);
   }
+  // An empty table takes `rows` rows, true, read in place from `cells`, which its owner keeps
+  // unchanged while the table lives (a fact base's rows). They are copied at the first append.
+  void borrow(const Id* cells, std::size_t rows);
   // Appends a row (the caller checked it is absent) and returns its index.
   std::size_t append(const Id* key, Truth t);
 
@@ -181,6 +184,8 @@ class Table {
   bool holds_facts_ = false;
   std::vector<int> entries_;  // per row, once some row is not its own entry (see fact_entry)
   std::vector<Id> cells_;
+  const Id* data_ = nullptr;  // the rows: cells_.data(), or borrowed ones (cells_ then empty)
+  bool borrowed_ = false;
   mutable std::vector<std::unique_ptr<Index>> indexes_;  // built on first use, kept up to date
 };
 

@@ -217,3 +217,27 @@ TEST_CASE("an index built over many rows in few groups gives back its empty slot
     REQUIRE(t.find(whole.data()) == r);
   }
 }
+
+TEST_CASE("a table reading borrowed rows copies them at its first append", "[table]") {
+  std::vector<Id> cells;
+  for (Id i = 0; i < 1000; ++i) {
+    cells.push_back(i % 10);
+    cells.push_back(i);
+  }
+  Table t(2);
+  t.borrow(cells.data(), 1000);
+  REQUIRE(t.rows() == 1000);
+  CHECK(t.row(7) == cells.data() + 14);  // read in place
+  CHECK(t.truth[999] == Truth::true_);
+  REQUIRE(matches(t, 1, {3, 0}, 0, t.rows()) == scan(t, 1, {3, 0}, 0, t.rows()));
+  Id row[2] = {3, 5000};
+  REQUIRE(t.append(row, Truth::unknown) == 1000);
+  CHECK(t.row(7) != cells.data() + 14);  // its own copy now
+  cells.assign(cells.size(), 77);          // the borrowed rows may change: the table no longer reads them
+  for (Id i = 0; i < 1000; i += 37) {
+    Id whole[2] = {i % 10, i};
+    CHECK(t.find(whole) == std::optional<std::size_t>(i));
+  }
+  CHECK(t.find(row) == std::optional<std::size_t>(1000));
+  CHECK(matches(t, 1, {3, 0}, 0, t.rows()).size() == 101);
+}
