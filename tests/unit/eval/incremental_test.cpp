@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "builder.hpp"
 #include "engine/eval/model.hpp"
@@ -63,6 +64,17 @@ ChangedFact random_change(RandomProgram& rp) {
   return ChangedFact{r, args};
 }
 
+// fact unit(u: text); fact fuel(u: text): number open; condition low(u) when unit(u) and fuel(u) < 10.
+// The relation ids of unit, fuel and low.
+std::tuple<int, int, int> low_fuel(Builder& b) {
+  int unit = b.fact("unit", {t_text()});
+  int fuel = b.fact("fuel", {t_text()}, t_num(0, 100), true);
+  int low = b.cond("low", {t_text()});
+  ExprId g = b.atom(unit, {V(0)});
+  b.rule(low, {0}, 1, b.and_({g, b.cmp(CompareOp::lt, b.value(fuel, {V(0)}), b.num(10))}), {g});
+  return {unit, fuel, low};
+}
+
 }  // namespace
 
 TEST_CASE("incremental: updates give what evaluating from scratch gives, on random change sequences") {
@@ -104,15 +116,10 @@ TEST_CASE("incremental: updates give what evaluating from scratch gives, on rand
 }
 
 TEST_CASE("incremental: one changed fact re-derives its own tuples and re-evaluates its own bindings") {
-  // fact unit(u: text); fact fuel(u: text): number open
-  // condition low(u) when unit(u) and fuel(u) < 10
+  // low fuel (see low_fuel), and
   // phase deploy(u) for each unit(u) block low: if low(u); phase ready(u) for each unit(u) after deploy
   Builder b;
-  int unit = b.fact("unit", {t_text()});
-  int fuel = b.fact("fuel", {t_text()}, t_num(0, 100), true);
-  int low = b.cond("low", {t_text()});
-  ExprId g = b.atom(unit, {V(0)});
-  b.rule(low, {0}, 1, b.and_({g, b.cmp(CompareOp::lt, b.value(fuel, {V(0)}), b.num(10))}), {g});
+  auto [unit, fuel, low] = low_fuel(b);
   int deploy = b.phase("deploy", 1);
   b.for_each(deploy, b.atom(unit, {V(0)}));
   b.block(deploy, b.atom(low, {V(0)}));
@@ -185,13 +192,8 @@ TEST_CASE("incremental: one changed fact re-derives its own tuples and re-evalua
 }
 
 TEST_CASE("incremental: each listed tuple keeps pointing at its entry in the facts") {
-  // fact unit(u: text); fact fuel(u: text): number open; condition low(u) when unit(u) and fuel(u) < 10
   Builder b;
-  int unit = b.fact("unit", {t_text()});
-  int fuel = b.fact("fuel", {t_text()}, t_num(0, 100), true);
-  int low = b.cond("low", {t_text()});
-  ExprId g = b.atom(unit, {V(0)});
-  b.rule(low, {0}, 1, b.and_({g, b.cmp(CompareOp::lt, b.value(fuel, {V(0)}), b.num(10))}), {g});
+  auto [unit, fuel, low] = low_fuel(b);
   auto name = [](int i) { return S(("u" + std::to_string(i)).c_str()); };
   for (int i = 0; i < 50; ++i) {
     b.add(unit, {name(i)});
