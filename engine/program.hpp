@@ -311,7 +311,9 @@ class FactBase {
   // Where each entry of a relation came from: an index into origins_, and a line. Entries come
   // table by table and file by file, so while they are only appended they are kept as runs: the
   // entries from a run's first to the next run's share its origin, and their lines count up from its
-  // line by its step (0 or 1). The first entry replaced or erased turns the runs into two columns.
+  // line by its step (0 or 1). The runs become two columns (8 bytes per entry) when an entry's
+  // provenance changes (a later listing of it), when entries are erased or dropped (a table that
+  // repeats a tuple), or when runs are so short that columns are smaller.
   class Provenance {
    public:
     std::size_t size() const { return n_; }

@@ -186,8 +186,8 @@ struct Model::Impl {
     const Relation& rel = p.relations[static_cast<std::size_t>(r)];
     Table& t = tables[static_cast<std::size_t>(r)];
     const std::size_t n = f.size(r), arity = rel.param_names.size();
+    t.hold_facts();  // even empty: an update may list tuples later
     if (n == 0 || f.arity(r) != arity) return;
-    t.hold_facts();
     if (opt.facts_fixed) {  // the rows as they are in the facts (pool ids are ids here), then their truths and values
       t.borrow(f.row(r, 0), n);
       if (valued(r)) t.values.resize(n);

@@ -317,7 +317,7 @@ void Table::set_fact_entry(std::size_t r, int entry) {
     entries_.resize(rows());
     for (std::size_t k = 0; k < entries_.size(); ++k) entries_[k] = static_cast<int>(k);
   }
-  entries_.resize(rows(), -1);  // rows appended since (none are: each is given its entry)
+  entries_.resize(rows(), -1);  // the row just appended, if r is one (each row is given its entry right after)
   entries_[r] = entry;
 }
 

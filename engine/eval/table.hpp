@@ -99,6 +99,7 @@ class Table {
   std::optional<std::size_t> find(const Id* key, std::optional<std::uint32_t> hash) const;
   void reserve(std::size_t rows) {
     cells_.reserve(rows * static_cast<std::size_t>(arity_));
+    if (!borrowed_) data_ = cells_.data();
     truth.reserve(rows);
   }
   // An empty table takes `rows` rows, true, read in place from `cells`, which its owner keeps

@@ -266,3 +266,18 @@ TEST_CASE("facts read in place (EvalOptions::facts_fixed) give what copied facts
     CHECK_THROWS_AS(in_place.model->update({}), std::logic_error);
   }
 }
+
+TEST_CASE("incremental: a tuple listed by an update in a relation that had none points at its entry") {
+  Builder b;
+  auto [unit, fuel, low] = low_fuel(b);
+  b.add(unit, {S("u1")});  // fuel has no entry when evaluated
+  b.finish();
+  auto outcome = evaluate_model(b.p, b.f, {});
+  REQUIRE(outcome.model);
+  b.f.set(fuel, FactEntry{{S("u1")}, N(3), {}});
+  REQUIRE_FALSE(outcome.model->update({{fuel, {S("u1")}}}).error);
+  auto listed = outcome.model->tuples(fuel);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].fact_entry == 0);
+  CHECK(outcome.model->truth(low, {S("u1")}) == Truth::true_);
+}
