@@ -58,6 +58,11 @@ int run_advise(const AdviseOptions& o) {
                                         [](const std::string& spec) { return spec.find('(') != std::string::npos; });
   eval_options.results = !counts_only;
   FactInputs inputs{o.facts, o.assume, o.db, o.known_at};
+  auto request = [&](const FactInputs& facts, bool open_for_record) {
+    AdviceRequest r{"advise", o.rules, o.phases, facts, open_for_record, eval_options};
+    r.release_fact_index = !o.explain;  // the explanations look facts up, on a thread of their own
+    return r;
+  };
 
   // The table, and what the decision log keeps of it.
   auto make_report = [&](const Advice& advice) {
@@ -113,7 +118,7 @@ int run_advise(const AdviseOptions& o) {
         advice.emplace();
         FactInputs with_state = inputs;
         with_state.state = &state;
-        if (int rc = compute_advice({"advise", o.rules, o.phases, with_state, false, eval_options, false, !o.explain}, *advice))
+        if (int rc = compute_advice(request(with_state, false), *advice))
           throw Stop{rc};
         report = make_report(*advice);
         return decision_input(*advice, report);
@@ -128,7 +133,7 @@ int run_advise(const AdviseOptions& o) {
     }
   } else {
     advice.emplace();
-    if (int rc = compute_advice({"advise", o.rules, o.phases, inputs, o.record, eval_options, false, !o.explain}, *advice)) return rc;
+    if (int rc = compute_advice(request(inputs, o.record), *advice)) return rc;
     report = make_report(*advice);
     if (o.record) {
       try {

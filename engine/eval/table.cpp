@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 #include <string_view>
 
 namespace phasegate::engine::eval_detail {
@@ -68,14 +69,18 @@ void Interner::share(const std::deque<Constant>& pool) {
   for (Id id = 0; id < shared_; ++id) {
     const Constant& c = pool[id];
     if (auto v = direct(c)) {
-      if (*v >= small_ids_.size())
-        small_ids_.resize(std::min<std::size_t>(std::max<std::size_t>({*v + 1, small_ids_.size() * 2, 1024}), direct_limit_));
-      small_ids_[*v] = id + 1;
+      small_id(*v) = id + 1;
     } else {
       ++hashed_;
     }
   }
   if (hashed_ > 0) grow();
+}
+
+Id& Interner::small_id(std::uint32_t v) {
+  if (v >= small_ids_.size())
+    small_ids_.resize(std::min<std::size_t>(std::max<std::size_t>({v + 1, small_ids_.size() * 2, 1024}), direct_limit_));
+  return small_ids_[v];
 }
 
 Id Interner::add(const Constant& c, std::uint64_t h) {
@@ -88,9 +93,7 @@ Id Interner::add(const Constant& c, std::uint64_t h) {
 
 Id Interner::intern(const Constant& c) {
   if (auto v = direct(c)) {
-    if (*v >= small_ids_.size())
-      small_ids_.resize(std::min<std::size_t>(std::max<std::size_t>({*v + 1, small_ids_.size() * 2, 1024}), direct_limit_));
-    Id& known = small_ids_[*v];
+    Id& known = small_id(*v);
     if (known == 0) known = add(c, 0) + 1;
     return known - 1;
   }
@@ -260,15 +263,18 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
     if (index->mask == mask) return *index;
   auto index = std::make_unique<Index>();
   index->mask = mask;
-  std::size_t cap = 16;
-  while (cap < 2 * rows()) cap *= 2;
-  index->slots.assign(cap, Slot{});
+  // Slots for n groups at a load of at most one half.
+  auto slots_for = [](std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    return cap;
+  };
+  index->slots.assign(slots_for(rows()), Slot{});
   for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
   // Sized for every row to be its own group; where rows share groups (a column of a few kinds, the
   // items of each unit) most slots stay empty: they are given back.
-  std::size_t want = 16;
-  while (want < 2 * index->groups) want *= 2;
-  if (want < cap) index->rebuild(*this, want, static_cast<std::uint32_t>(rows()));
+  if (slots_for(index->groups) < index->slots.size())
+    index->rebuild(*this, slots_for(index->groups), static_cast<std::uint32_t>(rows()));
   indexes_.push_back(std::move(index));
   return *indexes_.back();
 }
@@ -315,7 +321,7 @@ void Table::set_fact_entry(std::size_t r, int entry) {
   if (entries_.empty()) {
     if (entry == static_cast<int>(r)) return;
     entries_.resize(rows());
-    for (std::size_t k = 0; k < entries_.size(); ++k) entries_[k] = static_cast<int>(k);
+    std::iota(entries_.begin(), entries_.end(), 0);
   }
   entries_.resize(rows(), -1);  // the row just appended, if r is one (each row is given its entry right after)
   entries_[r] = entry;

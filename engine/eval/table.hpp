@@ -58,6 +58,7 @@ class Interner {
   std::optional<Id> lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const;
   void grow();
   Id add(const Constant& c, std::uint64_t h);
+  Id& small_id(std::uint32_t v);  // small_ids_[v], grown to hold it (v < direct_limit_)
 
   const std::deque<Constant>* pool_ = nullptr;  // ids below shared_ (see share)
   Id shared_ = 0;
@@ -135,7 +136,6 @@ class Table {
   // Facts only: the index of each row's entry in the FactBase; -1 for a tuple no longer listed (an
   // update erased it: the row stays, false, and lookups read the tuple as unlisted). Row i is entry
   // i when loaded; the table keeps a column of entries only once an update makes them differ.
-  bool holds_facts() const { return holds_facts_; }
   void hold_facts() { holds_facts_ = true; }
   int fact_entry(std::size_t r) const {
     if (!holds_facts_) return -1;
