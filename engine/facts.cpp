@@ -510,6 +510,11 @@ void FactBase::release_index() {
   std::vector<std::uint64_t>().swap(pool_slots_);
 }
 
+void FactBase::release_index(int relation) {
+  if (relation >= 0 && static_cast<std::size_t>(relation) < rel_.size())
+    std::vector<std::uint64_t>().swap(rel_[static_cast<std::size_t>(relation)].slots);
+}
+
 bool FactBase::erase(int relation, const std::vector<Constant>& args) {
   auto i = find(relation, args);
   if (!i) return false;

@@ -304,6 +304,9 @@ class FactBase {
   // later (find, set, erase, merge, intern) builds them again first; so find() on a const FactBase
   // then writes, and must not run concurrently with other calls.
   void release_index();
+  // The same for one relation's entries only: a loaded table gives its index back at once, so
+  // that loading many large tables holds one table's index at a time, not all of them.
+  void release_index(int relation);
   // Adds every entry of `other` in its order, as set() would.
   void merge(FactBase&& other);
 

@@ -503,6 +503,9 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     out.append_ids(rid, ids.data(), ids.size(), value, origin);
   }
   out.settle(rid, first);
+  // Its entries were told apart; whatever looks one up later (another listing of the relation, a
+  // lookup for an explanation) indexes them again then, and an evaluation needs no index of them.
+  out.release_index(rid);
   return errors == 0;
 }
 

@@ -261,3 +261,40 @@ TEST_CASE("table errors name the table, its line and column", "[facts][tables]")
                                         "units.tsv:3:3 E0609", "units.tsv:4:1 E0609"});
   CHECK(entries(fb, p, "unit").empty());
 }
+
+// A loaded table gives back its relation's index at once; whatever lists the relation later must
+// still find the table's entries (and replace them in place rather than add them twice).
+TEST_CASE("entries listed after a table replace the table's entries in place", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = table_dir("pg_check_tables_after");
+  std::ofstream(dir / "a.csv") << "country,value\nTurkey,100\nEgypt,200\nIndonesia,50\n";
+  std::ofstream(dir / "b.csv") << "country,value\nEgypt,250\nAzerbaijan,70\n";
+  SourceMap sources;
+  Diagnostics d;
+  auto first = parse_facts((dir / "t.facts").string(),
+                           "facts \"T\"\nload troops_committed from \"a.csv\"\ntroops_committed(\"Turkey\") = 150\n"
+                           "load troops_committed from \"b.csv\"\n",
+                           sources, d);
+  auto second = parse_facts((dir / "u.facts").string(), "facts \"U\"\ntroops_committed(\"Indonesia\") = 1_500\n",
+                            sources, d);
+  engine::FactBaseBuilder b(p);
+  REQUIRE(b.add_file(first, sources, d));
+  REQUIRE(b.add_file(second, sources, d));
+  INFO(render_text(d, sources));
+  engine::FactBase fb = std::move(b).build();
+  const auto troops = entries(fb, p, "troops_committed");
+  REQUIRE(troops.size() == 4);  // Turkey, Egypt, Indonesia from a.csv, then Azerbaijan from b.csv
+  const std::vector<std::pair<std::string, int>> expected{
+      {"Turkey", 150}, {"Egypt", 250}, {"Indonesia", 1500}, {"Azerbaijan", 70}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO(expected[i].first);
+    CHECK(std::get<std::string>(troops[i].args[0]) == expected[i].first);
+    CHECK(std::get<engine::Decimal>(*troops[i].value) == engine::Decimal::from_int(expected[i].second));
+  }
+  CHECK(troops[1].origin.file == (dir / "b.csv").string());
+  CHECK(troops[2].origin.file == (dir / "u.facts").string());
+  const int r = p.find_relation("troops_committed");
+  CHECK(fb.find(r, {engine::Constant{std::string("Egypt")}}) == std::optional<std::size_t>{1});
+  CHECK(fb.find(r, {engine::Constant{std::string("Chad")}}) == std::nullopt);
+}
