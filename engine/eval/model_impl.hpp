@@ -190,7 +190,6 @@ struct Model::Impl {
     if (n == 0 || f.arity(r) != arity) return;
     if (opt.facts_fixed) {  // the rows as they are in the facts (pool ids are ids here), then their truths and values
       t.borrow(f.row(r, 0), n);
-      if (valued(r)) t.values.resize(n);
       for (std::size_t i = 0; i < n; ++i) put_entry(r, i, nullptr, i);
       return;
     }
@@ -207,21 +206,24 @@ struct Model::Impl {
     const std::uint32_t vid = f.value_id(r, i);
     const Constant* v = vid == FactBase::kNoValue ? nullptr : &f.constants()[vid];
     Truth truth = Truth::true_;
-    Value value;
     const bool has_values = valued(r);
-    if (has_values) {
-      value = v ? value_of_constant(*v, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)];
-    } else if (v) {
+    if (!has_values && v) {
       if (std::holds_alternative<bool>(*v)) truth = std::get<bool>(*v) ? Truth::true_ : Truth::false_;
       else if (std::holds_alternative<Unknown>(*v)) truth = Truth::unknown;
     }
+    // The row's value, named by its constant's id in the facts (kNoValue: the type's unknown value).
+    auto set_value = [&](std::size_t at) {
+      t.values.set(at, vid, [&] {
+        return v ? value_of_constant(*v, &*rel.value_type, p) : unknown_value[static_cast<std::size_t>(r)];
+      });
+    };
     if (row) {
       t.truth[*row] = truth;
-      if (has_values) t.values[*row] = std::move(value);
+      if (has_values) set_value(*row);
       t.set_fact_entry(*row, static_cast<int>(i));
       return;
     }
-    if (has_values) t.values.push_back(std::move(value));
+    if (has_values) set_value(t.values.size());
     t.set_fact_entry(t.append(key, truth), static_cast<int>(i));
   }
 

@@ -81,6 +81,30 @@ class Interner {
   std::unordered_map<std::string, Id> uncertain_ids_;
 };
 
+// The values of a valued fact relation, one per row. Each is the value of one constant of the facts
+// (or the relation's unknown value), so a row holds a small number and each distinct value is kept
+// once: a table of 100 000 fuel levels keeps about a hundred Values, not 100 000.
+class ValueColumn {
+ public:
+  std::size_t size() const { return slot_.size(); }
+  const Value& operator[](std::size_t r) const { return distinct_[slot_[r]]; }
+  void reserve(std::size_t rows) { slot_.reserve(rows); }
+  // Row r (r == size() appends) takes the value that `key` names; make() computes it the first
+  // time the column sees the key. A key must name the same value every time it is given.
+  template <class Make>
+  void set(std::size_t r, std::uint64_t key, Make&& make) {
+    auto [at, added] = slot_of_.try_emplace(key, static_cast<std::uint32_t>(distinct_.size()));
+    if (added) distinct_.push_back(make());
+    if (r == slot_.size()) slot_.push_back(at->second);
+    else slot_[r] = at->second;
+  }
+
+ private:
+  std::vector<std::uint32_t> slot_;  // per row, an index into distinct_
+  std::vector<Value> distinct_;  // set() may move them: a reference is good until the next set()
+  std::unordered_map<std::uint64_t, std::uint32_t> slot_of_;
+};
+
 // The tuples of one relation: rows of `arity` ids, each with a truth (and a value for valued facts).
 // Rows are only appended, so a row range [lo, hi) is a stable "delta" for semi-naive evaluation.
 class Table {
@@ -132,7 +156,7 @@ class Table {
   std::uint64_t full_mask() const { return arity_ >= 64 ? ~0ULL : ((1ULL << arity_) - 1); }
 
   std::vector<Truth> truth;
-  std::vector<Value> values;     // valued facts only: one per row
+  ValueColumn values;            // valued facts only: one per row
   // Facts only: the index of each row's entry in the FactBase; -1 for a tuple no longer listed (an
   // update erased it: the row stays, false, and lookups read the tuple as unlisted). Row i is entry
   // i when loaded; the table keeps a column of entries only once an update makes them differ.

@@ -241,3 +241,26 @@ TEST_CASE("a table reading borrowed rows copies them at its first append", "[tab
   CHECK(t.find(row) == std::optional<std::size_t>(1000));
   CHECK(matches(t, 1, {3, 0}, 0, t.rows()).size() == 101);
 }
+
+TEST_CASE("a column of values keeps each distinct value once and each row's own", "[table]") {
+  eval_detail::ValueColumn column;
+  int made = 0;
+  auto number = [&](std::uint64_t key) {
+    return [&made, key] {
+      ++made;
+      return Value::point(BaseType::number, Decimal::from_int(static_cast<std::int64_t>(key)));
+    };
+  };
+  for (std::size_t r = 0; r < 1000; ++r) column.set(r, r % 7, number(r % 7));
+  CHECK(made == 7);  // one Value per key, however many rows take it
+  REQUIRE(column.size() == 1000);
+  column.set(5, 100, number(100));  // row 5 changes; no row is added
+  column.set(12, 3, number(3));
+  CHECK(made == 8);
+  REQUIRE(column.size() == 1000);
+  for (std::size_t r = 0; r < 1000; ++r) {
+    INFO(r);
+    const std::int64_t want = r == 5 ? 100 : r == 12 ? 3 : static_cast<std::int64_t>(r % 7);
+    CHECK(column[r].lo.v == Decimal::from_int(want));
+  }
+}
