@@ -228,11 +228,15 @@ void Table::Index::rebuild(const Table& t, std::size_t capacity, std::uint32_t i
 }
 
 void Table::Index::add(const Table& t, std::uint32_t row) {
+  if ((groups + 1) * 2 > slots.size()) rebuild(t, slots.empty() ? 16 : slots.size() * 2, row);
+  place(t, row);
+}
+
+void Table::Index::place(const Table& t, std::uint32_t row) {
   if (!unique) {
     if (next.size() <= row) next.resize(std::max<std::size_t>(row + 1, next.size() * 2), kNone);
     next[row] = row;
   }
-  if ((groups + 1) * 2 > slots.size()) rebuild(t, slots.empty() ? 16 : slots.size() * 2, row);
   const Id* key = t.row(row);
   const auto h = static_cast<std::uint32_t>(t.hash_of(mask, key));
   const std::size_t cap = slots.size();
@@ -263,14 +267,17 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
     if (index->mask == mask) return *index;
   auto index = std::make_unique<Index>();
   index->mask = mask;
-  // Slots for n groups at a load of at most one half.
+  // Slots for n groups at a load of at most three quarters. An index built over existing rows is
+  // mostly a fact table's, looked up far more than appended to; one that grows by appends (a derived
+  // table's, probed for every new tuple) keeps a load of at most one half (add): at three quarters
+  // the probes for tuples not yet there make the 2 000-node chain closure 18% slower.
   auto slots_for = [](std::size_t n) {
     std::size_t cap = 16;
-    while (cap < 2 * n) cap *= 2;
+    while (cap * 3 < 4 * n) cap *= 2;
     return cap;
   };
   index->slots.assign(slots_for(rows()), Slot{});
-  for (std::size_t r = 0; r < rows(); ++r) index->add(*this, static_cast<std::uint32_t>(r));
+  for (std::size_t r = 0; r < rows(); ++r) index->place(*this, static_cast<std::uint32_t>(r));  // they fit
   // Sized for every row to be its own group; where rows share groups (a column of a few kinds, the
   // items of each unit) most slots stay empty: they are given back.
   if (slots_for(index->groups) < index->slots.size())

@@ -196,7 +196,8 @@ class Table {
     }
     std::uint32_t group(const Table& t, const Id* key, std::uint32_t hash) const;
     std::uint32_t first(std::uint32_t last) const { return unique ? last : next[last]; }
-    void add(const Table& t, std::uint32_t row);
+    void add(const Table& t, std::uint32_t row);    // grows the slots first if they would pass a load of 1/2
+    void place(const Table& t, std::uint32_t row);  // the slots must have room
     // Empties the index into `capacity` slots (a power of two) and places rows [0, indexed_rows)
     // again; their links stay as they are.
     void rebuild(const Table& t, std::size_t capacity, std::uint32_t indexed_rows);
