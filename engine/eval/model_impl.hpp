@@ -413,9 +413,85 @@ struct Model::Impl {
     return v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown;
   }
 
+  // Conditions are evaluated to a truth without building Values where they can be: connectives,
+  // atoms, and comparisons of two known constants (below).
   Truth eval_truth(ExprId id, Frame& fr) {
     if (id == kNoExpr) return Truth::true_;
-    return truth_of(eval(id, fr));
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+      case ExprKind::atom: return atom_truth(id, fr);
+      case ExprKind::not_: return truth_not(eval_truth(e.children.at(0), fr));
+      case ExprKind::and_: {
+        Truth r = Truth::true_;
+        for (ExprId c : e.children) {
+          r = truth_and(r, eval_truth(c, fr));
+          if (r == Truth::false_) break;
+        }
+        return r;
+      }
+      case ExprKind::or_: {
+        Truth r = Truth::false_;
+        for (ExprId c : e.children) {
+          r = truth_or(r, eval_truth(c, fr));
+          if (r == Truth::true_) break;
+        }
+        return r;
+      }
+      case ExprKind::compare: {
+        if (auto r = compare_known(e.cmp, known_operand(e.children.at(0), fr), known_operand(e.children.at(1), fr)))
+          return *r;
+        Value a = eval(e.children.at(0), fr);
+        Value b = eval(e.children.at(1), fr);
+        return compare(e.cmp, a, b);
+      }
+      case ExprKind::bind: {
+        Id bound = e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() ? kUnbound : fr[static_cast<std::size_t>(e.var)];
+        if (bound != kUnbound)
+          if (auto r = compare_known(CompareOp::eq, &in.get(bound), known_operand(e.children.at(0), fr))) return *r;
+        return truth_of(eval(id, fr));
+      }
+      default: return truth_of(eval(id, fr));
+    }
+  }
+
+  // The constant an operand is without evaluating it: a constant, or a variable's (a variable bound
+  // to an uncertain value reads as `unknown`, which compare_known leaves alone); nullptr otherwise.
+  const Constant* known_operand(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    if (e.kind == ExprKind::constant) return &e.constant;
+    if (e.kind != ExprKind::variable || e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size()) return nullptr;
+    const Id v = fr[static_cast<std::size_t>(e.var)];
+    return v == kUnbound ? nullptr : &in.get(v);
+  }
+
+  // Two known numbers, dates or durations compared as they are: what compare() gives for their
+  // Values (points), without building them. Most of a policy's comparisons are these (`p < ms`,
+  // `c >= 3`, `code = 1`). nullopt for anything else (either side unknown, other kinds).
+  static std::optional<Truth> compare_known(CompareOp op, const Constant* a, const Constant* b) {
+    if (!a || !b || a->index() != b->index()) return std::nullopt;
+    int128 x = 0, y = 0;
+    if (const auto* d = std::get_if<Decimal>(a)) {
+      x = d->raw();
+      y = std::get<Decimal>(*b).raw();
+    } else if (const auto* d = std::get_if<Date>(a)) {
+      x = d->days;
+      y = std::get<Date>(*b).days;
+    } else if (const auto* d = std::get_if<Duration>(a)) {
+      x = d->days;
+      y = std::get<Duration>(*b).days;
+    } else {
+      return std::nullopt;
+    }
+    bool v = false;
+    switch (op) {
+      case CompareOp::eq: v = x == y; break;
+      case CompareOp::ne: v = x != y; break;
+      case CompareOp::lt: v = x < y; break;
+      case CompareOp::le: v = x <= y; break;
+      case CompareOp::gt: v = x > y; break;
+      case CompareOp::ge: v = x >= y; break;
+    }
+    return v ? Truth::true_ : Truth::false_;
   }
 
   Value eval(ExprId id, Frame& fr) {
@@ -430,35 +506,17 @@ struct Model::Impl {
         if (const Value* uv = in.uncertain(v)) return *uv;
         return value_of_constant(in.get(v), &e.type, p);
       }
-      case ExprKind::atom: return Value::of_truth(atom_truth(id, fr));
+      case ExprKind::atom:
+      case ExprKind::not_:
+      case ExprKind::and_:
+      case ExprKind::or_:
+      case ExprKind::compare: return Value::of_truth(eval_truth(id, fr));
       case ExprKind::atom_value: return atom_value(id, fr);
       case ExprKind::aggregate: return eval_aggregate(id, fr);
-      case ExprKind::not_: return Value::of_truth(truth_not(eval_truth(e.children.at(0), fr)));
       case ExprKind::negate: {
         Value out;
         negate(eval(e.children.at(0), fr), out);
         return out;
-      }
-      case ExprKind::and_: {
-        Truth r = Truth::true_;
-        for (ExprId c : e.children) {
-          r = truth_and(r, eval_truth(c, fr));
-          if (r == Truth::false_) break;
-        }
-        return Value::of_truth(r);
-      }
-      case ExprKind::or_: {
-        Truth r = Truth::false_;
-        for (ExprId c : e.children) {
-          r = truth_or(r, eval_truth(c, fr));
-          if (r == Truth::true_) break;
-        }
-        return Value::of_truth(r);
-      }
-      case ExprKind::compare: {
-        Value a = eval(e.children.at(0), fr);
-        Value b = eval(e.children.at(1), fr);
-        return Value::of_truth(compare(e.cmp, a, b));
       }
       case ExprKind::arith: {
         Value a = eval(e.children.at(0), fr);
