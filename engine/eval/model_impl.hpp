@@ -668,12 +668,17 @@ struct Model::Impl {
     return eval_truth(body, fr);
   }
 
+  static bool known_point(const Value& v) {
+    return v.kind == Value::Kind::numeric && !v.maybe_none && v.lo.is_finite() && v.hi.is_finite() && v.lo.v == v.hi.v;
+  }
+
   Value eval_aggregate(ExprId id, Frame& fr) {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
-    std::vector<Id> saved;
-    for (int l : e.locals) {
-      saved.push_back(fr[static_cast<std::size_t>(l)]);
-      fr[static_cast<std::size_t>(l)] = kUnbound;
+    KeyBuf saved;  // the locals' bindings outside (an aggregate runs once per outer binding: no allocation)
+    saved.assign(e.locals.size(), kUnbound);
+    for (std::size_t k = 0; k < e.locals.size(); ++k) {
+      saved[k] = fr[static_cast<std::size_t>(e.locals[k])];
+      fr[static_cast<std::size_t>(e.locals[k])] = kUnbound;
     }
     bool open_side = false;
     GenRanges ranges;
@@ -701,6 +706,12 @@ struct Model::Impl {
       if (v.kind != Value::Kind::numeric) return;  // no value: does not take part
       if (v.maybe_none) part = truth_and(part, Truth::unknown);
       if (e.agg == AggregateOp::sum) {
+        if (part == Truth::true_ && known_point(v) && known_point(sum)) {  // the common case, without intervals
+          auto total = Decimal::add(sum.lo.v, v.lo.v);
+          if (!total) fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
+          sum.lo.v = sum.hi.v = *total;
+          return;
+        }
         Value add = v;
         if (part == Truth::unknown) {  // may or may not take part: add 0 or v
           Bound zero = Bound::finite(Decimal{});
