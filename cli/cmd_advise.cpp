@@ -60,7 +60,9 @@ int run_advise(const AdviseOptions& o) {
   FactInputs inputs{o.facts, o.assume, o.db, o.known_at};
   auto request = [&](const FactInputs& facts, bool open_for_record) {
     AdviceRequest r{"advise", o.rules, o.phases, facts, open_for_record, eval_options};
-    r.release_fact_index = !o.explain;  // the explanations look facts up, on a thread of their own
+    // The explanations look facts up (on a thread of their own, the only one that does while they are
+    // built; the tables' relations are indexed again there at their first lookup).
+    r.release_fact_index = !o.explain;
     return r;
   };
 

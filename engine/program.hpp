@@ -304,8 +304,9 @@ class FactBase {
   // later (find, set, erase, merge, intern) builds them again first; so find() on a const FactBase
   // then writes, and must not run concurrently with other calls.
   void release_index();
-  // The same for one relation's entries only: a loaded table gives its index back at once, so
-  // that loading many large tables holds one table's index at a time, not all of them.
+  // The same for one relation's entries only. FactBaseBuilder gives back the index of each relation
+  // it loads from tables, so that loading many large tables holds one table's index at a time: the
+  // caution above holds for every FactBase it built with a table (one thread looking facts up).
   void release_index(int relation);
   // Adds every entry of `other` in its order, as set() would.
   void merge(FactBase&& other);

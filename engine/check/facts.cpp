@@ -252,6 +252,11 @@ struct FactBaseBuilder::State {
 
   bool load_table(const syntax::LoadLine& load, const std::string& facts_path, const FactOrigin& base,
                   FactBase& out, Diagnostics& diags);
+
+  // The relations the file being added loads from tables, and the one whose index its staged facts
+  // keep (the last loaded): the others gave theirs back (see load_table).
+  std::vector<int> table_relations;
+  int indexed_table = -1;
 };
 
 namespace {
@@ -339,6 +344,13 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
                                         const FactOrigin& base, FactBase& out, Diagnostics& diags) {
   int rid = relation(load.relation, diags);
   if (rid < 0) return false;
+  // One table's index at a time: large tables' indexes together were a third of the peak memory of
+  // loading. The table loaded before gives its index back, unless it is this relation again (a
+  // relation loaded from many tables is indexed once, not once per table); whatever looks its
+  // entries up later indexes them again then.
+  if (indexed_table >= 0 && indexed_table != rid) out.release_index(indexed_table);
+  indexed_table = rid;
+  table_relations.push_back(rid);
   const Relation& rel = program.relations[static_cast<std::size_t>(rid)];
   if (rel.param_names.empty()) {
     diags.error(code::fact_value_shape, load.relation.pos,
@@ -503,9 +515,6 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     out.append_ids(rid, ids.data(), ids.size(), value, origin);
   }
   out.settle(rid, first);
-  // Its entries were told apart; whatever looks one up later (another listing of the relation, a
-  // lookup for an explanation) indexes them again then, and an evaluation needs no index of them.
-  out.release_index(rid);
   return errors == 0;
 }
 
@@ -522,6 +531,8 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
     base.as_of = Date{days_from_civil(file.defaults.as_of->year, file.defaults.as_of->month, file.defaults.as_of->day)};
   // Staged apart, so that nothing of a file with errors is added.
   FactBase staged(state_->program.relations.size());
+  state_->table_relations.clear();
+  state_->indexed_table = -1;
   for (const auto& item : file.items) {
     if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
       auto r = state_->check_line(*line, base, diags);
@@ -536,6 +547,8 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
   }
   if (diags.error_count() > errors_before) return false;
   state_->facts.merge(std::move(staged));
+  // The tables' relations, indexed again where the merge met entries already there: given back.
+  for (int r : state_->table_relations) state_->facts.release_index(r);
   return true;
 }
 

@@ -270,11 +270,14 @@ TEST_CASE("entries listed after a table replace the table's entries in place", "
   fs::path dir = table_dir("pg_check_tables_after");
   std::ofstream(dir / "a.csv") << "country,value\nTurkey,100\nEgypt,200\nIndonesia,50\n";
   std::ofstream(dir / "b.csv") << "country,value\nEgypt,250\nAzerbaijan,70\n";
+  std::ofstream(dir / "units.tsv") << "1\tinfantry\t2026-01-02\n2\tmedical\t2026-02-03\n";
   SourceMap sources;
   Diagnostics d;
+  // The units table comes between: loading it gives back the index of the troops table before.
   auto first = parse_facts((dir / "t.facts").string(),
-                           "facts \"T\"\nload troops_committed from \"a.csv\"\ntroops_committed(\"Turkey\") = 150\n"
-                           "load troops_committed from \"b.csv\"\n",
+                           "facts \"T\"\nload troops_committed from \"a.csv\"\nload unit from \"units.tsv\"\n"
+                           "troops_committed(\"Turkey\") = 150\nload troops_committed from \"b.csv\"\n"
+                           "unit(2, medical, 2026-02-03)\n",
                            sources, d);
   auto second = parse_facts((dir / "u.facts").string(), "facts \"U\"\ntroops_committed(\"Indonesia\") = 1_500\n",
                             sources, d);
@@ -297,4 +300,7 @@ TEST_CASE("entries listed after a table replace the table's entries in place", "
   const int r = p.find_relation("troops_committed");
   CHECK(fb.find(r, {engine::Constant{std::string("Egypt")}}) == std::optional<std::size_t>{1});
   CHECK(fb.find(r, {engine::Constant{std::string("Chad")}}) == std::nullopt);
+  const auto units = entries(fb, p, "unit");
+  REQUIRE(units.size() == 2);  // the line repeats the table's second row
+  CHECK(units[1].origin.file == (dir / "t.facts").string());
 }
