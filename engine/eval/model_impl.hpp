@@ -190,6 +190,7 @@ struct Model::Impl {
     if (n == 0 || f.arity(r) != arity) return;
     if (opt.facts_fixed) {  // the rows as they are in the facts (pool ids are ids here), then their truths and values
       t.borrow(f.row(r, 0), n);
+      if (valued(r)) t.values.reserve(n);
       for (std::size_t i = 0; i < n; ++i) put_entry(r, i, nullptr, i);
       return;
     }

@@ -318,6 +318,14 @@ std::size_t Table::append(const Id* key, Truth t) {
   return r;
 }
 
+void ValueColumn::make_dense() {
+  per_row_.reserve(std::max(slot_.capacity(), slot_.size() + 1));
+  for (std::uint32_t s : slot_) per_row_.push_back(distinct_[s]);
+  slot_ = {};
+  distinct_ = {};
+  slot_of_ = {};
+}
+
 void Table::borrow(const Id* cells, std::size_t rows) {
   data_ = cells;
   borrowed_ = true;

@@ -82,27 +82,45 @@ class Interner {
 };
 
 // The values of a valued fact relation, one per row. Each is the value of one constant of the facts
-// (or the relation's unknown value), so a row holds a small number and each distinct value is kept
-// once: a table of 100 000 fuel levels keeps about a hundred Values, not 100 000.
+// (or the relation's unknown value), so while few values repeat over many rows a row holds a small
+// number and each distinct value is kept once: a table of 100 000 fuel levels keeps about a hundred
+// Values (96 bytes each), not 100 000. A column whose values are mostly distinct (amounts) would
+// pay more that way, so past a few hundred values it turns into a Value per row.
 class ValueColumn {
  public:
-  std::size_t size() const { return slot_.size(); }
-  const Value& operator[](std::size_t r) const { return distinct_[slot_[r]]; }
+  std::size_t size() const { return dense() ? per_row_.size() : slot_.size(); }
+  const Value& operator[](std::size_t r) const { return dense() ? per_row_[r] : distinct_[slot_[r]]; }
   void reserve(std::size_t rows) { slot_.reserve(rows); }
+  bool dense() const { return !per_row_.empty(); }
   // Row r (r == size() appends) takes the value that `key` names; make() computes it the first
   // time the column sees the key. A key must name the same value every time it is given.
+  // A reference from operator[] is good until the next set().
   template <class Make>
   void set(std::size_t r, std::uint64_t key, Make&& make) {
-    auto [at, added] = slot_of_.try_emplace(key, static_cast<std::uint32_t>(distinct_.size()));
-    if (added) distinct_.push_back(make());
+    if (!dense() && !slot_of_.contains(key) && distinct_.size() >= kDenseAfter && distinct_.size() * 2 > slot_.size())
+      make_dense();
+    if (dense()) {
+      if (r == per_row_.size()) per_row_.push_back(make());
+      else per_row_[r] = make();
+      return;
+    }
+    auto at = slot_of_.find(key);
+    if (at == slot_of_.end()) {  // the value first, so that a failure leaves no key without one
+      distinct_.push_back(make());
+      at = slot_of_.emplace(key, static_cast<std::uint32_t>(distinct_.size() - 1)).first;
+    }
     if (r == slot_.size()) slot_.push_back(at->second);
     else slot_[r] = at->second;
   }
 
  private:
+  static constexpr std::size_t kDenseAfter = 256;  // distinct values kept before a column may turn dense
+  void make_dense();
+
   std::vector<std::uint32_t> slot_;  // per row, an index into distinct_
-  std::vector<Value> distinct_;  // set() may move them: a reference is good until the next set()
+  std::vector<Value> distinct_;
   std::unordered_map<std::uint64_t, std::uint32_t> slot_of_;
+  std::vector<Value> per_row_;  // once dense: the rows' values, and the three above are empty
 };
 
 // The tuples of one relation: rows of `arity` ids, each with a truth (and a value for valued facts).

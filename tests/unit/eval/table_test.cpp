@@ -257,10 +257,28 @@ TEST_CASE("a column of values keeps each distinct value once and each row's own"
   column.set(5, 100, number(100));  // row 5 changes; no row is added
   column.set(12, 3, number(3));
   CHECK(made == 8);
+  CHECK(!column.dense());
   REQUIRE(column.size() == 1000);
   for (std::size_t r = 0; r < 1000; ++r) {
     INFO(r);
     const std::int64_t want = r == 5 ? 100 : r == 12 ? 3 : static_cast<std::int64_t>(r % 7);
+    CHECK(column[r].lo.v == Decimal::from_int(want));
+  }
+}
+
+TEST_CASE("a column of mostly distinct values keeps a value per row and each row's own", "[table]") {
+  eval_detail::ValueColumn column;
+  auto number = [](std::int64_t v) { return [v] { return Value::point(BaseType::number, Decimal::from_int(v)); }; };
+  column.set(0, 7, number(7));
+  column.set(1, 7, number(7));
+  for (std::size_t r = 2; r < 3000; ++r) column.set(r, 1000 + r, number(static_cast<std::int64_t>(1000 + r)));
+  CHECK(column.dense());  // 2 999 distinct values in 3 000 rows
+  column.set(3000, 7, number(7));
+  column.set(5, 7, number(7));
+  REQUIRE(column.size() == 3001);
+  for (std::size_t r = 0; r < column.size(); ++r) {
+    INFO(r);
+    const std::int64_t want = r <= 1 || r == 5 || r == 3000 ? 7 : static_cast<std::int64_t>(1000 + r);
     CHECK(column[r].lo.v == Decimal::from_int(want));
   }
 }
