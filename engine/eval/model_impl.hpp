@@ -483,16 +483,7 @@ struct Model::Impl {
     } else {
       return std::nullopt;
     }
-    bool v = false;
-    switch (op) {
-      case CompareOp::eq: v = x == y; break;
-      case CompareOp::ne: v = x != y; break;
-      case CompareOp::lt: v = x < y; break;
-      case CompareOp::le: v = x <= y; break;
-      case CompareOp::gt: v = x > y; break;
-      case CompareOp::ge: v = x >= y; break;
-    }
-    return v ? Truth::true_ : Truth::false_;
+    return compare_known_values(op, x, y);
   }
 
   Value eval(ExprId id, Frame& fr) {

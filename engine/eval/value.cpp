@@ -352,33 +352,13 @@ Truth compare(CompareOp op, const Value& a, const Value& b) {
     if (a.truth == Truth::unknown || b.truth == Truth::unknown) {
       r = Truth::unknown;
     } else {
-      int x = static_cast<int>(a.truth), y = static_cast<int>(b.truth);
-      bool v = false;
-      switch (op) {
-        case CompareOp::eq: v = x == y; break;
-        case CompareOp::ne: v = x != y; break;
-        case CompareOp::lt: v = x < y; break;
-        case CompareOp::le: v = x <= y; break;
-        case CompareOp::gt: v = x > y; break;
-        case CompareOp::ge: v = x >= y; break;
-      }
-      r = v ? Truth::true_ : Truth::false_;
+      r = compare_known_values(op, static_cast<int>(a.truth), static_cast<int>(b.truth));
     }
   } else if (a.kind == Value::Kind::text && b.kind == Value::Kind::text) {
     if (!a.text || !b.text) {
       r = Truth::unknown;
     } else {
-      int c = a.text->compare(*b.text);
-      bool v = false;
-      switch (op) {
-        case CompareOp::eq: v = c == 0; break;
-        case CompareOp::ne: v = c != 0; break;
-        case CompareOp::lt: v = c < 0; break;
-        case CompareOp::le: v = c <= 0; break;
-        case CompareOp::gt: v = c > 0; break;
-        case CompareOp::ge: v = c >= 0; break;
-      }
-      r = v ? Truth::true_ : Truth::false_;
+      r = compare_known_values(op, a.text->compare(*b.text), 0);
     }
   } else {
     // Values of different kinds never meet in a checked program; they are simply unequal.

@@ -101,6 +101,21 @@ ArithStatus negate(const Value& a, Value& out);
 // either side has no value, at most unknown when either may have no value.
 Truth compare(CompareOp op, const Value& a, const Value& b);
 
+// The truth of `x OP y` for two known values of one ordered kind (numbers, days, texts, truths).
+template <class T>
+Truth compare_known_values(CompareOp op, const T& x, const T& y) {
+  bool v = false;
+  switch (op) {
+    case CompareOp::eq: v = x == y; break;
+    case CompareOp::ne: v = x != y; break;
+    case CompareOp::lt: v = x < y; break;
+    case CompareOp::le: v = x <= y; break;
+    case CompareOp::gt: v = x > y; break;
+    case CompareOp::ge: v = x >= y; break;
+  }
+  return v ? Truth::true_ : Truth::false_;
+}
+
 // "true", "unknown", "3500..53500", "2026-11-20", "clear", "\"Rafah\"", "no value".
 std::string to_string(const Value& v, const Program& program);
 // A constant as facts-file text: "Rafah" quoted, 1_000, 2026-11-20, clear, 30 days, unknown.
