@@ -188,14 +188,13 @@ struct Model::Impl {
     const std::size_t n = f.size(r), arity = rel.param_names.size();
     t.hold_facts();  // even empty: an update may list tuples later
     if (n == 0 || f.arity(r) != arity) return;
+    if (valued(r)) t.values.reserve(n);
     if (opt.facts_fixed) {  // the rows as they are in the facts (pool ids are ids here), then their truths and values
       t.borrow(f.row(r, 0), n);
-      if (valued(r)) t.values.reserve(n);
       for (std::size_t i = 0; i < n; ++i) put_entry(r, i, nullptr, i);
       return;
     }
     t.reserve(n);
-    if (valued(r)) t.values.reserve(n);
     for (std::size_t i = 0; i < n; ++i) put_entry(r, i, f.row(r, i), std::nullopt);
   }
 
@@ -439,7 +438,7 @@ struct Model::Impl {
         return r;
       }
       case ExprKind::compare: {
-        if (auto r = compare_known(e.cmp, known_operand(e.children.at(0), fr), known_operand(e.children.at(1), fr)))
+        if (auto r = compare_constants(e.cmp, known_operand(e.children.at(0), fr), known_operand(e.children.at(1), fr)))
           return *r;
         Value a = eval(e.children.at(0), fr);
         Value b = eval(e.children.at(1), fr);
@@ -448,7 +447,7 @@ struct Model::Impl {
       case ExprKind::bind: {
         Id bound = e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() ? kUnbound : fr[static_cast<std::size_t>(e.var)];
         if (bound != kUnbound)
-          if (auto r = compare_known(CompareOp::eq, &in.get(bound), known_operand(e.children.at(0), fr))) return *r;
+          if (auto r = compare_constants(CompareOp::eq, &in.get(bound), known_operand(e.children.at(0), fr))) return *r;
         return truth_of(eval(id, fr));
       }
       default: return truth_of(eval(id, fr));
@@ -456,7 +455,7 @@ struct Model::Impl {
   }
 
   // The constant an operand is without evaluating it: a constant, or a variable's (a variable bound
-  // to an uncertain value reads as `unknown`, which compare_known leaves alone); nullptr otherwise.
+  // to an uncertain value reads as `unknown`, which compare_constants leaves alone); nullptr otherwise.
   const Constant* known_operand(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     if (e.kind == ExprKind::constant) return &e.constant;
@@ -468,7 +467,7 @@ struct Model::Impl {
   // Two known numbers, dates or durations compared as they are: what compare() gives for their
   // Values (points), without building them. Most of a policy's comparisons are these (`p < ms`,
   // `c >= 3`, `code = 1`). nullopt for anything else (either side unknown, other kinds).
-  static std::optional<Truth> compare_known(CompareOp op, const Constant* a, const Constant* b) {
+  static std::optional<Truth> compare_constants(CompareOp op, const Constant* a, const Constant* b) {
     if (!a || !b || a->index() != b->index()) return std::nullopt;
     int128 x = 0, y = 0;
     if (const auto* d = std::get_if<Decimal>(a)) {
@@ -660,10 +659,6 @@ struct Model::Impl {
     return eval_truth(body, fr);
   }
 
-  static bool known_point(const Value& v) {
-    return v.kind == Value::Kind::numeric && !v.maybe_none && v.lo.is_finite() && v.hi.is_finite() && v.lo.v == v.hi.v;
-  }
-
   Value eval_aggregate(ExprId id, Frame& fr) {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     KeyBuf saved;  // the locals' bindings outside (an aggregate runs once per outer binding: no allocation)
@@ -698,7 +693,7 @@ struct Model::Impl {
       if (v.kind != Value::Kind::numeric) return;  // no value: does not take part
       if (v.maybe_none) part = truth_and(part, Truth::unknown);
       if (e.agg == AggregateOp::sum) {
-        if (part == Truth::true_ && known_point(v) && known_point(sum)) {  // the common case, without intervals
+        if (part == Truth::true_ && v.is_known() && sum.is_known()) {  // the common case, without intervals
           auto total = Decimal::add(sum.lo.v, v.lo.v);
           if (!total) fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
           sum.lo.v = sum.hi.v = *total;

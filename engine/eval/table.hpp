@@ -97,20 +97,22 @@ class ValueColumn {
   // A reference from operator[] is good until the next set().
   template <class Make>
   void set(std::size_t r, std::uint64_t key, Make&& make) {
-    if (!dense() && !slot_of_.contains(key) && distinct_.size() >= kDenseAfter && distinct_.size() * 2 > slot_.size())
-      make_dense();
-    if (dense()) {
-      if (r == per_row_.size()) per_row_.push_back(make());
-      else per_row_[r] = make();
-      return;
+    if (!dense()) {
+      auto at = slot_of_.find(key);
+      const bool many = distinct_.size() >= kDenseAfter && distinct_.size() * 2 > slot_.size();
+      if (at != slot_of_.end() || !many) {
+        if (at == slot_of_.end()) {  // the value first, so that a failure leaves no key without one
+          distinct_.push_back(make());
+          at = slot_of_.emplace(key, static_cast<std::uint32_t>(distinct_.size() - 1)).first;
+        }
+        if (r == slot_.size()) slot_.push_back(at->second);
+        else slot_[r] = at->second;
+        return;
+      }
+      make_dense();  // a new value, and already more distinct values than half the rows
     }
-    auto at = slot_of_.find(key);
-    if (at == slot_of_.end()) {  // the value first, so that a failure leaves no key without one
-      distinct_.push_back(make());
-      at = slot_of_.emplace(key, static_cast<std::uint32_t>(distinct_.size() - 1)).first;
-    }
-    if (r == slot_.size()) slot_.push_back(at->second);
-    else slot_[r] = at->second;
+    if (r == per_row_.size()) per_row_.push_back(make());
+    else per_row_[r] = make();
   }
 
  private:
