@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <numeric>
 #include <string_view>
 
@@ -92,6 +93,7 @@ Id Interner::add(const Constant& c, std::uint64_t h) {
 }
 
 Id Interner::intern(const Constant& c) {
+  auto held = guard();
   if (auto v = direct(c)) {
     Id& known = small_id(*v);
     if (known == 0) known = add(c, 0) + 1;
@@ -108,6 +110,7 @@ Id Interner::intern(const Constant& c) {
 }
 
 Id Interner::intern_uncertain(const Value& v) {
+  auto held = guard();
   std::string key;
   auto put = [&](const void* p, std::size_t n) { key.append(static_cast<const char*>(p), n); };
   int128 lo = v.lo.v.raw(), hi = v.hi.v.raw();
@@ -124,7 +127,7 @@ Id Interner::intern_uncertain(const Value& v) {
   auto it = uncertain_ids_.find(key);
   if (it != uncertain_ids_.end()) return it->second;
   Id id = static_cast<Id>(size());
-  values_.emplace_back(std::in_place_type<Unknown>);
+  values_.push_back(Constant(std::in_place_type<Unknown>));
   hashes_.push_back(0);
   uncertain_of_.push_back(static_cast<int>(uncertain_.size()));
   uncertain_.push_back(v);
@@ -133,6 +136,7 @@ Id Interner::intern_uncertain(const Value& v) {
 }
 
 std::optional<Id> Interner::find(const Constant& c) const {
+  auto held = guard();
   if (auto v = direct(c)) {
     if (*v < small_ids_.size() && small_ids_[*v] != 0) return small_ids_[*v] - 1;
     return std::nullopt;
@@ -263,8 +267,10 @@ void Table::Index::place(const Table& t, std::uint32_t row) {
 }
 
 const Table::Index& Table::index_for(std::uint64_t mask) const {
-  for (const auto& index : indexes_)
-    if (index->mask == mask) return *index;
+  if (const Index* index = indexes_.find(mask)) return *index;
+  static std::mutex building;  // one index built at a time, over all tables (see IndexChain)
+  std::lock_guard<std::mutex> held(building);
+  if (const Index* index = indexes_.find(mask)) return *index;  // another thread built it meanwhile
   auto index = std::make_unique<Index>();
   index->mask = mask;
   // Slots for n groups at a load of at most three quarters. An index built over existing rows is
@@ -282,8 +288,7 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
   // items of each unit) most slots stay empty: they are given back.
   if (slots_for(index->groups) < index->slots.size())
     index->rebuild(*this, slots_for(index->groups), static_cast<std::uint32_t>(rows()));
-  indexes_.push_back(std::move(index));
-  return *indexes_.back();
+  return indexes_.publish(std::move(index));
 }
 
 std::uint32_t Table::prepare_find(const Id* key) const {
@@ -314,7 +319,7 @@ std::size_t Table::append(const Id* key, Truth t) {
   cells_.insert(cells_.end(), key, key + arity_);
   data_ = cells_.data();
   truth.push_back(t);
-  for (auto& index : indexes_) index->add(*this, static_cast<std::uint32_t>(r));
+  indexes_.each([&](Index& index) { index.add(*this, static_cast<std::uint32_t>(r)); });
   return r;
 }
 

@@ -2,13 +2,18 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/eval/evaluate.hpp"
@@ -29,9 +34,41 @@ struct ConstantHash {
   std::size_t operator()(const Constant& c) const;
 };
 
+// An append-only array whose elements never move: segment s holds kFirst << s elements, allocated
+// when the first of them is appended. One thread appends (the interner's, under its lock) while
+// others read elements appended before they were told of them: a reader touches only the pointer of
+// its element's segment, which was written before the element, so nothing it reads is being written.
+template <class T>
+class StableStore {
+ public:
+  std::size_t size() const { return size_; }
+  const T& operator[](std::size_t i) const {
+    auto [s, at] = locate(i);
+    return segments_[s][at];
+  }
+  void push_back(T v) {
+    auto [s, at] = locate(size_);
+    if (!segments_[s]) segments_[s] = std::make_unique<T[]>(kFirst << s);
+    segments_[s][at] = std::move(v);
+    ++size_;
+  }
+
+ private:
+  static constexpr std::size_t kFirst = 64;
+  static std::pair<std::size_t, std::size_t> locate(std::size_t i) {
+    const std::size_t s = static_cast<std::size_t>(std::bit_width(i / kFirst + 1)) - 1;
+    return {s, i - kFirst * ((std::size_t{1} << s) - 1)};
+  }
+  std::array<std::unique_ptr<T[]>, 40> segments_;
+  std::size_t size_ = 0;
+};
+
 // Every constant of an evaluation gets a small id, so tuples are rows of ids and equality is id equality.
+// While concurrent (strata evaluated on several threads), interning and find() take a lock; get(),
+// uncertain() and the ids a thread was given stay lock-free (constants never move, see StableStore).
 class Interner {
  public:
+  void concurrent(bool on) { lock_ = on ? std::make_unique<std::mutex>() : nullptr; }
   // Whole numbers below `limit` (and FactBase::kSmallInts) are found by value, not by hash: for
   // evaluations over large tables of identifiers. Before the first intern() only.
   void direct_below(std::uint32_t limit) { direct_limit_ = std::min(limit, FactBase::kSmallInts); }
@@ -43,7 +80,7 @@ class Interner {
   Id intern(const Constant& c);
   std::optional<Id> find(const Constant& c) const;
   const Constant& get(Id id) const { return id < shared_ ? (*pool_)[id] : values_[id - shared_]; }
-  std::size_t size() const { return shared_ + values_.size(); }
+  std::size_t size() const { return shared_ + values_.size(); }  // not while concurrent
 
   // An id for a value that is not known (an interval, unknown text): what `VAR = EXPR` binds when
   // EXPR is uncertain. get() gives Unknown for it; equal values share an id.
@@ -55,6 +92,7 @@ class Interner {
   }
 
  private:
+  std::unique_lock<std::mutex> guard() const { return lock_ ? std::unique_lock(*lock_) : std::unique_lock<std::mutex>(); }
   std::optional<Id> lookup(const Constant& c, std::uint64_t h, std::size_t& slot) const;
   void grow();
   Id add(const Constant& c, std::uint64_t h);
@@ -63,7 +101,8 @@ class Interner {
   const std::deque<Constant>* pool_ = nullptr;  // ids below shared_ (see share)
   Id shared_ = 0;
   // The other ids, from shared_ on: their constants, hashes and uncertain values.
-  std::deque<Constant> values_;       // a deque: values keep their address (Values point at strings)
+  std::unique_ptr<std::mutex> lock_;  // while concurrent
+  StableStore<Constant> values_;      // constants keep their address (Values point at strings)
   std::vector<std::uint64_t> hashes_;
   // Whole numbers below direct_limit_ are found directly, by value: small_ids_[v] is the id + 1 of
   // v, 0 when absent. The others by hash: slots_ holds id + 1 in open addressing, 0 when empty, for
@@ -76,8 +115,8 @@ class Interner {
   std::vector<Id> small_ids_;
   std::vector<Id> slots_;
   std::size_t hashed_ = 0;
-  std::vector<int> uncertain_of_;      // index into uncertain_, or -1
-  std::deque<Value> uncertain_;
+  StableStore<int> uncertain_of_;      // index into uncertain_, or -1
+  StableStore<Value> uncertain_;
   std::unordered_map<std::string, Id> uncertain_ids_;
 };
 
@@ -221,6 +260,44 @@ class Table {
     // Empties the index into `capacity` slots (a power of two) and places rows [0, indexed_rows)
     // again; their links stay as they are.
     void rebuild(const Table& t, std::size_t capacity, std::uint32_t indexed_rows);
+    Index* next_index = nullptr;  // the table's next index (IndexChain)
+  };
+  // A table's indexes, newest first. Strata evaluated on several threads may ask a table of a lower
+  // stratum (or of the facts) for an index at once: find() reads without a lock while index_for,
+  // under one lock for all tables, builds an index in full and then publishes it at the head.
+  class IndexChain {
+   public:
+    IndexChain() = default;
+    IndexChain(IndexChain&& o) noexcept : head_(o.head_.exchange(nullptr, std::memory_order_relaxed)) {}
+    IndexChain& operator=(IndexChain&& o) noexcept {
+      if (this != &o) {
+        clear();
+        head_.store(o.head_.exchange(nullptr, std::memory_order_relaxed), std::memory_order_relaxed);
+      }
+      return *this;
+    }
+    ~IndexChain() { clear(); }
+    Index* find(std::uint64_t mask) const {
+      for (Index* i = head_.load(std::memory_order_acquire); i; i = i->next_index)
+        if (i->mask == mask) return i;
+      return nullptr;
+    }
+    Index& publish(std::unique_ptr<Index> index) {
+      index->next_index = head_.load(std::memory_order_relaxed);
+      Index* added = index.release();
+      head_.store(added, std::memory_order_release);
+      return *added;
+    }
+    template <class F>
+    void each(F&& f) {
+      for (Index* i = head_.load(std::memory_order_acquire); i; i = i->next_index) f(*i);
+    }
+
+   private:
+    void clear() {
+      for (Index* i = head_.exchange(nullptr, std::memory_order_relaxed); i;) delete std::exchange(i, i->next_index);
+    }
+    std::atomic<Index*> head_{nullptr};
   };
   std::uint64_t hash_of(std::uint64_t mask, const Id* key) const;
   bool same_columns(std::uint64_t mask, const Id* key, std::size_t r) const;
@@ -232,7 +309,7 @@ class Table {
   std::vector<Id> cells_;
   const Id* data_ = nullptr;  // the rows: cells_.data(), or borrowed ones (cells_ then empty)
   bool borrowed_ = false;
-  mutable std::vector<std::unique_ptr<Index>> indexes_;  // built on first use, kept up to date
+  mutable IndexChain indexes_;  // built on first use, kept up to date
 };
 
 }  // namespace phasegate::engine::eval_detail

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "engine/eval/table.hpp"
@@ -280,5 +281,61 @@ TEST_CASE("a column of mostly distinct values keeps a value per row and each row
     INFO(r);
     const std::int64_t want = r <= 1 || r == 5 || r == 3000 ? 7 : static_cast<std::int64_t>(1000 + r);
     CHECK(column[r].lo.v == Decimal::from_int(want));
+  }
+}
+
+TEST_CASE("an interner used by several threads at once gives each constant one id", "[table]") {
+  using phasegate::engine::eval_detail::Interner;
+  Interner in;
+  in.direct_below(1000);
+  in.concurrent(true);
+  constexpr int kThreads = 4, kEach = 20'000;
+  std::vector<std::vector<std::pair<Constant, Id>>> got(kThreads);
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        std::mt19937 rng(static_cast<unsigned>(t) + 11);
+        for (int i = 0; i < kEach; ++i) {
+          // Overlapping constants (every thread meets most of them), some found by value, some by
+          // hash; each is read back at once, while the other threads are adding theirs.
+          Constant c = rng() % 2 ? Constant(Decimal::from_int(static_cast<std::int64_t>(rng() % 3000)))
+                                 : Constant("s" + std::to_string(rng() % 3000));
+          const Id id = in.intern(c);
+          if (in.get(id) != c) FAIL_CHECK("thread " << t << " reads another constant for its id");
+          got[static_cast<std::size_t>(t)].emplace_back(std::move(c), id);
+        }
+      });
+  }
+  in.concurrent(false);
+  for (const auto& list : got)
+    for (const auto& [c, id] : list) {
+      REQUIRE(in.find(c) == std::optional<Id>(id));  // the same id on every thread
+      REQUIRE(in.get(id) == c);
+    }
+  CHECK(in.size() <= 6000);
+}
+
+TEST_CASE("threads asking a table for the same new index at once share one", "[table]") {
+  Table t(2);
+  for (Id r = 0; r < 5000; ++r) {
+    const Id row[2] = {r % 50, r};
+    t.append(row, Truth::true_);
+  }
+  std::vector<std::vector<std::size_t>> found(4);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t k = 0; k < found.size(); ++k)
+      threads.emplace_back([&, k] {
+        for (Id v = 0; v < 50; ++v) {
+          const std::vector<Id> key{v, 0};
+          auto rows = matches(t, 1, key, 0, t.rows());
+          found[k].insert(found[k].end(), rows.begin(), rows.end());
+        }
+      });
+  }
+  for (const auto& rows : found) {
+    REQUIRE(rows.size() == 5000);
+    for (std::size_t i = 0; i < rows.size(); ++i) REQUIRE(rows[i] == (i % 100) * 50 + i / 100);
   }
 }
