@@ -29,6 +29,13 @@ struct EvalOptions {
   // true: the FactBase stays as it is while the model lives (one evaluation, no Model::update, which
   // then refuses): the tables of the facts read its rows in place instead of copying them.
   bool facts_fixed = false;
+  // Strata that do not read each other are evaluated at once on up to this many threads: 0, one per
+  // core (at most 8); 1, one thread. Only when the facts hold at least `parallel_min_facts` entries:
+  // below that, starting threads costs more than it saves. The results are the same either way; an
+  // evaluation that stops (a limit, a runtime error) is run again on one thread, so that what stops
+  // it, and where, is too.
+  unsigned threads = 0;
+  std::size_t parallel_min_facts = 50'000;
 };
 
 // A clause of a phase under one binding.

@@ -559,11 +559,7 @@ UpdateOutcome Model::update(const std::vector<ChangedFact>& changes) {
   }
   // Everything again, on the facts as they are now.
   auto fresh = std::make_unique<Impl>(impl_->p, impl_->f, impl_->opt);
-  out.error = guarded([&] {
-    fresh->init();
-    fresh->run_strata();
-    fresh->run_phases();
-  });
+  out.error = run_all(fresh);
   if (out.error) {
     impl_->broken = true;
     return out;

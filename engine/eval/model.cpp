@@ -191,32 +191,44 @@ std::string Model::format_tuple(int relation, const std::vector<Constant>& args)
   return impl_->format_ids(relation, key);
 }
 
-namespace {
-
-// A whole evaluation into `impl`: its error, if one stopped it.
-std::optional<EvalError> run_all(Model::Impl& impl) {
-  return guarded([&] {
-    impl.init();
-    impl.run_strata();
-    impl.run_phases();
-  });
+std::optional<EvalError> run_all(std::unique_ptr<Model::Impl>& impl) {
+  auto run = [&] {
+    return guarded([&] {
+      impl->init();
+      impl->run_strata();
+      impl->run_phases();
+    });
+  };
+  std::optional<EvalError> error = run();
+  if (error && impl->parallel_stopped) {  // again on one thread, within the same time limit
+    const Program& program = impl->p;
+    const FactBase& facts = impl->f;
+    EvalOptions options = impl->opt;
+    options.threads = 1;
+    const auto start = impl->start;
+    const bool release_tables = impl->release_tables;
+    impl.reset();  // its memory first: a memory limit may be what stopped it
+    impl = std::make_unique<Model::Impl>(program, facts, options, start);
+    impl->release_tables = release_tables;
+    error = run();
+  }
+  return error;
 }
-
-}  // namespace
 
 ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const EvalOptions& options) {
   ModelOutcome outcome;
   auto impl = std::make_unique<Model::Impl>(program, facts, options);
-  outcome.error = run_all(*impl);
+  outcome.error = run_all(impl);
   if (!outcome.error) outcome.model = std::make_unique<Model>(std::move(impl));
   return outcome;
 }
 
 EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options) {
   EvalOutcome out;
-  Model::Impl impl(program, facts, options);
+  auto impl = std::make_unique<Model::Impl>(program, facts, options);
+  impl->release_tables = !options.results;  // counts only: no table is read after the phases
   out.error = run_all(impl);
-  if (!out.error) out.evaluation = std::move(impl.evaluation);  // the model is dropped: no copy
+  if (!out.error) out.evaluation = std::move(impl->evaluation);  // the model is dropped: no copy
   return out;
 }
 

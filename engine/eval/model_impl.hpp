@@ -4,7 +4,14 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
 #include <memory>
 #include <cstdio>
 #include <unistd.h>
@@ -95,30 +102,63 @@ using eval_detail::kUnbound;
 using eval_detail::seconds_text;
 using eval_detail::Table;
 
+// What the threads evaluating strata at once share besides the model (see run_strata_parallel):
+// a flag that stops them all at their next tick, and the derived tuples counted so far.
+struct StrataShare {
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> derived{0};
+};
+
 struct Model::Impl {
-  Impl(const Program& program, const FactBase& facts, const EvalOptions& options)
-      : p(program), f(facts), opt(options), start(std::chrono::steady_clock::now()) {}
+  Impl(const Program& program, const FactBase& facts, const EvalOptions& options,
+       std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now())
+      : p(program), f(facts), opt(options), start(started), derived_limit(options.max_tuples) {}
+  // A worker: evaluates strata of `parent`'s evaluation on another thread, reading and writing
+  // parent's interner and tables (each stratum writes only its own relations' tables); its pass,
+  // slots and counters are its own.
+  Impl(Impl& parent, StrataShare& share)
+      : p(parent.p), f(parent.f), opt(parent.opt), start(parent.start), in(parent.in), term_ids(parent.term_ids),
+        gen_row(parent.gen_row), exact_atom(parent.exact_atom), max_frame(parent.max_frame), tables(parent.tables),
+        unknown_value(parent.unknown_value), slot(parent.p.relations.size(), -1), shared(&share),
+        derived_limit(0) {}
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   const Program& p;
   const FactBase& f;
   EvalOptions opt;
   std::chrono::steady_clock::time_point start;
 
-  Interner in;
-  std::vector<std::vector<Id>> term_ids;  // per expr: the id of each constant argument
+  // A worker's references name its parent's; the parent's name its own.
+  Interner own_in;
+  std::vector<std::vector<Id>> own_term_ids;
+  std::vector<std::uint32_t> own_gen_row;
+  std::vector<char> own_exact_atom;
+  std::vector<Table> own_tables;
+  std::vector<Value> own_unknown_value;
+
+  Interner& in = own_in;
+  std::vector<std::vector<Id>>& term_ids = own_term_ids;  // per expr: the id of each constant argument
   // Per atom expr: the row its generator is at while enumerating (so the body reads the tuple's
   // truth without a second lookup), and whether the atom names one tuple (no slot-less `_`).
+  // Each atom is in one rule, so threads running different strata write different entries.
   static constexpr std::uint32_t kNoRow = 0xffffffffu;
-  std::vector<std::uint32_t> gen_row;
-  std::vector<char> exact_atom;
+  std::vector<std::uint32_t>& gen_row = own_gen_row;
+  std::vector<char>& exact_atom = own_exact_atom;
   std::size_t max_frame = 0;  // the largest slot used anywhere, plus one
-  std::vector<Table> tables;              // per relation: listed facts, or derived tuples once evaluated
-  std::vector<Value> unknown_value;       // per valued fact relation: any value of its type
+  std::vector<Table>& tables = own_tables;                // per relation: listed facts, or derived tuples once evaluated
+  std::vector<Value>& unknown_value = own_unknown_value;  // per valued fact relation: any value of its type
   std::vector<int> slot;                  // per relation: its table in `pass` while its stratum runs, else -1
   std::vector<Table> pass;
   bool certain_pass = true;
   bool saw_unknown = false;
   std::uint64_t derived = 0, steps = 0;
+  // A worker's: the share it reports to; its derived tuples up to `reported` are counted there.
+  StrataShare* shared = nullptr;
+  std::uint64_t reported = 0;
+  std::uint64_t derived_limit;  // count_derived() looks further when `derived` passes it
+  bool parallel_stopped = false;  // strata ran on several threads and one stopped: evaluate again on one
+  bool release_tables = false;    // only the phases' verdicts are wanted: tables go once read (Releaser)
 
   Evaluation evaluation;
   // Per phase: where its results (sorted bindings) are in evaluation.phases, written in phase_order
@@ -235,6 +275,7 @@ struct Model::Impl {
 
   void tick() {
     if ((++steps & 0x3fff) != 0) return;
+    if (shared && shared->stop.load(std::memory_order_relaxed)) fail("E0901", "evaluation stopped by another thread");
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (elapsed > opt.max_seconds)
       fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) + " seconds was reached");
@@ -272,8 +313,21 @@ struct Model::Impl {
   }
 
   void count_derived() {
-    if (++derived > opt.max_tuples)
-      fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
+    if (++derived > derived_limit) over_derived_limit();
+  }
+
+  // Alone, the limit is the limit; a worker reports its tuples to the share every kReportEvery and
+  // stops once all threads' together pass the limit (an evaluation that stops is run again on one
+  // thread, which stops at the exact tuple).
+  void over_derived_limit() {
+    if (shared) {
+      constexpr std::uint64_t kReportEvery = 1024;
+      const std::uint64_t total = shared->derived.fetch_add(derived - reported) + (derived - reported);
+      reported = derived;
+      derived_limit = derived + kReportEvery;
+      if (total <= opt.max_tuples) return;
+    }
+    fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
   }
 
   // ------------------------------------------------------------ lookups
@@ -849,7 +903,7 @@ struct Model::Impl {
         return;
       }
       std::copy(head.begin(), head.end(), pending.begin() + static_cast<std::ptrdiff_t>(npending * head.size()));
-      if (++npending == kBatch || derived + npending > opt.max_tuples) flush();
+      if (++npending == kBatch || derived + npending > derived_limit) flush();
     };
     enumerate(r.body.generators, 0, fr, ranges, yield);
     flush();
@@ -935,7 +989,215 @@ struct Model::Impl {
   }
 
   void run_strata() {
-    for (const auto& rels : strata_list()) run_stratum(rels);
+    const std::vector<std::vector<int>> strata = strata_list();
+    const StrataReads plan = strata_reads(strata);
+    Releaser release(*this, strata, plan);
+    if (const unsigned threads = strata_threads(strata); threads > 1 && plan.apart) {
+      run_strata_parallel(strata, plan, threads, release);
+      return;
+    }
+    for (std::size_t i = 0; i < strata.size(); ++i) {
+      run_stratum(strata[i]);
+      release.done(i);
+    }
+  }
+
+  // How many threads evaluate the strata: one for a few facts, a single stratum, or when asked.
+  unsigned strata_threads(const std::vector<std::vector<int>>& strata) const {
+    if (opt.threads == 1 || strata.size() < 2) return 1;
+    std::size_t facts = 0;
+    for (std::size_t r = 0; r < p.relations.size(); ++r)
+      if (p.relations[r].kind == RelationKind::fact) facts += tables[r].rows();
+    if (facts < opt.parallel_min_facts) return 1;
+    unsigned threads = opt.threads ? opt.threads : std::min(std::thread::hardware_concurrency(), 8u);
+    return static_cast<unsigned>(std::min<std::size_t>(threads, strata.size()));
+  }
+
+  // What each stratum (in strata_list() order) reads: the relations of the facts and of earlier
+  // strata named in its rules, and the earlier strata it waits on. `apart`: strata can run on
+  // threads of their own; not when an expression is in the rules of two strata (they would share
+  // its gen_row) or a rule reads a later stratum (a program not made by the checker).
+  struct StrataReads {
+    std::vector<std::vector<int>> relations, waits;
+    bool apart = true;
+  };
+  StrataReads strata_reads(const std::vector<std::vector<int>>& strata) const {
+    std::vector<int> stratum_of(p.relations.size(), -1);
+    for (std::size_t i = 0; i < strata.size(); ++i)
+      for (int r : strata[i]) stratum_of[static_cast<std::size_t>(r)] = static_cast<int>(i);
+    std::vector<int> owner(p.exprs.size(), -1);
+    StrataReads out;
+    out.relations.resize(strata.size());
+    out.waits.resize(strata.size());
+    for (std::size_t i = 0; i < strata.size(); ++i) {
+      const int me = static_cast<int>(i);
+      std::vector<char> reads(p.relations.size(), 0), waits(strata.size(), 0);
+      auto visit = [&](auto& self, ExprId id) -> void {
+        if (id == kNoExpr) return;
+        int& o = owner[static_cast<std::size_t>(id)];
+        if (o == me) return;
+        if (o >= 0) out.apart = false;
+        o = me;
+        const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+        if ((e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && e.relation >= 0) {
+          const int j = stratum_of[static_cast<std::size_t>(e.relation)];
+          if (j > me) out.apart = false;
+          if (j != me) reads[static_cast<std::size_t>(e.relation)] = 1;
+          if (j >= 0 && j < me) waits[static_cast<std::size_t>(j)] = 1;
+        }
+        for (ExprId c : e.children) self(self, c);
+        for (ExprId g : e.generators) self(self, g);
+      };
+      for (int r : strata[i])
+        for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
+          const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+          visit(visit, rule.body.expr);
+          for (ExprId g : rule.body.generators) visit(visit, g);
+        }
+      for (std::size_t r = 0; r < reads.size(); ++r)
+        if (reads[r]) out.relations[i].push_back(static_cast<int>(r));
+      for (std::size_t j = 0; j < i; ++j)
+        if (waits[j]) out.waits[i].push_back(static_cast<int>(j));
+    }
+    return out;
+  }
+
+  // With release_tables (an evaluation whose model is not kept, only counted), a table that no phase
+  // reads is given back as soon as the strata that read it, and its own, are done: a summary of a
+  // large workload does not hold every intermediate condition and fact index to the end.
+  class Releaser {
+   public:
+    Releaser(Impl& m, const std::vector<std::vector<int>>& strata, const StrataReads& plan)
+        : m_(m), strata_(strata), plan_(plan) {
+      if (!m.release_tables) return;
+      const Program& p = m.p;
+      pending_.assign(p.relations.size(), 0);
+      kept_.assign(p.relations.size(), 0);
+      auto keep = [&](auto& self, ExprId id) -> void {
+        if (id == kNoExpr) return;
+        const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+        if (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) kept_[static_cast<std::size_t>(e.relation)] = 1;
+        for (ExprId c : e.children) self(self, c);
+        for (ExprId g : e.generators) self(self, g);
+      };
+      for (const Phase& ph : p.phases) {
+        if (ph.for_each) {
+          keep(keep, ph.for_each->expr);
+          for (ExprId g : ph.for_each->generators) keep(keep, g);
+        }
+        keep(keep, ph.for_each_atom);
+        for (const Clause& c : ph.clauses) keep(keep, c.expr);
+        for (const Waiver& w : ph.waivers) keep(keep, w.expr);
+      }
+      std::vector<char> in_strata(p.relations.size(), 0);
+      for (const auto& rels : strata)
+        for (int r : rels) {
+          ++pending_[static_cast<std::size_t>(r)];  // its own stratum
+          in_strata[static_cast<std::size_t>(r)] = 1;
+        }
+      for (const auto& reads : plan.relations)
+        for (int r : reads) ++pending_[static_cast<std::size_t>(r)];
+      for (std::size_t r = 0; r < p.relations.size(); ++r)
+        if (pending_[r] == 0 && !in_strata[r]) give_back(static_cast<int>(r));  // facts nothing reads
+    }
+    // Stratum i is done (called by one thread at a time).
+    void done(std::size_t i) {
+      if (!m_.release_tables) return;
+      for (int r : strata_[i]) drop(r);
+      for (int r : plan_.relations[i]) drop(r);
+    }
+
+   private:
+    void drop(int r) {
+      if (--pending_[static_cast<std::size_t>(r)] == 0) give_back(r);
+    }
+    void give_back(int r) {
+      if (kept_[static_cast<std::size_t>(r)]) return;
+      m_.tables[static_cast<std::size_t>(r)] = Table(m_.tables[static_cast<std::size_t>(r)].arity());
+    }
+    Impl& m_;
+    const std::vector<std::vector<int>>& strata_;
+    const StrataReads& plan_;
+    std::vector<std::size_t> pending_;  // per relation: strata still to read it (and its own, not done)
+    std::vector<char> kept_;            // per relation: a phase reads it
+  };
+
+  // The strata on `threads` threads, each worker (an Impl sharing this one's interner and tables)
+  // taking the earliest stratum whose strata it waits on are done. A worker that stops (a limit, an
+  // error) stops the others; the evaluation is then run again on one thread (parallel_stopped).
+  void run_strata_parallel(const std::vector<std::vector<int>>& strata, const StrataReads& plan, unsigned threads,
+                           Releaser& release) {
+    const std::vector<std::vector<int>>& waits = plan.waits;
+    const std::size_t n = strata.size();
+    std::vector<std::vector<int>> dependents(n);
+    std::vector<std::size_t> pending(n);
+    std::set<int> ready;
+    for (std::size_t i = 0; i < n; ++i) {
+      pending[i] = waits[i].size();
+      for (int j : waits[i]) dependents[static_cast<std::size_t>(j)].push_back(static_cast<int>(i));
+      if (pending[i] == 0) ready.insert(static_cast<int>(i));
+    }
+    StrataShare share;
+    std::vector<std::unique_ptr<Impl>> workers;
+    for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Impl>(*this, share));
+    std::mutex m;
+    std::condition_variable changed;
+    std::size_t done = 0;
+    bool stopped = false;
+    std::exception_ptr failure;
+    auto work = [&](Impl& w) {
+      std::unique_lock<std::mutex> lock(m);
+      for (;;) {
+        changed.wait(lock, [&] { return stopped || done == n || !ready.empty(); });
+        if (stopped || done == n) return;
+        const int s = *ready.begin();
+        ready.erase(ready.begin());
+        lock.unlock();
+        try {
+          w.run_stratum(strata[static_cast<std::size_t>(s)]);
+        } catch (...) {
+          lock.lock();
+          if (!failure) failure = std::current_exception();
+          stopped = true;
+          share.stop = true;
+          changed.notify_all();
+          return;
+        }
+        lock.lock();
+        ++done;
+        release.done(static_cast<std::size_t>(s));
+        for (int d : dependents[static_cast<std::size_t>(s)])
+          if (--pending[static_cast<std::size_t>(d)] == 0) ready.insert(d);
+        changed.notify_all();
+      }
+    };
+    in.concurrent(true);
+    {
+      std::vector<std::jthread> pool;
+      for (unsigned t = 1; t < threads; ++t) {
+        try {
+          pool.emplace_back([&, t] { work(*workers[t]); });
+        } catch (const std::system_error&) {  // no thread to be had: the others do its share
+          break;
+        }
+      }
+      work(*workers[0]);
+    }  // joined
+    in.concurrent(false);
+    for (const auto& w : workers) derived += w->derived;
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const EvalAbort&) {
+      } catch (const std::bad_alloc&) {
+      }
+      parallel_stopped = true;  // other exceptions (not the evaluation's) went on above
+      fail("E0901", "evaluation stopped on one of its threads");
+    }
+    if (derived > opt.max_tuples) {  // each worker checks now and then: the exact stop is on one thread
+      parallel_stopped = true;
+      fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
+    }
   }
 
   // One stratum's relations from scratch: the certain fixpoint, and the possible one when some
@@ -1546,5 +1808,10 @@ struct Model::Impl {
     return key;
   }
 };
+
+// A whole evaluation into `impl` (init, strata, phases): its error, if one stopped it. When strata
+// ran on several threads and stopped, it is evaluated again on one thread (a new `impl`), so that
+// the error is the one a single thread meets first.
+std::optional<EvalError> run_all(std::unique_ptr<Model::Impl>& impl);
 
 }  // namespace phasegate::engine

@@ -1,5 +1,7 @@
 // Golden evaluator cases: tests/golden/eval/X.rules (+ X.facts) evaluated and printed, compared with X.expect.
-// Usage: pg_eval_golden CASE.rules [--update]
+// Usage: pg_eval_golden CASE.rules [--update | --threads N]
+// --threads N: the strata are evaluated on N threads however few the facts (EvalOptions::threads,
+// parallel_min_facts 0); the output must be the same X.expect.
 // Options in the rules file as comments: `# today: 2026-11-20`, `# max_tuples: 100`, `# show: relation`.
 #include <algorithm>
 #include <filesystem>
@@ -31,10 +33,12 @@ std::string args_text(const Program& p, const std::string& name, const std::vect
   return s + ")";
 }
 
-std::string run_case(const std::string& rules_path) {
+std::string run_case(const std::string& rules_path, unsigned threads) {
   std::ostringstream out;
   std::string rules_text = read_text(rules_path);
   EvalOptions options;
+  options.threads = threads;
+  if (threads > 1) options.parallel_min_facts = 0;
   options.today = Date{days_from_civil(2026, 11, 20)};
   std::vector<std::string> show;
   std::istringstream lines(rules_text);
@@ -111,12 +115,14 @@ std::string run_case(const std::string& rules_path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: pg_eval_golden CASE.rules [--update]\n";
+    std::cerr << "usage: pg_eval_golden CASE.rules [--update | --threads N]\n";
     return 2;
   }
   std::string rules = argv[1];
   bool update = argc > 2 && std::string(argv[2]) == "--update";
-  std::string got = run_case(rules);
+  unsigned threads = 1;
+  if (argc > 3 && std::string(argv[2]) == "--threads") threads = static_cast<unsigned>(std::stoul(argv[3]));
+  std::string got = run_case(rules, threads);
   std::string expect_path = rules.substr(0, rules.size() - 6) + ".expect";
   if (update) {
     std::ofstream(expect_path, std::ios::binary) << got;
