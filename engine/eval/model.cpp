@@ -204,13 +204,18 @@ std::optional<EvalError> run_all(std::unique_ptr<Model::Impl>& impl) {
     const Program& program = impl->p;
     const FactBase& facts = impl->f;
     EvalOptions options = impl->opt;
+    const unsigned threads = options.threads;
     options.threads = 1;
     const auto start = impl->start;
     const bool release_tables = impl->release_tables;
-    impl.reset();  // its memory first: a memory limit may be what stopped it
-    impl = std::make_unique<Model::Impl>(program, facts, options, start);
-    impl->release_tables = release_tables;
+    error = guarded([&] {
+      impl.reset();  // its memory first: a memory limit may be what stopped it
+      impl = std::make_unique<Model::Impl>(program, facts, options, start);
+      impl->release_tables = release_tables;
+    });
+    if (error) return error;
     error = run();
+    impl->opt.threads = threads;  // as asked, for the model's options and its updates
   }
   return error;
 }

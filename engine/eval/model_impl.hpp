@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-#include <set>
 #include <system_error>
 #include <thread>
 #include <memory>
@@ -991,8 +990,9 @@ struct Model::Impl {
   void run_strata() {
     const std::vector<std::vector<int>> strata = strata_list();
     const StrataReads plan = strata_reads(strata);
+    const unsigned threads = strata_threads(strata);  // before any table is given back
     Releaser release(*this, strata, plan);
-    if (const unsigned threads = strata_threads(strata); threads > 1 && plan.apart) {
+    if (threads > 1 && plan.apart) {
       run_strata_parallel(strata, plan, threads, release);
       return;
     }
@@ -1022,11 +1022,15 @@ struct Model::Impl {
     bool apart = true;
   };
   StrataReads strata_reads(const std::vector<std::vector<int>>& strata) const {
+    StrataReads out;
     std::vector<int> stratum_of(p.relations.size(), -1);
     for (std::size_t i = 0; i < strata.size(); ++i)
-      for (int r : strata[i]) stratum_of[static_cast<std::size_t>(r)] = static_cast<int>(i);
+      for (int r : strata[i]) {
+        int& of = stratum_of[static_cast<std::size_t>(r)];
+        if (of >= 0 || p.relations[static_cast<std::size_t>(r)].kind != RelationKind::condition) out.apart = false;
+        of = static_cast<int>(i);
+      }
     std::vector<int> owner(p.exprs.size(), -1);
-    StrataReads out;
     out.relations.resize(strata.size());
     out.waits.resize(strata.size());
     for (std::size_t i = 0; i < strata.size(); ++i) {
@@ -1076,7 +1080,8 @@ struct Model::Impl {
       auto keep = [&](auto& self, ExprId id) -> void {
         if (id == kNoExpr) return;
         const Expr& e = p.exprs[static_cast<std::size_t>(id)];
-        if (e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) kept_[static_cast<std::size_t>(e.relation)] = 1;
+        if ((e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && e.relation >= 0)
+          kept_[static_cast<std::size_t>(e.relation)] = 1;
         for (ExprId c : e.children) self(self, c);
         for (ExprId g : e.generators) self(self, g);
       };
@@ -1131,11 +1136,12 @@ struct Model::Impl {
     const std::size_t n = strata.size();
     std::vector<std::vector<int>> dependents(n);
     std::vector<std::size_t> pending(n);
-    std::set<int> ready;
+    std::vector<char> ready(n, 0);  // nothing allocates once the workers run: they cannot fail outside a stratum
+    std::size_t nready = 0;
     for (std::size_t i = 0; i < n; ++i) {
       pending[i] = waits[i].size();
       for (int j : waits[i]) dependents[static_cast<std::size_t>(j)].push_back(static_cast<int>(i));
-      if (pending[i] == 0) ready.insert(static_cast<int>(i));
+      if (pending[i] == 0) ready[i] = 1, ++nready;
     }
     StrataShare share;
     std::vector<std::unique_ptr<Impl>> workers;
@@ -1148,13 +1154,14 @@ struct Model::Impl {
     auto work = [&](Impl& w) {
       std::unique_lock<std::mutex> lock(m);
       for (;;) {
-        changed.wait(lock, [&] { return stopped || done == n || !ready.empty(); });
+        changed.wait(lock, [&] { return stopped || done == n || nready > 0; });
         if (stopped || done == n) return;
-        const int s = *ready.begin();
-        ready.erase(ready.begin());
+        const auto s = static_cast<std::size_t>(std::find(ready.begin(), ready.end(), 1) - ready.begin());
+        ready[s] = 0;
+        --nready;
         lock.unlock();
         try {
-          w.run_stratum(strata[static_cast<std::size_t>(s)]);
+          w.run_stratum(strata[s]);
         } catch (...) {
           lock.lock();
           if (!failure) failure = std::current_exception();
@@ -1165,9 +1172,9 @@ struct Model::Impl {
         }
         lock.lock();
         ++done;
-        release.done(static_cast<std::size_t>(s));
-        for (int d : dependents[static_cast<std::size_t>(s)])
-          if (--pending[static_cast<std::size_t>(d)] == 0) ready.insert(d);
+        release.done(s);
+        for (int d : dependents[s])
+          if (--pending[static_cast<std::size_t>(d)] == 0) ready[static_cast<std::size_t>(d)] = 1, ++nready;
         changed.notify_all();
       }
     };
