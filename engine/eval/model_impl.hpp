@@ -326,6 +326,10 @@ struct Model::Impl {
       derived_limit = derived + kReportEvery;
       if (total <= opt.max_tuples) return;
     }
+    fail_tuple_limit();
+  }
+
+  [[noreturn]] void fail_tuple_limit() {
     fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
   }
 
@@ -989,8 +993,10 @@ struct Model::Impl {
 
   void run_strata() {
     const std::vector<std::vector<int>> strata = strata_list();
-    const StrataReads plan = strata_reads(strata);
     const unsigned threads = strata_threads(strata);  // before any table is given back
+    // What the strata read: for threads and for giving tables back; a small evaluation (a single
+    // decision) needs neither and does not pay for it.
+    const StrataReads plan = threads > 1 || release_tables ? strata_reads(strata) : StrataReads{};
     Releaser release(*this, strata, plan);
     if (threads > 1 && plan.apart) {
       run_strata_parallel(strata, plan, threads, release);
@@ -1011,6 +1017,17 @@ struct Model::Impl {
     if (facts < opt.parallel_min_facts) return 1;
     unsigned threads = opt.threads ? opt.threads : std::min(std::thread::hardware_concurrency(), 8u);
     return static_cast<unsigned>(std::min<std::size_t>(threads, strata.size()));
+  }
+
+  // Calls f(id, expr) for an expression and those under it (children, and aggregates' generators),
+  // going below a node only when f returns true.
+  template <class F>
+  void walk_exprs(ExprId id, F&& f) const {
+    if (id == kNoExpr) return;
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    if (!f(id, e)) return;
+    for (ExprId c : e.children) walk_exprs(c, f);
+    for (ExprId g : e.generators) walk_exprs(g, f);
   }
 
   // What each stratum (in strata_list() order) reads: the relations of the facts and of earlier
@@ -1036,27 +1053,24 @@ struct Model::Impl {
     for (std::size_t i = 0; i < strata.size(); ++i) {
       const int me = static_cast<int>(i);
       std::vector<char> reads(p.relations.size(), 0), waits(strata.size(), 0);
-      auto visit = [&](auto& self, ExprId id) -> void {
-        if (id == kNoExpr) return;
+      auto visit = [&](ExprId id, const Expr& e) {
         int& o = owner[static_cast<std::size_t>(id)];
-        if (o == me) return;
+        if (o == me) return false;
         if (o >= 0) out.apart = false;
         o = me;
-        const Expr& e = p.exprs[static_cast<std::size_t>(id)];
         if ((e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && e.relation >= 0) {
           const int j = stratum_of[static_cast<std::size_t>(e.relation)];
           if (j > me) out.apart = false;
           if (j != me) reads[static_cast<std::size_t>(e.relation)] = 1;
           if (j >= 0 && j < me) waits[static_cast<std::size_t>(j)] = 1;
         }
-        for (ExprId c : e.children) self(self, c);
-        for (ExprId g : e.generators) self(self, g);
+        return true;
       };
       for (int r : strata[i])
         for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
-          const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
-          visit(visit, rule.body.expr);
-          for (ExprId g : rule.body.generators) visit(visit, g);
+          const Body& body = p.rules[static_cast<std::size_t>(ri)].body;
+          walk_exprs(body.expr, visit);
+          for (ExprId g : body.generators) walk_exprs(g, visit);
         }
       for (std::size_t r = 0; r < reads.size(); ++r)
         if (reads[r]) out.relations[i].push_back(static_cast<int>(r));
@@ -1077,22 +1091,19 @@ struct Model::Impl {
       const Program& p = m.p;
       pending_.assign(p.relations.size(), 0);
       kept_.assign(p.relations.size(), 0);
-      auto keep = [&](auto& self, ExprId id) -> void {
-        if (id == kNoExpr) return;
-        const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+      auto keep = [&](ExprId, const Expr& e) {
         if ((e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && e.relation >= 0)
           kept_[static_cast<std::size_t>(e.relation)] = 1;
-        for (ExprId c : e.children) self(self, c);
-        for (ExprId g : e.generators) self(self, g);
+        return true;
       };
       for (const Phase& ph : p.phases) {
         if (ph.for_each) {
-          keep(keep, ph.for_each->expr);
-          for (ExprId g : ph.for_each->generators) keep(keep, g);
+          m.walk_exprs(ph.for_each->expr, keep);
+          for (ExprId g : ph.for_each->generators) m.walk_exprs(g, keep);
         }
-        keep(keep, ph.for_each_atom);
-        for (const Clause& c : ph.clauses) keep(keep, c.expr);
-        for (const Waiver& w : ph.waivers) keep(keep, w.expr);
+        m.walk_exprs(ph.for_each_atom, keep);
+        for (const Clause& c : ph.clauses) m.walk_exprs(c.expr, keep);
+        for (const Waiver& w : ph.waivers) m.walk_exprs(w.expr, keep);
       }
       std::vector<char> in_strata(p.relations.size(), 0);
       for (const auto& rels : strata)
@@ -1203,7 +1214,7 @@ struct Model::Impl {
     }
     if (derived > opt.max_tuples) {  // each worker checks now and then: the exact stop is on one thread
       parallel_stopped = true;
-      fail("E0901", "evaluation stopped: the limit of " + std::to_string(opt.max_tuples) + " derived tuples was reached");
+      fail_tuple_limit();
     }
   }
 
