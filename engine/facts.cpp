@@ -402,6 +402,11 @@ void FactBase::append_ids(int relation, const std::uint32_t* ids, std::size_t ar
   if (Rows* rows = rows_for_entry(relation, arity)) push_entry(*rows, ids, value, origin_id(origin), origin.line);
 }
 
+void FactBase::append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
+                          std::uint32_t origin, std::uint32_t line) {
+  if (Rows* rows = rows_for_entry(relation, arity)) push_entry(*rows, ids, value, origin, line);
+}
+
 // The new entries are placed in the order of their home slots, not as they come: a table of a
 // million rows placed row by row costs a cache miss per row (a tenth of the time the readiness
 // benchmark spends), while in slot order the probes stay within a few pages at a time. Equal

@@ -296,6 +296,11 @@ class FactBase {
   // Nothing may read or write the relation in between.
   void append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
                   const FactOrigin& origin);
+  // The same with the origin as origin_id gave it (the entries of one table share it) and a line.
+  void append_ids(int relation, const std::uint32_t* ids, std::size_t arity, std::uint32_t value,
+                  std::uint32_t origin, std::uint32_t line);
+  // The origin's number, without its line, for append_ids: a new one, or one of the last few.
+  std::uint32_t origin_id(const FactOrigin& origin);
   void settle(int relation, std::size_t first);
   // Room for `more` entries of a relation.
   void reserve(int relation, std::size_t arity, std::size_t more);
@@ -362,7 +367,6 @@ class FactBase {
   static void value_column(Rows& rows, std::uint32_t value);
   static void push_entry(Rows& rows, const std::uint32_t* ids, std::uint32_t value, std::uint32_t origin,
                          std::uint32_t line);
-  std::uint32_t origin_id(const FactOrigin& origin);
 
   std::vector<Rows> rel_;
   std::deque<Constant> pool_;

@@ -463,7 +463,30 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   FactOrigin origin = base;
   origin.file = table;
   origin.column = 1;
+  // A TSV table whose columns are all numbers without a range (identifiers, counts: the large
+  // tables) reads a record of small whole numbers straight to ids, without cell views; any other
+  // record (another number, a blank line, an error) takes the general path below.
+  bool digits = format == TableReader::Format::tsv;
+  for (std::size_t c = 0; c < ncols && digits; ++c) {
+    const ValueType& t = slot[c] == nparams ? *rel.value_type : rel.param_types[slot[c]];
+    digits = t.base == BaseType::number && !t.lo && !t.hi;
+  }
+  std::vector<std::uint32_t> nums(ncols);
+  std::optional<std::uint32_t> table_origin;  // origin_id(origin), once a record takes this path
+  auto read_digits = [&]() {
+    const std::size_t bytes = reader.scan_digits(nums.data(), ncols);
+    if (!bytes) return false;
+    for (std::uint32_t v : nums)
+      if (v >= FactBase::kSmallInts) return false;
+    reader.skip_record(bytes);
+    std::uint32_t value = FactBase::kNoValue;
+    for (std::size_t c = 0; c < ncols; ++c) (slot[c] == nparams ? value : ids[slot[c]]) = out.intern_small(nums[c]);
+    if (!table_origin) table_origin = out.origin_id(origin);
+    out.append_ids(rid, ids.data(), ids.size(), value, *table_origin, reader.line());
+    return true;
+  };
   while (true) {
+    if (digits && read_digits()) continue;
     if (!reader.next()) {
       if (reader.error().empty()) break;
       table_error(reader.line(), reader.error_column(), reader.error(), {});

@@ -48,6 +48,31 @@ bool TableReader::next_tsv() {
   return true;
 }
 
+std::size_t TableReader::scan_digits(std::uint32_t* out, std::size_t n) const {
+  if (format_ != Format::tsv || n == 0) return 0;
+  const char* p = text_.data() + pos_;
+  const char* const end = text_.data() + text_.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::uint32_t v = 0;
+    const char* first = p;
+    while (p < end && static_cast<unsigned char>(*p - '0') < 10) v = v * 10 + static_cast<std::uint32_t>(*p++ - '0');
+    if (p == first || p - first > 7) return 0;
+    out[c] = v;
+    const bool last = c + 1 == n;
+    if (!last && (p == end || *p != '\t')) return 0;
+    if (last && p != end && *p != '\n') return 0;
+    if (p != end) ++p;
+  }
+  return static_cast<std::size_t>(p - (text_.data() + pos_));
+}
+
+void TableReader::skip_record(std::size_t bytes) {
+  cells_.clear();
+  error_.clear();
+  pos_ += bytes;
+  line_ = next_line_++;
+}
+
 bool TableReader::next_csv() {
   const char* base = text_.data();
   const std::size_t n = text_.size();
