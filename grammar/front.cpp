@@ -5,9 +5,6 @@
 
 namespace phasegate::grammar {
 
-namespace {
-
-// Length of the valid UTF-8 sequence at p, or 0 when invalid.
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   unsigned char c = p[0];
   if (c < 0x80) return 1;
@@ -31,6 +28,8 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
 }
+
+namespace {
 
 std::string rtrim(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();

@@ -12,6 +12,9 @@
 
 namespace phasegate::grammar {
 
+// Length of the valid UTF-8 sequence at p (p < end), or 0 when invalid.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end);
+
 // Screens `text` (size, NUL bytes, UTF-8, nesting depth), indexes its lines and
 // collects its comments. Returns false when the text must not be parsed (the
 // reason is in `diags`).

@@ -9,6 +9,7 @@
 #include "engine/check/check.hpp"
 #include "engine/check/context.hpp"
 #include "engine/check/tables.hpp"
+#include "grammar/front.hpp"
 
 namespace phasegate::engine {
 
@@ -251,7 +252,7 @@ struct FactBaseBuilder::State {
   }
 
   bool load_table(const syntax::LoadLine& load, const std::string& facts_path, const FactOrigin& base,
-                  FactBase& out, Diagnostics& diags);
+                  FactBase& out, SourceMap& sources, Diagnostics& diags);
 
   // The relations the file being added loads from tables, and the one whose index its staged facts
   // keep (the last loaded): the others gave theirs back (see load_table).
@@ -325,6 +326,23 @@ std::optional<Constant> parse_cell(const Program& p, std::string_view s, const V
 }
 
 // A cell that is a whole number 0 <= v < FactBase::kSmallInts within the column's declared range.
+// Where the first byte of a cell that is not UTF-8 text (a NUL, a malformed sequence) is, if any.
+std::optional<std::size_t> bad_text_byte(std::string_view s) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* e = b + s.size();
+  for (const auto* q = b; q < e;) {
+    if (*q == 0) return static_cast<std::size_t>(q - b);
+    if (*q < 0x80) {
+      ++q;
+      continue;
+    }
+    const std::size_t n = grammar::utf8_length(q, e);
+    if (n == 0) return static_cast<std::size_t>(q - b);
+    q += n;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::uint32_t> small_whole_number(std::string_view s, const ValueType& t) {
   if (t.base != BaseType::number || s.empty() || s.size() > 7) return std::nullopt;
   std::uint32_t v = 0;
@@ -341,7 +359,8 @@ std::optional<std::uint32_t> small_whole_number(std::string_view s, const ValueT
 }  // namespace
 
 bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std::string& facts_path,
-                                        const FactOrigin& base, FactBase& out, Diagnostics& diags) {
+                                        const FactOrigin& base, FactBase& out, SourceMap& sources,
+                                        Diagnostics& diags) {
   int rid = relation(load.relation, diags);
   if (rid < 0) return false;
   // One table's index at a time: large tables' indexes together were a third of the peak memory of
@@ -375,6 +394,12 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   }
   std::string text;
   {
+    std::error_code ec;
+    if (fs::is_directory(table, ec)) {  // it opens, but has no size to read
+      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`: it is a folder",
+                  {"name a .csv or .tsv file; the path is relative to the facts file " + facts_path});
+      return false;
+    }
     std::ifstream in(table, std::ios::binary);
     if (!in) {
       diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`",
@@ -399,14 +424,31 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   // column -> parameter index (nparams = the value)
   std::vector<std::size_t> slot(ncols);
   for (std::size_t i = 0; i < ncols; ++i) slot[i] = i;
-  TableReader reader(text, format);
+  std::string_view body(text);
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);  // a byte order mark (as spreadsheets write)
+  TableReader reader(body, format);
   int errors = 0;
   constexpr int kMaxErrors = 20;
   auto table_error = [&](std::uint32_t line, std::uint32_t column, std::string msg, std::vector<std::string> notes) {
     ++errors;
     if (errors > kMaxErrors) return;
     if (errors == kMaxErrors) notes.push_back("further errors in this table are not shown");
+    if (!sources.text(table)) sources.add(table, text);  // kept only for a table with errors: their lines are shown
     diags.error(code::table_format, syntax::Position{table, line, column, 0}, std::move(msg), std::move(notes));
+  };
+  // A cell that is not UTF-8 text is an error at its first bad byte (nothing else reads it).
+  auto bad_text = [&](const std::vector<check::TableCell>& cells) {
+    for (const auto& cell : cells)
+      if (auto at = bad_text_byte(cell.text)) {
+        const auto byte = static_cast<unsigned char>(cell.text[*at]);
+        static const char* hex = "0123456789ABCDEF";
+        table_error(reader.line(), cell.column + static_cast<std::uint32_t>(*at),
+                    byte == 0 ? std::string("a NUL byte in a cell")
+                              : "invalid UTF-8 in a cell (byte 0x" + std::string{hex[byte >> 4], hex[byte & 15]} + ")",
+                    {"a table is UTF-8 text"});
+        return true;
+      }
+    return false;
   };
   std::string expected;
   for (std::size_t i = 0; i < nparams; ++i) expected += (i ? ", " : "") + rel.param_names[i];
@@ -420,6 +462,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       return false;
     }
     const auto& head = reader.cells();
+    if (bad_text(head)) return false;
     std::vector<bool> seen(ncols, false);
     if (head.size() != ncols)
       table_error(reader.line(), 1,
@@ -494,6 +537,10 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       continue;
     }
     const auto& cells = reader.cells();
+    if (bad_text(cells)) {
+      if (errors > kMaxErrors) break;
+      continue;
+    }
     if (cells.size() != ncols) {
       table_error(
           reader.line(), cells.size() > ncols ? cells[ncols].column : 1,
@@ -545,7 +592,7 @@ FactBaseBuilder::FactBaseBuilder(const Program& program) : state_(std::make_uniq
 FactBaseBuilder::~FactBaseBuilder() = default;
 FactBaseBuilder::FactBaseBuilder(FactBaseBuilder&&) noexcept = default;
 
-bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagnostics& diags) {
+bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap& sources, Diagnostics& diags) {
   const std::size_t errors_before = diags.error_count();
   FactOrigin base;
   base.file = file.path;
@@ -565,7 +612,7 @@ bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap&, Diagno
       if (load->prov.source) o.source = *load->prov.source;
       if (load->prov.as_of)
         o.as_of = Date{days_from_civil(load->prov.as_of->year, load->prov.as_of->month, load->prov.as_of->day)};
-      state_->load_table(*load, file.path, o, staged, diags);
+      state_->load_table(*load, file.path, o, staged, sources, diags);
     }
   }
   if (diags.error_count() > errors_before) return false;

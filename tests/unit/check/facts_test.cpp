@@ -371,3 +371,18 @@ phase p "p"
   CHECK_FALSE(ok);
   CHECK(codes(d) == "E0609");
 }
+
+TEST_CASE("a table path that is a folder is an error at its load line, not a crash", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = table_dir("pg_check_tables_folder");
+  fs::create_directories(dir / "units.tsv");
+  SourceMap sources;
+  Diagnostics d;
+  auto [ok, fb] = load_in(p, dir, "facts \"T\"\nload unit from \"units.tsv\"\n", sources, d);
+  CHECK_FALSE(ok);
+  REQUIRE(d.items().size() == 1);
+  CHECK(d.items()[0].code == "E0608");
+  CHECK(d.items()[0].pos.line == 2);
+  CHECK(d.items()[0].message.find("folder") != std::string::npos);
+}
