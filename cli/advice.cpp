@@ -71,19 +71,31 @@ int verdict_exit_code(const std::vector<engine::PhaseCount>& counts) {
   return any_no_go ? kNoGo : any_undetermined ? kUndetermined : kOk;
 }
 
+namespace {
+// Whether `--phase` specs (NAME or NAME(ARGS)) name the phase (every phase when there are none).
+bool phase_wanted(const std::vector<std::string>& specs, const std::string& name) {
+  if (specs.empty()) return true;
+  for (const auto& spec : specs) {
+    const std::string bare = spec.substr(0, spec.find('('));
+    auto b = bare.find_first_not_of(" \t"), e = bare.find_last_not_of(" \t");
+    if (b != std::string::npos && bare.compare(b, e - b + 1, name) == 0) return true;
+  }
+  return false;
+}
+}  // namespace
+
 std::vector<engine::PhaseCount> selected_counts(const engine::Program& program, const engine::Evaluation& evaluation,
                                                 const std::vector<std::string>& phases) {
   std::vector<engine::PhaseCount> out;
-  for (const auto& c : evaluation.counts) {
-    if (c.go + c.no_go + c.undetermined == 0) continue;  // as the table: a phase without bindings has no row
-    const std::string& name = program.phases[static_cast<std::size_t>(c.phase)].name;
-    bool wanted = phases.empty();
-    for (const auto& spec : phases) {
-      auto b = spec.find_first_not_of(" \t"), e = spec.find_last_not_of(" \t");
-      if (b != std::string::npos && spec.compare(b, e - b + 1, name) == 0) wanted = true;
-    }
-    if (wanted) out.push_back(c);
-  }
+  for (const auto& c : evaluation.counts)
+    if (phase_wanted(phases, program.phases[static_cast<std::size_t>(c.phase)].name)) out.push_back(c);
+  return out;
+}
+
+std::vector<int> selected_phases(const engine::Program& program, const std::vector<std::string>& phases) {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < program.phases.size(); ++i)
+    if (phase_wanted(phases, program.phases[i].name)) out.push_back(static_cast<int>(i));
   return out;
 }
 

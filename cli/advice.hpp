@@ -57,8 +57,11 @@ void report_eval_error(Loader& loader, const engine::EvalError& e);
 // 0 when every row is GO, 1 when one is NO-GO, 2 when none is NO-GO and one is UNDETERMINED.
 int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows);
 int verdict_exit_code(const std::vector<engine::PhaseCount>& counts);
-// The per-phase counts of the phases named by `--phase NAME` (all when none), those with bindings.
+// The per-phase counts of the phases named by `--phase NAME` (all when none), a phase without
+// bindings too (with zeros): `--summary` has a line for every phase asked about.
 std::vector<engine::PhaseCount> selected_counts(const engine::Program& program, const engine::Evaluation& evaluation,
                                                 const std::vector<std::string>& phases);
+// The phases `--phase` names (NAME or NAME(ARGS); all when none), in declaration order.
+std::vector<int> selected_phases(const engine::Program& program, const std::vector<std::string>& phases);
 
 }  // namespace phasegate::cli

@@ -76,6 +76,7 @@ int run_advise(const AdviseOptions& o) {
     report.known_at = g.known_at ? std::optional<std::string>(g.facts_known_at) : std::nullopt;
     report.rows = advice.rows;
     if (counts_only) report.counts = selected_counts(advice.program(), advice.model->evaluation(), o.phases);
+    if (o.summary && !counts_only) report.summary_phases = selected_phases(advice.program(), o.phases);
     // Explanations as JSON are built up front only for a recorded decision (the log stores them);
     // the JSON table streams them as it writes, Text and Markdown render their trees (below).
     if (o.explain && o.record) report.explanations = explain_rows(*advice.model, report.rows, /*counterfactuals=*/false);

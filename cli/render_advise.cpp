@@ -233,6 +233,10 @@ std::vector<Tally> tally(const AdviseReport& r) {
     out.push_back({r.program->phases[static_cast<std::size_t>(c.phase)].name, {c.go, c.no_go, c.undetermined}});
   if (!r.counts.empty()) return out;
   std::map<int, std::size_t> at;
+  for (int pid : r.summary_phases) {
+    at.emplace(pid, out.size());
+    out.push_back({r.program->phases[static_cast<std::size_t>(pid)].name, {0, 0, 0}});
+  }
   for (const auto* row : r.rows) {
     auto [it, fresh] = at.emplace(row->phase, out.size());
     if (fresh) out.push_back({r.program->phases[static_cast<std::size_t>(row->phase)].name, {0, 0, 0}});
@@ -260,6 +264,7 @@ std::string summary_text(const AdviseReport& r, bool color) {
   for (const auto& t : rows)
     out << "  " << pad(t.phase, width) << pad(std::to_string(t.n[0]), 10) << pad(std::to_string(t.n[1]), 10)
         << t.n[2] << '\n';
+  if (r.decision_id) out << "\nrecorded as decision " << *r.decision_id << '\n';
   return out.str();
 }
 
@@ -268,6 +273,7 @@ std::string summary_markdown(const AdviseReport& r) {
   out << "| Phase | GO | NO-GO | UNDETERMINED |\n|---|---:|---:|---:|\n";
   for (const auto& t : tally(r))
     out << "| " << md_escape(t.phase) << " | " << t.n[0] << " | " << t.n[1] << " | " << t.n[2] << " |\n";
+  if (r.decision_id) out << "\nRecorded as decision " << *r.decision_id << ".\n";
   return out.str();
 }
 

@@ -22,6 +22,9 @@ struct AdviseReport {
   std::vector<const engine::PhaseResult*> rows;  // the phase bindings asked about, in output order
   // `--summary` of whole phases: the counts per phase (then rows is empty).
   std::vector<engine::PhaseCount> counts;
+  // `--summary` counted from the rows (recorded, explained, or of some bindings): the phases asked
+  // about, in declaration order, each with a line even when no row is of it.
+  std::vector<int> summary_phases;
   // Per row, present with --explain: the explanation as JSON text (same index as rows).
   std::vector<std::string> explanations;
   // Or, for the JSON table only: appends the next row's explanation as JSON text (rows in order),

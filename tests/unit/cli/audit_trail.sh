@@ -58,4 +58,12 @@ rc=0; "$PG" audit verify --head "$head" > "$T/v.txt" || rc=$?
 # A missing store is exit 66.
 rc=0; "$PG" audit list --db "$T/none.db" 2>/dev/null || rc=$?
 [ $rc -eq 66 ] || fail "a missing store gives exit $rc, not 66"
+# A recorded --summary says which decision it is, in text and Markdown as in JSON.
+cp "$T/clean.db" "$T/summary.db"
+for fmt in text markdown; do
+  "$PG" advise "$R" --db "$T/summary.db" --record --today 2026-02-16 --summary --format $fmt > "$T/s.txt" || true
+  grep -qi 'recorded as decision 4' "$T/s.txt" || grep -qi 'recorded as decision 5' "$T/s.txt" ||
+    fail "advise --summary --record --format $fmt does not print the decision id"
+done
+
 echo "audit trail: ok"

@@ -1,0 +1,1 @@
+phasegate advise summary-empty.rules --today 2026-02-02 --summary
