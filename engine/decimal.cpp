@@ -102,11 +102,16 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
   std::size_t frac_digits = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++frac_digits) {
-      if (frac_digits >= 9) return std::nullopt;
+    std::size_t digits = 0;  // all of them; past the ninth only zeros keep the number exact (1.5000000000)
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+      if (digits >= 9) {
+        if (text[i] != '0') return std::nullopt;
+        continue;
+      }
       frac = frac * 10 + static_cast<uint128>(text[i] - '0');
+      ++frac_digits;
     }
-    if (frac_digits == 0) return std::nullopt;
+    if (digits == 0) return std::nullopt;
   }
   if (i != text.size()) return std::nullopt;
   for (std::size_t k = frac_digits; k < 9; ++k) frac *= 10;

@@ -28,10 +28,12 @@ TEST_CASE("parse accepts integers, signs and up to nine fractional digits") {
   CHECK(d("007").to_string() == "7");
   CHECK(d("-0").to_string() == "0");
   CHECK(d("1.500").to_string() == "1.5");
+  CHECK(d("1.5000000000") == d("1.5"));  // zeros past the ninth digit keep it exact
+  CHECK(d("0.0000000010000") == d("0.000000001"));
 }
 
 TEST_CASE("parse rejects malformed and out-of-range text") {
-  for (const char* bad : {"", "-", ".5", "5.", "1.0000000001", "1e5", "1_000", "12a", " 1", "1 ", "--1", "1.2.3", "0x10"})
+  for (const char* bad : {"", "-", ".5", "5.", "1.0000000001", "1.0000000000001", "1e5", "1_000", "12a", " 1", "1 ", "--1", "1.2.3", "0x10"})
     CHECK_FALSE(Decimal::parse(bad));
   CHECK(Decimal::parse("170141183460469231731687303715.884105727"));  // the top of the range
   CHECK_FALSE(Decimal::parse("170141183460469231731687303715.884105728"));
