@@ -16,8 +16,18 @@ namespace phasegate::cli {
 
 // "handover( \"Rafah\" )" -> "handover(\"Rafah\")": spaces outside quotes dropped, one after each comma.
 std::string normalise_key(const std::string& s) {
-  std::string out;
+  std::string out, token;
   bool quoted = false;
+  // An argument outside quotes that is a number is written one way (`2.0`, `2`, `+2` are `2`;
+  // `1500` and `1_500` are one number), as the facts compare numbers by value.
+  auto flush = [&] {
+    std::string digits;
+    for (char c : token)
+      if (c != '_') digits += c;
+    auto d = engine::Decimal::parse(digits);
+    out += d && !token.empty() ? d->to_source() : token;
+    token.clear();
+  };
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quoted) {
@@ -26,11 +36,17 @@ std::string normalise_key(const std::string& s) {
       else if (c == '"') quoted = false;
       continue;
     }
-    if (c == '"') quoted = true;
     if (c == ' ' || c == '\t') continue;
-    out += c;
-    if (c == ',') out += ' ';
+    if (c == '"' || c == '(' || c == ',' || c == ')') {
+      flush();
+      out += c;
+      if (c == '"') quoted = true;
+      if (c == ',') out += ' ';
+      continue;
+    }
+    token += c;
   }
+  flush();
   return out;
 }
 
