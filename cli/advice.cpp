@@ -88,15 +88,17 @@ int verdict_exit_code(const std::vector<engine::PhaseCount>& counts) {
 }
 
 namespace {
-// Whether `--phase` specs (NAME or NAME(ARGS)) name the phase (every phase when there are none).
+// The phase a `--phase` spec (NAME or NAME(ARGS)) names; select_phases refuses one that names none.
+std::string spec_phase_name(const std::string& spec) {
+  std::string name = spec.substr(0, spec.find('('));
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+  return name;
+}
+
+// Whether `--phase` specs name the phase (every phase when there are none).
 bool phase_wanted(const std::vector<std::string>& specs, const std::string& name) {
-  if (specs.empty()) return true;
-  for (const auto& spec : specs) {
-    const std::string bare = spec.substr(0, spec.find('('));
-    auto b = bare.find_first_not_of(" \t"), e = bare.find_last_not_of(" \t");
-    if (b != std::string::npos && bare.compare(b, e - b + 1, name) == 0) return true;
-  }
-  return false;
+  return specs.empty() || std::any_of(specs.begin(), specs.end(),
+                                      [&](const std::string& spec) { return spec_phase_name(spec) == name; });
 }
 }  // namespace
 
@@ -127,8 +129,7 @@ int verdict_exit_code(const std::vector<const engine::PhaseResult*>& rows) {
 bool select_phases(const engine::Program& program, const std::vector<std::string>& specs, PhaseSelection& out,
                    std::string& error) {
   for (const auto& spec : specs) {
-    std::string name = spec.substr(0, spec.find('('));
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    const std::string name = spec_phase_name(spec);
     int id = program.find_phase(name);
     if (id < 0) {
       std::vector<std::string> names;

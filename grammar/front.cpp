@@ -29,6 +29,11 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   return n;
 }
 
+std::string hex_byte(unsigned char c) {
+  static const char* hex = "0123456789ABCDEF";
+  return std::string{hex[c >> 4], hex[c & 15]};
+}
+
 namespace {
 
 std::string rtrim(std::string s) {
@@ -75,10 +80,7 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
     if (c >= 0x80) {
       std::size_t n = utf8_length(p, e);
       if (n == 0) {
-        diags.error("E0003", st.pos(off), "invalid UTF-8 (byte 0x" + [&] {
-          static const char* hex = "0123456789ABCDEF";
-          return std::string{hex[c >> 4], hex[c & 15]};
-        }() + ")", {"save the file as UTF-8"});
+        diags.error("E0003", st.pos(off), "invalid UTF-8 (byte 0x" + hex_byte(c) + ")", {"save the file as UTF-8"});
         return false;
       }
       p += n;

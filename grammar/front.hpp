@@ -14,6 +14,8 @@ namespace phasegate::grammar {
 
 // Length of the valid UTF-8 sequence at p (p < end), or 0 when invalid.
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end);
+// A byte as two hex digits ("E9"), for the messages about a bad byte.
+std::string hex_byte(unsigned char c);
 
 // Screens `text` (size, NUL bytes, UTF-8, nesting depth), indexes its lines and
 // collects its comments. Returns false when the text must not be parsed (the

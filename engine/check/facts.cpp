@@ -418,14 +418,14 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       return false;
     }
   }
+  std::string_view body(text);
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);  // a byte order mark (as spreadsheets write)
   const std::size_t nparams = rel.param_names.size();
   const bool valued = rel.value_type.has_value();
   const std::size_t ncols = nparams + (valued ? 1 : 0);
   // column -> parameter index (nparams = the value)
   std::vector<std::size_t> slot(ncols);
   for (std::size_t i = 0; i < ncols; ++i) slot[i] = i;
-  std::string_view body(text);
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);  // a byte order mark (as spreadsheets write)
   TableReader reader(body, format);
   int errors = 0;
   constexpr int kMaxErrors = 20;
@@ -433,7 +433,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     ++errors;
     if (errors > kMaxErrors) return;
     if (errors == kMaxErrors) notes.push_back("further errors in this table are not shown");
-    if (!sources.text(table)) sources.add(table, text);  // kept only for a table with errors: their lines are shown
+    if (!sources.text(table)) sources.add(table, std::string(body));  // only a table with errors: lines shown
     diags.error(code::table_format, syntax::Position{table, line, column, 0}, std::move(msg), std::move(notes));
   };
   // A cell that is not UTF-8 text is an error at its first bad byte (nothing else reads it).
@@ -441,10 +441,9 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     for (const auto& cell : cells)
       if (auto at = bad_text_byte(cell.text)) {
         const auto byte = static_cast<unsigned char>(cell.text[*at]);
-        static const char* hex = "0123456789ABCDEF";
         table_error(reader.line(), cell.column + static_cast<std::uint32_t>(*at),
                     byte == 0 ? std::string("a NUL byte in a cell")
-                              : "invalid UTF-8 in a cell (byte 0x" + std::string{hex[byte >> 4], hex[byte & 15]} + ")",
+                              : "invalid UTF-8 in a cell (byte 0x" + grammar::hex_byte(byte) + ")",
                     {"a table is UTF-8 text"});
         return true;
       }
