@@ -1126,44 +1126,54 @@ class Builder {
     }
   }
 
-  Constant number_constant(const ValueType& vt, std::int64_t v) const {
+  // A point on a number fact's scale: raw decimal units (10^-9) for a number, days for a date.
+  using Unit = int128;
+
+  Constant unit_constant(const ValueType& vt, Unit v) const {
     if (vt.base == BaseType::date) return Constant{Date{static_cast<std::int32_t>(v)}};
-    return Constant{Decimal::from_int(v)};
+    return Constant{Decimal::from_raw(v)};
   }
 
-  // A threshold on one number: search the smallest (or largest) integer value that makes the leaf true
-  // (and false), re-evaluating the model with the fact set to it.
+  static Unit floor_mod(Unit v, Unit g) {
+    Unit r = v % g;
+    return r < 0 ? r + g : r;
+  }
+
+  // How round a point is: the largest power of ten (up to `whole`) it is a multiple of.
+  static Unit roundness(Unit v, Unit whole) {
+    Unit g = whole;
+    while (g > 1 && floor_mod(v, g) != 0) g /= 10;
+    return g;
+  }
+
+  // A threshold on one number: search the boundary between the values that make the leaf true and those
+  // that make it false, re-evaluating the model with the fact set to each probe. Numbers are exact
+  // decimals, so the search goes down to the last decimal (10^-9); it probes whole values first and
+  // then ever finer decimals, so a boundary at a round value is found in a few probes.
   void bound_for_number(int cond, const FactRef& f, const ValueType& vt, FactBase& storage) {
     AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
-    std::int64_t lo, hi;
-    if (vt.base == BaseType::date) {
+    const bool date = vt.base == BaseType::date;
+    const Unit whole = date ? 1 : Decimal::kScale;
+    const Unit wide = Unit{1'000'000'000'000LL} * whole;  // an open range is searched within +-10^12
+    Unit lo, hi;
+    if (date) {
       lo = 0;        // 1970-01-01
       hi = 120'000;  // about 2298
     } else {
-      auto to_i = [](const Decimal& d, bool up) {
-        __extension__ typedef __int128 i128;
-        i128 q = d.raw() / Decimal::kScale;
-        if (up && d.raw() % Decimal::kScale > 0) ++q;
-        if (!up && d.raw() % Decimal::kScale < 0) --q;
-        return static_cast<std::int64_t>(q);
-      };
-      lo = vt.lo ? to_i(*vt.lo, true) : -1'000'000'000'000LL;
-      hi = vt.hi ? to_i(*vt.hi, false) : 1'000'000'000'000LL;
+      lo = vt.lo ? vt.lo->raw() : -wide;
+      hi = vt.hi ? vt.hi->raw() : wide;
     }
     if (lo > hi) return;
-    std::map<std::int64_t, Truth> memo;
-    auto at = [&](std::int64_t v) {
+    std::map<Unit, Truth> memo;
+    auto at = [&](Unit v) {
       auto it = memo.find(v);
       if (it != memo.end()) return it->second;
-      FactChange ch{f.relation, f.args, number_constant(vt, v), false};
+      FactChange ch{f.relation, f.args, unit_constant(vt, v), false};
       Truth t = leaf_truth_with(cond, ch, storage);
       memo.emplace(v, t);
       return t;
     };
-    Truth tlo = at(lo), thi = at(hi);
-    auto word = [&](const char* op, std::int64_t v) { return f.tuple + " " + op + " " + constant_text(number_constant(vt, v)); };
-    bool have_true_bound = false, true_at_hi = false;
-    std::int64_t true_edge = 0;
+    const Truth tlo = at(lo), thi = at(hi);
     // A comparison of the fact itself with a constant needs no bound: the condition is the bound.
     bool direct = false;
     {
@@ -1176,49 +1186,99 @@ class Builder {
         direct = (is_fact(l) && r.kind == ExprKind::constant) || (is_fact(r) && l.kind == ExprKind::constant);
       }
     }
+    // The boundary: adjacent points a < b with at(a) == tlo and at(b) == thi (tlo != thi); nullopt when
+    // the time budget ran out.
+    std::optional<std::pair<Unit, Unit>> edge;
+    auto find_edge = [&]() -> std::optional<std::pair<Unit, Unit>> {
+      Unit a = lo, b = hi, g = whole;
+      while (b - a > 1) {
+        if (out_of_time()) {
+          timed_out_ = true;
+          return std::nullopt;
+        }
+        // The coarsest step with a point strictly between a and b; before going finer, check whether the
+        // boundary sits right at a round end (a threshold at 1 500 is then found in two probes, not 30).
+        bool done = false;
+        while (g > 1 && a - floor_mod(a, g) + g >= b) {
+          if (floor_mod(b, g) == 0 && at(b - 1) == tlo) {
+            a = b - 1;
+            done = true;
+            break;
+          }
+          if (floor_mod(a, g) == 0 && at(a + 1) == thi) {
+            b = a + 1;
+            done = true;
+            break;
+          }
+          g /= 10;
+        }
+        if (done) break;
+        Unit mid = a + (b - a) / 2;
+        mid -= floor_mod(mid, g);
+        if (mid <= a) mid += g;
+        if (at(mid) == tlo) a = mid;
+        else b = mid;
+      }
+      return std::make_pair(a, b);
+    };
+    // The bound on the wanted side of the edge, written with the rounder of its two ends:
+    // `>= 1_500` rather than `> 1_499.999999999`, `> 0.5` rather than `>= 0.500000001`; for whole days
+    // `>= b` and `<= a`.
+    struct Bound {
+      const char* op;
+      Unit value;
+    };
+    auto bound_for = [&](bool want_at_hi, Unit a, Unit b) {
+      Unit ra = roundness(a, whole), rb = roundness(b, whole);  // a tie keeps the inclusive form
+      if (want_at_hi) return rb >= ra ? Bound{">=", b} : Bound{">", a};
+      return ra >= rb ? Bound{"<=", a} : Bound{"<", b};
+    };
+    auto complement = [](const Bound& bd) {
+      std::string op = bd.op;
+      const char* neg = op == ">=" ? "<" : op == ">" ? "<=" : op == "<" ? ">=" : ">";
+      return Bound{neg, bd.value};
+    };
+    auto words = [](const std::string& op) {
+      return op == ">=" ? "at least " : op == ">" ? "more than " : op == "<=" ? "at most " : "less than ";
+    };
+    std::optional<Bound> true_bound;
     auto search = [&](bool want_true) -> void {
       Truth want = want_true ? Truth::true_ : Truth::false_;
       bool at_lo = tlo == want, at_hi = thi == want;
       if (at_lo == at_hi) {
         if (at_lo) {  // both ends: any value (record one witness)
-          FactChange ch{f.relation, f.args, number_constant(vt, lo), false};
+          FactChange ch{f.relation, f.args, unit_constant(vt, lo), false};
           (want_true ? c.realise_true : c.realise_false) = ch;
         }
         return;
       }
-      // Monotone threshold between lo and hi: binary search the boundary.
-      std::int64_t a = lo, b = hi;  // invariant: at(a) == tlo, at(b) == thi
-      while (b - a > 1) {
-        if (out_of_time()) {
-          timed_out_ = true;
-          return;
+      // Monotone threshold between lo and hi.
+      if (!edge) edge = find_edge();
+      if (!edge) return;
+      auto [a, b] = *edge;
+      // Both sides of the edge are values the fact can take that tell the verdict apart ("which
+      // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
+      std::vector<Constant>& points = edge_points_[f.tuple];
+      for (Unit v : {a, b}) points.push_back(unit_constant(vt, v));
+      // The witness: the roundest value on the wanted side, nearest the edge (1_499 rather than
+      // 1_499.999999999), checked, else the edge itself.
+      Unit w = at_hi ? b : a;
+      for (Unit g = whole; g > 1; g /= 10) {
+        Unit r = at_hi ? b + (g - floor_mod(b, g)) % g : a - floor_mod(a, g);
+        if (r >= lo && r <= hi && at(r) == want) {
+          w = r;
+          break;
         }
-        std::int64_t mid = a + (b - a) / 2;
-        if (at(mid) == tlo) a = mid;
-        else b = mid;
       }
-      std::int64_t v = at_hi ? b : a;
-      FactChange ch{f.relation, f.args, number_constant(vt, v), false};
+      FactChange ch{f.relation, f.args, unit_constant(vt, w), false};
       (want_true ? c.realise_true : c.realise_false) = ch;
       if (direct) return;  // `fact op constant`: the condition itself says it exactly
-      // The boundary lies between a and b: stated on b's side (`>= b`, `< b`), or on a's (`<= a`, `> a`).
-      std::int64_t shown = at_hi ? b : a;
-      bool other_side = want_true ? false : true;
-      (void)other_side;
-      std::string bound = at_hi ? word(">=", shown) : word("<=", shown);
-      std::string question = "Is " + f.tuple + " " + (at_hi ? "at least " : "at most ") +
-                             spoken(constant_text(number_constant(vt, shown))) + "?";
-      if (!want_true && have_true_bound) {
-        // The complement of the bound that makes it true, exact for an integer threshold.
-        bound = f.tuple + (true_at_hi ? " < " : " > ") + constant_text(number_constant(vt, true_edge));
-        question = "Is " + f.tuple + (true_at_hi ? " less than " : " more than ") +
-                   spoken(constant_text(number_constant(vt, true_edge))) + "?";
-      }
-      if (want_true) {
-        have_true_bound = true;
-        true_at_hi = at_hi;
-        true_edge = shown;
-      }
+      // The complement of the bound that makes it true says exactly what makes it false.
+      Bound bd = !want_true && true_bound ? complement(*true_bound) : bound_for(at_hi, a, b);
+      if (want_true) true_bound = bd;
+      std::string value = constant_text(unit_constant(vt, bd.value));
+      std::string bound = f.tuple + " " + bd.op + " " + value;
+      std::string question = "Is " + f.tuple + " " + words(bd.op) + spoken(value) + "?";
       if (want_true) {
         c.bound_true = bound;
         c.question_true = question;
@@ -1307,7 +1367,7 @@ class Builder {
           break;
         }
         ChangeSet cs;
-        for (int lit : l) cs.push_back(Change{lit / 2, (lit % 2) == 1});
+        for (int lit : l) cs.push_back(Change{lit / 2, (lit % 2) == 1, std::nullopt});
         out.push_back(std::move(cs));
       }
       if (size_cut_ && out.empty()) complete = false;
@@ -1326,6 +1386,8 @@ class Builder {
       realise(c);
     }
     for (int c : used) phrase(c);
+    for (auto* list : {&e_.to_go, &e_.to_stop})
+      for (ChangeSet& cs : *list) realise_jointly(cs);
     if (row.verdict == Verdict::undetermined) unknowns_that_matter(row);
     if (timed_out_) {
       e_.to_go_complete = e_.to_go_complete && !timed_out_;
@@ -1392,10 +1454,12 @@ class Builder {
               Decimal lo = vt.lo ? *vt.lo : Decimal::from_int(-1'000'000'000'000LL);
               Decimal hi = vt.hi ? *vt.hi : Decimal::from_int(1'000'000'000'000LL);
               candidates = {{Constant{lo}, false}, {Constant{hi}, false}};
+              add_threshold_points(f, candidates);
               break;
             }
             case BaseType::date:
               candidates = {{Constant{Date{0}}, false}, {Constant{Date{120'000}}, false}};
+              add_threshold_points(f, candidates);
               break;
             default: break;
           }
@@ -1425,6 +1489,77 @@ class Builder {
     }
   }
 
+  // Changes of one set that move the same fact to different values (`x >= 10.5` realised as 11,
+  // `x <= 10.7` as 10): one value that makes each of them hold, tried among their realisations and the
+  // edges of the fact's thresholds, is given to all of them. None found: each keeps its own.
+  void realise_jointly(ChangeSet& cs) {
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      const auto& ri = realisation(e_, cs[i]);
+      if (!ri || ri->remove || !ri->value || cs[i].assume) continue;
+      std::vector<std::size_t> group{i};
+      for (std::size_t j = i + 1; j < cs.size(); ++j) {
+        const auto& rj = realisation(e_, cs[j]);
+        if (rj && !rj->remove && rj->value && rj->relation == ri->relation && rj->args == ri->args) group.push_back(j);
+      }
+      if (group.size() < 2) continue;
+      std::vector<Constant> values;
+      for (std::size_t k : group) values.push_back(*realisation(e_, cs[k])->value);
+      auto it = edge_points_.find(tuple_text(ri->relation, ri->args));
+      if (it != edge_points_.end()) values.insert(values.end(), it->second.begin(), it->second.end());
+      FactBase storage;
+      for (const Constant& v : values) {
+        if (out_of_time()) return;
+        FactChange ch{ri->relation, ri->args, v, false};
+        bool all = true;
+        for (std::size_t k : group) {
+          Truth want = cs[k].make_true ? Truth::true_ : Truth::false_;
+          all = all && leaf_truth_with(cs[k].condition, ch, storage) == want;
+        }
+        if (all) {
+          for (std::size_t k : group) cs[k].assume = ch;
+          break;
+        }
+      }
+    }
+  }
+
+  // Besides the ends of its range, a number or date can change the verdict in between: at each
+  // threshold of a condition that reads it (found by the bound search, both sides of it), and at each
+  // constant it is compared with directly (`x = 15`, which no threshold search finds).
+  void add_threshold_points(const FactRef& f, std::vector<std::pair<std::optional<Constant>, bool>>& candidates) {
+    const ValueType& vt = *p_.relations[static_cast<std::size_t>(f.relation)].value_type;
+    std::set<std::string> seen;
+    for (const auto& cand : candidates) seen.insert(constant_text(*cand.first));
+    // Only values of the fact's type within its declared range, each once.
+    auto add = [&](const Constant& v) {
+      if (vt.base == BaseType::number) {
+        if (!std::holds_alternative<Decimal>(v)) return;
+        const Decimal& d = std::get<Decimal>(v);
+        if ((vt.lo && d < *vt.lo) || (vt.hi && *vt.hi < d)) return;
+      } else if (!std::holds_alternative<Date>(v)) {
+        return;
+      }
+      if (seen.insert(constant_text(v)).second) candidates.push_back({v, false});
+    };
+    for (std::size_t c = 0; c < leaf_.size(); ++c) {
+      const LeafInfo& li = leaf_[c];
+      if (li.expr == kNoExpr) continue;
+      bool reads = false;
+      for (const FactRef& g : li.facts) reads = reads || (g.relation == f.relation && g.args == f.args);
+      if (!reads) continue;
+      if (out_of_time()) return;
+      realise(static_cast<int>(c));
+      const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
+      if (x.kind != ExprKind::compare) continue;
+      for (ExprId side : x.children)
+        if (p_.exprs[static_cast<std::size_t>(side)].kind == ExprKind::constant)
+          add(p_.exprs[static_cast<std::size_t>(side)].constant);
+    }
+    auto it = edge_points_.find(f.tuple);
+    if (it != edge_points_.end())
+      for (const Constant& v : it->second) add(v);
+  }
+
   const std::vector<LeafInfo>& leaves() const { return leaf_; }
 
  private:
@@ -1445,6 +1580,8 @@ class Builder {
   std::unordered_map<std::string, int> cond_index_;
   std::vector<LeafInfo> leaf_;
   std::set<int> realised_;
+  // For a number or date fact (by its tuple text): the values on both sides of each threshold found.
+  std::map<std::string, std::vector<Constant>> edge_points_;
   std::set<int> binding_conditions_;  // `for each` tuples (of this phase and its after-phases)
 };
 
@@ -1465,12 +1602,17 @@ FactBase facts_with(const FactBase& facts, int relation, const std::vector<Const
   return out;
 }
 
+const std::optional<FactChange>& realisation(const Explanation& e, const Change& ch) {
+  if (ch.assume) return ch.assume;
+  const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
+  return ch.make_true ? c.realise_true : c.realise_false;
+}
+
 std::optional<std::vector<FactChange>> fact_changes(const Model&, const Explanation& e, const ChangeSet& set) {
   std::vector<FactChange> out;
   for (const Change& ch : set) {
     if (ch.condition < 0 || static_cast<std::size_t>(ch.condition) >= e.conditions.size()) return std::nullopt;
-    const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-    const auto& r = ch.make_true ? c.realise_true : c.realise_false;
+    const auto& r = realisation(e, ch);
     if (!r) return std::nullopt;
     out.push_back(*r);
   }

@@ -113,8 +113,12 @@ struct AtomicCondition {
 struct Change {
   int condition = -1;
   bool make_true = true;
+  // Set when other changes of the same set move the same fact: one value that does them all
+  // (`x >= 10.5` and `x <= 10.7` both realised as `x = 10.5`); else the condition's own realisation.
+  std::optional<FactChange> assume;
 };
 using ChangeSet = std::vector<Change>;
+
 
 // An unknown input fact that can still change the verdict.
 struct UnknownThatMatters {
@@ -153,6 +157,9 @@ std::string explanation_why_json_text(const Model& model, const Explanation& e);
 std::string explanation_text(const Model& model, const Explanation& e, bool color);
 std::string explanation_markdown(const Model& model, const Explanation& e);
 std::string explanation_dot(const Model& model, const Explanation& e);
+
+// The fact value that realises a change of a set (what to pass to --assume), if there is one.
+const std::optional<FactChange>& realisation(const Explanation& e, const Change& ch);
 
 // Helpers for tests and the CLI.
 // The facts with one change applied as an `--assume` would (value replaced, or tuple added/removed).

@@ -63,8 +63,7 @@ std::string now_text(const AtomicCondition& c) {
 }
 
 std::optional<std::string> assume_text(const Model& model, const Explanation& e, const Change& ch) {
-  const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-  const auto& r = ch.make_true ? c.realise_true : c.realise_false;
+  const auto& r = realisation(e, ch);
   if (!r) return std::nullopt;
   std::string t = model.format_tuple(r->relation, r->args);
   if (r->remove) return "not " + t;

@@ -92,7 +92,7 @@ Chdir chdir_once;
 }  // namespace
 
 TEST_CASE("what would it take / what could stop it hold when applied as assumptions") {
-  std::size_t checked_go = 0, checked_stop = 0;
+  std::size_t checked_go = 0, checked_stop = 0, checked_joint = 0;
   for (const Case& c : golden_cases()) {
     test::Loaded l = test::load(c.rules, c.facts, c.assume, "2026-11-24");
     INFO(c.rules << "\n" << l.error);
@@ -113,7 +113,17 @@ TEST_CASE("what would it take / what could stop it hold when applied as assumpti
         INFO("set of " << set.size());
         CHECK(verdict_with(l, *row, *changes) == Verdict::go);
         ++checked_go;
-        // No proper subset makes it GO.
+        // No proper subset makes it GO. Changes of the set that move the same fact are realised by one
+        // value (`x >= 10.5` and `x <= 10.7` both by x = 10.5): that fact change counts once.
+        std::vector<engine::FactChange> distinct;
+        for (const engine::FactChange& fc : *changes) {
+          bool dup = false;
+          for (const engine::FactChange& d : distinct)
+            dup = dup || (d.relation == fc.relation && d.args == fc.args && d.value == fc.value && d.remove == fc.remove);
+          if (!dup) distinct.push_back(fc);
+        }
+        if (distinct.size() < changes->size()) ++checked_joint;
+        *changes = distinct;
         std::size_t n = changes->size();
         for (std::size_t mask = 0; mask + 1 < (std::size_t{1} << n); ++mask) {
           std::vector<engine::FactChange> sub;
@@ -132,6 +142,7 @@ TEST_CASE("what would it take / what could stop it hold when applied as assumpti
   }
   CHECK(checked_go >= 8);
   CHECK(checked_stop >= 8);
+  CHECK(checked_joint >= 1);  // decimal_bound's escort: two thresholds on one fact
 }
 
 TEST_CASE("reasons alone give each node's value, and the tree agrees with the model") {
@@ -195,6 +206,38 @@ TEST_CASE("the threshold bound is exact") {
   // Unknowns that matter: Indonesia alone decides it either way.
   REQUIRE(e.unknowns.size() == 1);
   CHECK(e.unknowns[0].decides_alone);
+  CHECK(e.unknowns[0].can_make == std::vector<std::string>{"GO", "NO-GO"});
+}
+
+TEST_CASE("a bound on a decimal number is exact to the last decimal") {
+  test::Loaded l =
+      test::load("tests/golden/explain/decimal_bound.rules", {"tests/golden/explain/decimal_bound.facts"}, {}, "2026-11-24");
+  REQUIRE(l.model);
+  // The bound that makes `phase` GO, and the verdicts just below and at it.
+  auto check_bound = [&](const std::string& phase, const std::string& bound, const char* below, const char* at) {
+    INFO(phase);
+    const engine::PhaseResult* row = test::find_row(*l.model, phase);
+    REQUIRE(row);
+    engine::Explanation e = engine::explain_phase(*l.model, *row, {});
+    REQUIRE(e.to_go.size() == 1);
+    REQUIRE(e.to_go[0].size() == 1);
+    const engine::AtomicCondition& c = e.conditions[static_cast<std::size_t>(e.to_go[0][0].condition)];
+    CHECK(c.bound_true == bound);
+    auto changes = engine::fact_changes(*l.model, e, e.to_go[0]);
+    REQUIRE(changes);
+    (*changes)[0].value = engine::Constant{*engine::Decimal::parse(below)};
+    CHECK(verdict_with(l, *row, *changes) != Verdict::go);
+    (*changes)[0].value = engine::Constant{*engine::Decimal::parse(at)};
+    CHECK(verdict_with(l, *row, *changes) == Verdict::go);
+  };
+  check_bound("staffing", "readiness_ratio >= 0.5", "0.499999999", "0.5");          // x * 10 >= 5
+  check_bound("supply", "fuel_share >= 0.333333334", "0.333333333", "0.333333334");  // x * 3 > 1
+  check_bound("budget", "share(\"Japan\") > 0.2", "0.2", "0.200000001");           // 0.25 + 0.3 + x > 0.75
+  // A window inside the range: the ends of the range give only NO-GO, a value inside gives GO.
+  const engine::PhaseResult* row = test::find_row(*l.model, "escort");
+  REQUIRE(row);
+  engine::Explanation e = engine::explain_phase(*l.model, *row, {});
+  REQUIRE(e.unknowns.size() == 1);
   CHECK(e.unknowns[0].can_make == std::vector<std::string>{"GO", "NO-GO"});
 }
 
