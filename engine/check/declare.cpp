@@ -1,5 +1,7 @@
 // Pass 1: the declarations of a ruleset — header, sources, facts and their types, conditions, phases.
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <set>
 
 #include "engine/check/context.hpp"
@@ -98,6 +100,33 @@ void check_params(Context& cx, const std::vector<syntax::Ident>& params) {
                      {"give each parameter its own name"});
 }
 
+// The files in declaration order. `include` comes before a file's other declarations, so an included
+// file's declarations come before its includer's: depth first, each included file (in include order)
+// before the file that includes it. The ruleset lists the main file first (that is where its header
+// is), so this is not the order of `files`. A file is matched by the path the reader gives it: the
+// including file's folder joined with the include's path.
+std::vector<std::size_t> declaration_order(const std::vector<syntax::RulesFile>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::size_t> order;
+  std::vector<bool> seen(files.size(), false);
+  std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    seen[i] = true;
+    const std::string dir = fs::path(files[i].path).parent_path().string();
+    for (const auto& inc : files[i].includes) {
+      const std::string target = (fs::path(dir) / inc.path).lexically_normal().string();
+      for (std::size_t j = 0; j < files.size(); ++j)
+        if (!seen[j] && files[j].path == target) {
+          visit(j);
+          break;
+        }
+    }
+    order.push_back(i);
+  };
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (!seen[i]) visit(i);
+  return order;
+}
+
 }  // namespace
 
 void declare(Context& cx) {
@@ -133,8 +162,8 @@ void declare(Context& cx) {
   }
   cx.source_cited.assign(prog.sources.size(), false);
 
-  for (const auto& f : files) {
-    for (const auto& decl : f.decls) {
+  for (std::size_t fi : declaration_order(files)) {
+    for (const auto& decl : files[fi].decls) {
       if (const auto* fd = std::get_if<syntax::FactDecl>(&decl)) {
         int id = static_cast<int>(prog.relations.size());
         if (!claim_name(cx, fd->name, NameEntry{NameEntry::Kind::fact, id, fd->name.pos}, "fact")) continue;
