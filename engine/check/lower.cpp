@@ -212,6 +212,28 @@ bool Lowerer::is_variable_name(const std::string& name) const {
   return find_slot(name) >= 0 || arg_names_.count(name) > 0 || bind_names_.count(name) > 0;
 }
 
+bool Lowerer::is_member(const std::string& name, const ValueType& t) const {
+  if ((t.base != BaseType::level && t.base != BaseType::choice) || t.enumeration < 0) return false;
+  const auto& ms = cx_.program.enums[static_cast<std::size_t>(t.enumeration)].members;
+  return std::find(ms.begin(), ms.end(), name) != ms.end();
+}
+
+bool Lowerer::member_named(const syntax::Expr& e) const {
+  const auto* n = std::get_if<syntax::NameRef>(&e.node);
+  if (!n || is_variable_name(n->name) || cx_.names.find(n->name) == cx_.names.end()) return false;
+  for (const auto& en : cx_.program.enums)
+    if (std::find(en.members.begin(), en.members.end(), n->name) != en.members.end()) return true;
+  return false;
+}
+
+const ValueType* Lowerer::scalar_type(const std::string& name) const {
+  auto it = cx_.names.find(name);
+  if (it == cx_.names.end() || it->second.kind == NameEntry::Kind::phase) return nullptr;
+  const Relation& rel = cx_.program.relations[static_cast<std::size_t>(it->second.index)];
+  if (!rel.param_names.empty() || !rel.value_type) return nullptr;
+  return &*rel.value_type;
+}
+
 bool Lowerer::is_free_name(const syntax::Expr& e) const {
   const auto* n = std::get_if<syntax::NameRef>(&e.node);
   if (!n || n->name == "_") return false;
@@ -768,6 +790,23 @@ Lowerer::L Lowerer::lower_compare(const syntax::Expr& e, const syntax::Binary& b
     r = l.error
             ? error_node(*b.rhs)
             : member_or_free(*b.rhs, std::get<syntax::NameRef>(b.rhs->node).name, l.typed ? &lt : nullptr, can_bind);
+  } else if (!lhs_free && !rhs_free && (member_named(*b.lhs) || member_named(*b.rhs))) {
+    // A declared fact or condition that has the name of a member: compared with a value of that
+    // member's type, the name is the member (LANGUAGE 2.2: `clarity >= clear` with a fact `clear`).
+    const auto* ln = std::get_if<syntax::NameRef>(&b.lhs->node);
+    const auto* rn = std::get_if<syntax::NameRef>(&b.rhs->node);
+    const ValueType* lt = ln ? scalar_type(ln->name) : nullptr;
+    const ValueType* rt = rn ? scalar_type(rn->name) : nullptr;
+    auto member_of = [&](const syntax::Expr& side, const L& other) {
+      return !other.error && other.typed && is_member(std::get<syntax::NameRef>(side.node).name, at(other.id).type);
+    };
+    if (rn && !(ln && lt && rt && !is_member(rn->name, *lt) && is_member(ln->name, *rt))) {
+      l = lower_expr(*b.lhs, pol);
+      r = member_of(*b.rhs, l) ? member_or_free(*b.rhs, rn->name, &at(l.id).type, false) : lower_expr(*b.rhs, pol);
+    } else {
+      r = lower_expr(*b.rhs, pol);
+      l = member_of(*b.lhs, r) ? member_or_free(*b.lhs, ln->name, &at(r.id).type, false) : lower_expr(*b.lhs, pol);
+    }
   } else {
     l = lower_expr(*b.lhs, pol);
     if (lhs_free && rhs_free) {

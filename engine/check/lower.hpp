@@ -93,6 +93,11 @@ class Lowerer {
   int slot_for(const std::string& name);  // finds or allocates in the owning scope
   bool is_variable_name(const std::string& name) const;
   bool is_free_name(const syntax::Expr& e) const;
+  // A declared fact or condition named like a member of some level or choice.
+  bool member_named(const syntax::Expr& e) const;
+  bool is_member(const std::string& name, const ValueType& t) const;
+  // The value type of a fact or condition without parameters, if declared.
+  const ValueType* scalar_type(const std::string& name) const;
   void set_var_type(int slot, const ValueType& t, const syntax::Position& pos, bool report);
   void prescan(const syntax::Expr& e);  // types of variables from the atoms of the current scope
   void collect_direct(const syntax::Expr& e, std::set<std::string>& out) const;
