@@ -72,7 +72,8 @@ auto const set_source = [](auto& ctx) {
   v.source = std::move(boost::fusion::at_c<1>(a));
 };
 auto const provenance_def =
-    *(((here >> kw("as")) > kw("of") > date)[set_as_of] | ((here >> kw("source")) > source_text)[set_source]);
+    *(((here >> kw("as") >> !(punct("=") | punct("("))) > kw("of") > date)[set_as_of] |  // else a fact `as`
+      ((here >> kw("source")) > source_text)[set_source]);
 
 auto const facts_header_def = (here[set_<&PFactsHeader::pos>{}] >> kw("facts")) > title[set_<&PFactsHeader::title>{}] >
                               provenance[set_<&PFactsHeader::prov>{}];

@@ -18,6 +18,7 @@ template <class Body>
 void parse_file(const std::string& path, const std::string& text, const ParseLimits& limits, Diagnostics& diags,
                 std::vector<syntax::Comment>& comments, const char* kind, Body&& body) {
   ParseState st;
+  st.facts_syntax = std::string_view(kind) != "rules";
   StateScope scope(st);
   try {
     if (!prepare(st, path, text, limits, diags, comments)) return;

@@ -162,6 +162,12 @@ const char* scan_duration(const char* p, const char* end, bool allow_sign, synta
     unit = syntax::DurationUnit::weeks;
   else
     return nullptr;
+  // In a facts or scenarios file a `days` or `weeks` followed by `=` or `(` names the next line's
+  // fact: `x = 5` then `days = 3` is not `5 days`.
+  if (current_state().facts_syntax) {
+    const char* after = skip_space(w + word.size(), end);
+    if (after != end && (*after == '=' || *after == '(')) return nullptr;
+  }
   const ParseState& st = current_state();
   if (fraction)
     throw SyntaxError{st.offset(p), "E0012", "a duration is a whole number of days or weeks",

@@ -30,6 +30,7 @@ struct ParseState {
   std::size_t max_nesting = 256;           // parentheses, `not` and unary `-` chains
   std::size_t max_expr_depth = 1024;       // depth of an expression tree
   std::size_t depth = 0;                   // current recursion depth of the expression grammar
+  bool facts_syntax = false;               // a facts or scenarios file (`name =` starts a fact)
 
   void index_lines();
   syntax::Position pos(std::size_t offset) const;
