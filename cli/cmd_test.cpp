@@ -147,6 +147,12 @@ std::string verdict_word(syntax::Verdict v) {
 
 std::string where(const syntax::Position& p) { return p.file + ":" + std::to_string(p.line); }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 // The key of a phase reference in an expectation, formatted as phase keys are.
 std::string ref_key(const syntax::PhaseRef& ref) {
   std::string key = ref.name.name;
@@ -202,6 +208,10 @@ class Runner {
     }
     if (!parse_today(options_.today, "test", today_)) return kUsage;
     auto files = collect();
+    if (files.empty() && loader_.diagnostics().has_errors()) {
+      loader_.print_diagnostics();
+      return kNoInput;
+    }
     if (files.empty() && !loader_.io_error()) {
       std::cerr << "phasegate test: no *.scenarios file found\n";
       return kNoInput;
@@ -283,8 +293,20 @@ class Runner {
     bool ok = true;
     for (const auto& item : scenario.items) {
       if (const auto* g = std::get_if<syntax::GivenFile>(&item)) {
+        const std::string path = (dir / g->path).string();
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) {
+          diags.error("E0001", g->pos,
+                      "cannot read the given file `" + path + "`: " +
+                          (fs::exists(path, ec) ? "it is not a file" : "no such file"),
+                      {"the path is relative to the scenarios file's folder"});
+          loader_.mark_io_error();
+          ok = false;
+          continue;
+        }
         ReadResult rr;
-        auto facts = read_facts((dir / g->path).string(), loader_.sources(), diags, &rr, parse_limits());
+        auto facts = read_facts(path, loader_.sources(), diags, &rr, parse_limits());
+        if (rr.io_error) loader_.mark_io_error();
         ok = !diags.has_errors() && builder.add_file(facts, loader_.sources(), diags) && ok;
       } else if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
         engine::FactOrigin origin;
@@ -327,6 +349,33 @@ class Runner {
         diags.error("E0801", ref->name.pos, "no phase `" + ref->name.name + "` in ruleset " + program.name,
                     near.empty() ? std::vector<std::string>{} : std::vector<std::string>{"did you mean `" + near + "`?"});
         continue;
+      }
+      const engine::Phase& phase = program.phases[static_cast<std::size_t>(id)];
+      if (!ref->args.empty() && ref->args.size() != phase.params.size()) {
+        diags.error("E0802", ref->name.pos,
+                    "phase `" + phase.name + "` takes " + std::to_string(phase.params.size()) + " argument(s), not " +
+                        std::to_string(ref->args.size()),
+                    {phase.params.empty() ? "write `" + phase.name + "` without arguments"
+                                          : "name a binding as `" + phase.name + "(" + join(phase.params) + ")`"});
+        continue;
+      }
+      if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) {
+        // A reason is a requirement or block of the phase (by label, `#N` when unlabelled) or an after-phase.
+        std::vector<std::string> labels;
+        for (const auto& c : phase.clauses)
+          if (c.label.rfind('#', 0) != 0) labels.push_back(c.label);  // `#2` cannot be written (a comment)
+        for (int a : phase.after) labels.push_back(program.phases[static_cast<std::size_t>(a)].name);
+        if (std::find(labels.begin(), labels.end(), b->label.name) == labels.end()) {
+          std::vector<std::string> notes{labels.empty() ? "none of its requirements and blocks has a label: write "
+                                                          "`require LABEL: ...` to name one"
+                                                        : "the reasons it can give are: " + join(labels)};
+          std::string near = nearest_name(b->label.name, labels);
+          if (!near.empty()) notes.insert(notes.begin(), "did you mean `" + near + "`?");
+          diags.error("E0803", b->label.pos,
+                      "phase `" + phase.name + "` has no requirement, block or after-phase `" + b->label.name + "`",
+                      std::move(notes));
+          continue;
+        }
       }
       std::string key = ref_key(*ref);
       std::vector<const engine::PhaseResult*> rows;

@@ -38,6 +38,8 @@ class Loader {
   SourceMap& sources() { return sources_; }
   Diagnostics& diagnostics() { return diags_; }
   bool io_error() const { return io_error_; }
+  // A file named by an input (a scenario's `given`) could not be read: exit 66.
+  void mark_io_error() { io_error_ = true; }
   // 66 when a file could not be read, 65 when there are errors, else 0.
   int exit_code() const;
   // Sorted, de-duplicated, rendered to stderr (colour on a terminal).
