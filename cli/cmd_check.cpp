@@ -39,11 +39,19 @@ int run_check(const CheckOptions& o) {
     return kUsage;
   }
   Loader loader;
-  auto rules = loader.load_rules(o.rules, !o.no_warnings);
-  if (rules && !o.facts.empty()) {
-    engine::FactBaseBuilder builder(rules->program);
-    loader.load_facts(rules->program, o.facts, {}, builder);
+  // A folder of rulesets (several `ruleset` lines) is checked ruleset by ruleset.
+  auto rulesets = loader.check_rulesets(o.rules, !o.no_warnings);
+  if (!o.facts.empty() && !loader.diagnostics().has_errors()) {
+    if (rulesets.size() != 1) {
+      std::cerr << "phasegate check: --facts is checked against one ruleset; " << rulesets.size()
+                << " were given\n";
+      return kUsage;
+    }
+    engine::FactBaseBuilder builder(rulesets.front().program);
+    loader.load_facts(rulesets.front().program, o.facts, {}, builder);
   }
+  std::size_t files = 0;
+  for (const auto& r : rulesets) files += r.texts.size();
   auto& diags = loader.diagnostics();
   if (o.strict) diags.promote_warnings();
   diags.sort_and_dedupe();
@@ -53,7 +61,9 @@ int run_check(const CheckOptions& o) {
     loader.print_diagnostics();
     if (!diags.has_errors()) {
       std::size_t warnings = diags.warning_count();
-      std::cerr << "checked " << (rules ? rules->texts.size() : 0) << " file(s): no errors"
+      std::cerr << "checked " << files << " file(s)"
+                << (rulesets.size() > 1 ? " in " + std::to_string(rulesets.size()) + " rulesets" : std::string())
+                << ": no errors"
                 << (warnings ? ", " + std::to_string(warnings) + " warning(s)" : std::string()) << '\n';
     } else {
       std::cerr << diags.error_count() << " error(s), " << diags.warning_count() << " warning(s)\n";

@@ -56,7 +56,7 @@ std::vector<std::string> expand_rules_paths(const std::vector<std::string>& path
   return out;
 }
 
-std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& paths, bool warnings) {
+std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector<std::string>& paths) {
   std::vector<std::string> missing;
   auto files = expand_rules_paths(paths, missing);
   for (const auto& m : missing) {
@@ -70,7 +70,6 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
     return std::nullopt;
   }
   // Read every file; files included by another are not rulesets of their own.
-  syntax::Ruleset merged;
   std::vector<syntax::Ruleset> rulesets;
   std::set<std::string> included;
   for (const auto& f : files) {
@@ -80,14 +79,44 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
     for (std::size_t i = 1; i < rulesets.back().files.size(); ++i)
       included.insert(fs::weakly_canonical(rulesets.back().files[i].path).string());
   }
+  std::vector<syntax::Ruleset> roots;
   for (auto& rs : rulesets) {
     if (rs.files.empty()) continue;
     if (files.size() > 1 && included.count(fs::weakly_canonical(rs.files[0].path).string())) continue;
-    for (auto& file : rs.files) merged.files.push_back(std::move(file));
+    roots.push_back(std::move(rs));
   }
-  if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
+  if (diags_.has_errors() || roots.empty()) return std::nullopt;
+  return roots;
+}
 
+std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& paths, bool warnings) {
+  auto roots = read_roots(paths);
+  if (!roots) return std::nullopt;
+  // Several files given (or found in a folder) make one ruleset.
+  syntax::Ruleset merged;
+  for (auto& rs : *roots)
+    for (auto& file : rs.files) merged.files.push_back(std::move(file));
   return finish(merged, warnings);
+}
+
+std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& paths, bool warnings) {
+  std::vector<LoadedRules> out;
+  auto roots = read_roots(paths);
+  if (!roots) return out;
+  std::size_t headers = 0;
+  for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
+  if (headers <= 1) {
+    // One ruleset, perhaps split over several files, as advise reads it.
+    syntax::Ruleset merged;
+    for (auto& rs : *roots)
+      for (auto& file : rs.files) merged.files.push_back(std::move(file));
+    if (auto r = finish(merged, warnings)) out.push_back(std::move(*r));
+    return out;
+  }
+  // Several `ruleset` lines (a folder of rulesets): each is checked on its own, in its own namespace.
+  for (const auto& rs : *roots)
+    if (auto r = finish(rs, warnings)) out.push_back(std::move(*r));
+  return out;
 }
 
 std::optional<LoadedRules> Loader::load_rules_texts(const std::vector<std::pair<std::string, std::string>>& files) {

@@ -26,6 +26,9 @@ class Loader {
   // Expands folders to the `*.rules` files in them that are not included by
   // another; reads and checks the ruleset. nullopt when it has errors.
   std::optional<LoadedRules> load_rules(const std::vector<std::string>& paths, bool warnings = false);
+  // For `check`: as load_rules, except that files with their own `ruleset` line (a folder of
+  // rulesets) are checked each on its own. The rulesets without errors.
+  std::vector<LoadedRules> check_rulesets(const std::vector<std::string>& paths, bool warnings);
   // Checks a ruleset given as texts (main file first), as the audit log stores it.
   std::optional<LoadedRules> load_rules_texts(const std::vector<std::pair<std::string, std::string>>& files);
   // Reads facts files (in order, later ones win) and `--assume` lines (which win over all files).
@@ -47,6 +50,8 @@ class Loader {
 
  private:
   std::optional<LoadedRules> finish(const syntax::Ruleset& ruleset, bool warnings);
+  // The rulesets the paths stand for (files included by another dropped); nullopt on errors.
+  std::optional<std::vector<syntax::Ruleset>> read_roots(const std::vector<std::string>& paths);
   SourceMap sources_;
   Diagnostics diags_;
   bool io_error_ = false;
