@@ -160,8 +160,9 @@ bool lower_block(Context& cx, int rel_id, const syntax::ConditionDecl& decl, boo
     std::set<int> bound;
     auto gens = lw.bind(parts, bound, false);
     lw.require_bound(body, bound,
-                     "a variable in `not`, a comparison or a valued atom of an `open` relation must also appear in a "
-                     "positive atom of the same `when`");
+                     "a variable in `not`, a comparison or an atom of an `open` relation must also appear in a "
+                     "positive atom of a closed relation in the same `when` (an open relation's unlisted tuples are "
+                     "unknown, so it cannot list a variable's values; inside an aggregate it can)");
     lw.require_head_bound(decl.params, rule.head_vars, bound);
 
     auto& rel = cx.program.relations[static_cast<std::size_t>(rel_id)];

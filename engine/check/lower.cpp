@@ -1116,8 +1116,7 @@ std::vector<ExprId> Lowerer::bind(const std::vector<ExprId>& roots, std::set<int
     }
   }
   // An atom generates bindings when it has a variable to bind and its unlisted tuples are absent
-  // (a closed relation), or it ranges over listed tuples: inside an aggregate, `for each`, and a
-  // boolean atom of an open relation (LANGUAGE 2.2: only a *valued* open atom binds nothing). An atom
+  // (a closed relation), or it ranges over listed tuples (inside an aggregate, `for each`). An atom
   // without variables is a test, never a generator: a scalar's missing value is unknown, not false.
   auto closed_or_agg = [&](int rel) { return inside_aggregate || !prog.relations[static_cast<std::size_t>(rel)].open; };
   auto has_vars = [&](ExprId id) {
@@ -1142,16 +1141,16 @@ std::vector<ExprId> Lowerer::bind(const std::vector<ExprId>& roots, std::set<int
   for (ExprId c : conjuncts) {
     const Expr& x = at(c);
     if (x.kind == ExprKind::atom) {
-      if (has_vars(c)) cands.push_back({c, false});
+      if (closed_or_agg(x.relation) && has_vars(c)) cands.push_back({c, false});
     } else if (x.kind == ExprKind::compare || x.kind == ExprKind::atom_value || x.kind == ExprKind::arith) {
       values(c);
       if (x.kind == ExprKind::compare && x.cmp == CompareOp::eq) eqs.push_back(c);
     }
   }
-  // An atom of an open relation ranges over its listed tuples only when it binds a variable that
-  // nothing else binds; otherwise it is a filter, so that an unlisted tuple reads as unknown
-  // (LANGUAGE 3.2) instead of being skipped.
-  {
+  // Inside an aggregate an atom of an open relation ranges over its listed tuples only when it
+  // binds a variable that nothing else binds; otherwise it is a filter, so that an unlisted tuple
+  // reads as unknown (LANGUAGE 3.2) instead of being skipped.
+  if (inside_aggregate) {
     auto is_open = [&](ExprId id) { return prog.relations[static_cast<std::size_t>(at(id).relation)].open; };
     std::set<int> closed_vars = bound;
     for (const auto& c : cands)
