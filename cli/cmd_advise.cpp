@@ -126,7 +126,7 @@ int run_advise(const AdviseOptions& o) {
         report = make_report(*advice);
         return decision_input(*advice, report);
       });
-      report.decision_id = std::to_string(recorded.id);
+      report.decision_id = recorded.id;
       spdlog::info("recorded decision {} ({})", recorded.id, recorded.hash);
     } catch (const Stop& stop) {
       return stop.rc;
@@ -141,7 +141,7 @@ int run_advise(const AdviseOptions& o) {
     if (o.record) {
       try {
         auto recorded = advice->gathered.db->record_decision(decision_input(*advice, report));
-        report.decision_id = std::to_string(recorded.id);
+        report.decision_id = recorded.id;
         spdlog::info("recorded decision {} ({})", recorded.id, recorded.hash);
       } catch (const store::StoreError& e) {
         std::cerr << "phasegate advise: the decision was not recorded: " << e.what() << '\n';

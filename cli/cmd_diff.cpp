@@ -114,6 +114,7 @@ class Differ {
     for (const auto& p : paths) {
       ReadResult rr;
       files.push_back(read_scenarios(p, loader_.sources(), loader_.diagnostics(), &rr, parse_limits()));
+      if (rr.io_error) loader_.mark_io_error();  // exit 66: a scenarios file that is not there
     }
   }
 

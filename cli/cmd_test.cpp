@@ -462,7 +462,9 @@ class Runner {
     doc["passed"] = passed_;
     doc["failed"] = failed_;
     if (options_.coverage) doc["coverage"] = coverage_json();
-    std::cout << doc.dump(2) << '\n' << passed_ << " passed, " << failed_ << " failed\n";
+    // Standard output is the JSON document alone (for programs); the count line goes to stderr.
+    std::cout << doc.dump(2) << '\n';
+    std::cerr << passed_ << " passed, " << failed_ << " failed\n";
   }
 
   struct Result {

@@ -123,7 +123,9 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
     doc.end_array();
   };
   doc.begin_object();
-  header_member("decision_id", r.decision_id);
+  doc.key("decision_id");
+  if (r.decision_id) doc.raw(std::to_string(*r.decision_id));
+  else doc.null();
   header_member("known_at", r.known_at);
   if (!explained) phases();
   doc.key("ruleset");

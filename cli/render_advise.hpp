@@ -1,6 +1,8 @@
 // Rendering the go/no-go table: text for people, JSON for programs, Markdown for reports.
 #pragma once
 
+#include <cstdint>
+
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,7 +20,7 @@ struct AdviseReport {
   std::string sha256;
   std::string today;  // YYYY-MM-DD
   std::optional<std::string> known_at;
-  std::optional<std::string> decision_id;
+  std::optional<std::int64_t> decision_id;  // a number in JSON, as `audit list` gives it
   std::vector<const engine::PhaseResult*> rows;  // the phase bindings asked about, in output order
   // `--summary` of whole phases: the counts per phase (then rows is empty).
   std::vector<engine::PhaseCount> counts;

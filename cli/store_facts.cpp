@@ -45,10 +45,8 @@ bool add_store_facts(Loader& loader, const engine::Program& program, const store
 
 int gather_facts(Loader& loader, const engine::Program& program, const FactInputs& in, bool open_for_record,
                  engine::FactBaseBuilder& builder, GatheredFacts& out, engine::FactBase* file_facts) {
-  if (!in.known_at.empty() && in.db.empty()) {
-    std::cerr << "phasegate: --known-at needs --db (what the store knew at that moment)\n";
-    return kUsage;
-  }
+  // `--known-at` asks the store: without `--db`, the default store ($PHASEGATE_DB, else ./phasegate.db).
+  const std::string db_path = !in.db.empty() || in.known_at.empty() ? in.db : store::Store::default_path();
   if (in.state) {
     if (!in.known_at.empty()) out.known_at = in.known_at;
     out.facts_known_at = in.state->known_at;
@@ -59,11 +57,11 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
     }
   }
   try {
-    if (!in.state && (!in.db.empty() || open_for_record)) {
-      std::string path = in.db.empty() ? store::Store::default_path() : in.db;
+    if (!in.state && (!db_path.empty() || open_for_record)) {
+      std::string path = db_path.empty() ? store::Store::default_path() : db_path;
       out.db = store::Store::open(path, open_for_record ? store::OpenMode::create_if_missing : store::OpenMode::must_exist);
     }
-    if (out.db && !in.db.empty()) {
+    if (out.db && !db_path.empty()) {
       if (!in.known_at.empty()) out.known_at = in.known_at;
       auto state = out.db->facts(out.known_at);
       out.facts_known_at = state.known_at;
@@ -159,6 +157,7 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
   auto& diags = loader.diagnostics();
   std::size_t errors_before = diags.error_count();
   auto file = read_facts(path, loader.sources(), diags, &rr, parse_limits());
+  if (rr.io_error) loader.mark_io_error();  // exit 66: an input file that cannot be opened
   if (rr.io_error || diags.error_count() > errors_before) return false;
   title = file.title.value_or("");
   if (program) {

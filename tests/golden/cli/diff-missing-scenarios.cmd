@@ -1,0 +1,1 @@
+phasegate diff scenario-errors.rules scenario-errors.rules --scenarios no-such.scenarios

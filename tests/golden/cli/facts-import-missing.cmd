@@ -1,0 +1,1 @@
+phasegate facts import no-such-briefing.facts
