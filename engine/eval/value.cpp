@@ -144,15 +144,15 @@ bool div_bound(const Bound& a, const Bound& b, int dir, bool exact, Bound& out) 
     out = Bound{Decimal{}, static_cast<std::int8_t>(sa * sb)};  // beyond the range
     return true;
   }
-  if (!exact) {
-    // Decimal::div rounds toward zero; move one unit outward when it was inexact.
-    auto back = Decimal::mul(*q, b.v);
-    bool inexact = !back || !(*back == a.v);
-    if (inexact) {
-      int result_sign = sa * sb;
-      if (dir < 0 && result_sign < 0) q = Decimal::from_raw(q->raw() - 1);
-      if (dir > 0 && result_sign > 0) q = Decimal::from_raw(q->raw() + 1);
-    }
+  // Decimal::div rounds toward zero; move one unit outward when it was inexact. Known operands too:
+  // 1 / 3 is the interval 0.333333333..0.333333334 (it holds the exact third), so a comparison at the
+  // ninth decimal is unknown rather than silently wrong (`1 / 3 > 0.333333333` is not false).
+  auto back = Decimal::mul(*q, b.v);
+  bool inexact = !back || !(*back == a.v);
+  if (inexact) {
+    int result_sign = sa * sb;
+    if (dir < 0 && result_sign < 0) q = Decimal::from_raw(q->raw() - 1);
+    if (dir > 0 && result_sign > 0) q = Decimal::from_raw(q->raw() + 1);
   }
   out = Bound::finite(*q);
   return true;

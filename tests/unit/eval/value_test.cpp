@@ -84,7 +84,10 @@ TEST_CASE("division: exact zero is an error, an interval containing zero is unbo
   Value third = op(ArithOp::div, range("1", "2"), num("3"));
   CHECK(third.lo == Bound::finite(d("0.333333333")));
   CHECK(third.hi == Bound::finite(d("0.666666667")));
-  CHECK(is_range(op(ArithOp::div, num("1"), num("3")), "0.333333333", "0.333333333"));
+  // known operands too: a quotient with more than nine decimals is the interval of its two nearest
+  CHECK(is_range(op(ArithOp::div, num("1"), num("3")), "0.333333333", "0.333333334"));
+  CHECK(is_range(op(ArithOp::div, num("-1"), num("3")), "-0.333333334", "-0.333333333"));
+  CHECK(is_range(op(ArithOp::div, num("1"), num("4")), "0.25", "0.25"));
 }
 
 TEST_CASE("overflow: known values fail, uncertain bounds widen") {
