@@ -1142,7 +1142,8 @@ std::vector<ExprId> Lowerer::bind(const std::vector<ExprId>& roots, std::set<int
     const Expr& x = at(c);
     if (x.kind == ExprKind::atom) {
       if (closed_or_agg(x.relation) && has_vars(c)) cands.push_back({c, false});
-    } else if (x.kind == ExprKind::compare || x.kind == ExprKind::atom_value || x.kind == ExprKind::arith) {
+    } else if (x.kind == ExprKind::compare || x.kind == ExprKind::atom_value || x.kind == ExprKind::arith ||
+               x.kind == ExprKind::negate) {
       values(c);
       if (x.kind == ExprKind::compare && x.cmp == CompareOp::eq) eqs.push_back(c);
     }
