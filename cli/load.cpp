@@ -89,14 +89,22 @@ std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector
   return roots;
 }
 
+namespace {
+
+// Several files given (or found in a folder) read as one ruleset, in order.
+syntax::Ruleset merged(std::vector<syntax::Ruleset>& roots) {
+  syntax::Ruleset out;
+  for (auto& rs : roots)
+    for (auto& file : rs.files) out.files.push_back(std::move(file));
+  return out;
+}
+
+}  // namespace
+
 std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& paths, bool warnings) {
   auto roots = read_roots(paths);
   if (!roots) return std::nullopt;
-  // Several files given (or found in a folder) make one ruleset.
-  syntax::Ruleset merged;
-  for (auto& rs : *roots)
-    for (auto& file : rs.files) merged.files.push_back(std::move(file));
-  return finish(merged, warnings);
+  return finish(merged(*roots), warnings);
 }
 
 std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& paths, bool warnings) {
@@ -107,10 +115,7 @@ std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& 
   for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
   if (headers <= 1) {
     // One ruleset, perhaps split over several files, as advise reads it.
-    syntax::Ruleset merged;
-    for (auto& rs : *roots)
-      for (auto& file : rs.files) merged.files.push_back(std::move(file));
-    if (auto r = finish(merged, warnings)) out.push_back(std::move(*r));
+    if (auto r = finish(merged(*roots), warnings)) out.push_back(std::move(*r));
     return out;
   }
   // Several `ruleset` lines (a folder of rulesets): each is checked on its own, in its own namespace.
