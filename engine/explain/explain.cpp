@@ -1146,23 +1146,22 @@ class Builder {
     return g;
   }
 
+  // The values a number or date fact is searched over: its declared range (an open end: +-10^12), for
+  // a date 1970-01-01..about 2298. Shared by the bound search and "which unknowns matter".
+  std::pair<Unit, Unit> search_range(const ValueType& vt) const {
+    if (vt.base == BaseType::date) return {0, 120'000};
+    const Unit wide = Unit{1'000'000'000'000LL} * Decimal::kScale;
+    return {vt.lo ? vt.lo->raw() : -wide, vt.hi ? vt.hi->raw() : wide};
+  }
+
   // A threshold on one number: search the boundary between the values that make the leaf true and those
   // that make it false, re-evaluating the model with the fact set to each probe. Numbers are exact
   // decimals, so the search goes down to the last decimal (10^-9); it probes whole values first and
   // then ever finer decimals, so a boundary at a round value is found in a few probes.
   void bound_for_number(int cond, const FactRef& f, const ValueType& vt, FactBase& storage) {
     AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
-    const bool date = vt.base == BaseType::date;
-    const Unit whole = date ? 1 : Decimal::kScale;
-    const Unit wide = Unit{1'000'000'000'000LL} * whole;  // an open range is searched within +-10^12
-    Unit lo, hi;
-    if (date) {
-      lo = 0;        // 1970-01-01
-      hi = 120'000;  // about 2298
-    } else {
-      lo = vt.lo ? vt.lo->raw() : -wide;
-      hi = vt.hi ? vt.hi->raw() : wide;
-    }
+    const Unit whole = vt.base == BaseType::date ? 1 : Decimal::kScale;
+    const auto [lo, hi] = search_range(vt);
     if (lo > hi) return;
     std::map<Unit, Truth> memo;
     auto at = [&](Unit v) {
@@ -1253,13 +1252,15 @@ class Builder {
         return;
       }
       // Monotone threshold between lo and hi.
-      if (!edge) edge = find_edge();
+      if (!edge) {
+        edge = find_edge();
+        // Both sides of the edge are values the fact can take that tell the verdict apart ("which
+        // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
+        if (edge)
+          for (Unit v : {edge->first, edge->second}) edge_points_[f.tuple].push_back(unit_constant(vt, v));
+      }
       if (!edge) return;
       auto [a, b] = *edge;
-      // Both sides of the edge are values the fact can take that tell the verdict apart ("which
-      // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
-      std::vector<Constant>& points = edge_points_[f.tuple];
-      for (Unit v : {a, b}) points.push_back(unit_constant(vt, v));
       // The witness: the roundest value on the wanted side, nearest the edge (1_499 rather than
       // 1_499.999999999), checked, else the edge itself.
       Unit w = at_hi ? b : a;
@@ -1450,17 +1451,13 @@ class Builder {
               for (std::size_t k = 0; k < p_.enums[static_cast<std::size_t>(vt.enumeration)].members.size(); ++k)
                 candidates.push_back({Constant{Member{vt.enumeration, static_cast<int>(k)}}, false});
               break;
-            case BaseType::number: {
-              Decimal lo = vt.lo ? *vt.lo : Decimal::from_int(-1'000'000'000'000LL);
-              Decimal hi = vt.hi ? *vt.hi : Decimal::from_int(1'000'000'000'000LL);
-              candidates = {{Constant{lo}, false}, {Constant{hi}, false}};
+            case BaseType::number:
+            case BaseType::date: {
+              const auto [lo, hi] = search_range(vt);
+              candidates = {{unit_constant(vt, lo), false}, {unit_constant(vt, hi), false}};
               add_threshold_points(f, candidates);
               break;
             }
-            case BaseType::date:
-              candidates = {{Constant{Date{0}}, false}, {Constant{Date{120'000}}, false}};
-              add_threshold_points(f, candidates);
-              break;
             default: break;
           }
         }
