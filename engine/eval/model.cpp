@@ -195,6 +195,7 @@ std::optional<EvalError> run_all(std::unique_ptr<Model::Impl>& impl) {
   auto run = [&] {
     return guarded([&] {
       impl->init();
+      Model::Impl::MemoScope memo(*impl);  // closed aggregates once per evaluation
       impl->run_strata();
       impl->run_phases();
     });

@@ -204,6 +204,7 @@ struct Model::Impl {
                                   [](const Term& t) { return t.kind == Term::Kind::constant || t.var >= 0; });
       for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
     }
+    find_closed_aggregates();
     tables.reserve(p.relations.size());
     unknown_value.resize(p.relations.size());
     slot.assign(p.relations.size(), -1);
@@ -560,7 +561,7 @@ struct Model::Impl {
       case ExprKind::or_:
       case ExprKind::compare: return Value::of_truth(eval_truth(id, fr));
       case ExprKind::atom_value: return atom_value(id, fr);
-      case ExprKind::aggregate: return eval_aggregate(id, fr);
+      case ExprKind::aggregate: return aggregate_value(id, fr);
       case ExprKind::negate: {
         Value out;
         negate(eval(e.children.at(0), fr), out);
@@ -714,6 +715,68 @@ struct Model::Impl {
     const Expr& b = p.exprs[static_cast<std::size_t>(body)];
     if (b.kind == ExprKind::atom || b.kind == ExprKind::atom_value) return atom_truth(body, fr);
     return eval_truth(body, fr);
+  }
+
+  // Aggregates that read no variable from outside (`sum(troops_committed(c) where contributor(c))`)
+  // have one value per evaluation: they range over lower strata only, complete when the aggregate is
+  // first read. While `memo_on` (an evaluation or an update running, see MemoScope) that value is
+  // kept, so that a clause, the condition it names and the search for unknown inputs do not range
+  // over the same tuples again and again.
+  std::vector<char> closed_aggregate;  // per expr (init)
+  std::vector<std::optional<Value>> aggregate_memo;  // per expr, while memo_on
+  bool memo_on = false;
+
+  // Marks the aggregates that read no variable bound outside them.
+  void find_closed_aggregates() {
+    closed_aggregate.assign(p.exprs.size(), 0);
+    aggregate_memo.assign(p.exprs.size(), std::nullopt);
+    std::vector<int> used, locals;
+    auto vars_of = [&](auto& self, ExprId id) -> void {  // every slot the subtree reads or binds
+      const Expr& x = p.exprs[static_cast<std::size_t>(id)];
+      if (x.var >= 0) used.push_back(x.var);
+      for (const Term& t : x.args)
+        if (t.kind != Term::Kind::constant) used.push_back(t.var);
+      for (ExprId c : x.children) self(self, c);
+      for (ExprId g : x.generators) self(self, g);
+    };
+    auto locals_of = [&](auto& self, ExprId id, std::vector<int>& out) -> void {  // its own and nested aggregates' locals
+      const Expr& x = p.exprs[static_cast<std::size_t>(id)];
+      out.insert(out.end(), x.locals.begin(), x.locals.end());
+      for (ExprId c : x.children) self(self, c, out);
+      for (ExprId g : x.generators) self(self, g, out);
+    };
+    for (std::size_t e = 0; e < p.exprs.size(); ++e) {
+      if (p.exprs[e].kind != ExprKind::aggregate) continue;
+      used.clear();
+      vars_of(vars_of, static_cast<ExprId>(e));
+      locals.clear();
+      locals_of(locals_of, static_cast<ExprId>(e), locals);
+      closed_aggregate[e] = std::all_of(used.begin(), used.end(), [&](int v) {
+        return v >= 0 && std::find(locals.begin(), locals.end(), v) != locals.end();
+      });
+    }
+  }
+
+  // Keeps closed aggregates' values while it lives (the tables they read do not change meanwhile).
+  struct MemoScope {
+    Impl& m;
+    explicit MemoScope(Impl& model) : m(model) {
+      std::fill(m.aggregate_memo.begin(), m.aggregate_memo.end(), std::nullopt);
+      m.memo_on = true;
+    }
+    ~MemoScope() {
+      m.memo_on = false;
+      std::fill(m.aggregate_memo.begin(), m.aggregate_memo.end(), std::nullopt);
+    }
+    MemoScope(const MemoScope&) = delete;
+    MemoScope& operator=(const MemoScope&) = delete;
+  };
+
+  Value aggregate_value(ExprId id, Frame& fr) {
+    const auto i = static_cast<std::size_t>(id);
+    if (!memo_on || i >= closed_aggregate.size() || !closed_aggregate[i]) return eval_aggregate(id, fr);
+    if (!aggregate_memo[i]) aggregate_memo[i] = eval_aggregate(id, fr);
+    return *aggregate_memo[i];
   }
 
   Value eval_aggregate(ExprId id, Frame& fr) {
@@ -1634,12 +1697,17 @@ struct Model::Impl {
   std::string format_ids(int r, const Key& key, std::size_t n) const {
     const Relation& rel = p.relations[static_cast<std::size_t>(r)];
     if (rel.param_names.empty()) return rel.name;
-    std::string s = rel.name + "(";
+    std::string s;
+    s.reserve(rel.name.size() + 2 + 24 * n);  // one allocation for most tuples
+    s += rel.name;
+    s += '(';
     for (std::size_t k = 0; k < n; ++k) {
       if (k) s += ", ";
-      s += key[k] == kUnbound ? "_" : format_constant_text(in.get(key[k]), p);
+      if (key[k] == kUnbound) s += '_';
+      else s += format_constant_text(in.get(key[k]), p);
     }
-    return s + ")";
+    s += ')';
+    return s;
   }
   std::string format_ids(int r, const std::vector<Id>& key) const { return format_ids(r, key, key.size()); }
 
@@ -1722,8 +1790,10 @@ struct Model::Impl {
   }
 
   // Follows the unknown condition tuples to the inputs their unknown derivations read.
+  Frame drain_frame;  // drain's, kept from one binding to the next
   void drain(Collector& c) {
-    Frame fr(max_frame, kUnbound);
+    Frame& fr = drain_frame;
+    if (fr.size() < max_frame) fr.resize(max_frame);
     while (!c.work.empty()) {
       auto [r, row] = c.work.back();
       c.work.pop_back();
@@ -1756,6 +1826,7 @@ struct Model::Impl {
     return bind_head(rule, key.data(), key.size(), fr);
   }
 
+  std::vector<std::span<const Id>> found_tuples;  // collect_phase_unknowns's, kept from one binding to the next
   std::vector<std::string> collect_phase_unknowns(const Phase& ph, const PhaseResult& pr, Frame& fr) {
     Collector& c = collector;
     c.clear();
@@ -1769,7 +1840,8 @@ struct Model::Impl {
     }
     drain(c);
     // The inputs found, each once (a tuple is often reached along several paths), as text.
-    std::vector<std::span<const Id>> tuples;
+    auto& tuples = found_tuples;
+    tuples.clear();
     for (std::size_t i = 0; i < c.found.size(); i += 2 + c.found[i + 1])
       tuples.emplace_back(c.found.data() + i, 2 + c.found[i + 1]);
     auto span_less = [](std::span<const Id> a, std::span<const Id> b) {
