@@ -287,6 +287,56 @@ class Runner {
     }
   }
 
+  // Whether an expectation can be checked against the ruleset; its errors reported (no such phase
+  // E0801, a wrong number of arguments E0802, a `because` label the phase cannot give E0803).
+  bool check_expectation(const engine::Program& program, const syntax::ScenarioItem& item) {
+    auto& diags = loader_.diagnostics();
+    const syntax::PhaseRef* ref = phase_ref(item);
+    int id = program.find_phase(ref->name.name);
+    if (id < 0) {
+      std::vector<std::string> names;
+      for (const auto& p : program.phases) names.push_back(p.name);
+      std::string near = nearest_name(ref->name.name, names);
+      diags.error("E0801", ref->name.pos, "no phase `" + ref->name.name + "` in ruleset " + program.name,
+                  near.empty() ? std::vector<std::string>{} : std::vector<std::string>{"did you mean `" + near + "`?"});
+      return false;
+    }
+    const engine::Phase& phase = program.phases[static_cast<std::size_t>(id)];
+    if (!ref->args.empty() && ref->args.size() != phase.params.size()) {
+      diags.error("E0802", ref->name.pos,
+                  "phase `" + phase.name + "` takes " + std::to_string(phase.params.size()) + " argument(s), not " +
+                      std::to_string(ref->args.size()),
+                  {phase.params.empty() ? "write `" + phase.name + "` without arguments"
+                                        : "name a binding as `" + phase.name + "(" + join(phase.params) + ")`"});
+      return false;
+    }
+    if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) {
+      // A reason is a requirement or block of the phase (by label, `#N` when unlabelled) or an after-phase.
+      std::vector<std::string> labels;
+      for (const auto& c : phase.clauses)
+        if (c.label.rfind('#', 0) != 0) labels.push_back(c.label);  // `#2` cannot be written (a comment)
+      for (int a : phase.after) labels.push_back(program.phases[static_cast<std::size_t>(a)].name);
+      if (std::find(labels.begin(), labels.end(), b->label.name) == labels.end()) {
+        std::vector<std::string> notes{labels.empty() ? "none of its requirements and blocks has a label: write "
+                                                        "`require LABEL: ...` to name one"
+                                                      : "the reasons it can give are: " + join(labels)};
+        std::string near = nearest_name(b->label.name, labels);
+        if (!near.empty()) notes.insert(notes.begin(), "did you mean `" + near + "`?");
+        diags.error("E0803", b->label.pos,
+                    "phase `" + phase.name + "` has no requirement, block or after-phase `" + b->label.name + "`",
+                    std::move(notes));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static const syntax::PhaseRef* phase_ref(const syntax::ScenarioItem& item) {
+    if (const auto* e = std::get_if<syntax::ExpectVerdict>(&item)) return &e->phase;
+    if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) return &b->phase;
+    return nullptr;
+  }
+
   void run_scenario(const engine::Program& program, const fs::path& dir, const syntax::Scenario& scenario) {
     auto& diags = loader_.diagnostics();
     engine::FactBaseBuilder builder(program);
@@ -317,7 +367,16 @@ class Runner {
         ok = builder.add_line(*line, origin, diags) && ok;
       }
     }
+    // The expectations are checked before the facts are evaluated, and even when a given failed:
+    // every error of the file is reported at once.
+    bool checked_any = false;
+    for (const auto& item : scenario.items)
+      if (phase_ref(item)) {
+        checked_any = true;
+        ok = check_expectation(program, item) && ok;
+      }
     if (!ok) return;
+    if (!checked_any) diags.warning("W0801", scenario.pos, "scenario \"" + scenario.title + "\" expects nothing");
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
@@ -334,49 +393,10 @@ class Runner {
     if (options_.coverage)
       if (auto* c = coverage_for(program)) c->record(program, model);
     std::vector<Failure> failures;
-    bool checked_any = false;
     for (const auto& item : scenario.items) {
-      const syntax::PhaseRef* ref = nullptr;
-      if (const auto* e = std::get_if<syntax::ExpectVerdict>(&item)) ref = &e->phase;
-      else if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) ref = &b->phase;
+      const syntax::PhaseRef* ref = phase_ref(item);
       if (!ref) continue;
-      checked_any = true;
-      int id = program.find_phase(ref->name.name);
-      if (id < 0) {
-        std::vector<std::string> names;
-        for (const auto& p : program.phases) names.push_back(p.name);
-        std::string near = nearest_name(ref->name.name, names);
-        diags.error("E0801", ref->name.pos, "no phase `" + ref->name.name + "` in ruleset " + program.name,
-                    near.empty() ? std::vector<std::string>{} : std::vector<std::string>{"did you mean `" + near + "`?"});
-        continue;
-      }
-      const engine::Phase& phase = program.phases[static_cast<std::size_t>(id)];
-      if (!ref->args.empty() && ref->args.size() != phase.params.size()) {
-        diags.error("E0802", ref->name.pos,
-                    "phase `" + phase.name + "` takes " + std::to_string(phase.params.size()) + " argument(s), not " +
-                        std::to_string(ref->args.size()),
-                    {phase.params.empty() ? "write `" + phase.name + "` without arguments"
-                                          : "name a binding as `" + phase.name + "(" + join(phase.params) + ")`"});
-        continue;
-      }
-      if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) {
-        // A reason is a requirement or block of the phase (by label, `#N` when unlabelled) or an after-phase.
-        std::vector<std::string> labels;
-        for (const auto& c : phase.clauses)
-          if (c.label.rfind('#', 0) != 0) labels.push_back(c.label);  // `#2` cannot be written (a comment)
-        for (int a : phase.after) labels.push_back(program.phases[static_cast<std::size_t>(a)].name);
-        if (std::find(labels.begin(), labels.end(), b->label.name) == labels.end()) {
-          std::vector<std::string> notes{labels.empty() ? "none of its requirements and blocks has a label: write "
-                                                          "`require LABEL: ...` to name one"
-                                                        : "the reasons it can give are: " + join(labels)};
-          std::string near = nearest_name(b->label.name, labels);
-          if (!near.empty()) notes.insert(notes.begin(), "did you mean `" + near + "`?");
-          diags.error("E0803", b->label.pos,
-                      "phase `" + phase.name + "` has no requirement, block or after-phase `" + b->label.name + "`",
-                      std::move(notes));
-          continue;
-        }
-      }
+      const int id = program.find_phase(ref->name.name);  // checked: there is one
       std::string key = ref_key(*ref);
       std::vector<const engine::PhaseResult*> rows;
       for (const auto& row : outcome.evaluation->phases)
@@ -401,9 +421,6 @@ class Runner {
       }
     }
     if (diags.has_errors()) return;
-    if (!checked_any) {
-      diags.warning("W0801", scenario.pos, "scenario \"" + scenario.title + "\" expects nothing");
-    }
     results_.push_back({scenario.title, where(scenario.pos), failures.empty()});
     if (failures.empty()) ++passed_;
     else ++failed_;
