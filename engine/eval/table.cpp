@@ -293,8 +293,9 @@ const Table::Index& Table::index_for(std::uint64_t mask) const {
 
 std::uint32_t Table::prepare_find(const Id* key) const {
   if (arity_ == 0) return 0;
+  const auto h = static_cast<std::uint32_t>(hash_of(full_mask(), key));  // valid whether the index exists yet or not
+  if (rows() <= kScanRows) return h;  // find() compares the rows
   const Index& index = index_for(full_mask());
-  const auto h = static_cast<std::uint32_t>(hash_of(index.mask, key));
   if (!index.slots.empty()) __builtin_prefetch(&index.slots[h & (index.slots.size() - 1)]);
   return h;
 }
@@ -303,6 +304,11 @@ std::optional<std::size_t> Table::find(const Id* key, std::optional<std::uint32_
   if (arity_ == 0) {
     if (rows() == 0) return std::nullopt;
     return 0;
+  }
+  if (rows() <= kScanRows) {
+    for (std::size_t r = 0; r < rows(); ++r)
+      if (same_columns(full_mask(), key, r)) return r;
+    return std::nullopt;
   }
   const Index& index = index_for(full_mask());
   std::uint32_t last = hash ? index.group(*this, key, *hash) : index.group(*this, key);

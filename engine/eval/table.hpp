@@ -200,6 +200,11 @@ class Table {
       for (std::size_t r = lo; r < hi; ++r) f(r);
       return;
     }
+    if (hi - lo <= kScanRows) {  // a few rows: compared one by one, no index built for them
+      for (std::size_t r = lo; r < hi; ++r)
+        if (same_columns(mask, key, r)) f(r);
+      return;
+    }
     const Index& index = index_for(mask);
     const std::uint32_t last = index.group(*this, key);
     if (last == kNone) return;
@@ -232,6 +237,9 @@ class Table {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  // Up to this many rows are searched by comparing each: cheaper than building and probing an index
+  // (a policy's small relations, a decision's handful of facts).
+  static constexpr std::size_t kScanRows = 8;
 
   // Rows grouped by the values of the columns in `mask`: an open-addressing table of groups, one
   // 8-byte slot each (the group's last row, 32 bits of its hash: a probe touches one cache line, a

@@ -339,3 +339,21 @@ TEST_CASE("threads asking a table for the same new index at once share one", "[t
     for (std::size_t i = 0; i < rows.size(); ++i) REQUIRE(rows[i] == (i % 100) * 50 + i / 100);
   }
 }
+
+TEST_CASE("a key hashed by prepare_find while the table is small is found after the table grows", "[table]") {
+  // Small tables are searched row by row, without an index; the hash prepare_find gives then must
+  // still be the one the index uses once rows enough have come for it to be built.
+  Table t(2);
+  std::vector<std::vector<Id>> keys;
+  for (Id i = 0; i < 3; ++i) keys.push_back({i, i + 100});
+  for (const auto& k : keys) t.append(k.data(), Truth::true_);
+  std::vector<std::uint32_t> hashes;
+  for (const auto& k : keys) hashes.push_back(t.prepare_find(k.data()));
+  for (Id i = 3; i < 40; ++i) {  // well past the rows searched one by one
+    std::vector<Id> k{i, i + 100};
+    t.append(k.data(), Truth::true_);
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(t.find(keys[i].data(), hashes[i]) == i);
+  std::vector<Id> absent{1, 1};
+  REQUIRE_FALSE(t.find(absent.data(), t.prepare_find(absent.data())));
+}
