@@ -406,6 +406,10 @@ class Updater {
     const Table& index = m_.phase_index[static_cast<std::size_t>(pid)];
     std::vector<Id> key(nparams);
     const std::vector<char> params(nparams, 1);  // the parameters are the keys: `for each` binds them
+    const bool open_for_each = ph.for_each_atom != kNoExpr && [&] {
+      const Relation& rel = p_.relations[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(ph.for_each_atom)].relation)];
+      return rel.kind == RelationKind::fact && rel.open;
+    }();
     for (const AtomSite& s : sites) {
       const Table& changed = touched_[static_cast<std::size_t>(p_.exprs[static_cast<std::size_t>(s.atom)].relation)];
       if (changed.rows() == 0) continue;
@@ -422,6 +426,10 @@ class Updater {
         if (!bind_atom(s, params, changed.row(d), fr)) continue;
         for (std::size_t k = 0; k < nparams; ++k) key[k] = (mask >> k) & 1 ? fr[k] : kUnbound;
         index.for_matches(mask, key.data(), 0, index.rows(), [&](std::size_t row) { add(index.row(row)); });
+        // A binding or not: a phase after this one reads what the binding would be when it is not
+        // one (absent_binding_verdict), from its `for each` tuple and, when that tuple is unknown,
+        // its clauses too.
+        if (s.atom == ph.for_each_atom || open_for_each) add(key.data());
         GenRanges none;
         auto yield = [&]() {
           if (ph.for_each->expr != kNoExpr && m_.count_truth(ph.for_each->expr, fr) == Truth::false_) return;
@@ -465,7 +473,10 @@ class Updater {
     auto [at, found] = m_.result_position(pid, key);
     if (was != found) throw Fallback{};  // the index and the results disagree: do not guess
     if (binding == Truth::false_) {
-      if (!was) return;
+      if (!was) {  // still no binding, but its `for each` tuple changed: phases after this one look again
+        mark_changed(pid, key);
+        return;
+      }
       tally(verdicts[*row], -1);
       absent[*row] = 1;
       remove_result(pid, at);

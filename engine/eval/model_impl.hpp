@@ -1634,7 +1634,7 @@ struct Model::Impl {
   }
 
   // The verdict of an `after` phase for a binding: same parameters, or none (applies to all).
-  Verdict after_verdict(int a, const Id* key, std::size_t nkey) const {
+  Verdict after_verdict(int a, const Id* key, std::size_t nkey) {
     const Phase& other = p.phases[static_cast<std::size_t>(a)];
     const auto& verdicts = phase_verdicts[static_cast<std::size_t>(a)];
     const auto& absent = phase_absent[static_cast<std::size_t>(a)];
@@ -1642,7 +1642,7 @@ struct Model::Impl {
     if (other.params.empty()) return verdicts.empty() ? Verdict::no_go : verdicts.front();
     if (other.params.size() == nkey) {
       auto row = phase_index[static_cast<std::size_t>(a)].find(key);
-      if (!row || gone(*row)) return Verdict::no_go;  // no such binding: not GO
+      if (!row || gone(*row)) return absent_binding_verdict(a, key);
       return verdicts[*row];
     }
     // A phase without parameters after a parametrised one: every binding must be GO.
@@ -1650,6 +1650,20 @@ struct Model::Impl {
     for (std::size_t row = 0; row < verdicts.size(); ++row)
       if (!gone(row)) all = truth_and(all, verdict_truth(verdicts[row]));
     return all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
+  }
+
+  // The verdict of a binding the `after` phase does not have: NO-GO when its `for each` tuple is
+  // false; when that tuple is unknown (an open relation's unlisted tuple) it may yet be a binding,
+  // and the verdict is what it would be as an unknown binding: UNDETERMINED, or NO-GO when a
+  // requirement fails whatever the tuple.
+  Verdict absent_binding_verdict(int a, const Id* key) {
+    const Phase& other = p.phases[static_cast<std::size_t>(a)];
+    if (!other.for_each || other.for_each->expr == kNoExpr) return Verdict::no_go;
+    Frame fr(std::max(max_frame, other.params.size()), kUnbound);
+    std::copy(key, key + other.params.size(), fr.begin());
+    const Truth binding = count_truth(other.for_each->expr, fr);
+    if (binding == Truth::false_) return Verdict::no_go;
+    return phase_result(a, key, truth_and(binding, Truth::unknown), fr, false).verdict;
   }
 
   // ------------------------------------------------------------ unknown inputs
@@ -1863,7 +1877,13 @@ struct Model::Impl {
       if (other.params.empty()) {
         if (!results.empty()) add(results.front());
       } else if (other.params.size() == ph.params.size()) {
-        if (const PhaseResult* r = result_for(ar.phase, key.data())) add(*r);
+        if (const PhaseResult* r = result_for(ar.phase, key.data())) {
+          add(*r);
+        } else {  // not a binding of it, but may be one (see absent_binding_verdict): what it would read
+          // (This binding's collector and tuples are done with: the nested collection may reuse them.)
+          Frame other_fr(std::max(max_frame, other.params.size()), kUnbound);
+          add(phase_result(ar.phase, key.data(), Truth::unknown, other_fr, true));
+        }
       } else {
         for (const auto& r : results)
           if (r.verdict == Verdict::undetermined) add(r);

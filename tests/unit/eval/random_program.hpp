@@ -229,7 +229,10 @@ struct RandomProgram {
     std::vector<int> ones;
     for (int j = 0; j < nconds; ++j)
       if (arity[static_cast<std::size_t>(j)] == 1) ones.push_back(j);
-    if (!ones.empty() && chance(0.5)) b.for_each(p1, b.atom(conds[static_cast<std::size_t>(ones[static_cast<std::size_t>(pick(static_cast<int>(ones.size())))])], {V(0)}));
+    // p1 ranges over a condition, the closed u, or the open o (p2 after p1 then waits on bindings
+    // p1 may or may not have).
+    if (chance(0.25)) b.for_each(p1, b.atom(o, {V(0)}));
+    else if (!ones.empty() && chance(0.5)) b.for_each(p1, b.atom(conds[static_cast<std::size_t>(ones[static_cast<std::size_t>(pick(static_cast<int>(ones.size())))])], {V(0)}));
     else b.for_each(p1, b.atom(u, {V(0)}));
     next = 1;
     make_phase_clauses(p1, {V(0), V(0), C(S("a"))}, next);

@@ -405,6 +405,50 @@ struct Ref {
   static Truth of(Verdict v) { return v == Verdict::go ? Truth::true_ : v == Verdict::no_go ? Truth::false_ : Truth::unknown; }
   static Verdict verdict(Truth t) { return t == Truth::true_ ? Verdict::go : t == Truth::false_ ? Verdict::no_go : Verdict::undetermined; }
 
+  // The value of a phase's binding `args` whose `for each` has the value `binding`: its clauses
+  // with their waivers, and its after-phases. An after-phase without that binding is false, unless
+  // its `for each` tuple is unknown (an open relation's unlisted tuple): then the binding may exist,
+  // and counts with the value it would have as an unknown binding.
+  Truth phase_value(int pid, const std::vector<Constant>& args, Truth binding,
+                    const std::vector<std::map<std::vector<std::string>, Verdict>>& verdicts) {
+    const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+    const std::size_t n = ph.params.size();
+    Assignment a(std::max(ph.var_names.size(), n));
+    for (std::size_t i = 0; i < n; ++i) a[i] = args[i];
+    Truth all = binding;
+    for (const Clause& c : ph.clauses) {
+      Truth v = truth(c.expr, a);
+      Truth met = c.kind == ClauseKind::require ? v : truth_not(v);
+      for (int w : c.waivers) met = truth_or(met, truth(ph.waivers[static_cast<std::size_t>(w)].expr, a));
+      all = truth_and(all, met);
+    }
+    std::vector<std::string> key;
+    for (const Constant& c : args) key.push_back(text(c));
+    for (int o : ph.after) {
+      const Phase& other = p.phases[static_cast<std::size_t>(o)];
+      const auto& ov = verdicts[static_cast<std::size_t>(o)];
+      Truth t;
+      if (other.params.empty()) {
+        t = ov.empty() ? Truth::false_ : of(ov.begin()->second);
+      } else if (other.params.size() == n) {
+        auto it = ov.find(key);
+        if (it != ov.end()) {
+          t = of(it->second);
+        } else {
+          Assignment oa(std::max(other.var_names.size(), n));
+          for (std::size_t i = 0; i < n; ++i) oa[i] = args[i];
+          Truth ob = other.for_each ? truth(other.for_each->expr, oa) : Truth::false_;
+          t = ob == Truth::false_ ? Truth::false_ : phase_value(o, args, Truth::unknown, verdicts);
+        }
+      } else {
+        t = Truth::true_;
+        for (const auto& [k2, v2] : ov) t = truth_and(t, of(v2));
+      }
+      all = truth_and(all, t);
+    }
+    return all;
+  }
+
   RefResult run() {
     setup();
     for (const auto& s : p.strata) run_stratum(s);
@@ -448,30 +492,7 @@ struct Ref {
         bindings[{}] = {{}, Truth::true_};
       }
       for (auto& [key, bt] : bindings) {
-        Assignment a(std::max(ph.var_names.size(), n));
-        for (std::size_t i = 0; i < n; ++i) a[i] = bt.first[i];
-        Truth all = bt.second;
-        for (const Clause& c : ph.clauses) {
-          Truth v = truth(c.expr, a);
-          Truth met = c.kind == ClauseKind::require ? v : truth_not(v);
-          for (int w : c.waivers) met = truth_or(met, truth(ph.waivers[static_cast<std::size_t>(w)].expr, a));
-          all = truth_and(all, met);
-        }
-        for (int o : ph.after) {
-          const Phase& other = p.phases[static_cast<std::size_t>(o)];
-          const auto& ov = verdicts[static_cast<std::size_t>(o)];
-          Truth t;
-          if (other.params.empty()) {
-            t = ov.empty() ? Truth::false_ : of(ov.begin()->second);
-          } else if (other.params.size() == n) {
-            auto it = ov.find(key);
-            t = it == ov.end() ? Truth::false_ : of(it->second);
-          } else {
-            t = Truth::true_;
-            for (const auto& [k2, v2] : ov) t = truth_and(t, of(v2));
-          }
-          all = truth_and(all, t);
-        }
+        Truth all = phase_value(pid, bt.first, bt.second, verdicts);
         verdicts[static_cast<std::size_t>(pid)][key] = verdict(all);
         out.verdicts[ref_key(p, ph.name, bt.first)] = verdict(all);
         out.bindings[ref_key(p, ph.name, bt.first)] = bt.second;
