@@ -36,6 +36,11 @@ struct EvalOptions {
   // it, and where, is too.
   unsigned threads = 0;
   std::size_t parallel_min_facts = 50'000;
+  // Only these phases (indices into Program::phases), and the phases they wait on (`after`), get
+  // verdicts; the others get none (no results, zero counts) and cannot stop the evaluation with a
+  // runtime error. nullopt: every phase. The explainer's probes use it: a probe reads one phase, or
+  // (an empty list) only the conditions. Model::update then evaluates everything again.
+  std::optional<std::vector<int>> phases;
 };
 
 // A clause of a phase under one binding.

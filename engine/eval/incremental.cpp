@@ -560,7 +560,7 @@ UpdateOutcome Model::update(const std::vector<ChangedFact>& changes) {
   if (impl_->opt.facts_fixed)
     throw std::logic_error("Model::update: the model was evaluated with EvalOptions::facts_fixed");
   UpdateOutcome out;
-  if (!impl_->broken) {
+  if (!impl_->broken && !impl_->opt.phases) {  // a model of some phases only is evaluated again whole
     try {
       out.error = guarded([&] { out.stats = Updater(*impl_).run(changes); });
       impl_->broken = out.error.has_value();

@@ -1365,6 +1365,18 @@ struct Model::Impl {
       order.clear();
       for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
     }
+    if (opt.phases) {  // the phases asked for and, through `after`, those they wait on
+      std::vector<char> wanted(p.phases.size(), 0);
+      std::vector<int> todo = *opt.phases;
+      while (!todo.empty()) {
+        const int pid = todo.back();
+        todo.pop_back();
+        if (pid < 0 || static_cast<std::size_t>(pid) >= p.phases.size() || wanted[static_cast<std::size_t>(pid)]) continue;
+        wanted[static_cast<std::size_t>(pid)] = 1;
+        for (int a : p.phases[static_cast<std::size_t>(pid)].after) todo.push_back(a);
+      }
+      std::erase_if(order, [&](int pid) { return !wanted[static_cast<std::size_t>(pid)]; });
+    }
     return order;
   }
 

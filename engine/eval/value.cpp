@@ -105,9 +105,15 @@ bool mul_bound(const Bound& a, const Bound& b, int dir, bool exact, Bound& out) 
     return true;
   }
   if (exact) {
-    auto r = Decimal::mul(a.v, b.v);
-    if (!r) return false;
-    out = Bound::finite(*r);
+    if (auto r = Decimal::mul(a.v, b.v)) {
+      out = Bound::finite(*r);
+      return true;
+    }
+    // Not exact in nine decimals (20.999999999 * 0.5): the product is the interval of its two nearest
+    // nine-decimal numbers, as for a quotient; only a product too large is an error.
+    Decimal r;
+    if (!mul_rounded(a.v, b.v, dir, r)) return false;
+    out = Bound::finite(r);
     return true;
   }
   Decimal r;

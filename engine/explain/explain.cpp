@@ -1053,15 +1053,19 @@ class Builder {
 
   // ------------------------------------------------------------ realisations on facts
 
-  // Re-evaluates the model with one fact changed; nullptr on an evaluation error.
-  std::unique_ptr<Model> reevaluate(const FactBase& facts) const {
-    ModelOutcome mo = evaluate_model(p_, facts, m_.options());
+  // Re-evaluates the model with one fact changed, with the verdicts of `phases` only (and of the
+  // phases they wait on): a runtime error in an unrelated phase (a division by zero at the probed
+  // value) does not spoil the probe. nullptr on an evaluation error.
+  std::unique_ptr<Model> reevaluate(const FactBase& facts, std::vector<int> phases) const {
+    EvalOptions options = m_.options();
+    options.phases = std::move(phases);
+    ModelOutcome mo = evaluate_model(p_, facts, options);
     return std::move(mo.model);
   }
 
   Truth leaf_truth_with(int cond, const FactChange& ch, FactBase& storage) {
     storage = facts_with(fb_, ch.relation, ch.args, ch.value, ch.remove);
-    auto model = reevaluate(storage);
+    auto model = reevaluate(storage, {});  // a leaf reads facts and conditions, no verdict
     if (!model) return Truth::unknown;
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
     return truth_of_value(model->eval(li.expr, li.binding));
@@ -1185,10 +1189,13 @@ class Builder {
         direct = (is_fact(l) && r.kind == ExprKind::constant) || (is_fact(r) && l.kind == ExprKind::constant);
       }
     }
-    // The boundary: adjacent points a < b with at(a) == tlo and at(b) == thi (tlo != thi); nullopt when
-    // the time budget ran out.
-    std::optional<std::pair<Unit, Unit>> edge;
-    auto find_edge = [&]() -> std::optional<std::pair<Unit, Unit>> {
+    // The boundary: adjacent points a < b with !hi_side(a) and hi_side(b) (hi_side(lo) is false,
+    // hi_side(hi) true); nullopt when the time budget ran out. Between the values that make the leaf
+    // true and those that make it false there may be values that leave it unknown (`x * 0.5 >= 10`
+    // at x = 19.999999999: the product has ten decimals, an interval): each search puts them on the
+    // side its bound must not cover.
+    using Edge = std::pair<Unit, Unit>;
+    auto find_edge = [&](auto&& hi_side) -> std::optional<Edge> {
       Unit a = lo, b = hi, g = whole;
       while (b - a > 1) {
         if (out_of_time()) {
@@ -1199,12 +1206,12 @@ class Builder {
         // boundary sits right at a round end (a threshold at 1 500 is then found in two probes, not 30).
         bool done = false;
         while (g > 1 && a - floor_mod(a, g) + g >= b) {
-          if (floor_mod(b, g) == 0 && at(b - 1) == tlo) {
+          if (floor_mod(b, g) == 0 && !hi_side(b - 1)) {
             a = b - 1;
             done = true;
             break;
           }
-          if (floor_mod(a, g) == 0 && at(a + 1) == thi) {
+          if (floor_mod(a, g) == 0 && hi_side(a + 1)) {
             b = a + 1;
             done = true;
             break;
@@ -1215,7 +1222,7 @@ class Builder {
         Unit mid = a + (b - a) / 2;
         mid -= floor_mod(mid, g);
         if (mid <= a) mid += g;
-        if (at(mid) == tlo) a = mid;
+        if (!hi_side(mid)) a = mid;
         else b = mid;
       }
       return std::make_pair(a, b);
@@ -1241,6 +1248,7 @@ class Builder {
       return op == ">=" ? "at least " : op == ">" ? "more than " : op == "<=" ? "at most " : "less than ";
     };
     std::optional<Bound> true_bound;
+    std::optional<Edge> true_edge;
     auto search = [&](bool want_true) -> void {
       Truth want = want_true ? Truth::true_ : Truth::false_;
       bool at_lo = tlo == want, at_hi = thi == want;
@@ -1251,15 +1259,17 @@ class Builder {
         }
         return;
       }
-      // Monotone threshold between lo and hi.
-      if (!edge) {
-        edge = find_edge();
-        // Both sides of the edge are values the fact can take that tell the verdict apart ("which
-        // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
-        if (edge)
-          for (Unit v : {edge->first, edge->second}) edge_points_[f.tuple].push_back(unit_constant(vt, v));
-      }
+      // Monotone threshold between lo and hi: the wanted value on one side, anything else on the other.
+      std::optional<Edge> edge = at_hi ? find_edge([&](Unit v) { return at(v) == want; })
+                                       : find_edge([&](Unit v) { return at(v) != want; });
       if (!edge) return;
+      // Both sides of the edge are values the fact can take that tell the verdict apart ("which
+      // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
+      auto& points = edge_points_[f.tuple];
+      for (Unit v : {edge->first, edge->second})
+        if (std::find(points.begin(), points.end(), unit_constant(vt, v)) == points.end())
+          points.push_back(unit_constant(vt, v));
+      if (want_true) true_edge = edge;
       auto [a, b] = *edge;
       // The witness: the roundest value on the wanted side, nearest the edge (1_499 rather than
       // 1_499.999999999), checked, else the edge itself.
@@ -1274,8 +1284,9 @@ class Builder {
       FactChange ch{f.relation, f.args, unit_constant(vt, w), false};
       (want_true ? c.realise_true : c.realise_false) = ch;
       if (direct) return;  // `fact op constant`: the condition itself says it exactly
-      // The complement of the bound that makes it true says exactly what makes it false.
-      Bound bd = !want_true && true_bound ? complement(*true_bound) : bound_for(at_hi, a, b);
+      // The complement of the bound that makes it true says exactly what makes it false, when no
+      // value in between leaves it unknown (both searches found the same edge).
+      Bound bd = !want_true && true_bound && true_edge == edge ? complement(*true_bound) : bound_for(at_hi, a, b);
       if (want_true) true_bound = bd;
       std::string value = constant_text(unit_constant(vt, bd.value));
       std::string bound = f.tuple + " " + bd.op + " " + value;
@@ -1471,7 +1482,7 @@ class Builder {
               break;
             }
             FactBase fb = facts_with(fb_, f.relation, f.args, v, remove);
-            auto model = reevaluate(fb);
+            auto model = reevaluate(fb, {row.phase});
             if (!model) continue;
             for (const PhaseResult& r : model->evaluation().phases)
               if (r.phase == row.phase && r.args == row.args && r.verdict != Verdict::undetermined)
