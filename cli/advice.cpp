@@ -9,6 +9,7 @@
 #include "cli/reasons.hpp"
 #include "engine/calendar.hpp"
 #include "engine/check/check.hpp"
+#include "engine/explain/explain.hpp"
 #include "grammar/diagnostics.hpp"
 #include "store/store.hpp"
 
@@ -179,16 +180,7 @@ void write_verdict_members(engine::JsonOut& out, const engine::Program& p, const
   // Keys in sorted order, as nlohmann::json keeps them.
   out.key("args");
   out.begin_array();
-  for (const auto& a : row.args) {
-    if (const auto* d = std::get_if<engine::Decimal>(&a); d && d->is_integer()) {
-      auto whole = d->raw() / engine::Decimal::kScale;
-      if (whole >= INT64_MIN && whole <= INT64_MAX) {
-        out.integer(static_cast<std::int64_t>(whole));
-        continue;
-      }
-    }
-    out.raw(arg_json(p, a).dump());
-  }
+  for (const auto& a : row.args) out.raw(engine::constant_json_text(p, a));
   out.end_array();
   out.member("phase", phase.name);
   out.key("reasons");

@@ -12,6 +12,7 @@
 #include "engine/calendar.hpp"
 #include "engine/eval/model.hpp"
 #include "engine/explain/explain.hpp"
+#include "engine/json_out.hpp"
 
 namespace phasegate::cli {
 
@@ -51,16 +52,28 @@ int run_explain(const ExplainCliOptions& o) {
   eo.max_sets = o.max_sets;
   eo.max_seconds = o.max_seconds;
   bool color = stdout_color();
-  auto json_rows = nlohmann::json::array();
+  // JSON: written as text (as nlohmann would print it, keys sorted), so that numbers keep every digit.
+  std::string json;
+  engine::JsonOut out(json, 2);
+  if (format == Format::json) {
+    out.begin_object();
+    out.key("phases");
+    out.begin_array();
+  }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto e = engine::explain_phase(model, *rows[i], eo);
     switch (format) {
       case Format::json: {
-        auto j = engine::explanation_json(model, e);
-        json_rows.push_back({{"phase", program.phases[static_cast<std::size_t>(rows[i]->phase)].name},
-                             {"args", verdicts_json(program, {rows[i]})[0]["args"]},
-                             {"verdict", engine::to_string(rows[i]->verdict)},
-                             {"explanation", j}});
+        out.begin_object();
+        out.key("args");
+        out.begin_array();
+        for (const auto& a : rows[i]->args) out.raw(engine::constant_json_text(program, a));
+        out.end_array();
+        out.key("explanation");
+        out.raw(engine::explanation_json_text(model, e, 2, 3));
+        out.member("phase", program.phases[static_cast<std::size_t>(rows[i]->phase)].name);
+        out.member("verdict", engine::to_string(rows[i]->verdict));
+        out.end_object();
         break;
       }
       case Format::markdown: std::cout << (i ? "\n" : "") << engine::explanation_markdown(model, e); break;
@@ -68,12 +81,18 @@ int run_explain(const ExplainCliOptions& o) {
       case Format::text: std::cout << (i ? "\n" : "") << engine::explanation_text(model, e, color); break;
     }
   }
-  if (format == Format::json)
-    std::cout << nlohmann::json{{"ruleset", {{"name", program.name}, {"version", program.version}, {"sha256", rules->sha256}}},
-                                {"today", engine::format_iso_date(eval_options.today.days)},
-                                {"phases", json_rows}}
-                     .dump(2)
-              << '\n';
+  if (format == Format::json) {
+    out.end_array();
+    out.key("ruleset");
+    out.begin_object();
+    out.member("name", program.name);
+    out.member("sha256", rules->sha256);
+    out.member("version", program.version);
+    out.end_object();
+    out.member("today", engine::format_iso_date(eval_options.today.days));
+    out.end_object();
+    std::cout << json << '\n';
+  }
   // The verdicts are in the output; the exit code says the explanation was given (CLI.md gives 1 and
   // 2 to `advise` only).
   return kOk;

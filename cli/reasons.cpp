@@ -119,24 +119,6 @@ std::string format_arg(const engine::Program& program, const engine::Constant& c
       c);
 }
 
-nlohmann::json arg_json(const engine::Program& program, const engine::Constant& c) {
-  return std::visit(
-      [&](const auto& v) -> nlohmann::json {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) return v;
-        else if constexpr (std::is_same_v<T, engine::Decimal>) {
-          if (v.is_integer()) {
-            auto whole = v.raw() / engine::Decimal::kScale;
-            if (whole >= INT64_MIN && whole <= INT64_MAX) return static_cast<std::int64_t>(whole);
-          }
-          return v.to_double();
-        } else if constexpr (std::is_same_v<T, std::string>) return v;
-        else if constexpr (std::is_same_v<T, engine::Unknown>) return nullptr;
-        else return format_arg(program, c);
-      },
-      c);
-}
-
 std::string phase_key(const engine::Program& program, const engine::PhaseResult& r) {
   std::string key = program.phases[static_cast<std::size_t>(r.phase)].name;
   if (r.args.empty()) return key;

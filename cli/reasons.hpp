@@ -36,7 +36,5 @@ std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const
 std::string phase_key(const engine::Program& program, const engine::PhaseResult& result);
 // An argument as it appears in a phase key: "Rafah" quoted, 5, 2026-03-31, a member name.
 std::string format_arg(const engine::Program& program, const engine::Constant& c);
-// An argument in JSON: strings, numbers, dates as "YYYY-MM-DD", members by name.
-nlohmann::json arg_json(const engine::Program& program, const engine::Constant& c);
 
 }  // namespace phasegate::cli

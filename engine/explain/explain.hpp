@@ -149,10 +149,15 @@ struct Explanation {
 };
 
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options);
+// A constant as a JSON value: a number exactly as it is (`123456789.123456789`, never through a
+// double), a date as "YYYY-MM-DD", text as a string, a level member or a duration as its text, unknown
+// as null. Phase arguments in `advise` and `explain` JSON.
+std::string constant_json_text(const Program& p, const Constant& c);
 nlohmann::json explanation_json(const Model& model, const Explanation& e);  // stable, documented in docs/explanations.md
 // The same JSON as explanation_json(model, e).dump(), written directly (much faster: use it for
 // `advise --explain` over many bindings); and only the `why` tree, as explanation_json(...)["why"].dump().
-std::string explanation_json_text(const Model& model, const Explanation& e);
+// `indent`, `level`: as JsonOut's, to write it inside a pretty-printed document.
+std::string explanation_json_text(const Model& model, const Explanation& e, int indent = 0, int level = 0);
 std::string explanation_why_json_text(const Model& model, const Explanation& e);
 std::string explanation_text(const Model& model, const Explanation& e, bool color);
 std::string explanation_markdown(const Model& model, const Explanation& e);

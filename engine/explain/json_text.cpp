@@ -126,7 +126,6 @@ std::string explain_change_text(const Explanation& e, const Change& ch);
 std::string explain_change_question(const Explanation& e, const Change& ch);
 std::optional<std::string> explain_assume_text(const Model& model, const Explanation& e, const Change& ch);
 std::vector<FactRef> explain_assumptions(const Explanation& e);
-std::string explain_constant_json(const Program& p, const Constant& c);
 
 namespace {
 
@@ -177,16 +176,16 @@ void sets(JsonOut& w, const Model& model, const Explanation& e, const std::vecto
 
 }  // namespace
 
-std::string explanation_json_text(const Model& model, const Explanation& e) {
+std::string explanation_json_text(const Model& model, const Explanation& e, int indent, int level) {
   const Program& p = model.program();
   if (e.phase < 0 || e.root < 0) return "null";
   std::string out;
   out.reserve(1024);
-  JsonOut w(out);
+  JsonOut w(out, indent, level);
   w.begin_object();
   w.key("args");
   w.begin_array();
-  for (const Constant& c : e.args) w.raw(explain_constant_json(p, c));
+  for (const Constant& c : e.args) w.raw(constant_json_text(p, c));
   w.end_array();
   w.key("assumptions");
   w.begin_array();

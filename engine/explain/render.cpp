@@ -6,6 +6,7 @@
 #include "engine/calendar.hpp"
 #include "engine/eval/value.hpp"
 #include "engine/explain/explain.hpp"
+#include "engine/json_string.hpp"
 
 namespace phasegate::engine {
 
@@ -273,23 +274,8 @@ void sets_text(const Explanation& e, const std::vector<ChangeSet>& sets, bool co
   else if (!e.budget_note.empty()) out << "  (note: " << e.budget_note << ")\n";
 }
 
-nlohmann::json constant_json(const Program& p, const Constant& c) {
-  switch (c.index()) {
-    case 0: return std::get<bool>(c);
-    case 1: {
-      const Decimal& d = std::get<Decimal>(c);
-      if (d.is_integer()) {
-        __extension__ typedef __int128 i128;
-        i128 q = d.raw() / Decimal::kScale;
-        if (q >= INT64_MIN && q <= INT64_MAX) return static_cast<std::int64_t>(q);
-      }
-      return d.to_double();
-    }
-    case 2: return std::get<std::string>(c);
-    case 3: return format_iso_date(std::get<Date>(c).days);
-    default: return format_constant_text(c, p);
-  }
-}
+// The same in a document (nlohmann keeps whole numbers of 64 bits exactly, others as doubles).
+nlohmann::json constant_json(const Program& p, const Constant& c) { return nlohmann::json::parse(constant_json_text(p, c)); }
 
 nlohmann::json fact_json(const FactRef& f) {
   nlohmann::json j;
@@ -509,7 +495,20 @@ std::optional<std::string> explain_assume_text(const Model& model, const Explana
   return assume_text(model, e, ch);
 }
 std::vector<FactRef> explain_assumptions(const Explanation& e) { return assumptions(e); }
-std::string explain_constant_json(const Program& p, const Constant& c) { return constant_json(p, c).dump(); }
+
+std::string constant_json_text(const Program& p, const Constant& c) {
+  std::string out;
+  switch (c.index()) {
+    case 0: return std::get<bool>(c) ? "true" : "false";
+    case 1: return std::get<Decimal>(c).to_string();  // a valid JSON number, every digit kept
+    case 2: append_json_string(out, std::get<std::string>(c)); return out;
+    case 3: append_json_string(out, format_iso_date(std::get<Date>(c).days)); return out;
+    default:
+      if (std::holds_alternative<Unknown>(c)) return "null";
+      append_json_string(out, format_constant_text(c, p));
+      return out;
+  }
+}
 
 nlohmann::json explanation_json(const Model& model, const Explanation& e) {
   const Program& p = model.program();
