@@ -171,10 +171,12 @@ std::string expr_text(const syntax::Expr& e) {
                         [](const syntax::Unary& u) {
                           if (!u.operand) return std::string(u.op == syntax::UnaryOp::not_ ? "not ?" : "-?");
                           if (u.op == syntax::UnaryOp::not_) return "not " + operand_text(*u.operand, 3, false);
-                          // `-7` and `--x` would read back as a negative literal or not at all: parenthesise.
+                          // `-7` would read back as a negative literal: `- 7` is the sign and the number.
+                          // A space, not brackets: brackets would nest the expression twice as deep, past
+                          // the parser's limit for a chain of signs it accepted (`- - -x`).
                           std::string inner = operand_text(*u.operand, 7, false);
                           const bool literal = std::holds_alternative<syntax::NumberLit>(u.operand->node);
-                          if (literal || (!inner.empty() && inner[0] == '-')) inner = "(" + inner + ")";
+                          if (literal || (!inner.empty() && inner[0] == '-')) return "- " + inner;
                           return "-" + inner;
                         },
                         [](const syntax::Binary& b) {

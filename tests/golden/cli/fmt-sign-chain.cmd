@@ -1,0 +1,1 @@
+phasegate fmt - < sign-chain.rules
