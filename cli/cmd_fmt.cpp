@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/load.hpp"
 #include "format/format.hpp"
 #include "grammar/diagnostics.hpp"
 
@@ -83,7 +84,7 @@ int run_fmt(const FmtOptions& o) {
     std::string name = path == "-" ? "<stdin>" : path;
     const std::string& stored = sources.add(name, text);
     Diagnostics file_diags;
-    auto formatted = format_text(name, stored, file_diags);
+    auto formatted = format_text(name, stored, file_diags, parse_limits());
     diags.append(file_diags);
     if (!formatted) {
       code = std::max(code, int(kBadInput));

@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -14,7 +16,9 @@
 #include "cli/common.hpp"
 #include "cli/load.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
 #ifdef M_MMAP_THRESHOLD
   // Blocks of 1 MiB and more (tables, indexes) come from the system and go back to it when freed.
   // glibc's default raises this threshold at the first such free, after which freed tables stay in
@@ -32,7 +36,10 @@ int main(int argc, char** argv) {
   // Bound to the run's limits directly: main-app options are stored before any subcommand runs.
   auto& limits = mutable_parse_limits();
   app.add_option("--max-file-bytes", limits.max_file_bytes, "Refuse input files larger than this (default 64 MiB)");
-  app.add_option("--max-nesting", limits.max_nesting, "Refuse expressions nested deeper than this (default 256)");
+  app.add_option("--max-nesting", limits.max_nesting,
+                 "Refuse expressions nested deeper than this (default 256, at most " +
+                     std::to_string(phasegate::kMaxNestingLimit) + ")")
+      ->check(CLI::Range(std::size_t{1}, phasegate::kMaxNestingLimit));
 
   int exit_code = kOk;
   add_check_command(app, exit_code);
@@ -75,4 +82,35 @@ int main(int argc, char** argv) {
     return 70;
   }
   return exit_code;
+}
+
+// The stack the command runs on. The parser refuses expressions nested deeper than --max-nesting
+// (at most kMaxNestingLimit), and the passes after it recurse over what it accepted: at that depth the
+// main thread's 8 MiB would not hold them in a sanitizer build (tests/golden/cli/deep-*). Only the
+// pages used are backed by memory.
+constexpr std::size_t kStackBytes = std::size_t{512} << 20;
+
+struct Call {
+  int argc;
+  char** argv;
+  int rc;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Call call{argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+      pthread_create(&thread, &attr, [](void* p) -> void* {
+        auto* c = static_cast<Call*>(p);
+        c->rc = run(c->argc, c->argv);
+        return nullptr;
+      }, &call) == 0) {
+    pthread_attr_destroy(&attr);
+    pthread_join(thread, nullptr);
+    return call.rc;
+  }
+  return run(argc, argv);  // no thread: the main thread's stack (and the default limits) will do
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "grammar/diagnostics.hpp"
+#include "grammar/parse.hpp"
 #include "grammar/syntax.hpp"
 
 namespace phasegate {
@@ -28,9 +29,11 @@ std::string format_scenarios_file(const syntax::ScenariosFile& file, const std::
 // Detect the kind, parse, format. On parse errors returns nullopt with the
 // parser's diagnostics in `diags`. As a safety net the result is parsed again
 // and must give the same tree (positions aside) and keep every comment; if it
-// does not, returns nullopt with error F0001 (a formatter bug; the file is left alone).
-std::optional<std::string> format_text(const std::string& path, const std::string& text, Diagnostics& diags);
+// does not, returns nullopt with error F0001 (a formatter bug; the file is left alone). `limits`: as
+// the parser's (`phasegate --max-nesting N fmt` reads with the run's limits).
+std::optional<std::string> format_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                       const ParseLimits& limits = {});
 std::optional<std::string> format_text(const std::string& path, const std::string& text, FileKind kind,
-                                       Diagnostics& diags);
+                                       Diagnostics& diags, const ParseLimits& limits = {});
 
 }  // namespace phasegate

@@ -50,8 +50,9 @@ FileKind detect_file_kind(const std::string& path, const std::string& text) {
   return FileKind::facts;  // `facts`, `load`, or a fact line
 }
 
-std::optional<std::string> format_text(const std::string& path, const std::string& text, Diagnostics& diags) {
-  return format_text(path, text, detect_file_kind(path, text), diags);
+std::optional<std::string> format_text(const std::string& path, const std::string& text, Diagnostics& diags,
+                                       const ParseLimits& limits) {
+  return format_text(path, text, detect_file_kind(path, text), diags, limits);
 }
 
 namespace {
@@ -78,22 +79,22 @@ std::optional<std::string> format_checked(const std::string& path, const std::st
 }  // namespace
 
 std::optional<std::string> format_text(const std::string& path, const std::string& text, FileKind kind,
-                                       Diagnostics& diags) {
+                                       Diagnostics& diags, const ParseLimits& limits) {
   switch (kind) {
     case FileKind::rules:
       return format_checked(
           path, text, diags,
-          [](const std::string& p, const std::string& t, Diagnostics& d) { return parse_rules_text(p, t, d); },
+          [&limits](const std::string& p, const std::string& t, Diagnostics& d) { return parse_rules_text(p, t, d, limits); },
           [](const syntax::RulesFile& f, const std::string& t) { return format_rules_file(f, t); });
     case FileKind::facts:
       return format_checked(
           path, text, diags,
-          [](const std::string& p, const std::string& t, Diagnostics& d) { return parse_facts_text(p, t, d); },
+          [&limits](const std::string& p, const std::string& t, Diagnostics& d) { return parse_facts_text(p, t, d, limits); },
           [](const syntax::FactsFile& f, const std::string& t) { return format_facts_file(f, t); });
     case FileKind::scenarios:
       return format_checked(
           path, text, diags,
-          [](const std::string& p, const std::string& t, Diagnostics& d) { return parse_scenarios_text(p, t, d); },
+          [&limits](const std::string& p, const std::string& t, Diagnostics& d) { return parse_scenarios_text(p, t, d, limits); },
           [](const syntax::ScenariosFile& f, const std::string& t) { return format_scenarios_file(f, t); });
   }
   return std::nullopt;

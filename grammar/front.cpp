@@ -1,6 +1,7 @@
 // Input screening, comment collection, and the translation of parse failures into diagnostics.
 #include "grammar/front.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace phasegate::grammar {
@@ -48,8 +49,8 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
   st.file = path;
   st.base = text.data();
   st.end = text.data() + text.size();
-  st.max_nesting = limits.max_nesting;
-  st.max_expr_depth = limits.max_nesting * 4;
+  st.max_nesting = std::min(limits.max_nesting, kMaxNestingLimit);
+  st.max_expr_depth = st.max_nesting * 4;
   st.depth = 0;
   if (text.size() > limits.max_file_bytes || text.size() >= 0xFFFFFFF0u) {
     diags.error("E0002", syntax::Position{path, 1, 1, 0},
@@ -140,9 +141,9 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
       }
       case '(':
       case '{':
-        if (++depth > limits.max_nesting) {
+        if (++depth > st.max_nesting) {
           diags.error("E0005", st.pos(off),
-                      "brackets are nested too deeply here (more than " + std::to_string(limits.max_nesting) +
+                      "brackets are nested too deeply here (more than " + std::to_string(st.max_nesting) +
                           " levels)",
                       {"the limit is the parse limit `max_nesting`"});
           return false;

@@ -10,10 +10,15 @@
 
 namespace phasegate {
 
+// The largest `max_nesting` there is: the passes after the parser (checker, evaluator, explainer,
+// formatter) recurse over what it accepted, and the command's stack holds this depth (tests/golden/cli
+// deep-*). A larger value is taken as this one.
+inline constexpr std::size_t kMaxNestingLimit = 1024;
+
 // Limits that protect against hostile input; documented in docs/limits.md, settable from the CLI.
 struct ParseLimits {
   std::size_t max_file_bytes = 64u << 20;  // 64 MiB
-  std::size_t max_nesting = 256;           // parentheses / nested expressions
+  std::size_t max_nesting = 256;           // parentheses / nested expressions, at most kMaxNestingLimit
   std::size_t max_include_depth = 32;
 };
 

@@ -1,0 +1,1 @@
+phasegate check deep.rules

@@ -1,0 +1,1 @@
+phasegate --max-nesting 1024 fmt - < deep.rules

@@ -1,0 +1,1 @@
+phasegate --max-nesting 2000 check deep.rules
