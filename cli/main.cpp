@@ -85,8 +85,10 @@ int run(int argc, char** argv) {
 }
 
 // The stack the command runs on. The parser refuses expressions nested deeper than --max-nesting
-// (at most kMaxNestingLimit), and the passes after it recurse over what it accepted: at that depth the
-// main thread's 8 MiB would not hold them in a sanitizer build (tests/golden/cli/deep-*). Only the
+// (at most kMaxNestingLimit), and the passes after it (checker, evaluator, explainer, formatter)
+// recurse over what it accepted, several frames per level, frames that a sanitizer build makes
+// several times larger. 512 MiB holds that depth with a wide margin in any build, where the main
+// thread's 8 MiB (or a smaller `ulimit -s`) need not (tests/golden/cli/deep-*, cli.deep_*). Only the
 // pages used are backed by memory.
 constexpr std::size_t kStackBytes = std::size_t{512} << 20;
 
