@@ -929,11 +929,17 @@ struct Model::Impl {
   // the generator's own row already matches, so rows appended later cannot change that truth.
   // The limit of derived tuples still stops at the same candidate: a batch is flushed as soon as
   // its candidates could cross it.
+  // run_rule's frame, head and batch, kept from one run to the next (a decision runs rules dozens of
+  // times; nothing a rule runs runs another rule).
+  Frame rule_frame;
+  std::vector<Id> rule_head, rule_pending;
   void run_rule(int ri, const GenRanges& ranges, bool batched) {
     const Rule& r = p.rules[static_cast<std::size_t>(ri)];
-    Frame fr(std::max(r.var_names.size(), max_frame), kUnbound);
+    Frame& fr = rule_frame;
+    fr.assign(std::max(r.var_names.size(), max_frame), kUnbound);
     Table& out = pass[static_cast<std::size_t>(slot[static_cast<std::size_t>(r.relation)])];
-    std::vector<Id> head(r.head_vars.size());
+    std::vector<Id>& head = rule_head;
+    head.assign(r.head_vars.size(), kUnbound);
     auto add = [&](const Id* key, std::optional<std::uint32_t> hash) {
       if (out.find(key, hash)) return;
       std::size_t row = out.append(key, Truth::true_);
@@ -943,7 +949,8 @@ struct Model::Impl {
     };
     constexpr std::size_t kBatch = 32;
     batched = batched && !head.empty();
-    std::vector<Id> pending(batched ? kBatch * head.size() : 0);
+    std::vector<Id>& pending = rule_pending;
+    pending.resize(batched ? kBatch * head.size() : 0);
     std::size_t npending = 0;
     auto flush = [&]() {
       std::uint32_t hashes[kBatch];
@@ -987,6 +994,7 @@ struct Model::Impl {
   void fixpoint(const std::vector<int>& rels, const std::vector<int>& rules, bool certain) {
     certain_pass = certain;
     pass.clear();
+    pass.reserve(rels.size());
     for (int r : rels) pass.emplace_back(static_cast<int>(p.relations[static_cast<std::size_t>(r)].param_names.size()));
     struct Plan {
       int rule;
@@ -994,6 +1002,7 @@ struct Model::Impl {
       bool semi_naive;
     };
     std::vector<Plan> plans;
+    plans.reserve(rules.size());
     for (int ri : rules) {
       const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
       Plan plan{ri, {}, true};
@@ -1044,18 +1053,30 @@ struct Model::Impl {
   // checker) runs last.
   std::vector<std::vector<int>> strata_list() const {
     std::vector<std::vector<int>> strata = p.strata;
+    if (auto rest = unstratified(); !rest.empty()) strata.push_back(std::move(rest));
+    return strata;
+  }
+
+  // The conditions no stratum names (none in a program made by the checker).
+  std::vector<int> unstratified() const {
     std::vector<char> covered(p.relations.size(), 0);
-    for (const auto& s : strata)
+    for (const auto& s : p.strata)
       for (int r : s) covered[static_cast<std::size_t>(r)] = 1;
     std::vector<int> rest;
     for (std::size_t r = 0; r < p.relations.size(); ++r)
       if (p.relations[r].kind == RelationKind::condition && !covered[r]) rest.push_back(static_cast<int>(r));
-    if (!rest.empty()) strata.push_back(rest);
-    return strata;
+    return rest;
   }
 
   void run_strata() {
-    const std::vector<std::vector<int>> strata = strata_list();
+    // The program's strata as they are when they cover every condition (no copy: a decision's
+    // evaluation would copy them each time).
+    std::vector<std::vector<int>> own;
+    if (auto rest = unstratified(); !rest.empty()) {
+      own = p.strata;
+      own.push_back(std::move(rest));
+    }
+    const std::vector<std::vector<int>>& strata = own.empty() ? p.strata : own;
     const unsigned threads = strata_threads(strata);  // before any table is given back
     // What the strata read: for threads and for giving tables back; a small evaluation (a single
     // decision) needs neither and does not pay for it.
@@ -1302,6 +1323,7 @@ struct Model::Impl {
         continue;
       }
       Table merged(pass[k].arity());
+      merged.reserve(pass[k].rows());
       for (std::size_t r = 0; r < pass[k].rows(); ++r) {
         const Id* row = pass[k].row(r);
         merged.append(row, certain[k].find(row) ? Truth::true_ : Truth::unknown);

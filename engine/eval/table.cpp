@@ -322,6 +322,7 @@ std::size_t Table::append(const Id* key, Truth t) {
     cells_.assign(data_, data_ + r * static_cast<std::size_t>(arity_));
     borrowed_ = false;
   }
+  if (truth.capacity() == 0) reserve(kScanRows);  // a decision's table holds a handful: one allocation, not four
   cells_.insert(cells_.end(), key, key + arity_);
   data_ = cells_.data();
   truth.push_back(t);
