@@ -77,7 +77,16 @@ Truth Model::truth(int relation, const std::vector<Constant>& args) const {
 
 Value Model::value(int relation, const std::vector<Constant>& args) const {
   if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return Value::none();
-  if (!impl_->valued(relation)) return Value::of_truth(truth(relation, args));
+  if (!impl_->valued(relation)) {
+    const Truth t = truth(relation, args);
+    if (t == Truth::false_ && impl_->bool_valued_closed(relation)) {  // unlisted: no value (see Impl::eval)
+      std::vector<Id> key = impl_->key_of(args);
+      const Table& table = impl_->tables[static_cast<std::size_t>(relation)];
+      auto row = key.size() == static_cast<std::size_t>(table.arity()) ? table.find(key.data()) : std::nullopt;
+      if (!row || table.unlisted(*row)) return Value::none();
+    }
+    return Value::of_truth(t);
+  }
   std::vector<Id> key = impl_->key_of(args);
   const Table& t = impl_->tables[static_cast<std::size_t>(relation)];
   if (key.size() != static_cast<std::size_t>(t.arity())) return Value::none();

@@ -432,6 +432,30 @@ struct Model::Impl {
     return best;
   }
 
+  // A fact relation with parameters declared `: bool`, not open: its unlisted tuples have no value
+  // (a relation declared without a type says which tuples exist: its unlisted ones are false).
+  bool bool_valued_closed(int r) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    return rel.kind == RelationKind::fact && !rel.open && !rel.param_names.empty() && rel.value_type &&
+           rel.value_type->base == BaseType::boolean;
+  }
+
+  // Whether some listed tuple (or one holding an uncertain value) may be the one an atom names.
+  bool listed_match(ExprId id, const Frame& fr) const {
+    const Expr& e = p.exprs[static_cast<std::size_t>(id)];
+    const Table& t = tables[static_cast<std::size_t>(e.relation)];
+    if (std::uint32_t row = gen_row[static_cast<std::size_t>(id)]; row != kNoRow) return !t.unlisted(row);
+    KeyBuf key;
+    const std::uint64_t mask = atom_key(id, fr, key);
+    bool any = false;
+    t.for_matches(mask, key.data(), 0, t.rows(), [&](std::size_t r) {
+      if (!t.unlisted(r) && uncertain_match(key, mask, t.row(r)) != Truth::false_) any = true;
+    });
+    for (std::uint32_t r : t.uncertain_rows)
+      if (!any && r < t.rows() && !t.unlisted(r) && fuzzy_row_match(key, t.row(r)) != Truth::false_) any = true;
+    return any;
+  }
+
   Value atom_value(ExprId id, const Frame& fr) const {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     if (!valued(e.relation)) return Value::of_truth(atom_truth(id, fr));
@@ -555,7 +579,13 @@ struct Model::Impl {
         if (const Value* uv = in.uncertain(v)) return *uv;
         return value_of_constant(in.get(v), &e.type, p);
       }
-      case ExprKind::atom:
+      case ExprKind::atom: {
+        const Truth t = atom_truth(id, fr);
+        // A closed `: bool` relation's unlisted tuple has no value (LANGUAGE.md 3.2): as a condition it
+        // is false, but `checked("X") = false` needs its value and is false too, not true.
+        if (t == Truth::false_ && bool_valued_closed(e.relation) && !listed_match(id, fr)) return Value::none();
+        return Value::of_truth(t);
+      }
       case ExprKind::not_:
       case ExprKind::and_:
       case ExprKind::or_:

@@ -154,7 +154,18 @@ struct Ref {
       case ExprKind::constant: return value_of_constant(e.constant, &e.type, p);
       case ExprKind::today: return Value::point(BaseType::date, Decimal::from_int(today.days));
       case ExprKind::variable: return value_of_constant(*a[static_cast<std::size_t>(e.var)], &e.type, p);
-      case ExprKind::atom: return Value::of_truth(atom(e, a));
+      case ExprKind::atom: {
+        // A closed `: bool` relation's unlisted tuple has no value (LANGUAGE.md 3.2).
+        const Truth t = atom(e, a);
+        const Relation& rel = p.relations[static_cast<std::size_t>(e.relation)];
+        if (t == Truth::false_ && rel.kind == RelationKind::fact && !rel.open && !rel.param_names.empty() &&
+            rel.value_type && rel.value_type->base == BaseType::boolean) {
+          bool any = false;
+          each_key(e, a, [&](const Key& k) { any = any || facts[static_cast<std::size_t>(e.relation)].count(k) > 0; });
+          if (!any) return Value::none();
+        }
+        return Value::of_truth(t);
+      }
       case ExprKind::atom_value: return atom_value(e, a);
       case ExprKind::not_: return Value::of_truth(truth_not(truth(e.children[0], a)));
       case ExprKind::and_: {
