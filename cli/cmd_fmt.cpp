@@ -4,9 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -67,21 +65,23 @@ int run_fmt(const FmtOptions& o) {
   int code = kOk;
   std::vector<std::string> would_change;
   for (const auto& path : expand(o.files)) {
-    std::string text;
-    if (path == "-") {
-      text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) {
-        std::cerr << "phasegate fmt: cannot open `" << path << "`\n";
+    std::string text, why;
+    bool too_big = false;
+    std::string name = path == "-" ? "<stdin>" : path;
+    if (!read_input(path, text, why, parse_limits().max_file_bytes, too_big)) {
+      if (!too_big) {
+        std::cerr << "phasegate fmt: cannot open `" << path << "`: " << why << "\n";
         code = std::max(code, int(kNoInput));
         continue;
       }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
+      // Refused before it is read whole (a file of 10 GB would be read into memory first).
+      diags.error("E0002", syntax::Position{name, 0, 0, 0}, "`" + name + "` is too large to parse (" + why + ")",
+                  {"the limit is " + std::to_string(parse_limits().max_file_bytes) +
+                   " bytes (the parse limit `max_file_bytes`)"});
+      code = std::max(code, int(kBadInput));
+      if (path == "-") std::cout << text << std::cin.rdbuf();  // never lose the input of a pipe
+      continue;
     }
-    std::string name = path == "-" ? "<stdin>" : path;
     const std::string& stored = sources.add(name, text);
     Diagnostics file_diags;
     auto formatted = format_text(name, stored, file_diags, parse_limits());

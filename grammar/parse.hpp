@@ -50,4 +50,11 @@ syntax::FactsFile read_facts(const std::string& path, SourceMap& sources, Diagno
 syntax::ScenariosFile read_scenarios(const std::string& path, SourceMap& sources, Diagnostics& diags,
                                      ReadResult* result = nullptr, const ParseLimits& limits = {});
 
+// Reads a whole file, or standard input for "-", refusing one larger than `max_bytes` before reading
+// it or, where its size is not known (a pipe, a device), as soon as it passes the limit. On failure
+// returns false with `why` ("it is a folder", "no such file or directory", "123 bytes"); `too_big`
+// says the limit refused it. For "-", `text` then holds what was read before it stopped (the rest is
+// still on standard input), so that a filter can pass its input on unchanged.
+bool read_input(const std::string& path, std::string& text, std::string& why, std::size_t max_bytes, bool& too_big);
+
 }  // namespace phasegate

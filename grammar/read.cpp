@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "grammar/parse.hpp"
 
@@ -12,6 +13,25 @@ namespace phasegate {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Appends what `in` holds until its end, refusing more than `max_bytes`: a device or pipe may never end.
+bool read_blocks(std::istream& in, std::string& data, std::string& why, std::size_t max_bytes, bool& too_big) {
+  char block[1 << 16];
+  while (in) {
+    in.read(block, sizeof block);
+    data.append(block, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > max_bytes) {
+      too_big = true;
+      why = "more than " + std::to_string(max_bytes) + " bytes";
+      return false;
+    }
+  }
+  if (in.bad()) {
+    why = "read error";
+    return false;
+  }
+  return true;
+}
 
 // Reads a whole file; on failure returns false and sets `why`. Refuses files over the size limit
 // before reading them.
@@ -34,23 +54,9 @@ bool read_file(const std::string& path, std::string& text, std::string& why, std
     why = std::to_string(size) + " bytes";
     return false;
   }
-  // Read in blocks and stop past the limit: a device or pipe may never end.
   std::string data;
   if (!ec) data.reserve(static_cast<std::size_t>(size));
-  char block[1 << 16];
-  while (in) {
-    in.read(block, sizeof block);
-    data.append(block, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > max_bytes) {
-      too_big = true;
-      why = "more than " + std::to_string(max_bytes) + " bytes";
-      return false;
-    }
-  }
-  if (in.bad()) {
-    why = "read error";
-    return false;
-  }
+  if (!read_blocks(in, data, why, max_bytes, too_big)) return false;
   text = std::move(data);
   return true;
 }
@@ -175,6 +181,13 @@ syntax::ScenariosFile read_scenarios(const std::string& path, SourceMap& sources
     return f;
   }
   return parse_scenarios_text(path, *text, diags, limits);
+}
+
+bool read_input(const std::string& path, std::string& text, std::string& why, std::size_t max_bytes, bool& too_big) {
+  if (path != "-") return read_file(path, text, why, max_bytes, too_big);
+  too_big = false;
+  text.clear();
+  return read_blocks(std::cin, text, why, max_bytes, too_big);  // on failure, what was read (see parse.hpp)
 }
 
 }  // namespace phasegate

@@ -1,0 +1,1 @@
+phasegate --max-file-bytes 100 fmt - < sign-chain.rules
