@@ -46,7 +46,7 @@ std::vector<std::string> reason_lines(const engine::Program& p, const engine::Ph
   std::vector<std::string> out;
   if (!row) return out;
   for (const auto& r : reasons_for(p, *row))
-    out.push_back(r.label + ": " + r.text + " is " + engine::to_string(r.value));
+    out.push_back(r.label + ": " + reason_statement(r));
   return out;
 }
 

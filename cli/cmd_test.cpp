@@ -184,7 +184,7 @@ std::string explain_row(const engine::Program& program, const engine::PhaseResul
   std::ostringstream out;
   out << "      " << phase_key(program, row) << " is " << engine::to_string(row.verdict) << '\n';
   for (const auto& r : reasons_for(program, row)) {
-    out << "        " << r.label << ": " << r.text << " is " << engine::to_string(r.value);
+    out << "        " << r.label << ": " << reason_statement(r);
     if (!r.because.empty()) out << " — " << r.because;
     out << '\n';
   }

@@ -62,13 +62,13 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
   const auto& phase = program.phases[static_cast<std::size_t>(r.phase)];
   if (r.binding == Truth::unknown && target == Truth::unknown && phase.for_each_atom != engine::kNoExpr) {
     const auto& atom = program.exprs[static_cast<std::size_t>(phase.for_each_atom)];
-    out.push_back({"for each", "for each", Truth::unknown, instantiate(program, phase, r, atom.text), "", "", ""});
+    out.push_back({"for each", "for each", Truth::unknown, instantiate(program, phase, r, atom.text), "", "", "", Truth::unknown});
   }
   for (const auto& a : r.after) {
     Truth t = verdict_truth(a.verdict);
     if (t != target) continue;
     const auto& other = program.phases[static_cast<std::size_t>(a.phase)];
-    out.push_back({other.name, "after", t, other.name + " is GO", "", "", ""});
+    out.push_back({other.name, "after", t, other.name + " is GO", "", "", "", t});
   }
   for (const auto& c : r.clauses) {
     if (c.met != target) continue;
@@ -77,6 +77,7 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
     reason.label = clause.label;
     reason.kind = clause.kind == engine::ClauseKind::require ? "require" : "block";
     reason.value = clause.kind == engine::ClauseKind::require ? c.met : c.expr_value;
+    reason.expr_value = c.expr_value;
     reason.text = instantiate(program, phase, r, clause.text);
     reason.because = clause.because;
     reason.cite = cite_text(clause.cite_source, clause.cite_locator);
@@ -86,6 +87,12 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
     out.push_back(std::move(reason));
   }
   return out;
+}
+
+std::string reason_statement(const Reason& r, const std::string& quote) {
+  std::string s = quote + r.text + quote + " is " + engine::to_string(r.expr_value);
+  if (!r.waived_by.empty()) s += ", unless waived: " + quote + r.waived_by + quote + " (unknown)";
+  return s;
 }
 
 std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const engine::PhaseResult& r) {

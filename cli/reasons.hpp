@@ -19,7 +19,14 @@ struct Reason {
   std::string because;  // may be empty
   std::string cite;     // "source id" or "source id, locator"; may be empty
   std::string waived_by;  // require: the waiver that could still meet it (unknown), if any
+  // The expression's own value: `value` but for a requirement that an unknown waiver leaves
+  // unknown (`r` false, `waive ... when w` unknown: value unknown, expr_value false).
+  engine::Truth expr_value = engine::Truth::false_;
 };
+
+// What a reason says of its expression on one line: "TEXT is false", and for a requirement an
+// unknown waiver may still meet, ", unless waived: WAIVER (unknown)". `quote` wraps TEXT (markdown: "`").
+std::string reason_statement(const Reason& r, const std::string& quote = "");
 
 // Minimal reasons: for NO-GO only what is false, for UNDETERMINED only what is unknown, none for GO.
 std::vector<Reason> reasons_for(const engine::Program& program, const engine::PhaseResult& result);

@@ -161,7 +161,7 @@ std::string advise_text(const AdviseReport& r, bool color) {
         what = "after " + reason.label + ": it is " + (reason.value == Truth::false_ ? "NO-GO" : "UNDETERMINED");
       else if (reason.kind == "block") what = "blocked: " + reason.text + " is " + truth_word(reason.value);
       else if (reason.kind == "for each") what = reason.text + " is unknown";
-      else what = reason.text + " is " + truth_word(reason.value);
+      else what = reason.text + " is " + truth_word(reason.expr_value);  // its waiver, if any, follows
       out << "      " << paint(color, verdict_color(row->verdict), mark) << ' ' << pad(reason.label, lw) << what
           << '\n';
       std::string indent(8 + lw, ' ');
@@ -207,7 +207,7 @@ std::string advise_markdown(const AdviseReport& r) {
     for (const auto& reason : reasons_for(p, *row)) {
       if (!first) out << "<br>";
       first = false;
-      out << md_escape(reason.label) << ": `" << reason.text << "` is " << truth_word(reason.value);
+      out << md_escape(reason.label) << ": " << reason_statement(reason, "`");
       if (!reason.because.empty()) out << " — " << md_escape(reason.because);
     }
     for (const auto& w : waivers_applied(p, *row)) {
