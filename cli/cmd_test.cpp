@@ -217,12 +217,14 @@ class Runner {
       return kNoInput;
     }
     for (const auto& f : files) run_file(f);
-    if (loader_.diagnostics().has_errors()) {
-      loader_.print_diagnostics();
-      return loader_.exit_code();
-    }
+    // The scenarios that could run are reported even when others could not (their files do not
+    // parse, their expectations name no phase): the last line is still `N passed, N failed`, and
+    // the exit code says that some file does not check.
+    const bool errors = loader_.diagnostics().has_errors() || loader_.io_error();
+    if (errors) loader_.print_diagnostics();
     if (format == Format::json) print_json();
     else print_text();
+    if (errors) return loader_.exit_code() == kOk ? kBadInput : loader_.exit_code();
     if (failed_ > 0) return kNoGo;
     if (options_.coverage && options_.coverage_min >= 0)
       for (const auto& c : coverage_)
@@ -275,10 +277,24 @@ class Runner {
 
   void run_file(const std::string& path) {
     ReadResult rr;
+    const std::size_t errors_before = loader_.diagnostics().error_count();
     auto file = read_scenarios(path, loader_.sources(), loader_.diagnostics(), &rr, parse_limits());
-    if (loader_.diagnostics().has_errors()) return;
+    if (rr.io_error) loader_.mark_io_error();
+    for (const auto& scenario : file.scenarios)
+      if (options_.filter.empty() || scenario.title.find(options_.filter) != std::string::npos) ++considered_;
+    if (loader_.diagnostics().error_count() > errors_before) return;
     fs::path dir = fs::path(path).parent_path();
-    const LoadedRules* rules = rules_for((dir / file.rules_path).string());
+    const std::string rules_path = (dir / file.rules_path).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(rules_path, ec)) {
+      loader_.diagnostics().error("E0001", file.rules_pos,
+                                  "cannot read the rules file `" + rules_path + "`: " +
+                                      (fs::exists(rules_path, ec) ? "it is not a file" : "no such file"),
+                                  {"the path is relative to the scenarios file's folder"});
+      loader_.mark_io_error();
+      return;
+    }
+    const LoadedRules* rules = rules_for(rules_path);
     if (!rules) return;
     const auto& program = rules->program;
     for (const auto& scenario : file.scenarios) {
@@ -339,6 +355,7 @@ class Runner {
 
   void run_scenario(const engine::Program& program, const fs::path& dir, const syntax::Scenario& scenario) {
     auto& diags = loader_.diagnostics();
+    const std::size_t errors_before = diags.error_count();
     engine::FactBaseBuilder builder(program);
     bool ok = true;
     for (const auto& item : scenario.items) {
@@ -420,7 +437,7 @@ class Runner {
         }
       }
     }
-    if (diags.has_errors()) return;
+    if (diags.error_count() > errors_before) return;
     results_.push_back({scenario.title, where(scenario.pos), failures.empty()});
     if (failures.empty()) ++passed_;
     else ++failed_;
@@ -463,6 +480,9 @@ class Runner {
       std::cout << "  " << f.where << ": expected " << f.expected << ", got " << f.actual << '\n' << f.explanation;
     }
     if (options_.coverage) print_coverage_text();
+    if (const std::size_t not_run = considered_ - results_.size(); not_run > 0)
+      std::cout << not_run << (not_run == 1 ? " scenario" : " scenarios")
+                << " not run: the errors above stop them\n";
     std::cout << passed_ << " passed, " << failed_ << " failed\n";
   }
 
@@ -478,6 +498,7 @@ class Runner {
     doc["failures"] = failures;
     doc["passed"] = passed_;
     doc["failed"] = failed_;
+    doc["not_run"] = considered_ - results_.size();  // scenarios that errors stopped
     if (options_.coverage) doc["coverage"] = coverage_json();
     // Standard output is the JSON document alone (for programs); the count line goes to stderr.
     std::cout << doc.dump(2) << '\n';
@@ -497,6 +518,7 @@ class Runner {
   std::vector<Result> results_;
   std::vector<Failure> failures_;
   int passed_ = 0, failed_ = 0;
+  std::size_t considered_ = 0;  // scenarios asked for (by the filter) in the files read, run or not
 };
 
 }  // namespace

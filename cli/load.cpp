@@ -199,6 +199,10 @@ bool Loader::add_line(const engine::Program&, const std::string& label, const st
 
 int Loader::exit_code() const {
   if (io_error_) return kNoInput;
+  // A file a rules or facts file names (an `include`, a `load` table) that cannot be opened is an
+  // input file that does not exist (CLI.md: 66), though its diagnostic is at the line that names it.
+  for (const auto& d : diags_.items())
+    if (d.severity == Severity::error && (d.code == "E0126" || d.code == "E0608")) return kNoInput;
   if (diags_.has_errors()) return kBadInput;
   return kOk;
 }

@@ -1,0 +1,1 @@
+phasegate check include-missing.rules

@@ -1,0 +1,1 @@
+phasegate test partial.scenarios scenario-errors.scenarios --today 2026-02-16
