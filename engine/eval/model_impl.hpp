@@ -1867,6 +1867,76 @@ struct Model::Impl {
     }
   }
 
+  // The variables an expression reads from its frame (an aggregate's own locals aside).
+  void frame_vars(ExprId id, std::vector<int>& out) const {
+    std::vector<int> locals;
+    walk_exprs(id, [&](ExprId, const Expr& e) {
+      if (e.kind == ExprKind::variable && e.var >= 0) out.push_back(e.var);
+      if (e.kind == ExprKind::bind && e.var >= 0) out.push_back(e.var);
+      for (const Term& t : e.args)
+        if (t.kind == Term::Kind::variable && t.var >= 0) out.push_back(t.var);
+      locals.insert(locals.end(), e.locals.begin(), e.locals.end());
+      return true;
+    });
+    std::erase_if(out, [&](int v) { return std::find(locals.begin(), locals.end(), v) != locals.end(); });
+  }
+
+  // The order drain enumerates a rule's generators in, its head's variables bound: the body as the
+  // checker ordered it for a rule run forward (nothing bound) can scan where a lookup would do
+  // (`path(a, c) when path(a, b) and edge(b, c)` with a and c bound reads every path(a, _) before
+  // edge(_, c): cubic over a chain). Greedily: a test or `=` binding as soon as what it reads is
+  // bound, else the atom with the fewest arguments unbound, of those the one over the smallest
+  // table (the first of equals). The same bindings, in another order.
+  std::vector<std::optional<std::vector<ExprId>>> drain_orders;  // per rule, built when first drained
+  const std::vector<ExprId>& drain_order(int ri) {
+    const std::vector<ExprId>& written = p.rules[static_cast<std::size_t>(ri)].body.generators;
+    if (written.size() < 2) return written;  // one order only
+    if (drain_orders.size() < p.rules.size()) drain_orders.resize(p.rules.size());
+    auto& slot_order = drain_orders[static_cast<std::size_t>(ri)];
+    if (slot_order) return *slot_order;
+    const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
+    std::vector<char> bound(std::max(max_frame, rule.var_names.size()) + 1, 0);
+    auto is_bound = [&](int v) { return v < 0 || (static_cast<std::size_t>(v) < bound.size() && bound[static_cast<std::size_t>(v)]); };
+    auto set_bound = [&](int v) { if (v >= 0 && static_cast<std::size_t>(v) < bound.size()) bound[static_cast<std::size_t>(v)] = 1; };
+    for (int v : rule.head_vars) set_bound(v);
+    std::vector<ExprId> rest = rule.body.generators, order;
+    std::vector<int> vars;
+    while (!rest.empty()) {
+      std::size_t best = rest.size();
+      std::pair<std::size_t, std::size_t> best_cost{~std::size_t{0}, ~std::size_t{0}};  // (unbound, rows)
+      for (std::size_t i = 0; i < rest.size(); ++i) {
+        const Expr& g = p.exprs[static_cast<std::size_t>(rest[i])];
+        std::pair<std::size_t, std::size_t> cost;
+        if (g.kind == ExprKind::atom || g.kind == ExprKind::atom_value) {
+          cost.first = 1;  // after any test that is ready
+          for (const Term& t : g.args) cost.first += t.kind == Term::Kind::constant || is_bound(t.var) ? 0 : 1;
+          cost.second = tables[static_cast<std::size_t>(g.relation)].rows();
+        } else {
+          vars.clear();
+          frame_vars(g.kind == ExprKind::bind && !g.children.empty() ? g.children[0] : rest[i], vars);
+          if (!std::all_of(vars.begin(), vars.end(), is_bound)) continue;  // not ready
+          cost = {0, 0};  // ready: a test, or one value
+        }
+        if (cost < best_cost) {
+          best_cost = cost;
+          best = i;
+        }
+      }
+      if (best == rest.size()) {  // nothing ready (not from the checker): the rest as it was
+        order.insert(order.end(), rest.begin(), rest.end());
+        break;
+      }
+      const Expr& g = p.exprs[static_cast<std::size_t>(rest[best])];
+      if (g.kind == ExprKind::atom || g.kind == ExprKind::atom_value)
+        for (const Term& t : g.args) set_bound(t.var);
+      if (g.kind == ExprKind::bind) set_bound(g.var);
+      order.push_back(rest[best]);
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(best));
+    }
+    slot_order = std::move(order);
+    return *slot_order;
+  }
+
   // Follows the unknown condition tuples to the inputs their unknown derivations read.
   Frame drain_frame;  // drain's, kept from one binding to the next
   void drain(Collector& c) {
@@ -1885,7 +1955,7 @@ struct Model::Impl {
         auto yield = [&]() {
           if (eval_truth(rule.body.expr, fr) == Truth::unknown) collect(rule.body.expr, fr, c);
         };
-        enumerate(rule.body.generators, 0, fr, none, yield);
+        enumerate(drain_order(ri), 0, fr, none, yield);
       }
     }
   }
