@@ -104,6 +104,24 @@ syntax::Ruleset merged(std::vector<syntax::Ruleset>& roots) {
 std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& paths, bool warnings) {
   auto roots = read_roots(paths);
   if (!roots) return std::nullopt;
+  // One ruleset, perhaps split over several files; a second `ruleset` line is a second ruleset, which
+  // `check` reads on its own but a command that evaluates cannot merge into the first.
+  const syntax::RulesetHeader* first = nullptr;
+  bool refused = false;
+  for (const auto& rs : *roots) {
+    const auto& header = rs.files.front().header;
+    if (!header) continue;
+    if (!first) {
+      first = &*header;
+      continue;
+    }
+    diags_.error("E0134", header->pos,
+                 "a second ruleset, `" + header->name.name + "`: this command reads one ruleset at a time",
+                 {"the first is `" + first->name.name + "` (" + first->pos.file + ":" + std::to_string(first->pos.line) +
+                      "); give one ruleset's files (`check` reads several)"});
+    refused = true;
+  }
+  if (refused) return std::nullopt;
   return finish(merged(*roots), warnings);
 }
 

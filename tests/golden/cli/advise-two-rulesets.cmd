@@ -1,0 +1,1 @@
+phasegate advise waiver-unknown.rules sign-chain.rules --today 2026-01-01
