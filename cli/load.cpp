@@ -180,13 +180,14 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
   bool ok = true;
   for (const auto& path : facts_paths) {
     ReadResult rr;
+    const std::size_t errors_before = diags_.error_count();  // each file is checked whatever the others hold
     auto file = read_facts(path, sources_, diags_, &rr, g_limits);
     if (rr.io_error) {
       io_error_ = true;
       ok = false;
       continue;
     }
-    if (diags_.has_errors()) {
+    if (diags_.error_count() > errors_before) {
       ok = false;
       continue;
     }
