@@ -1,1 +1,1 @@
-phasegate advise chain-unknown-edge.rules --facts chain-unknown-edge.facts --today 2026-01-01 --max-seconds 10
+phasegate advise chain-unknown-edge.rules --facts chain-unknown-edge.facts --today 2026-01-01

