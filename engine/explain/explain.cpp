@@ -743,7 +743,12 @@ class Builder {
     path_.push_back(key);
     ++depth_;
     std::vector<Derivation> ds = m_.derivations(relation, args);
-    if (full_ && !ds.empty() && ds.size() <= 16) {
+    // Every derivation of every derivation grows exponentially over a graph with many paths (a grid
+    // of roads: 4.6 GB for 36 places): past kMaxFullNodes nodes or the time budget, one derivation is
+    // shown as evidence, and what could stop the tuple is no longer searched through it.
+    const bool room = e_.nodes.size() < kMaxFullNodes && !out_of_time();
+    if (full_ && !room) tree_cut_ = true;
+    if (full_ && room && !ds.empty() && ds.size() <= 16) {
       // All its derivations, as formulas: what could stop the atom is what stops every one of them.
       std::size_t chosen = ds.size();
       for (std::size_t k = 0; k < ds.size() && chosen == ds.size(); ++k)
@@ -1027,6 +1032,13 @@ class Builder {
     if (op == 'l') {
       const AtomicCondition& c = e_.conditions[static_cast<std::size_t>(n.condition)];
       Truth target = want ? Truth::true_ : Truth::false_;
+      // A tuple met again inside its own derivation (recursion) supports nothing by itself: stopping
+      // the derivations around it stops it too (they form an unfounded set), and it cannot be what
+      // makes them hold. Not a change to make either way.
+      if (n.cycle) {
+        if (!want) s.sets.push_back({});
+        return s;
+      }
       if (c.truth == target) s.sets.push_back({});
       // Removing a `for each` tuple removes the binding itself: that is no verdict, not a NO-GO.
       else if (!want && binding_conditions_.count(n.condition)) return s;
@@ -1400,6 +1412,10 @@ class Builder {
     for (int c : used) phrase(c);
     for (auto* list : {&e_.to_go, &e_.to_stop})
       for (ChangeSet& cs : *list) realise_jointly(cs);
+    const bool limited = !e_.to_go_complete || !e_.to_stop_complete;  // by the search's limits, before verify_sets
+    verify_sets(e_.to_go, e_.to_go_complete, row, Verdict::go);
+    verify_sets(e_.to_stop, e_.to_stop_complete, row, Verdict::no_go);
+    if (tree_cut_) e_.to_stop_complete = false;
     if (row.verdict == Verdict::undetermined) unknowns_that_matter(row);
     if (timed_out_) {
       e_.to_go_complete = e_.to_go_complete && !timed_out_;
@@ -1407,14 +1423,52 @@ class Builder {
     }
     std::string note;
     if (timed_out_) note = "the search stopped at its time budget (" + std::to_string(opt_.max_seconds) + " s)";
-    else if (!e_.to_go_complete || !e_.to_stop_complete)
+    else if (limited)
       note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
              std::to_string(opt_.max_set_size) + " changes";
     if (large_sets_)
       note += std::string(note.empty() ? "" : "; ") + "every set needs more than " + std::to_string(opt_.max_set_size) +
               " changes";
     if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";
+    if (unrealised_ > 0)
+      note += std::string(note.empty() ? "" : "; ") + std::to_string(unrealised_) +
+              (unrealised_ == 1 ? " set was" : " sets were") +
+              " left out: applied as assumptions, the values found for it did not give the verdict";
+    if (tree_cut_)
+      note += std::string(note.empty() ? "" : "; ") + "derivations past " + std::to_string(kMaxFullNodes) +
+              " nodes are shown one each, and not searched for what could stop them";
     e_.budget_note = note;
+  }
+
+  // Each set whose changes all have a realisation on facts is applied as those assumptions and
+  // must give the verdict it promises (GO: what would it take; NO-GO: what could stop it). One that
+  // does not is left out, and its list marked incomplete: its conditions cannot hold together (a
+  // requirement and a block on the same fact, an after-phase that needs the opposite), or the value
+  // found for one of them breaks another. Sets on derived conditions, which no fact change realises,
+  // stay as they are; so do the rest once the time budget is spent.
+  void verify_sets(std::vector<ChangeSet>& list, bool& complete, const PhaseResult& row, Verdict want) {
+    std::vector<ChangeSet> kept;
+    for (ChangeSet& cs : list) {
+      auto changes = fact_changes(m_, e_, cs);
+      if (!changes || out_of_time()) {
+        kept.push_back(std::move(cs));
+        continue;
+      }
+      FactBase fb = fb_;
+      for (const FactChange& ch : *changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
+      auto model = reevaluate(fb, {row.phase});
+      bool gives = false;
+      if (model)
+        for (const PhaseResult& r : model->evaluation().phases)
+          if (r.phase == row.phase && r.args == row.args) gives = r.verdict == want;
+      if (gives) {
+        kept.push_back(std::move(cs));
+      } else {
+        ++unrealised_;
+        complete = false;
+      }
+    }
+    list = std::move(kept);
   }
 
   void unknowns_that_matter(const PhaseResult& row) {
@@ -1580,6 +1634,9 @@ class Builder {
   bool full_ = true;
   bool size_cut_ = false;
   bool timed_out_ = false;
+  static constexpr std::size_t kMaxFullNodes = 200'000;
+  bool tree_cut_ = false;      // derivations past kMaxFullNodes (or the budget) shown as evidence only
+  std::size_t unrealised_ = 0;  // sets left out: their assumptions did not give the verdict
   bool large_sets_ = false;
   int depth_ = 0;
   int deriv_depth_ = 0;
