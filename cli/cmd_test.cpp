@@ -275,6 +275,18 @@ class Runner {
     return nullptr;
   }
 
+  // Whether a file that a scenarios file names at `pos` is there; if not, an error at that line (exit 66).
+  bool named_file_exists(const std::string& path, const syntax::Position& pos, const std::string& what) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) return true;
+    loader_.diagnostics().error("E0001", pos,
+                                "cannot read the " + what + " `" + path + "`: " +
+                                    (fs::exists(path, ec) ? "it is not a file" : "no such file"),
+                                {"the path is relative to the scenarios file's folder"});
+    loader_.mark_io_error();
+    return false;
+  }
+
   void run_file(const std::string& path) {
     ReadResult rr;
     const std::size_t errors_before = loader_.diagnostics().error_count();
@@ -285,15 +297,7 @@ class Runner {
     if (loader_.diagnostics().error_count() > errors_before) return;
     fs::path dir = fs::path(path).parent_path();
     const std::string rules_path = (dir / file.rules_path).string();
-    std::error_code ec;
-    if (!fs::is_regular_file(rules_path, ec)) {
-      loader_.diagnostics().error("E0001", file.rules_pos,
-                                  "cannot read the rules file `" + rules_path + "`: " +
-                                      (fs::exists(rules_path, ec) ? "it is not a file" : "no such file"),
-                                  {"the path is relative to the scenarios file's folder"});
-      loader_.mark_io_error();
-      return;
-    }
+    if (!named_file_exists(rules_path, file.rules_pos, "rules file")) return;
     const LoadedRules* rules = rules_for(rules_path);
     if (!rules) return;
     const auto& program = rules->program;
@@ -361,13 +365,7 @@ class Runner {
     for (const auto& item : scenario.items) {
       if (const auto* g = std::get_if<syntax::GivenFile>(&item)) {
         const std::string path = (dir / g->path).string();
-        std::error_code ec;
-        if (!fs::is_regular_file(path, ec)) {
-          diags.error("E0001", g->pos,
-                      "cannot read the given file `" + path + "`: " +
-                          (fs::exists(path, ec) ? "it is not a file" : "no such file"),
-                      {"the path is relative to the scenarios file's folder"});
-          loader_.mark_io_error();
+        if (!named_file_exists(path, g->pos, "given file")) {
           ok = false;
           continue;
         }
