@@ -950,6 +950,11 @@ struct Model::Impl {
 
   // ------------------------------------------------------------ conditions
 
+  // run_rule's frame, head and batch, kept from one run to the next (a decision runs rules dozens of
+  // times; nothing a rule runs runs another rule).
+  Frame rule_frame;
+  std::vector<Id> rule_head, rule_pending;
+
   // `batched`: the rule's new tuples are looked up and appended in batches, not one by one: the
   // lookups of a batch are prefetched together (in a large table each is a cache miss), so their
   // misses overlap. Only for a rule whose body names this stratum's relations in its generators
@@ -959,10 +964,6 @@ struct Model::Impl {
   // the generator's own row already matches, so rows appended later cannot change that truth.
   // The limit of derived tuples still stops at the same candidate: a batch is flushed as soon as
   // its candidates could cross it.
-  // run_rule's frame, head and batch, kept from one run to the next (a decision runs rules dozens of
-  // times; nothing a rule runs runs another rule).
-  Frame rule_frame;
-  std::vector<Id> rule_head, rule_pending;
   void run_rule(int ri, const GenRanges& ranges, bool batched) {
     const Rule& r = p.rules[static_cast<std::size_t>(ri)];
     Frame& fr = rule_frame;
