@@ -1137,7 +1137,33 @@ class Builder {
         return;
       }
       case BaseType::number:
-      case BaseType::date: bound_for_number(cond, *target, vt, storage); return;
+      case BaseType::date: {
+        bound_for_number(cond, *target, vt, storage);
+        // No threshold (`x = 4`, `d != 2026-03-01`): the constants the condition compares with, and
+        // the values next to them.
+        if (c.realise_true && c.realise_false) return;
+        std::vector<Constant> near;
+        std::function<void(ExprId)> walk = [&](ExprId id) {
+          if (id == kNoExpr) return;
+          const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+          if (const auto* d = std::get_if<Decimal>(&x.constant); x.kind == ExprKind::constant && d &&
+                                                                  vt.base == BaseType::number)
+            for (Unit delta : {Unit{0}, Unit{Decimal::kScale}, -Unit{Decimal::kScale}})
+              near.push_back(unit_constant(vt, d->raw() + delta));
+          if (const auto* d = std::get_if<Date>(&x.constant); x.kind == ExprKind::constant && d &&
+                                                               vt.base == BaseType::date)
+            for (Unit delta : {Unit{0}, Unit{1}, Unit{-1}}) near.push_back(unit_constant(vt, Unit{d->days} + delta));
+          for (ExprId ch : x.children) walk(ch);
+        };
+        walk(li.expr);
+        const auto [lo, hi] = search_range(vt);
+        for (const Constant& v : near) {
+          if (c.realise_true && c.realise_false) break;
+          const Unit u = vt.base == BaseType::date ? Unit{std::get<Date>(v).days} : std::get<Decimal>(v).raw();
+          if (u >= lo && u <= hi && !out_of_time()) try_value(v, false);
+        }
+        return;
+      }
       default: return;
     }
   }
@@ -1446,6 +1472,9 @@ class Builder {
   // requirement and a block on the same fact, an after-phase that needs the opposite), or the value
   // found for one of them breaks another. Sets on derived conditions, which no fact change realises,
   // stay as they are; so do the rest once the time budget is spent.
+  // When the values found do not give the verdict, each change's value is moved to the values next
+  // to it (a whole unit or a day either side, another member of a level), keeping its condition as
+  // wanted: `w >= 50` realised as 50 meets `block if w = 50`, and 51 does not.
   void verify_sets(std::vector<ChangeSet>& list, bool& complete, const PhaseResult& row, Verdict want) {
     std::vector<ChangeSet> kept;
     for (ChangeSet& cs : list) {
@@ -1454,14 +1483,30 @@ class Builder {
         kept.push_back(std::move(cs));
         continue;
       }
-      FactBase fb = fb_;
-      for (const FactChange& ch : *changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
-      auto model = reevaluate(fb, {row.phase});
-      bool gives = false;
-      if (model)
-        for (const PhaseResult& r : model->evaluation().phases)
-          if (r.phase == row.phase && r.args == row.args) gives = r.verdict == want;
-      if (gives) {
+      bool ok = gives_verdict(*changes, row, want);
+      FactBase storage;
+      for (std::size_t k = 0; !ok && k < cs.size() && !out_of_time(); ++k) {
+        const auto& r = realisation(e_, cs[k]);
+        if (!r || r->remove || !r->value) continue;
+        for (const Constant& v : neighbours(r->relation, *r->value)) {
+          // The changes of the set that move this fact all take the new value, each still as wanted.
+          FactChange moved{r->relation, r->args, v, false};
+          std::vector<FactChange> alt = *changes;
+          bool holds = true;
+          for (std::size_t j = 0; j < cs.size() && holds; ++j) {
+            if (alt[j].relation != moved.relation || alt[j].args != moved.args) continue;
+            const Truth wanted = cs[j].make_true ? Truth::true_ : Truth::false_;
+            holds = !out_of_time() && leaf_truth_with(cs[j].condition, moved, storage) == wanted;
+            alt[j] = moved;
+          }
+          if (!holds || !gives_verdict(alt, row, want)) continue;
+          for (std::size_t j = 0; j < cs.size(); ++j)
+            if (alt[j].relation == moved.relation && alt[j].args == moved.args) cs[j].assume = moved;
+          ok = true;
+          break;
+        }
+      }
+      if (ok) {
         kept.push_back(std::move(cs));
       } else {
         ++unrealised_;
@@ -1469,6 +1514,37 @@ class Builder {
       }
     }
     list = std::move(kept);
+  }
+
+  bool gives_verdict(const std::vector<FactChange>& changes, const PhaseResult& row, Verdict want) const {
+    FactBase fb = fb_;
+    for (const FactChange& ch : changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
+    auto model = reevaluate(fb, {row.phase});
+    if (!model) return false;
+    for (const PhaseResult& r : model->evaluation().phases)
+      if (r.phase == row.phase && r.args == row.args) return r.verdict == want;
+    return false;
+  }
+
+  // The values next to a fact value: a whole unit either side of a number, a day of a date, every
+  // other member of a level or choice.
+  std::vector<Constant> neighbours(int relation, const Constant& v) const {
+    std::vector<Constant> out;
+    if (const auto* d = std::get_if<Decimal>(&v)) {
+      out = {Decimal::from_raw(d->raw() + Decimal::kScale), Decimal::from_raw(d->raw() - Decimal::kScale)};
+      const auto& vt = p_.relations[static_cast<std::size_t>(relation)].value_type;
+      if (vt) std::erase_if(out, [&](const Constant& c) {
+        const Decimal& x = std::get<Decimal>(c);
+        return (vt->lo && x < *vt->lo) || (vt->hi && *vt->hi < x);
+      });
+    } else if (const auto* d = std::get_if<Date>(&v)) {
+      out = {Date{d->days + 1}, Date{d->days - 1}};
+    } else if (const auto* m = std::get_if<Member>(&v)) {
+      const Enumeration& en = p_.enums[static_cast<std::size_t>(m->enumeration)];
+      for (std::size_t k = 0; k < en.members.size(); ++k)
+        if (static_cast<int>(k) != m->index) out.push_back(Constant{Member{m->enumeration, static_cast<int>(k)}});
+    }
+    return out;
   }
 
   void unknowns_that_matter(const PhaseResult& row) {
@@ -1568,6 +1644,17 @@ class Builder {
       for (std::size_t k : group) values.push_back(*realisation(e_, cs[k])->value);
       auto it = edge_points_.find(tuple_text(ri->relation, ri->args));
       if (it != edge_points_.end()) values.insert(values.end(), it->second.begin(), it->second.end());
+      // And the whole values (days) next to each: `d >= 2026-03-01` with `d != 2026-03-01` is
+      // 2026-03-02, next to both realisations' 2026-03-01.
+      for (std::size_t k = 0, n = values.size(); k < n; ++k) {
+        if (const auto* d = std::get_if<Decimal>(&values[k])) {
+          values.push_back(Decimal::from_raw(d->raw() + Decimal::kScale));
+          values.push_back(Decimal::from_raw(d->raw() - Decimal::kScale));
+        } else if (const auto* d = std::get_if<Date>(&values[k])) {
+          values.push_back(Date{d->days + 1});
+          values.push_back(Date{d->days - 1});
+        }
+      }
       FactBase storage;
       for (const Constant& v : values) {
         if (out_of_time()) return;

@@ -139,7 +139,7 @@ std::string headline(const ExplainNode& n) {
       std::size_t counted = 0, maybe = 0;
       for (const AggregateTuple& a : n.tuples) (a.part == Truth::true_ ? counted : maybe)++;
       return n.text + " = " + n.value + " (" + std::to_string(counted) + " counted, " + std::to_string(maybe) +
-             " unknown" + (n.tuples_omitted ? ", " + std::to_string(n.tuples_omitted) + " more not listed" : "") + ")";
+             " unknown" + (n.tuples_omitted ? ", " + std::to_string(n.tuples_omitted) + " more not examined one by one" : "") + ")";
     }
     default: {
       std::string s = n.text + ": " + t;
