@@ -1564,16 +1564,30 @@ class Builder {
     };
     walk(e_.root);
     std::sort(facts.begin(), facts.end(), [](const FactRef& a, const FactRef& b) { return a.tuple < b.tuple; });
+    // The others the evaluator lists (tuples of an aggregate past those the tree shows), found in the
+    // facts by their text, so that each keeps its provenance and range.
+    std::map<int, std::unordered_map<std::string, std::size_t>> by_text;  // per relation: tuple text -> entry
     for (const std::string& s : row.unknowns) {
       bool found = false;
       for (const FactRef& f : facts) found = found || f.tuple == s;
-      if (!found) {
-        FactRef f;
-        f.tuple = s;
-        f.value = "unknown";
-        f.known = false;
-        facts.push_back(f);
+      if (found) continue;
+      const int relation = p_.find_relation(s.substr(0, s.find('(')));
+      std::optional<std::size_t> entry;
+      if (relation >= 0 && p_.relations[static_cast<std::size_t>(relation)].kind == RelationKind::fact) {
+        auto [at, fresh] = by_text.try_emplace(relation);
+        if (fresh)
+          for (std::size_t i = 0; i < fb_.size(relation); ++i) at->second.emplace(tuple_text(relation, fb_.args(relation, i)), i);
+        if (auto it = at->second.find(s); it != at->second.end()) entry = it->second;
       }
+      if (entry) {
+        facts.push_back(fact_ref(relation, fb_.args(relation, *entry)));
+        continue;
+      }
+      FactRef f;  // an unlisted tuple of an open relation
+      f.tuple = s;
+      f.value = "unknown";
+      f.known = false;
+      facts.push_back(f);
     }
     for (FactRef& f : facts) {
       UnknownThatMatters u;
