@@ -140,7 +140,39 @@ bool select_phases(const engine::Program& program, const std::vector<std::string
       if (!near.empty()) error += "; did you mean `" + near + "`?";
       return false;
     }
-    out.wanted.emplace_back(id, spec.find('(') == std::string::npos ? "" : normalise_key(spec));
+    if (spec.find('(') == std::string::npos) {
+      out.wanted.emplace_back(id, "");
+      continue;
+    }
+    // `NAME(ARGS)`: as many arguments as the phase has parameters, and nothing after the `)`.
+    const std::string key = normalise_key(spec);
+    std::size_t args = 0, depth = 0;
+    bool quoted = false, closed = false, any = false;
+    for (std::size_t i = key.find('('); i < key.size(); ++i) {
+      const char c = key[i];
+      if (closed) {
+        error = "unexpected `" + key.substr(i) + "` after `" + key.substr(0, i) + "` in --phase";
+        return false;
+      }
+      if (quoted) {
+        if (c == '\\') ++i;
+        else if (c == '"') quoted = false;
+        continue;
+      }
+      if (c == '"') quoted = true;
+      if (c == '(') ++depth;
+      else if (c == ')') closed = --depth == 0;
+      else if (c == ',' && depth == 1) ++args;
+      else if (depth == 1) any = true;
+      if (c == '"') any = true;
+    }
+    if (any) ++args;
+    const std::size_t params = program.phases[static_cast<std::size_t>(id)].params.size();
+    if (args != params) {
+      error = "phase `" + name + "` takes " + std::to_string(params) + " argument(s), not " + std::to_string(args);
+      return false;
+    }
+    out.wanted.emplace_back(id, params == 0 ? "" : key);  // `phase1()` is `phase1`
   }
   return true;
 }
