@@ -1712,15 +1712,29 @@ class Builder {
       if (!reads) continue;
       if (out_of_time()) return;
       realise(static_cast<int>(c));
-      const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
-      if (x.kind != ExprKind::compare) continue;
-      for (ExprId side : x.children)
-        if (p_.exprs[static_cast<std::size_t>(side)].kind == ExprKind::constant)
-          add(p_.exprs[static_cast<std::size_t>(side)].constant);
+      // Every constant of the condition (`x = 15`, and the 3 and 4 of `(x - 3) * (x - 4) < 0`).
+      std::function<void(ExprId)> constants = [&](ExprId id) {
+        if (id == kNoExpr) return;
+        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+        if (x.kind == ExprKind::constant) add(x.constant);
+        for (ExprId ch : x.children) constants(ch);
+      };
+      constants(li.expr);
     }
     auto it = edge_points_.find(f.tuple);
     if (it != edge_points_.end())
       for (const Constant& v : it->second) add(v);
+    // A condition that is not monotone in the fact (`m * m >= 50` over -10..10, true at both ends,
+    // false at 0; `(x - 3) * (x - 4) < 0`, true only between 3 and 4) changes between the points
+    // found: the value halfway between each two neighbours, and 0, are tried too.
+    if (vt.base != BaseType::number) return;
+    std::vector<Decimal> points;
+    for (const auto& cand : candidates)
+      if (cand.first && std::holds_alternative<Decimal>(*cand.first)) points.push_back(std::get<Decimal>(*cand.first));
+    std::sort(points.begin(), points.end());
+    add(Decimal::from_int(0));
+    for (std::size_t k = 0; k + 1 < points.size(); ++k)
+      add(Decimal::from_raw(points[k].raw() / 2 + points[k + 1].raw() / 2));
   }
 
   const std::vector<LeafInfo>& leaves() const { return leaf_; }
