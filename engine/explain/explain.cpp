@@ -1661,10 +1661,11 @@ class Builder {
       // And the whole values (days) next to each: `d >= 2026-03-01` with `d != 2026-03-01` is
       // 2026-03-02, next to both realisations' 2026-03-01.
       for (std::size_t k = 0, n = values.size(); k < n; ++k) {
-        if (const auto* d = std::get_if<Decimal>(&values[k])) {
+        const Constant v = values[k];  // a copy: the pushes below move the vector
+        if (const auto* d = std::get_if<Decimal>(&v)) {
           values.push_back(Decimal::from_raw(d->raw() + Decimal::kScale));
           values.push_back(Decimal::from_raw(d->raw() - Decimal::kScale));
-        } else if (const auto* d = std::get_if<Date>(&values[k])) {
+        } else if (const auto* d = std::get_if<Date>(&v)) {
           values.push_back(Date{d->days + 1});
           values.push_back(Date{d->days - 1});
         }

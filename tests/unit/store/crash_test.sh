@@ -26,6 +26,9 @@ kills=0 imports=0 decisions=0 failures=0
 
 for ((i = 0; i < N; i++)); do
   delay=$(printf '0.%03d' $((RANDOM % 100)))
+  # Every fourth run is left to finish: under a sanitizer a run can take longer than any delay above,
+  # and then no run would ever create the store (seen once in CI: "no store was created").
+  if ((i % 4 == 3)); then delay=30; fi
   if ((RANDOM % 2)); then
     f=${FACTS[$((RANDOM % ${#FACTS[@]}))]}
     (timeout --foreground --preserve-status -s KILL "$delay" "$PG" facts import "$f" --db "$DB" --rules "$RULES" --actor "crash-$i" >/dev/null 2>"$DIR/err") 2>/dev/null
