@@ -1143,19 +1143,13 @@ class Builder {
         // the values next to them.
         if (c.realise_true && c.realise_false) return;
         std::vector<Constant> near;
-        std::function<void(ExprId)> walk = [&](ExprId id) {
-          if (id == kNoExpr) return;
-          const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-          if (const auto* d = std::get_if<Decimal>(&x.constant); x.kind == ExprKind::constant && d &&
-                                                                  vt.base == BaseType::number)
+        for (const Constant& k : constants_in(li.expr)) {
+          if (const auto* d = std::get_if<Decimal>(&k); d && vt.base == BaseType::number)
             for (Unit delta : {Unit{0}, Unit{Decimal::kScale}, -Unit{Decimal::kScale}})
               near.push_back(unit_constant(vt, d->raw() + delta));
-          if (const auto* d = std::get_if<Date>(&x.constant); x.kind == ExprKind::constant && d &&
-                                                               vt.base == BaseType::date)
+          if (const auto* d = std::get_if<Date>(&k); d && vt.base == BaseType::date)
             for (Unit delta : {Unit{0}, Unit{1}, Unit{-1}}) near.push_back(unit_constant(vt, Unit{d->days} + delta));
-          for (ExprId ch : x.children) walk(ch);
-        };
-        walk(li.expr);
+        }
         const auto [lo, hi] = search_range(vt);
         for (const Constant& v : near) {
           if (c.realise_true && c.realise_false) break;
@@ -1166,6 +1160,20 @@ class Builder {
       }
       default: return;
     }
+  }
+
+  // The constants written in an expression, in order (`50` of `m * m >= 50`, `3` and `4` of
+  // `(x - 3) * (x - 4) < 0`).
+  std::vector<Constant> constants_in(ExprId id) const {
+    std::vector<Constant> out;
+    std::function<void(ExprId)> walk = [&](ExprId e) {
+      if (e == kNoExpr) return;
+      const Expr& x = p_.exprs[static_cast<std::size_t>(e)];
+      if (x.kind == ExprKind::constant) out.push_back(x.constant);
+      for (ExprId ch : x.children) walk(ch);
+    };
+    walk(id);
+    return out;
   }
 
   // A point on a number fact's scale: raw decimal units (10^-9) for a number, days for a date.
@@ -1714,13 +1722,7 @@ class Builder {
       if (out_of_time()) return;
       realise(static_cast<int>(c));
       // Every constant of the condition (`x = 15`, and the 3 and 4 of `(x - 3) * (x - 4) < 0`).
-      std::function<void(ExprId)> constants = [&](ExprId id) {
-        if (id == kNoExpr) return;
-        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-        if (x.kind == ExprKind::constant) add(x.constant);
-        for (ExprId ch : x.children) constants(ch);
-      };
-      constants(li.expr);
+      for (const Constant& k : constants_in(li.expr)) add(k);
     }
     auto it = edge_points_.find(f.tuple);
     if (it != edge_points_.end())
