@@ -10,7 +10,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/check/check.hpp"
 #include "engine/eval/value.hpp"
+#include "grammar/parse.hpp"
 
 namespace phasegate::engine {
 
@@ -1555,6 +1557,20 @@ class Builder {
     return out;
   }
 
+  // The arguments of a tuple given as text (`unit_ready("Charlie")`, as the evaluator lists an
+  // unlisted tuple of an open relation), read as a facts line would be; nullopt if it does not read
+  // as a tuple of that relation.
+  std::optional<std::vector<Constant>> args_of_text(int relation, const std::string& text) const {
+    Diagnostics diags;
+    auto line = parse_fact_line("unknowns", text + " = unknown", diags);
+    if (!line || diags.has_errors()) return std::nullopt;
+    FactBaseBuilder builder(p_);
+    if (!builder.add_line(*line, FactOrigin{}, diags)) return std::nullopt;
+    const FactBase one = std::move(builder).build();
+    if (one.size(relation) != 1) return std::nullopt;
+    return one.args(relation, 0);
+  }
+
   void unknowns_that_matter(const PhaseResult& row) {
     std::vector<FactRef> facts;
     // Unknown facts under the unknown atomic conditions of the formula.
@@ -1591,7 +1607,13 @@ class Builder {
         facts.push_back(fact_ref(relation, fb_.args(relation, *entry)));
         continue;
       }
-      FactRef f;  // an unlisted tuple of an open relation
+      if (relation >= 0) {  // an unlisted tuple of an open relation: its arguments read back from its text
+        if (auto args = args_of_text(relation, s)) {
+          facts.push_back(fact_ref(relation, *args));
+          continue;
+        }
+      }
+      FactRef f;  // not read back (not expected): listed, but not tried
       f.tuple = s;
       f.value = "unknown";
       f.known = false;
