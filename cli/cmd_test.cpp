@@ -221,7 +221,7 @@ class Runner {
     // parse, their expectations name no phase): the last line is still `N passed, N failed`, and
     // the exit code says that some file does not check.
     const bool errors = loader_.diagnostics().has_errors() || loader_.io_error();
-    if (errors) loader_.print_diagnostics();
+    loader_.print_diagnostics();  // errors, and warnings (an empty file, a scenario that expects nothing)
     if (format == Format::json) print_json();
     else print_text();
     if (errors) return loader_.exit_code() == kOk ? kBadInput : loader_.exit_code();
@@ -251,7 +251,7 @@ class Runner {
         out.push_back(p);
       } else {
         loader_.diagnostics().error("E0001", syntax::Position{p, 0, 0, 0}, "cannot open `" + p + "`: no such file");
-        io_error_ = true;
+        loader_.mark_io_error();  // exit 66; the files that are there still run
       }
     }
     return out;
@@ -295,6 +295,7 @@ class Runner {
     for (const auto& scenario : file.scenarios)
       if (options_.filter.empty() || scenario.title.find(options_.filter) != std::string::npos) ++considered_;
     if (loader_.diagnostics().error_count() > errors_before) return;
+    if (file.rules_path.empty() && file.scenarios.empty()) return;  // empty or only comments (warning W0001)
     fs::path dir = fs::path(path).parent_path();
     const std::string rules_path = (dir / file.rules_path).string();
     if (!named_file_exists(rules_path, file.rules_pos, "rules file")) return;
@@ -372,7 +373,8 @@ class Runner {
         ReadResult rr;
         auto facts = read_facts(path, loader_.sources(), diags, &rr, parse_limits());
         if (rr.io_error) loader_.mark_io_error();
-        ok = !diags.has_errors() && builder.add_file(facts, loader_.sources(), diags) && ok;
+        // Only this scenario's errors count: another file's do not stop it.
+        ok = diags.error_count() == errors_before && builder.add_file(facts, loader_.sources(), diags) && ok;
       } else if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
         engine::FactOrigin origin;
         origin.file = line->pos.file;
@@ -510,7 +512,6 @@ class Runner {
   const TestOptions& options_;
   Loader loader_;
   engine::Date today_;
-  bool io_error_ = false;
   std::map<std::string, std::optional<LoadedRules>> rules_;
   std::list<Coverage> coverage_;
   std::vector<Result> results_;

@@ -57,6 +57,7 @@ std::vector<std::string> expand_rules_paths(const std::vector<std::string>& path
 }
 
 std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector<std::string>& paths) {
+  const std::size_t errors_before = diags_.error_count();  // errors of earlier loads stop nothing here
   std::vector<std::string> missing;
   auto files = expand_rules_paths(paths, missing);
   for (const auto& m : missing) {
@@ -85,7 +86,7 @@ std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector
     if (files.size() > 1 && included.count(fs::weakly_canonical(rs.files[0].path).string())) continue;
     roots.push_back(std::move(rs));
   }
-  if (diags_.has_errors() || roots.empty()) return std::nullopt;
+  if (diags_.error_count() > errors_before || roots.empty()) return std::nullopt;
   return roots;
 }
 
@@ -144,19 +145,21 @@ std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& 
 
 std::optional<LoadedRules> Loader::load_rules_texts(const std::vector<std::pair<std::string, std::string>>& files) {
   syntax::Ruleset merged;
+  const std::size_t errors_before = diags_.error_count();
   for (const auto& [path, text] : files) {
     const std::string& stored = sources_.add(path, text);
     merged.files.push_back(parse_rules_text(path, stored, diags_, g_limits));
   }
-  if (diags_.has_errors() || merged.files.empty()) return std::nullopt;
+  if (diags_.error_count() > errors_before || merged.files.empty()) return std::nullopt;
   return finish(merged, false);
 }
 
 std::optional<LoadedRules> Loader::finish(const syntax::Ruleset& merged, bool warnings) {
   engine::CheckOptions options;
   options.warnings = warnings;
+  const std::size_t errors_before = diags_.error_count();
   auto program = engine::check_ruleset(merged, diags_, options);
-  if (!program || diags_.has_errors()) return std::nullopt;
+  if (!program || diags_.error_count() > errors_before) return std::nullopt;
 
   LoadedRules out;
   out.program = std::move(*program);
@@ -178,6 +181,7 @@ std::optional<LoadedRules> Loader::finish(const syntax::Ruleset& merged, bool wa
 bool Loader::load_facts(const engine::Program& program, const std::vector<std::string>& facts_paths,
                         const std::vector<std::string>& assumptions, engine::FactBaseBuilder& builder) {
   bool ok = true;
+  const std::size_t errors_at_start = diags_.error_count();
   for (const auto& path : facts_paths) {
     ReadResult rr;
     const std::size_t errors_before = diags_.error_count();  // each file is checked whatever the others hold
@@ -201,7 +205,7 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
     ok = add_line(program, assumptions.size() == 1 ? "--assume" : "--assume#" + std::to_string(i + 1),
                   assumptions[i], origin, builder) && ok;
   }
-  return ok && !diags_.has_errors();
+  return ok && diags_.error_count() == errors_at_start;
 }
 
 bool Loader::add_line(const engine::Program&, const std::string& label, const std::string& text,

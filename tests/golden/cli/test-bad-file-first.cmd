@@ -1,0 +1,1 @@
+phasegate test scenario-errors.scenarios partial.scenarios --today 2026-02-16

@@ -1,0 +1,1 @@
+phasegate test empty.scenarios partial.scenarios --today 2026-02-16
