@@ -334,6 +334,11 @@ Lowerer::L Lowerer::error_node(const syntax::Expr& e) {
   return L{add(std::move(x)), false, true};
 }
 
+void Lowerer::type_unknown_literal(ExprId id, BaseType base) {
+  Expr& x = cx_.program.exprs[static_cast<std::size_t>(id)];
+  if (x.kind == ExprKind::constant && std::holds_alternative<Unknown>(x.constant)) x.type = plain(base);
+}
+
 bool Lowerer::is_boolean(ExprId id) const { return at(id).type.base == BaseType::boolean; }
 
 void Lowerer::expect_boolean(ExprId id, const syntax::Position& pos) {
@@ -454,6 +459,7 @@ Lowerer::L Lowerer::lower_expr(const syntax::Expr& e, Polarity pol) {
           }
           x.kind = ExprKind::negate;
           x.type = o.typed ? plain(ot.base) : plain(BaseType::number);
+          if (!o.typed) type_unknown_literal(o.id, BaseType::number);
           x.children = {o.id};
           x.text = "-" + wrap(at(o.id), 7);
           return L{add(std::move(x)), true, o.error};
@@ -890,6 +896,8 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
   BaseType rb = r.typed ? at(r.id).type.base : BaseType::number;
   if (!l.typed && r.typed) lb = rb == BaseType::date ? BaseType::duration : rb;
   if (!r.typed && l.typed) rb = lb == BaseType::date && x.arith == ArithOp::sub ? BaseType::duration : lb;
+  if (!l.typed) type_unknown_literal(l.id, lb);
+  if (!r.typed) type_unknown_literal(r.id, rb);
   std::optional<BaseType> result;
   using B = BaseType;
   auto is = [&](B a, B c) { return lb == a && rb == c; };
@@ -1019,6 +1027,7 @@ Lowerer::L Lowerer::lower_aggregate(const syntax::Expr& e, const syntax::Aggrega
                                      : "sum, min and max combine numbers"});
       }
       x.type = body.typed ? plain(bt) : plain(BaseType::number);
+      if (!body.typed) type_unknown_literal(body.id, BaseType::number);
       if (x.agg != AggregateOp::sum && body.typed) {
         x.type.lo = be.type.lo;
         x.type.hi = be.type.hi;

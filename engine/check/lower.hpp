@@ -88,6 +88,9 @@ class Lowerer {
   ExprId add(Expr x);
   Expr& at(ExprId id) { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
   const Expr& at(ExprId id) const { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
+  // The literal `unknown` where a number, date or duration is read (`x + unknown`, `-unknown`,
+  // `sum(unknown ...)`): typed as one, so it evaluates to any value of that type, not to no value.
+  void type_unknown_literal(ExprId id, BaseType base);
 
   int find_slot(const std::string& name) const;
   int slot_for(const std::string& name);  // finds or allocates in the owning scope
