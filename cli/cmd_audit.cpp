@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cli/explain_hook.hpp"
 #include "cli/replay.hpp"
+#include "store/json.hpp"
 #include "store/store.hpp"
 
 namespace phasegate::cli {
@@ -61,14 +62,7 @@ int run_list(const AuditOptions& o) {
     auto list = s.list_decisions(filter);
     if (f == Format::json) {
       auto out = nlohmann::json::array();
-      for (const auto& d : list) {
-        auto counts = nlohmann::json::array();
-        for (const auto& c : d.counts) counts.push_back({{"phase", c.phase}, {"verdict", c.verdict}, {"count", c.count}});
-        out.push_back({{"id", d.id}, {"recorded_at", d.recorded_at}, {"actor", d.actor},
-                       {"ruleset", {{"name", d.ruleset_name}, {"version", d.ruleset_version}, {"sha256", d.ruleset_sha256}}},
-                       {"today", d.today}, {"known_at", d.known_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.known_at)},
-                       {"hash", d.hash}, {"counts", counts}});
-      }
+      for (const auto& d : list) out.push_back(store::as_json(d));
       std::cout << out.dump(2) << '\n';
       return int(kOk);
     }
@@ -92,21 +86,7 @@ int run_show(const AuditOptions& o) {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
     auto d = s.decision(o.id);
     if (f == Format::json) {
-      auto facts = nlohmann::json::array();
-      for (const auto& x : d.facts)
-        facts.push_back({{"fact", x.fact_text()}, {"source", x.source}, {"as_of", x.as_of}, {"file", x.file},
-                         {"line", x.line}, {"recorded_by", x.recorded_by}, {"recorded_at", x.recorded_at},
-                         {"record_id", x.record_id}, {"assumption", x.assumption}});
-      auto files = nlohmann::json::array();
-      for (const auto& r : d.rules_files) files.push_back({{"path", r.path}, {"text", r.text}});
-      std::cout << nlohmann::json{{"id", d.id}, {"recorded_at", d.recorded_at}, {"actor", d.actor},
-                                  {"ruleset", {{"name", d.ruleset_name}, {"version", d.ruleset_version}, {"sha256", d.ruleset_sha256}}},
-                                  {"rules_files", files}, {"today", d.today},
-                                  {"known_at", d.known_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.known_at)},
-                                  {"facts", facts}, {"phases", d.verdicts}, {"explanation", d.explanation},
-                                  {"prev_hash", d.prev_hash}, {"hash", d.hash}}
-                       .dump(2)
-                << '\n';
+      std::cout << store::as_json(d, true).dump(2) << '\n';
       return int(kOk);
     }
     bool md = f == Format::markdown;
@@ -152,14 +132,7 @@ int run_verify(const AuditOptions& o) {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
     auto report = s.verify(replay_verdicts, opt(o.head));
     if (f == Format::json) {
-      auto problems = nlohmann::json::array();
-      for (const auto& p : report.problems)
-        problems.push_back({{"decision", p.decision_id}, {"batch", p.batch_id}, {"kind", store::to_string(p.kind)},
-                            {"message", p.message}});
-      std::cout << nlohmann::json{{"ok", report.ok()}, {"records", report.records}, {"imports", report.imports},
-                                  {"replayed", report.replayed}, {"head", report.head}, {"problems", problems}}
-                       .dump(2)
-                << '\n';
+      std::cout << store::as_json(report).dump(2) << '\n';
     } else {
       for (const auto& p : report.problems)
         std::cout << "FAIL " << (p.decision_id ? "decision #" + std::to_string(p.decision_id)
@@ -185,20 +158,7 @@ int run_diff(const AuditOptions& o) {
       return x ? x->fact_text() + (x->source.empty() ? "" : "  (" + x->source + ")") : std::string("-");
     };
     if (f == Format::json) {
-      auto facts = nlohmann::json::array();
-      for (const auto& c : df.facts)
-        facts.push_back({{"kind", store::to_string(c.kind)}, {"name", c.name}, {"args", c.args_text},
-                         {"before", c.before ? nlohmann::json(c.before->fact_text()) : nlohmann::json(nullptr)},
-                         {"after", c.after ? nlohmann::json(c.after->fact_text()) : nlohmann::json(nullptr)}});
-      auto verdicts = nlohmann::json::array();
-      for (const auto& v : df.verdicts)
-        verdicts.push_back({{"phase", v.phase}, {"args", v.args}, {"before", v.before}, {"after", v.after},
-                            {"before_detail", v.before_detail}, {"after_detail", v.after_detail}});
-      std::cout << nlohmann::json{{"a", df.a}, {"b", df.b}, {"ruleset_changed", df.ruleset_changed},
-                                  {"ruleset_a", df.ruleset_a}, {"ruleset_b", df.ruleset_b}, {"today_a", df.today_a},
-                                  {"today_b", df.today_b}, {"facts", facts}, {"verdicts", verdicts}}
-                       .dump(2)
-                << '\n';
+      std::cout << store::as_json(df).dump(2) << '\n';
       return int(kOk);
     }
     std::cout << "decision #" << df.a << " -> #" << df.b << '\n';
@@ -254,7 +214,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--from", o->from, "Recorded at or after (date or timestamp)");
     cmd->add_option("--to", o->to, "Recorded at or before (date or timestamp)");
     cmd->add_option("--actor", o->actor, "Recorded by");
-    cmd->add_option("--limit", o->limit, "Only the latest N");
+    cmd->add_option("--limit", o->limit, "Only the latest N (0: all)")->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40));
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   }
   {

@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cli/load.hpp"
 #include "cli/store_facts.hpp"
+#include "store/json.hpp"
 #include "store/store.hpp"
 
 namespace phasegate::cli {
@@ -26,18 +27,6 @@ struct FactsOptions {
 std::string db_path(const FactsOptions& o) { return o.db.empty() ? store::Store::default_path() : o.db; }
 
 std::optional<std::string> opt(const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); }
-
-nlohmann::json fact_json(const store::StoredFact& f) {
-  nlohmann::json j = {{"id", f.id},         {"batch", f.batch_id},      {"fact", f.fact_text()},
-                      {"name", f.name},     {"args", f.args_text},      {"source", f.source},
-                      {"as_of", f.as_of},   {"actor", f.actor},         {"recorded_at", f.recorded_at},
-                      {"file", f.file},     {"line", f.line}};
-  j["kind"] = f.kind == store::AssertionKind::retraction ? "retraction"
-              : f.kind == store::AssertionKind::tuple    ? "tuple"
-                                                         : "value";
-  j["value"] = f.value_text ? nlohmann::json(*f.value_text) : nlohmann::json(nullptr);
-  return j;
-}
 
 bool check_format(const FactsOptions& o, Format& format, const char* what) {
   if (!parse_format(o.format, format) || (format != Format::text && format != Format::json)) {
@@ -92,8 +81,8 @@ int run_list(const FactsOptions& o) {
     auto state = s.facts(opt(o.known_at));
     if (format == Format::json) {
       auto list = nlohmann::json::array();
-      for (const auto& f : state.facts) list.push_back(fact_json(f));
-      std::cout << nlohmann::json{{"known_at", state.known_at}, {"facts", list}}.dump(2) << '\n';
+      for (const auto& f : state.facts) list.push_back(store::as_json(f));
+      std::cout << store::as_json(state).dump(2) << '\n';
       return kOk;
     }
     std::size_t width = 4;
@@ -121,7 +110,7 @@ int run_history(const FactsOptions& o) {
     auto h = s.history(o.name);
     if (format == Format::json) {
       auto list = nlohmann::json::array();
-      for (const auto& f : h) list.push_back(fact_json(f));
+      for (const auto& f : h) list.push_back(store::as_json(f));
       std::cout << list.dump(2) << '\n';
       return kOk;
     }

@@ -23,6 +23,7 @@ const char* kind_name(AssertionKind k) {
 nlohmann::json as_json(const StoredFact& f) {
   return {{"id", f.id},
           {"batch", f.batch_id},
+          {"fact", f.kind == AssertionKind::retraction ? "retract " + f.name + f.args_text : f.fact_text()},
           {"name", f.name},
           {"args", f.args_text},
           {"kind", kind_name(f.kind)},
@@ -51,7 +52,8 @@ nlohmann::json as_json(const ImportBatch& b) {
 }
 
 nlohmann::json as_json(const SnapshotFact& f) {
-  return {{"name", f.name},
+  return {{"fact", f.fact_text()},
+          {"name", f.name},
           {"args", f.args_text},
           {"value", f.value_text ? nlohmann::json(*f.value_text) : nlohmann::json(nullptr)},
           {"source", opt(f.source)},

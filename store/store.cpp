@@ -274,6 +274,8 @@ const char* to_string(ProblemKind kind) {
       return "store-corrupt";
     case ProblemKind::head_not_found:
       return "head-not-found";
+    case ProblemKind::store_fact_changed:
+      return "store-fact-changed";
   }
   return "?";
 }

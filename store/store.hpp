@@ -242,6 +242,7 @@ enum class ProblemKind {
   index_mismatch,       // the per-phase index disagrees with the stored verdicts
   head_not_found,       // --head: the given hash is not in the log (truncated or replaced)
   store_corrupt,        // SQLite's own check of the file (PRAGMA quick_check) failed
+  store_fact_changed,   // a store record a decision's snapshot used is gone, or says something else now
 };
 
 struct Problem {

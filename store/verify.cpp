@@ -59,6 +59,45 @@ std::string compare_verdicts(const nlohmann::json& stored, const nlohmann::json&
   return out;
 }
 
+// Whether the store records a snapshot names (record_id) still hold what the snapshot took from them:
+// "" if so, else what is wrong with the first that does not (and how many more).
+std::string store_records_problem(const std::string& snapshot_body, Statement& record_q) {
+  const nlohmann::json facts = nlohmann::json::parse(snapshot_body, nullptr, false);
+  if (!facts.is_array()) return "";  // an unreadable snapshot is reported as modified
+  std::string first;
+  std::size_t bad = 0;
+  for (const auto& j : facts) {
+    if (!j.is_object() || !j.contains("record_id") || !j["record_id"].is_number_integer()) continue;
+    const std::int64_t id = j["record_id"].get<std::int64_t>();
+    if (id <= 0) continue;
+    SnapshotFact f;
+    try {
+      f = detail::snapshot_from_json(j);
+    } catch (const std::exception&) {
+      continue;
+    }
+    record_q.reset();
+    record_q.bind(1, id);
+    std::string why;
+    if (!record_q.step()) {
+      why = "store record " + std::to_string(id) + " (`" + f.fact_text() +
+            "`), which it used, is no longer in the store (its fact import was deleted)";
+    } else {
+      const bool tuple = record_q.text(2) == "tuple";
+      std::optional<std::string> value;
+      if (!tuple) value = record_q.text(3);
+      if (record_q.text(0) != f.name || record_q.text(1) != f.args_text || record_q.text(2) == "retract" ||
+          value != f.value_text)
+        why = "store record " + std::to_string(id) + " no longer says `" + f.fact_text() +
+              "`, which it used (the fact import was rewritten)";
+    }
+    if (why.empty()) continue;
+    if (bad++ == 0) first = why;
+  }
+  if (bad > 1) first += "; and " + std::to_string(bad - 1) + " more";
+  return first;
+}
+
 }  // namespace
 
 VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::string>& expected_head) const {
@@ -99,7 +138,9 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
       Statement index_q(
           c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
+      Statement record_q(c.get(), "SELECT name, args, kind, value FROM fact_assertion WHERE id = ?1");
       std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
+      std::map<std::string, std::string> store_facts_problem;  // per snapshot: its store records, checked once
       std::string expected_prev = kGenesisHash;
       std::int64_t prev_id = 0;
       std::string prev_recorded_at;
@@ -176,6 +217,13 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
               d + ": its fact snapshot " + short_hash(r.facts_sha256) +
                   "… was modified or removed (a fact value, "
                   "source or date no longer matches what was recorded)");
+        // The facts it took from the store must still be there as they were: `advise --db --known-at`
+        // re-reads them, so a deleted or rewritten import would change what that gives.
+        if (snap_ok) {
+          auto [at, fresh] = store_facts_problem.try_emplace(r.facts_sha256);
+          if (fresh) at->second = store_records_problem(snap_q.text(0), record_q);
+          if (!at->second.empty()) add(r.id, ProblemKind::store_fact_changed, d + ": " + at->second);
+        }
 
         nlohmann::json stored = nlohmann::json::parse(r.verdicts, nullptr, false);
         {

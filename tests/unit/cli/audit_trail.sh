@@ -42,6 +42,35 @@ grep -q 'phase2: NO-GO -> GO' "$T/diff.txt" || fail "audit diff does not show ph
 "$PG" audit verify >/dev/null || fail "verify fails on an intact log"
 head=$("$PG" audit head)
 
+# The JSON of audit and facts commands is the form docs/store.md gives.
+"$PG" audit verify --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d) == {"ok", "records", "imports", "replayed", "head", "after_head", "problems"}, sorted(d)' ||
+  fail "audit verify --format json is not the documented form"
+"$PG" audit show 2 --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("facts_known_at", "options", "facts_sha256", "verdicts", "explanation", "prev_hash", "hash"): assert k in d, k
+assert "files" in d["ruleset"] and "sha256" in d["ruleset"]["files"][0]
+f = d["facts"][0]
+for k in ("fact", "name", "args", "value", "record_id", "recorded_by"): assert k in f, k
+assert f["record_id"] is not None' || fail "audit show --format json is not the documented form"
+"$PG" audit diff 2 3 --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert set(d["ruleset"]) == {"a", "b"} and set(d["today"]) == {"a", "b"}
+assert any(f["after"] and f["after"]["name"] == "contribution_vetoed" for f in d["facts"])' ||
+  fail "audit diff --format json is not the documented form"
+
+# Deleting the fact import a decision used: the import chain alone just ends earlier, but the
+# decision's snapshot names the record, so verify fails and says which decision.
+cp "$PHASEGATE_DB" "$T/imports.db"
+sqlite3 "$T/imports.db" "DELETE FROM fact_assertion WHERE batch_id = 3; DELETE FROM import_batch WHERE id = 3"
+rc=0; "$PG" audit verify --db "$T/imports.db" --head "$head" > "$T/v.txt" || rc=$?
+[ $rc -eq 1 ] && grep -q 'decision #3: store-fact-changed' "$T/v.txt" ||
+  fail "a deleted fact import that decision 3 used is not caught (exit $rc)"
+
 # Tampering with a stored verdict is caught and the record named.
 cp "$PHASEGATE_DB" "$T/clean.db"
 sqlite3 "$PHASEGATE_DB" "UPDATE decision SET verdicts = replace(verdicts, 'NO-GO', 'GO') WHERE id = 2"

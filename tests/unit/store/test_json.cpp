@@ -18,7 +18,7 @@ TEST_CASE("JSON forms of facts, decisions, diffs and verify reports", "[store][j
         nlohmann::json::parse(R"({"batch":1,"recorded_at":"2026-11-20T09:00:00.000000Z","count":2})"));
   auto state = ps::as_json(s.facts());
   CHECK(state["known_at"] == "2026-11-20T09:00:00.000000Z");
-  CHECK(state["facts"][0] == nlohmann::json::parse(R"({"id":1,"batch":1,"name":"gate_p1","args":"","kind":"value",
+  CHECK(state["facts"][0] == nlohmann::json::parse(R"({"id":1,"batch":1,"fact":"gate_p1 = true","name":"gate_p1","args":"","kind":"value",
       "value":"true","source":"briefing","as_of":"2026-11-20","actor":"alice",
       "recorded_at":"2026-11-20T09:00:00.000000Z","file":"b.facts","line":1})"));
   CHECK(state["facts"][1]["kind"] == "tuple");
@@ -34,6 +34,8 @@ TEST_CASE("JSON forms of facts, decisions, diffs and verify reports", "[store][j
   CHECK_FALSE(shown["ruleset"]["files"][0].contains("text"));
   CHECK(ps::as_json(s.decision(2), true)["ruleset"]["files"][0]["text"] == "phases: p1");
   CHECK(shown["facts"][0]["value"] == "true");
+  CHECK(shown["facts"][0]["fact"] == "gate_p1 = true");
+  CHECK(shown["verdicts"].is_array());  // the stored verdicts, under the name store.md gives them
   CHECK(shown["prev_hash"] == d1.hash);
   CHECK(shown["hash"] == d2.hash);
   auto listed = ps::as_json(s.list_decisions()[0]);

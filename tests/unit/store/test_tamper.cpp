@@ -281,3 +281,45 @@ TEST_CASE("a damaged store file is reported, never passed as intact", "[store][t
     CHECK(e.exit_code() == 74);  // or the damage stops the walk: an I/O failure, not a pass
   }
 }
+
+// A decision that took facts from the store names their records; `advise --db --known-at` re-reads
+// them. Deleting the import they came from (the import chain then simply ends earlier) or rewriting
+// one of them must be caught, though the decision log itself is untouched.
+TEST_CASE("tamper: deleting or rewriting the store records a decision used is caught", "[store][tamper]") {
+  TempDir dir;
+  const std::string path = dir.file("imports.db");
+  std::string head;
+  {
+    auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
+    s.import_facts({fact("gate_p1", "", "true")}, by("alice"));     // record 1
+    s.import_facts({fact("gate_p2", "", "false")}, by("bob"));      // record 2
+    auto used = [](std::string name, std::string value, std::int64_t id) {
+      ps::SnapshotFact f = snap(std::move(name), std::move(value), "store");
+      f.record_id = id;
+      return f;
+    };
+    s.record_decision(toy_decision("phases: p1 p2", {used("gate_p1", "true", 1), used("gate_p2", "false", 2)}, "carol"));
+    head = s.head()->hash;
+    REQUIRE(s.verify(toy_replay, head).ok());
+  }
+  auto verify = [&](const std::string& p) { return ps::Store::open(p, ps::OpenMode::must_exist).verify(toy_replay, head); };
+  SECTION("the last import deleted") {
+    raw_sql(path, "DELETE FROM fact_assertion WHERE batch_id = 2; DELETE FROM import_batch WHERE id = 2");
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(has(r, 1, ps::ProblemKind::store_fact_changed));
+    CHECK(all_messages(r).find("store record 2 (`gate_p2 = false`)") != std::string::npos);
+  }
+  SECTION("a record rewritten") {
+    raw_sql(path, "UPDATE fact_assertion SET value = 'true' WHERE id = 2");
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(has(r, 1, ps::ProblemKind::store_fact_changed));
+  }
+  SECTION("a record turned into a retraction") {
+    raw_sql(path, "UPDATE fact_assertion SET kind = 'retract', value = NULL WHERE id = 1");
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(has(r, 1, ps::ProblemKind::store_fact_changed));
+  }
+}

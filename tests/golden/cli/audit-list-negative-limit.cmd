@@ -1,0 +1,1 @@
+phasegate audit list --limit -1
