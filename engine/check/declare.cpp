@@ -135,8 +135,10 @@ void declare(Context& cx) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& f = files[i];
     prog.files.push_back(f.path);
-    // A main file without `ruleset` may be an included file checked on its own (`check rules/`):
-    // it is named after the file. An included file with a `ruleset` line is the reader's error.
+    // `ruleset NAME "title"` opens a ruleset (LANGUAGE.md 2.1): a ruleset none of whose files has
+    // one is an error (an included file has none, and is checked through the file that includes
+    // it). It is still named after the file, so that the rest of it is checked. An included file
+    // with a `ruleset` line is the reader's error.
     if (i == 0) {
       if (f.header) {
         prog.name = f.header->name.name;
@@ -146,6 +148,11 @@ void declare(Context& cx) {
         std::string stem =
             f.path.substr(f.path.find_last_of('/') == std::string::npos ? 0 : f.path.find_last_of('/') + 1);
         prog.name = stem.substr(0, stem.find('.'));
+        if (std::none_of(files.begin(), files.end(), [](const auto& g) { return g.header.has_value(); }))
+          cx.diags.error(code::ruleset_header, syntax::Position{f.path, 1, 1, 0},
+                         "`" + f.path + "` has no `ruleset` line: a ruleset opens with `ruleset NAME \"title\"`",
+                         {"write e.g. `ruleset " + prog.name + " \"...\"` as its first line",
+                          "a file meant to be included has none: check the ruleset that includes it"});
       }
     }
     for (const auto& s : f.sources) {
