@@ -1837,16 +1837,31 @@ struct Model::Impl {
         bool open_side = false;
         GenRanges ranges;
         ranges.open_side = &open_side;
+        // Per tuple, what eval_aggregate reads: whether it takes part (its atoms, the filter, for
+        // `count` its atom), and for sum/min/max its value. A tuple that surely does not take part
+        // (`where ok(u) and u = "A"` for u = "B") reads nothing that can change the result; one that
+        // surely does reads only its value; only a tuple that may or may not take part reads the
+        // unknowns of its atoms and filter (of the conjuncts that are unknown: `str(u) >= 0` over
+        // 0..100 is true, so `str("B")` is not an input that matters).
+        const ExprId body = e.children.empty() ? kNoExpr : e.children[0];
+        const ExprId filter = e.children.size() > 1 ? e.children[1] : kNoExpr;
+        const bool counting = e.agg == AggregateOp::count && body != kNoExpr;
         auto yield = [&]() {
+          Truth part = Truth::true_;
           for (ExprId g : e.generators)
-            if (!(e.agg == AggregateOp::count && g == e.children[0])) collect_if_uncertain(g, fr, c);
-          for (std::size_t k = 0; k < e.children.size(); ++k) {
-            if (k == 0 && e.agg == AggregateOp::count) {
-              if (count_truth(e.children[0], fr) == Truth::unknown) collect(e.children[0], fr, c);
-              continue;
-            }
-            collect_if_uncertain(e.children[k], fr, c);
+            if (p.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, atom_truth(g, fr));
+          if (filter != kNoExpr) part = truth_and(part, eval_truth(filter, fr));
+          if (counting) part = truth_and(part, count_truth(body, fr));
+          if (part == Truth::false_) return;
+          if (part == Truth::unknown) {
+            for (ExprId g : e.generators)
+              if (p.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom && !(counting && g == body) &&
+                  atom_truth(g, fr) == Truth::unknown)
+                collect(g, fr, c);
+            if (filter != kNoExpr && eval_truth(filter, fr) == Truth::unknown) collect(filter, fr, c);
+            if (counting && count_truth(body, fr) == Truth::unknown) collect(body, fr, c);
           }
+          if (e.agg != AggregateOp::count) collect_if_uncertain(body, fr, c);
         };
         enumerate(e.generators, 0, fr, ranges, yield);
         for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
