@@ -52,8 +52,10 @@ std::string format_scenarios_file(const syntax::ScenariosFile& file, const std::
   std::vector<std::uint32_t> scenario_anchors;
   for (const auto& s : file.scenarios) scenario_anchors.push_back(source.back_to_word(s.pos.offset, "scenario"));
   const std::uint32_t body_start = scenario_anchors.empty() ? kEnd : scenario_anchors.front();
-  b.add(0, "scenarios for " + quote(file.rules_path),
-        b.word("scenarios", 0, body_start, source.back_to_word(file.rules_pos.offset, "scenarios", 2)), Gap::blank);
+  // An empty (or comment-only) file has no `scenarios for` line to write: none is made up.
+  if (file.rules_pos.line != 0 || !file.rules_path.empty())
+    b.add(0, "scenarios for " + quote(file.rules_path),
+          b.word("scenarios", 0, body_start, source.back_to_word(file.rules_pos.offset, "scenarios", 2)), Gap::blank);
 
   for (std::size_t si = 0; si < file.scenarios.size(); ++si) {
     const auto& s = file.scenarios[si];
