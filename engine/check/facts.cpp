@@ -441,7 +441,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     for (const auto& cell : cells)
       if (auto at = bad_text_byte(cell.text)) {
         const auto byte = static_cast<unsigned char>(cell.text[*at]);
-        table_error(reader.line(), cell.column + static_cast<std::uint32_t>(*at),
+        table_error(cell.line, cell.column + static_cast<std::uint32_t>(*at),
                     byte == 0 ? std::string("a NUL byte in a cell")
                               : "invalid UTF-8 in a cell (byte 0x" + grammar::hex_byte(byte) + ")",
                     {"a table is UTF-8 text"});
@@ -455,7 +455,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   if (format == TableReader::Format::csv) {
     if (!reader.next()) {
       if (!reader.error().empty())
-        table_error(reader.line(), reader.error_column(), reader.error(), {});
+        table_error(reader.error_line(), reader.error_column(), reader.error(), {});
       else
         table_error(1, 1, "the table has no header row", {"the first row names the columns: " + expected});
       return false;
@@ -481,7 +481,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
         std::vector<std::string> notes;
         if (!near.empty() && k == ncols) notes.push_back("did you mean `" + near + "`?");
         notes.push_back("the columns are: " + expected);
-        table_error(reader.line(), head[c].column,
+        table_error(head[c].line, head[c].column,
                     k == ncols ? "`" + std::string(h) + "` is not a parameter of `" + rel.name + "`"
                                : "column `" + std::string(h) + "` appears twice",
                     std::move(notes));
@@ -531,7 +531,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     if (digits && read_digits()) continue;
     if (!reader.next()) {
       if (reader.error().empty()) break;
-      table_error(reader.line(), reader.error_column(), reader.error(), {});
+      table_error(reader.error_line(), reader.error_column(), reader.error(), {});
       if (errors > kMaxErrors) break;
       continue;
     }
@@ -542,7 +542,8 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
     }
     if (cells.size() != ncols) {
       table_error(
-          reader.line(), cells.size() > ncols ? cells[ncols].column : 1,
+          cells.size() > ncols ? cells[ncols].line : reader.line(),
+          cells.size() > ncols ? cells[ncols].column : 1,
           "row has " + std::to_string(cells.size()) + " cell(s), expected " + std::to_string(ncols),
           {"the columns are: " + expected + (format == TableReader::Format::tsv ? " (separated by tabs)" : "")});
       if (errors > kMaxErrors) break;
@@ -559,7 +560,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
         continue;
       }
       if (!is_value && (s.empty() || s == "unknown")) {
-        table_error(reader.line(), cells[c].column, "`" + rel.param_names[k] + "` cannot be empty or unknown",
+        table_error(cells[c].line, cells[c].column, "`" + rel.param_names[k] + "` cannot be empty or unknown",
                     {"every argument of a tuple must be known"});
         ok = false;
         break;
@@ -571,7 +572,7 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
       }
       auto v = parse_cell(program, s, t, err, numbuf);
       if (!v) {
-        table_error(reader.line(), cells[c].column,
+        table_error(cells[c].line, cells[c].column,
                     (is_value ? std::string("value") : "`" + rel.param_names[k] + "`") + ": " + err, {});
         ok = false;
         break;

@@ -39,7 +39,7 @@ bool TableReader::next_tsv() {
     const void* tab = std::memchr(base + start, '\t', stop - start);
     std::size_t cell_end = tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - base) : stop;
     cells_.push_back(TableCell{std::string_view(base + start, cell_end - start),
-                               static_cast<std::uint32_t>(start - line_start + 1)});
+                               static_cast<std::uint32_t>(start - line_start + 1), line_});
     if (!tab) break;
     start = cell_end + 1;
   }
@@ -79,6 +79,7 @@ bool TableReader::next_csv() {
   std::size_t line_start = pos_;
   while (true) {
     auto col = static_cast<std::uint32_t>(pos_ - line_start + 1);
+    const std::uint32_t cell_line = next_line_;  // the line this cell starts on
     if (pos_ < n && base[pos_] == '"') {
       std::size_t i = pos_ + 1;
       std::size_t start = i;
@@ -104,6 +105,7 @@ bool TableReader::next_csv() {
       if (!closed) {
         error_ = "a quoted cell is not closed";
         error_column_ = col;
+        error_line_ = cell_line;
         pos_ = n;
         return false;
       }
@@ -116,14 +118,15 @@ bool TableReader::next_csv() {
           s += raw[k];
           if (raw[k] == '"') ++k;  // `""` stands for one quote
         }
-        cells_.push_back(TableCell{std::string_view(s), col});
+        cells_.push_back(TableCell{std::string_view(s), col, cell_line});
       } else {
-        cells_.push_back(TableCell{raw, col});
+        cells_.push_back(TableCell{raw, col, cell_line});
       }
       pos_ = i + 1;
       if (pos_ < n && base[pos_] != ',' && base[pos_] != '\n' && base[pos_] != '\r') {
         error_ = "unexpected text after a closing quote (write a quote inside a quoted cell as \"\")";
         error_column_ = static_cast<std::uint32_t>(pos_ - line_start + 1);
+        error_line_ = next_line_;
         // skip the rest of the record
         while (pos_ < n && base[pos_] != '\n') ++pos_;
         if (pos_ < n) ++pos_;
@@ -133,7 +136,7 @@ bool TableReader::next_csv() {
     } else {
       std::size_t i = pos_;
       while (i < n && base[i] != ',' && base[i] != '\n' && base[i] != '\r') ++i;
-      cells_.push_back(TableCell{std::string_view(base + pos_, i - pos_), col});
+      cells_.push_back(TableCell{std::string_view(base + pos_, i - pos_), col, cell_line});
       pos_ = i;
     }
     if (pos_ < n && base[pos_] == ',') {

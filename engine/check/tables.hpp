@@ -12,6 +12,7 @@ namespace phasegate::engine::check {
 struct TableCell {
   std::string_view text;     // unquoted; points into the file buffer or the row's scratch
   std::uint32_t column = 1;  // 1-based byte column of the cell's first character
+  std::uint32_t line = 1;    // its line (a CSV record may span lines, in a quoted cell)
 };
 
 // Walks the records of a table held in memory. A record's cells are valid
@@ -27,6 +28,7 @@ class TableReader {
   std::uint32_t line() const { return line_; }  // line where the current record starts
   const std::string& error() const { return error_; }
   std::uint32_t error_column() const { return error_column_; }
+  std::uint32_t error_line() const { return error_line_; }  // the line of the error (error_column's)
 
   // The fast path of a TSV table of numbers. If the next record is `n` cells of 1 to 7 digits each
   // (not a blank line, no `\r`), their values go to `out` and the record's length in bytes is
@@ -49,6 +51,7 @@ class TableReader {
   std::size_t scratch_used_ = 0;
   std::string error_;
   std::uint32_t error_column_ = 0;
+  std::uint32_t error_line_ = 0;
 };
 
 }  // namespace phasegate::engine::check

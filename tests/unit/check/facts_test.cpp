@@ -263,6 +263,27 @@ TEST_CASE("table errors name the table, its line and column", "[facts][tables]")
   CHECK(entries(fb, p, "unit").empty());
 }
 
+// A quoted CSV cell may hold a line break: the cells after it are on the next line of the file,
+// and their errors must say so (they were reported on the record's first line, past its end).
+TEST_CASE("table errors after a quoted cell with a line break name the line the cell is on", "[facts][tables]") {
+  Fixture f;
+  const auto& p = f.program();
+  fs::path dir = table_dir("pg_check_tables_multiline");
+  std::ofstream(dir / "bad_value.csv") << "country,value\n\"Chad\nNorth\",xyz\n";
+  std::ofstream(dir / "too_many.csv") << "country,value\n\"Chad\nNorth\",1,7\n";
+  std::ofstream(dir / "after_quote.csv") << "country,value\nMali,1\n\"Chad\nNorth\"x,1\n";
+  for (const auto& [file, where] : std::vector<std::pair<std::string, std::string>>{
+           {"bad_value.csv", "3:8"}, {"too_many.csv", "3:10"}, {"after_quote.csv", "4:7"}}) {
+    SourceMap sources;
+    Diagnostics d;
+    auto [ok, fb] = load_in(p, dir, "facts \"T\"\nload troops_committed from \"" + file + "\"\n", sources, d);
+    CHECK_FALSE(ok);
+    REQUIRE(d.items().size() == 1);
+    const auto& x = d.items()[0];
+    CHECK(file + " " + std::to_string(x.pos.line) + ":" + std::to_string(x.pos.column) == file + " " + where);
+  }
+}
+
 // A loaded table gives back its relation's index at once; whatever lists the relation later must
 // still find the table's entries (and replace them in place rather than add them twice).
 TEST_CASE("entries listed after a table replace the table's entries in place", "[facts][tables]") {
