@@ -52,6 +52,11 @@ int run_advise(const AdviseOptions& o) {
   eval_options.max_memory_mb = o.max_memory;
   eval_options.facts_fixed = true;  // one evaluation: the facts' tables are read in place
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
+  if (o.summary && o.explain && !o.record) {  // it would be computed and thrown away
+    std::cerr << "phasegate advise: --explain with --summary: a summary shows no binding to explain "
+                 "(drop --summary to see the trees, or add --record to keep them in the store)\n";
+    return kUsage;
+  }
   // A summary of whole phases needs the counts alone: no result per binding is kept.
   const bool counts_only = o.summary && !o.record && !o.explain &&
                            std::none_of(o.phases.begin(), o.phases.end(),
