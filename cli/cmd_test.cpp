@@ -331,6 +331,15 @@ class Runner {
                                         : "name a binding as `" + phase.name + "(" + join(phase.params) + ")`"});
       return false;
     }
+    // Each argument a value of its parameter's type, as in a facts file (`deploy(Rafah)` for a text).
+    bool args_ok = true;
+    for (std::size_t k = 0; k < ref->args.size() && k < phase.param_types.size(); ++k) {
+      const syntax::Position& at = k < ref->arg_pos.size() ? ref->arg_pos[k] : ref->name.pos;
+      args_ok = engine::convert_literal(program, ref->args[k], phase.param_types[k], at, false,
+                                        "argument `" + phase.params[k] + "` of phase `" + phase.name + "`", diags)
+                    .has_value() && args_ok;
+    }
+    if (!args_ok) return false;
     if (const auto* b = std::get_if<syntax::ExpectBecause>(&item)) {
       // A reason is a requirement or block of the phase (by label, `#N` when unlabelled) or an after-phase.
       std::vector<std::string> labels;

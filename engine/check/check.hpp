@@ -45,6 +45,12 @@ class FactBaseBuilder {
   std::unique_ptr<State> state_;
 };
 
+// A literal of a facts line (or a scenario's expectation) as a constant of type `t`; nullopt after an
+// error at `pos` (E0602 type, E0603 range, E0604 member) naming `what` ("argument `s` of `deploy`").
+std::optional<Constant> convert_literal(const Program& program, const syntax::Literal& lit, const ValueType& t,
+                                        const syntax::Position& pos, bool allow_unknown, const std::string& what,
+                                        Diagnostics& diags);
+
 // A constant as facts-file text: `"Rafah"`, `1_000`, `2026-11-20`, `clear`, `unknown`, `30 days`.
 std::string format_constant(const Program& program, const Constant& c);
 

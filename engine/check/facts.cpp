@@ -64,6 +64,85 @@ std::string example_of(const Program& p, const ValueType& t) {
 
 }  // namespace
 
+// A literal of a facts line (or of a scenario's expectation) as a constant of type `t`.
+std::optional<Constant> convert_literal(const Program& program, const syntax::Literal& lit, const ValueType& t,
+                                        const syntax::Position& pos, bool allow_unknown, const std::string& what,
+                                        Diagnostics& diags) {
+  if (std::holds_alternative<syntax::UnknownLit>(lit)) {
+    if (allow_unknown) return Constant{Unknown{}};
+    diags.error(code::fact_type, pos, what + " cannot be `unknown`",
+                {"an argument names a tuple: give its value instead, e.g. `= unknown` after the arguments"});
+    return std::nullopt;
+  }
+  auto mismatch = [&]() -> std::optional<Constant> {
+    std::vector<std::string> notes{"write " + a_type(program, t) + " such as `" + example_of(program, t) + "`"};
+    if (t.base == BaseType::text && std::holds_alternative<syntax::MemberLit>(lit))
+      notes = {"put text in quotes: `\"" + std::get<syntax::MemberLit>(lit).name + "\"`"};
+    if ((t.base == BaseType::level || t.base == BaseType::choice) && std::holds_alternative<syntax::StringLit>(lit))
+      notes = {"write a member without quotes: `" + std::get<syntax::StringLit>(lit).value + "`",
+               "the members are: " + join_members(program.enums[static_cast<std::size_t>(t.enumeration)])};
+    diags.error(code::fact_type, pos, what + " is " + a_type(program, t) + ", not " + literal_kind(lit),
+                std::move(notes));
+    return std::nullopt;
+  };
+  switch (t.base) {
+    case BaseType::boolean:
+      if (const auto* b = std::get_if<syntax::BoolLit>(&lit)) return Constant{b->value};
+      return mismatch();
+    case BaseType::text:
+      if (const auto* s = std::get_if<syntax::StringLit>(&lit)) return Constant{s->value};
+      return mismatch();
+    case BaseType::date:
+      if (const auto* d = std::get_if<syntax::DateLit>(&lit)) {
+        if (!is_valid_date(d->year, d->month, d->day)) {
+          diags.error(code::fact_type, pos, "not a calendar date");
+          return std::nullopt;
+        }
+        return Constant{Date{days_from_civil(d->year, d->month, d->day)}};
+      }
+      return mismatch();
+    case BaseType::duration:
+      if (const auto* d = std::get_if<syntax::DurationLit>(&lit);
+          d && d->amount <= 100'000'000 && d->amount >= -100'000'000)
+        return Constant{Duration{d->amount * (d->unit == syntax::DurationUnit::weeks ? 7 : 1)}};
+      return mismatch();
+    case BaseType::number: {
+      const auto* n = std::get_if<syntax::NumberLit>(&lit);
+      if (!n) return mismatch();
+      auto d = Decimal::parse(n->text);
+      if (!d) {
+        diags.error(code::fact_type, pos, "number `" + n->text + "` cannot be represented exactly",
+                    {"numbers have at most nine digits after the point and must lie within about ±1.7e29"});
+        return std::nullopt;
+      }
+      if ((t.lo && *d < *t.lo) || (t.hi && *t.hi < *d)) {
+        std::string range = (t.lo ? format_number(*t.lo) : "") + ".." + (t.hi ? format_number(*t.hi) : "");
+        diags.error(code::fact_out_of_range, pos,
+                    format_number(*d) + " is outside the range " + range + " declared for " + what,
+                    {"the declaration says `in " + range + "`: correct the value, or widen the range"});
+        return std::nullopt;
+      }
+      return Constant{*d};
+    }
+    case BaseType::level:
+    case BaseType::choice: {
+      const auto* m = std::get_if<syntax::MemberLit>(&lit);
+      if (!m) return mismatch();
+      const auto& en = program.enums[static_cast<std::size_t>(t.enumeration)];
+      for (std::size_t i = 0; i < en.members.size(); ++i)
+        if (en.members[i] == m->name) return Constant{Member{t.enumeration, static_cast<int>(i)}};
+      std::vector<std::string> notes;
+      auto near = nearest_name(m->name, en.members);
+      if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
+      notes.push_back("the members are: " + join_members(en));
+      diags.error(code::fact_member, pos,
+                  "`" + m->name + "` is not a member of " + what + ": " + type_name(program, t), std::move(notes));
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 struct FactBaseBuilder::State {
   const Program& program;
   std::unordered_map<std::string, int> by_name;
@@ -101,82 +180,9 @@ struct FactBaseBuilder::State {
     return it->second;
   }
 
-  // A literal of a facts line as a constant of type `t`.
   std::optional<Constant> convert(const syntax::Literal& lit, const ValueType& t, const syntax::Position& pos,
                                   bool allow_unknown, const std::string& what, Diagnostics& diags) {
-    if (std::holds_alternative<syntax::UnknownLit>(lit)) {
-      if (allow_unknown) return Constant{Unknown{}};
-      diags.error(code::fact_type, pos, what + " cannot be `unknown`",
-                  {"an argument names a tuple: give its value instead, e.g. `= unknown` after the arguments"});
-      return std::nullopt;
-    }
-    auto mismatch = [&]() -> std::optional<Constant> {
-      std::vector<std::string> notes{"write " + a_type(program, t) + " such as `" + example_of(program, t) + "`"};
-      if (t.base == BaseType::text && std::holds_alternative<syntax::MemberLit>(lit))
-        notes = {"put text in quotes: `\"" + std::get<syntax::MemberLit>(lit).name + "\"`"};
-      if ((t.base == BaseType::level || t.base == BaseType::choice) && std::holds_alternative<syntax::StringLit>(lit))
-        notes = {"write a member without quotes: `" + std::get<syntax::StringLit>(lit).value + "`",
-                 "the members are: " + join_members(program.enums[static_cast<std::size_t>(t.enumeration)])};
-      diags.error(code::fact_type, pos, what + " is " + a_type(program, t) + ", not " + literal_kind(lit),
-                  std::move(notes));
-      return std::nullopt;
-    };
-    switch (t.base) {
-      case BaseType::boolean:
-        if (const auto* b = std::get_if<syntax::BoolLit>(&lit)) return Constant{b->value};
-        return mismatch();
-      case BaseType::text:
-        if (const auto* s = std::get_if<syntax::StringLit>(&lit)) return Constant{s->value};
-        return mismatch();
-      case BaseType::date:
-        if (const auto* d = std::get_if<syntax::DateLit>(&lit)) {
-          if (!is_valid_date(d->year, d->month, d->day)) {
-            diags.error(code::fact_type, pos, "not a calendar date");
-            return std::nullopt;
-          }
-          return Constant{Date{days_from_civil(d->year, d->month, d->day)}};
-        }
-        return mismatch();
-      case BaseType::duration:
-        if (const auto* d = std::get_if<syntax::DurationLit>(&lit);
-            d && d->amount <= 100'000'000 && d->amount >= -100'000'000)
-          return Constant{Duration{d->amount * (d->unit == syntax::DurationUnit::weeks ? 7 : 1)}};
-        return mismatch();
-      case BaseType::number: {
-        const auto* n = std::get_if<syntax::NumberLit>(&lit);
-        if (!n) return mismatch();
-        auto d = Decimal::parse(n->text);
-        if (!d) {
-          diags.error(code::fact_type, pos, "number `" + n->text + "` cannot be represented exactly",
-                      {"numbers have at most nine digits after the point and must lie within about ±1.7e29"});
-          return std::nullopt;
-        }
-        if ((t.lo && *d < *t.lo) || (t.hi && *t.hi < *d)) {
-          std::string range = (t.lo ? format_number(*t.lo) : "") + ".." + (t.hi ? format_number(*t.hi) : "");
-          diags.error(code::fact_out_of_range, pos,
-                      format_number(*d) + " is outside the range " + range + " declared for " + what,
-                      {"the declaration says `in " + range + "`: correct the value, or widen the range"});
-          return std::nullopt;
-        }
-        return Constant{*d};
-      }
-      case BaseType::level:
-      case BaseType::choice: {
-        const auto* m = std::get_if<syntax::MemberLit>(&lit);
-        if (!m) return mismatch();
-        const auto& en = program.enums[static_cast<std::size_t>(t.enumeration)];
-        for (std::size_t i = 0; i < en.members.size(); ++i)
-          if (en.members[i] == m->name) return Constant{Member{t.enumeration, static_cast<int>(i)}};
-        std::vector<std::string> notes;
-        auto near = nearest_name(m->name, en.members);
-        if (!near.empty()) notes.push_back("did you mean `" + near + "`?");
-        notes.push_back("the members are: " + join_members(en));
-        diags.error(code::fact_member, pos,
-                    "`" + m->name + "` is not a member of " + what + ": " + type_name(program, t), std::move(notes));
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
+    return convert_literal(program, lit, t, pos, allow_unknown, what, diags);
   }
 
   // Checks one line; nullopt (after reporting) when it is wrong.
