@@ -209,45 +209,46 @@ bool selected_rows(const engine::Program& program, const engine::Evaluation& eva
 
 void write_verdict_members(engine::JsonOut& out, const engine::Program& p, const engine::PhaseResult& row) {
   const auto& phase = p.phases[static_cast<std::size_t>(row.phase)];
-  // Keys in sorted order, as nlohmann::json keeps them.
+  // Keys in the order of CLI.md's example (phase, args, title, verdict, reasons, unknowns), then the
+  // waivers that applied.
+  out.member("phase", phase.name);
   out.key("args");
   out.begin_array();
   for (const auto& a : row.args) out.raw(engine::constant_json_text(p, a));
   out.end_array();
-  out.member("phase", phase.name);
+  out.member("title", phase.title);
+  out.member("verdict", engine::to_string(row.verdict));
   out.key("reasons");
   out.begin_array();
   for (const auto& reason : reasons_for(p, row)) {
     out.begin_object();
+    out.member("label", reason.label);
+    out.member("kind", reason.kind);
+    out.member("value", engine::to_string(reason.value));
+    out.member("text", reason.text);
     out.member("because", reason.because);
     if (!reason.cite.empty()) {
       out.member("cite", reason.cite);
     }
-    out.member("kind", reason.kind);
-    out.member("label", reason.label);
-    out.member("text", reason.text);
-    out.member("value", engine::to_string(reason.value));
     if (!reason.waived_by.empty()) {
       out.member("waivable_by", reason.waived_by);
     }
     out.end_object();
   }
   out.end_array();
-  out.member("title", phase.title);
   out.key("unknowns");
   out.begin_array();
   for (const auto& u : row.unknowns) out.string(u);
   out.end_array();
-  out.member("verdict", engine::to_string(row.verdict));
   auto waived = waivers_applied(p, row);
   if (!waived.empty()) {
     out.key("waived");
     out.begin_array();
     for (const auto& w : waived) {
       out.begin_object();
-      out.member("because", w.because);
       out.member("label", w.label);
       out.member("when", w.text);
+      out.member("because", w.because);
       out.end_object();
     }
     out.end_array();

@@ -81,7 +81,7 @@ std::array<std::size_t, 3> count(const AdviseReport& r) {
 void write_advise_json(std::ostream& out, const AdviseReport& r) {
   // Tables can be large (a row per binding, an explanation each): written as text as they come, in
   // the layout nlohmann's dump(2) gives the header. Without explanations the whole document is
-  // pretty-printed, keys sorted; with them each row is one line, its explanation last.
+  // pretty-printed, in the key order of CLI.md; with them each row is one line, its explanation last.
   const auto& p = *r.program;
   const bool explained = !r.explanations.empty() || (r.next_explanation && !r.rows.empty());
   std::string text;
@@ -122,20 +122,20 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
     }
     doc.end_array();
   };
+  // In the order of CLI.md's example: ruleset, today, known_at, decision_id, phases.
   doc.begin_object();
-  doc.key("decision_id");
-  if (r.decision_id) doc.raw(std::to_string(*r.decision_id));
-  else doc.null();
-  header_member("known_at", r.known_at);
-  if (!explained) phases();
   doc.key("ruleset");
   doc.begin_object();
   doc.member("name", p.name);
-  doc.member("sha256", r.sha256);
   doc.member("version", p.version);
+  doc.member("sha256", r.sha256);
   doc.end_object();
   doc.member("today", r.today);
-  if (explained) phases();
+  header_member("known_at", r.known_at);
+  doc.key("decision_id");
+  if (r.decision_id) doc.raw(std::to_string(*r.decision_id));
+  else doc.null();
+  phases();
   doc.end_object();
   out << text << '\n';
 }
