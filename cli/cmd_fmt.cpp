@@ -92,8 +92,8 @@ int run_fmt(const FmtOptions& o) {
       continue;
     }
     if (path == "-") {
-      std::cout << *formatted;
-      if (o.check && *formatted != text) would_change.push_back(name);
+      if (!o.check) std::cout << *formatted;  // --check changes nothing and writes no text
+      else if (*formatted != text) would_change.push_back(name);
       continue;
     }
     if (*formatted == text) continue;
@@ -108,7 +108,7 @@ int run_fmt(const FmtOptions& o) {
     diags.sort_and_dedupe();
     std::cerr << render_text(diags, sources, stderr_color());
   }
-  for (const auto& f : would_change) std::cerr << "would reformat " << f << '\n';
+  for (const auto& f : would_change) std::cout << "would reformat " << f << '\n';  // the result of --check
   if (code != kOk) return code;
   return would_change.empty() ? int(kOk) : int(kNoGo);
 }

@@ -1,0 +1,1 @@
+phasegate fmt --check - < messy.rules
