@@ -18,6 +18,7 @@
 #include "engine/eval/evaluate.hpp"
 #include "engine/eval/model.hpp"
 #include "grammar/parse.hpp"
+#include "grammar/quote.hpp"
 
 namespace fs = std::filesystem;
 
@@ -389,7 +390,7 @@ class Runner {
         origin.file = line->pos.file;
         origin.line = line->pos.line;
         origin.column = line->pos.column;
-        origin.source = "scenario \"" + scenario.title + "\"";
+        origin.source = "scenario " + quote_string(scenario.title);
         ok = builder.add_line(*line, origin, diags) && ok;
       }
     }
@@ -402,14 +403,15 @@ class Runner {
         ok = check_expectation(program, item) && ok;
       }
     if (!ok) return;
-    if (!checked_any) diags.warning("W0801", scenario.pos, "scenario \"" + scenario.title + "\" expects nothing");
+    if (!checked_any) diags.warning("W0801", scenario.pos, "scenario " + quote_string(scenario.title) + " expects nothing");
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
     auto model_outcome = engine::evaluate_model(program, facts, eo);
     if (!model_outcome.model) {
       const auto e = model_outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
-      diags.error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+      diags.error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message,
+                  {"evaluating scenario " + quote_string(scenario.title) + " (" + where(scenario.pos) + ")"});
       return;
     }
     const engine::Model& model = *model_outcome.model;
@@ -484,7 +486,7 @@ class Runner {
     const std::string* last = nullptr;
     for (const auto& f : failures_) {
       if (!last || *last != f.scenario)
-        std::cout << (color ? "\x1b[31mFAIL\x1b[0m " : "FAIL ") << "scenario \"" << f.scenario << "\"\n";
+        std::cout << (color ? "\x1b[31mFAIL\x1b[0m " : "FAIL ") << "scenario " << quote_string(f.scenario) << "\n";
       last = &f.scenario;
       std::cout << "  " << f.where << ": expected " << f.expected << ", got " << f.actual << '\n' << f.explanation;
     }

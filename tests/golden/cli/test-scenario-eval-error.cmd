@@ -1,0 +1,1 @@
+phasegate test scenario-eval-error.scenarios --today 2026-02-16
