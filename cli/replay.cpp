@@ -36,12 +36,13 @@ std::unique_ptr<Replay> replay_decision(const store::Decision& d) {
   auto today = engine::parse_iso_date(d.today);
   if (!today) throw std::runtime_error("the stored date `" + d.today + "` is not a date");
   eo.today.days = *today;
-  auto outcome = engine::evaluate_model(program, r->facts, eo);
-  if (!outcome.model) throw std::runtime_error("evaluation failed: " + (outcome.error ? outcome.error->message : ""));
-  r->model = std::move(outcome.model);
   std::vector<std::string> specs;
   if (d.options.is_object() && d.options.contains("phases"))
     for (const auto& p : d.options["phases"]) specs.push_back(p.get<std::string>());
+  if (!specs.empty()) eo.phases = selected_phases(program, specs);  // as advise evaluated them
+  auto outcome = engine::evaluate_model(program, r->facts, eo);
+  if (!outcome.model) throw std::runtime_error("evaluation failed: " + (outcome.error ? outcome.error->message : ""));
+  r->model = std::move(outcome.model);
   PhaseSelection sel;
   std::string error;
   if (!select_phases(program, specs, sel, error) ||

@@ -113,7 +113,11 @@ int compute_advice(const AdviceRequest& request, Advice& out) {
   auto t2 = Clock::now();
   spdlog::info("evaluating {} with {} facts file(s), {} assumption(s)", program.name, request.facts.files.size(),
                request.facts.assume.size());
-  out.model = evaluate_or_report(out.loader, program, out.facts, request.eval);
+  // Only the phases asked about (and those they wait on) get verdicts: a runtime error in another
+  // phase (a division by zero) does not stop the advice on these.
+  engine::EvalOptions eval = request.eval;
+  if (!request.phases.empty() && !eval.phases) eval.phases = selected_phases(program, request.phases);
+  out.model = evaluate_or_report(out.loader, program, out.facts, eval);
   if (!out.model) return kBadInput;
   spdlog::info("{} derived tuples", out.model->evaluation().derived_tuples);
   spdlog::debug("evaluated in {:.3f} s", since(t2));

@@ -84,6 +84,13 @@ sqlite3 "$PHASEGATE_DB" "DELETE FROM decision_phase WHERE decision_id = 3; DELET
 rc=0; "$PG" audit verify --head "$head" > "$T/v.txt" || rc=$?
 [ $rc -eq 1 ] || fail "a truncated tail is not caught with --head (exit $rc)"
 
+# A decision on one phase, while another phase stops with a division by zero: advise gives the
+# phase asked about, and the audit replays it the same way.
+E=$TOP/tests/golden/cli/phase-runtime-error
+"$PG" advise "$E.rules" --facts "$E.facts" --phase later --today 2026-02-16 --db "$T/phases.db" --record >/dev/null ||
+  fail "advise --phase later stopped on another phase's runtime error"
+"$PG" audit verify --db "$T/phases.db" >/dev/null || fail "a decision on some phases does not replay"
+
 # A missing store is exit 66.
 rc=0; "$PG" audit list --db "$T/none.db" 2>/dev/null || rc=$?
 [ $rc -eq 66 ] || fail "a missing store gives exit $rc, not 66"

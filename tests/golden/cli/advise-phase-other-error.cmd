@@ -1,0 +1,1 @@
+phasegate advise phase-runtime-error.rules --facts phase-runtime-error.facts --phase later --today 2026-02-16
