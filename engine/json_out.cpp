@@ -39,9 +39,27 @@ void JsonOut::close(char c) {
 
 void JsonOut::key(std::string_view k) {
   before_value();
+  after_key_ = true;
+  // Keys are the program's own words (`because`, `children`): plain ASCII, written in one append.
+  // Anything else is escaped as a string is.
+  bool plain = k.size() <= 32;
+  for (std::size_t i = 0; plain && i < k.size(); ++i) {
+    const auto c = static_cast<unsigned char>(k[i]);
+    plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  }
+  if (plain) {
+    char buf[40];
+    std::size_t n = 0;
+    buf[n++] = '"';
+    for (char c : k) buf[n++] = c;
+    buf[n++] = '"';
+    buf[n++] = ':';
+    if (indent_) buf[n++] = ' ';
+    out_.append(buf, n);
+    return;
+  }
   quoted(k);
   out_ += indent_ ? ": " : ":";
-  after_key_ = true;
 }
 
 void JsonOut::string(std::string_view s) {
