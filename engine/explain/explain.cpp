@@ -16,6 +16,9 @@
 
 namespace phasegate::engine {
 
+// Defined in render.cpp: a change of a set as text (`x < 4`, `not c`).
+std::string explain_change_text(const Explanation& e, const Change& ch);
+
 const char* to_string(NodeKind k) {
   switch (k) {
     case NodeKind::phase: return "phase";
@@ -1082,7 +1085,9 @@ class Builder {
     auto model = reevaluate(storage, {});  // a leaf reads facts and conditions, no verdict
     if (!model) return Truth::unknown;
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
-    return truth_of_value(model->eval(li.expr, li.binding));
+    EvalError error;  // a runtime error at this value (a division by zero): no value, not false
+    const Value v = model->eval(li.expr, li.binding, &error);
+    return error.code.empty() ? truth_of_value(v) : Truth::unknown;
   }
 
   // For a leaf on one fact: a value of that fact that makes it true / false, and for a threshold on
@@ -1160,8 +1165,23 @@ class Builder {
         }
         return;
       }
+      case BaseType::text: {
+        // The texts the condition compares with (`owner = "UN"`), then one it does not name.
+        std::set<std::string> named;
+        for (const Constant& k : constants_in(li.expr))
+          if (const auto* t = std::get_if<std::string>(&k); t && named.insert(*t).second) try_value(k, false);
+        if (!(c.realise_true && c.realise_false)) try_value(Constant{other_text(named)}, false);
+        return;
+      }
       default: return;
     }
+  }
+
+  // A text none of `named` is: "other", "other 2", ...
+  static std::string other_text(const std::set<std::string>& named) {
+    std::string t = "other";
+    for (int k = 2; named.count(t); ++k) t = "other " + std::to_string(k);
+    return t;
   }
 
   // The constants written in an expression, in order (`50` of `m * m >= 50`, `3` and `4` of
@@ -1213,7 +1233,8 @@ class Builder {
   void bound_for_number(int cond, const FactRef& f, const ValueType& vt, FactBase& storage) {
     AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
     const Unit whole = vt.base == BaseType::date ? 1 : Decimal::kScale;
-    const auto [lo, hi] = search_range(vt);
+    const auto range = search_range(vt);
+    Unit lo = range.first, hi = range.second;
     if (lo > hi) return;
     std::map<Unit, Truth> memo;
     auto at = [&](Unit v) {
@@ -1224,7 +1245,11 @@ class Builder {
       memo.emplace(v, t);
       return t;
     };
-    const Truth tlo = at(lo), thi = at(hi);
+    Truth tlo = at(lo), thi = at(hi);
+    // An end where the condition has no value (`10 / q >= 2` at q = 0: a division by zero stops the
+    // probe) is moved inward by whole units, a few at most, so the search still finds the threshold.
+    for (int k = 0; k < 3 && tlo == Truth::unknown && lo + whole < hi; ++k) tlo = at(lo += whole);
+    for (int k = 0; k < 3 && thi == Truth::unknown && hi - whole > lo; ++k) thi = at(hi -= whole);
     // A comparison of the fact itself with a constant needs no bound: the condition is the bound.
     bool direct = false;
     {
@@ -1488,6 +1513,11 @@ class Builder {
   void verify_sets(std::vector<ChangeSet>& list, bool& complete, const PhaseResult& row, Verdict want) {
     std::vector<ChangeSet> kept;
     for (ChangeSet& cs : list) {
+      // The same change twice (`x < 4` from `x + y >= 12` and from `y + x >= 12`) is one change.
+      {
+        std::set<std::string> seen;
+        std::erase_if(cs, [&](const Change& ch) { return !seen.insert(explain_change_text(e_, ch)).second; });
+      }
       auto changes = fact_changes(m_, e_, cs);
       if (!changes || out_of_time()) {
         kept.push_back(std::move(cs));
@@ -1516,14 +1546,88 @@ class Builder {
           break;
         }
       }
+      // Two changes that give one fact two values (`y < 5` as y = 4 and `y > 7` as y = 8) cannot both
+      // hold: applied, the last value wins, and the set is not what it says.
+      if (ok && contradictory(cs)) ok = false;
       if (ok) {
+        shrink(cs, row, want);
         kept.push_back(std::move(cs));
       } else {
         ++unrealised_;
         complete = false;
       }
     }
-    list = std::move(kept);
+    // Smallest first; a set equal to, or holding all of, one listed before it is left out.
+    std::stable_sort(kept.begin(), kept.end(), [](const ChangeSet& a, const ChangeSet& b) { return a.size() < b.size(); });
+    std::vector<std::set<std::string>> keys;
+    list.clear();
+    for (ChangeSet& cs : kept) {
+      std::set<std::string> key;
+      for (const Change& ch : cs) key.insert(explain_change_text(e_, ch));
+      const bool covered = std::any_of(keys.begin(), keys.end(), [&](const std::set<std::string>& k) {
+        return std::includes(key.begin(), key.end(), k.begin(), k.end());
+      });
+      if (covered) continue;
+      keys.push_back(std::move(key));
+      list.push_back(std::move(cs));
+    }
+  }
+
+  bool contradictory(const ChangeSet& cs) const {
+    auto changes = fact_changes(m_, e_, cs);
+    if (!changes) return false;
+    for (std::size_t i = 0; i < changes->size(); ++i)
+      for (std::size_t j = i + 1; j < changes->size(); ++j) {
+        const FactChange& a = (*changes)[i];
+        const FactChange& b = (*changes)[j];
+        if (a.relation == b.relation && a.args == b.args && (a.remove != b.remove || a.value != b.value)) return true;
+      }
+    return false;
+  }
+
+  // A set from which a change can be left out, the rest still giving the verdict when applied, is not
+  // smallest: the change is left out (LANGUAGE.md 3.5: no proper subset makes it GO). A realisation
+  // can do more than its condition says (`threat < severe` realised as `low` also meets a waiver).
+  // The change is redundant when the others give the verdict, unless they do it by giving its own
+  // fact a value that happens to meet it: `x >= 10.5` and `x <= 10.7` stay a pair, though x = 10.7
+  // alone gives GO (it meets both). The others are then applied as their own (not the value shared
+  // with the change left out).
+  void shrink(ChangeSet& cs, const PhaseResult& row, Verdict want) const {
+    for (bool again = cs.size() > 1; again && !out_of_time();) {
+      again = false;
+      for (std::size_t k = 0; k < cs.size() && !out_of_time(); ++k) {
+        const std::optional<FactChange>& rk = realisation(e_, cs[k]);
+        ChangeSet fewer;
+        for (std::size_t j = 0; j < cs.size(); ++j) {
+          if (j == k) continue;
+          Change c = cs[j];
+          if (rk && c.assume && c.assume->relation == rk->relation && c.assume->args == rk->args) c.assume.reset();
+          fewer.push_back(std::move(c));
+        }
+        auto changes = fact_changes(m_, e_, fewer);
+        if (!changes) continue;
+        FactBase fb = fb_;
+        for (const FactChange& ch : *changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
+        auto model = reevaluate(fb, {row.phase});
+        if (!model) continue;
+        bool gives = false;
+        for (const PhaseResult& r : model->evaluation().phases)
+          if (r.phase == row.phase && r.args == row.args) gives = r.verdict == want;
+        if (!gives) continue;
+        // Its condition met by the others' value for its own fact is luck (that value was picked for
+        // another condition); met while its fact is untouched, the others imply it (`y >= 10` makes
+        // `x + y >= 9` true for every x): then it is redundant.
+        const LeafInfo& li = leaf_[static_cast<std::size_t>(cs[k].condition)];
+        const Truth wanted = cs[k].make_true ? Truth::true_ : Truth::false_;
+        const bool touches = rk && std::any_of(changes->begin(), changes->end(), [&](const FactChange& ch) {
+                               return ch.relation == rk->relation && ch.args == rk->args;
+                             });
+        if (touches && li.expr != kNoExpr && truth_of_value(model->eval(li.expr, li.binding)) == wanted) continue;
+        cs = std::move(fewer);
+        again = cs.size() > 1;
+        break;
+      }
+    }
   }
 
   bool gives_verdict(const std::vector<FactChange>& changes, const PhaseResult& row, Verdict want) const {
@@ -1641,6 +1745,20 @@ class Builder {
               const auto [lo, hi] = search_range(vt);
               candidates = {{unit_constant(vt, lo), false}, {unit_constant(vt, hi), false}};
               add_threshold_points(f, candidates);
+              break;
+            }
+            case BaseType::text: {  // each text a condition on it names, and one none names
+              std::set<std::string> named;
+              for (const auto& leaf : leaf_) {
+                if (leaf.expr == kNoExpr) continue;
+                bool reads = false;
+                for (const FactRef& g : leaf.facts) reads = reads || (g.relation == f.relation && g.args == f.args);
+                if (!reads) continue;
+                for (const Constant& k : constants_in(leaf.expr))
+                  if (const auto* t = std::get_if<std::string>(&k); t && named.insert(*t).second)
+                    candidates.push_back({k, false});
+              }
+              candidates.push_back({Constant{other_text(named)}, false});
               break;
             }
             default: break;
