@@ -200,7 +200,9 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
   cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")->capture_default_str();
-  cmd->add_option("--max-seconds", o->max_seconds, "Stop evaluation after this long")->capture_default_str();
+  cmd->add_option("--max-seconds", o->max_seconds, "Stop evaluation after this long")
+      ->capture_default_str()
+      ->check([](const std::string& s) { return seconds_check(s, true); });
   cmd->add_option("--max-memory", o->max_memory, "Stop evaluation above this resident size in MiB (0: 4/5 of RAM)")
       ->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = run_advise(*o); });

@@ -21,6 +21,10 @@ enum class Format { text, json, markdown, dot };
 // Parses "text", "json", ... ; false when the name is unknown.
 bool parse_format(const std::string& name, Format& out);
 
+// For CLI11's check(): a number of seconds, positive (`positive`) or at least 0; "" when it is one,
+// else the message (`--max-seconds: must be a number of seconds above 0, not -1`).
+std::string seconds_check(const std::string& text, bool positive);
+
 // ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
 bool stdout_color();
 bool stderr_color();

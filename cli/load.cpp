@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -16,6 +18,14 @@
 namespace fs = std::filesystem;
 
 namespace phasegate::cli {
+
+std::string seconds_check(const std::string& text, bool positive) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  const bool number = !text.empty() && end && *end == '\0' && std::isfinite(v);
+  if (number && (positive ? v > 0 : v >= 0)) return "";
+  return std::string("must be a number of seconds") + (positive ? " above 0" : ", 0 or more") + ", not " + text;
+}
 
 bool parse_format(const std::string& name, Format& out) {
   if (name == "text") out = Format::text;

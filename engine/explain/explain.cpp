@@ -1518,6 +1518,14 @@ class Builder {
         std::set<std::string> seen;
         std::erase_if(cs, [&](const Change& ch) { return !seen.insert(explain_change_text(e_, ch)).second; });
       }
+      // A change that no value can make: its condition reads one unknown fact and is already false
+      // (true) over all of that fact's values (`z >= 60_000` for a z in 0..50_000). The set is left out.
+      const bool impossible = std::any_of(cs.begin(), cs.end(), [&](const Change& ch) {
+        const AtomicCondition& c = e_.conditions[static_cast<std::size_t>(ch.condition)];
+        return !realisation(e_, ch) && only_unknown_fact(ch.condition) &&
+               c.truth == (ch.make_true ? Truth::false_ : Truth::true_);
+      });
+      if (impossible) continue;  // not a set at all: the list stays complete
       auto changes = fact_changes(m_, e_, cs);
       if (!changes || out_of_time()) {
         kept.push_back(std::move(cs));
@@ -1571,6 +1579,14 @@ class Builder {
       keys.push_back(std::move(key));
       list.push_back(std::move(cs));
     }
+  }
+
+  // Whether the condition reads exactly one unknown fact: its truth then already holds for every
+  // value that fact can take.
+  bool only_unknown_fact(int cond) const {
+    const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+    if (li.expr == kNoExpr) return false;
+    return std::count_if(li.facts.begin(), li.facts.end(), [](const FactRef& f) { return !f.known; }) == 1;
   }
 
   bool contradictory(const ChangeSet& cs) const {
