@@ -1691,6 +1691,16 @@ class Builder {
     return one.args(relation, 0);
   }
 
+  // Whether a tuple as text has `_` for an argument (`fuel(_)`, `road("A", _)`).
+  static bool has_wildcard_argument(const std::string& tuple) {
+    for (std::size_t i = tuple.find('('); i != std::string::npos && i + 1 < tuple.size(); i = tuple.find_first_of("(,", i + 1)) {
+      std::size_t a = i + 1;
+      while (a < tuple.size() && tuple[a] == ' ') ++a;
+      if (a + 1 < tuple.size() && tuple[a] == '_' && (tuple[a + 1] == ',' || tuple[a + 1] == ')')) return true;
+    }
+    return false;
+  }
+
   void unknowns_that_matter(const PhaseResult& row) {
     std::vector<FactRef> facts;
     // Unknown facts under the unknown atomic conditions of the formula.
@@ -1733,7 +1743,7 @@ class Builder {
           continue;
         }
       }
-      FactRef f;  // not read back (not expected): listed, but not tried
+      FactRef f;  // not read back: `fuel(_)` (the unlisted tuples of an open relation), listed, not tried
       f.tuple = s;
       f.value = "unknown";
       f.known = false;
@@ -1742,6 +1752,7 @@ class Builder {
     for (FactRef& f : facts) {
       UnknownThatMatters u;
       u.fact = f;
+      u.wildcard = f.relation < 0 && has_wildcard_argument(f.tuple);
       if (f.relation >= 0 && !out_of_time()) {
         std::vector<std::pair<std::optional<Constant>, bool>> candidates;
         const Relation& rel = p_.relations[static_cast<std::size_t>(f.relation)];
@@ -1800,7 +1811,7 @@ class Builder {
           u.decides_alone = !u.can_make.empty();
         }
       }
-      if (!u.tested) e_.unknowns_complete = false;
+      if (!u.tested && !u.wildcard) e_.unknowns_complete = false;
       e_.unknowns.push_back(std::move(u));
     }
   }

@@ -126,6 +126,9 @@ struct UnknownThatMatters {
   bool decides_alone = false;           // some value of this fact alone makes the verdict GO or NO-GO
   std::vector<std::string> can_make;    // the verdicts it alone can bring ("GO", "NO-GO")
   bool tested = false;                  // false when the budget ran out before it was tried
+  // `fuel(_)`: the unlisted tuples of an open relation an aggregate ranges over, not one fact; it
+  // is not tried alone (tested stays false, and that does not make the list incomplete).
+  bool wildcard = false;
 };
 
 struct Explanation {

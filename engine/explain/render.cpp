@@ -584,7 +584,8 @@ std::string explanation_text(const Model& model, const Explanation& e, bool colo
       }
       out << "  " << u.fact.tuple << " = " << u.fact.value;
       if (!u.fact.range.empty()) out << ", in " << u.fact.range;
-      if (!u.tested) out << " — not tried (budget)";
+      if (u.wildcard) out << " — the unlisted tuples of an open relation: not tried alone";
+      else if (!u.tested) out << " — not tried (budget)";
       else if (u.decides_alone) {
         out << " — alone it can make the phase ";
         for (std::size_t j = 0; j < u.can_make.size(); ++j) out << (j ? " or " : "") << u.can_make[j];
@@ -632,7 +633,7 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
       out << "| fact | value | may be | alone decides | can make |\n|---|---|---|---|---|\n";
       for (const UnknownThatMatters& u : e.unknowns)
         out << "| " << md_escape(md_code(u.fact.tuple)) << " | " << u.fact.value << " | " << md_escape(u.fact.range)
-            << " | " << (!u.tested ? "not tried" : u.decides_alone ? "yes" : "no") << " | "
+            << " | " << (u.wildcard ? "not tried alone" : !u.tested ? "not tried" : u.decides_alone ? "yes" : "no") << " | "
             << [&] {
                  std::string s;
                  for (std::size_t j = 0; j < u.can_make.size(); ++j) s += (j ? ", " : "") + u.can_make[j];
