@@ -166,6 +166,19 @@ const char* color_of(Truth t) {
   }
 }
 
+// A requirement met only through a waiver that applies (the spec: waivers that applied are shown as
+// such, even where the requirement is not a reason).
+bool met_by_waiver(const Explanation& e, const ExplainNode& n) {
+  if (n.kind != NodeKind::require || n.truth != Truth::true_) return false;
+  bool waiver = false, own = false;
+  for (int c : n.children) {
+    const ExplainNode& cn = node_at(e, c);
+    if (cn.kind == NodeKind::waiver) waiver = waiver || cn.truth == Truth::true_;
+    else own = own || cn.truth == Truth::true_;
+  }
+  return waiver && !own;
+}
+
 std::string fold_names(const Explanation& e, std::vector<int> nodes, std::size_t max_list, bool marks) {
   // Unknown parts first: they are the ones that may still matter.
   std::stable_sort(nodes.begin(), nodes.end(), [&](int a, int b) {
@@ -176,7 +189,8 @@ std::string fold_names(const Explanation& e, std::vector<int> nodes, std::size_t
   for (std::size_t k = 0; k < nodes.size() && k < max_list; ++k) {
     const ExplainNode& n = node_at(e, nodes[k]);
     s += (k ? ", " : "") + (marks ? std::string(mark(n.truth)) + " " : std::string()) + short_name(n) +
-         (marks ? "" : " (" + std::string(to_string(n.truth)) + ")");
+         (marks ? (met_by_waiver(e, n) ? " (waived)" : "")
+                : " (" + std::string(to_string(n.truth)) + (met_by_waiver(e, n) ? ", waived" : "") + ")");
   }
   if (nodes.size() > max_list) s += ", … " + std::to_string(nodes.size() - max_list) + " more";
   return s;
