@@ -579,8 +579,6 @@ class Builder {
       for (ExprId side : x.children) {
         const Expr& sx = p_.exprs[static_cast<std::size_t>(side)];
         if (sx.kind == ExprKind::constant || sx.kind == ExprKind::variable) continue;
-        // The cheap tree: a fact's value is already on its fact line.
-        if (!e_.options.counterfactuals && sx.kind == ExprKind::atom_value) continue;
         if (!value.empty()) value += "; ";
         value += render(side, b, names) + " = " + to_string(m_.eval(side, b), p_);
       }
