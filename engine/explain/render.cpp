@@ -57,8 +57,11 @@ std::string change_question(const Explanation& e, const Change& ch) {
   return ch.make_true ? c.question_true : c.question_false;
 }
 
-std::string now_text(const AtomicCondition& c) {
-  std::string s = std::string("now ") + to_string(c.truth);
+// What the change says, as it stands now: `y >= 10 (now false: y = 4)` for a change that makes
+// `y < 10` false (the JSON's "now" is the condition's own truth, beside "condition" and "make").
+std::string now_text(const AtomicCondition& c, const Change& ch) {
+  const Truth t = ch.make_true ? c.truth : truth_not(c.truth);
+  std::string s = std::string("now ") + to_string(t);
   if (!c.value.empty() && c.value != to_string(c.truth)) s += ": " + c.value;
   return s;
 }
@@ -273,13 +276,13 @@ void sets_text(const Explanation& e, const std::vector<ChangeSet>& sets, bool co
     ++k;
     if (cs.size() == 1) {
       const AtomicCondition& c = e.conditions[static_cast<std::size_t>(cs[0].condition)];
-      out << "  " << k << ". " << change_text(e, cs[0]) << "  (" << now_text(c) << ")\n";
+      out << "  " << k << ". " << change_text(e, cs[0]) << "  (" << now_text(c, cs[0]) << ")\n";
       out << "       ask: " << change_question(e, cs[0]) << "\n";
     } else {
       out << "  " << k << ". all of:\n";
       for (const Change& ch : cs) {
         const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-        out << "       - " << change_text(e, ch) << "  (" << now_text(c) << ")\n";
+        out << "       - " << change_text(e, ch) << "  (" << now_text(c, ch) << ")\n";
         out << "         ask: " << change_question(e, ch) << "\n";
       }
     }
@@ -463,7 +466,7 @@ void md_sets(const Model& model, const Explanation& e, const std::vector<ChangeS
         const AtomicCondition& c = e.conditions[static_cast<std::size_t>(cs[j].condition)];
         auto a = assume_text(model, e, cs[j]);
         out << "| " << (j == 0 ? std::to_string(k) : "") << " | " << md_escape(md_code(change_text(e, cs[j]))) << " | "
-            << md_escape(now_text(c)) << " | " << md_escape(change_question(e, cs[j])) << " | "
+            << md_escape(now_text(c, cs[j])) << " | " << md_escape(change_question(e, cs[j])) << " | "
             << (a ? md_escape(md_code(*a)) : "") << " |\n";
       }
     }
