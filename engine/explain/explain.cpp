@@ -1620,14 +1620,8 @@ class Builder {
         }
         auto changes = fact_changes(m_, e_, fewer);
         if (!changes) continue;
-        FactBase fb = fb_;
-        for (const FactChange& ch : *changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
-        auto model = reevaluate(fb, {row.phase});
-        if (!model) continue;
-        bool gives = false;
-        for (const PhaseResult& r : model->evaluation().phases)
-          if (r.phase == row.phase && r.args == row.args) gives = r.verdict == want;
-        if (!gives) continue;
+        auto model = applied(*changes, row);
+        if (!model || !verdict_is(*model, row, want)) continue;
         // Its condition met by the others' value for its own fact is luck (that value was picked for
         // another condition); met while its fact is untouched, the others imply it (`y >= 10` makes
         // `x + y >= 9` true for every x): then it is redundant.
@@ -1644,14 +1638,29 @@ class Builder {
     }
   }
 
-  bool gives_verdict(const std::vector<FactChange>& changes, const PhaseResult& row, Verdict want) const {
+  // The facts with `changes` applied, evaluated for this binding's phase (null: the evaluation stopped).
+  std::unique_ptr<Model> applied(const std::vector<FactChange>& changes, const PhaseResult& row) const {
     FactBase fb = fb_;
     for (const FactChange& ch : changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
-    auto model = reevaluate(fb, {row.phase});
-    if (!model) return false;
-    for (const PhaseResult& r : model->evaluation().phases)
+    return reevaluate(fb, {row.phase});
+  }
+
+  static bool verdict_is(const Model& model, const PhaseResult& row, Verdict want) {
+    for (const PhaseResult& r : model.evaluation().phases)
       if (r.phase == row.phase && r.args == row.args) return r.verdict == want;
     return false;
+  }
+
+  bool gives_verdict(const std::vector<FactChange>& changes, const PhaseResult& row, Verdict want) const {
+    auto model = applied(changes, row);
+    return model && verdict_is(*model, row, want);
+  }
+
+  // Whether an atomic condition reads this fact.
+  static bool reads_fact(const LeafInfo& li, const FactRef& f) {
+    return li.expr != kNoExpr && std::any_of(li.facts.begin(), li.facts.end(), [&](const FactRef& g) {
+             return g.relation == f.relation && g.args == f.args;
+           });
   }
 
   // The values next to a fact value: a whole unit either side of a number, a day of a date, every
@@ -1775,10 +1784,7 @@ class Builder {
             case BaseType::text: {  // each text a condition on it names, and one none names
               std::set<std::string> named;
               for (const auto& leaf : leaf_) {
-                if (leaf.expr == kNoExpr) continue;
-                bool reads = false;
-                for (const FactRef& g : leaf.facts) reads = reads || (g.relation == f.relation && g.args == f.args);
-                if (!reads) continue;
+                if (!reads_fact(leaf, f)) continue;
                 for (const Constant& k : constants_in(leaf.expr))
                   if (const auto* t = std::get_if<std::string>(&k); t && named.insert(*t).second)
                     candidates.push_back({k, false});
@@ -1880,10 +1886,7 @@ class Builder {
     };
     for (std::size_t c = 0; c < leaf_.size(); ++c) {
       const LeafInfo& li = leaf_[c];
-      if (li.expr == kNoExpr) continue;
-      bool reads = false;
-      for (const FactRef& g : li.facts) reads = reads || (g.relation == f.relation && g.args == f.args);
-      if (!reads) continue;
+      if (!reads_fact(li, f)) continue;
       if (out_of_time()) return;
       realise(static_cast<int>(c));
       // Every constant of the condition (`x = 15`, and the 3 and 4 of `(x - 3) * (x - 4) < 0`).
