@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,5 +99,27 @@ struct EvalOutcome {
 };
 
 EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options);
+
+// Evaluates one program over and over, as a service answering decisions does: what evaluate()
+// gives, without setting everything up again each time. The tables, the interner, the results and
+// the evaluator's scratch memory are kept from one evaluation to the next (emptied, not freed), so a
+// decision over a handful of facts allocates next to nothing; what depends on the program alone is
+// worked out once. Each evaluation starts from nothing else: the outcome is exactly evaluate()'s.
+// Not for two threads at once.
+class Evaluator {
+ public:
+  explicit Evaluator(const Program& program);  // the program must outlive the evaluator
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // As evaluate(program, facts, options). The outcome is the evaluator's: valid until its next
+  // evaluate() (move what you keep out of it).
+  const EvalOutcome& evaluate(const FactBase& facts, const EvalOptions& options);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace phasegate::engine

@@ -207,7 +207,7 @@ class Updater {
       plan->recursive.push_back(recursive);
     }
     for (const Phase& ph : p_.phases) plan->phases.push_back(atoms_of_phase(ph));
-    plan->phase_order = m_.phase_order_list();
+    m_.phase_order_list(plan->phase_order);
     return plan;
   }
 
@@ -483,7 +483,8 @@ class Updater {
       mark_changed(pid, key);
       return;
     }
-    PhaseResult pr = m_.phase_result(pid, key, binding, fr, true);
+    PhaseResult pr;
+    m_.phase_result(pid, key, binding, fr, true, pr);
     tally(pr.verdict, +1);
     if (was) {
       const PhaseResult& old = m_.evaluation.phases[at];

@@ -238,6 +238,33 @@ ModelOutcome evaluate_model(const Program& program, const FactBase& facts, const
   return outcome;
 }
 
+struct Evaluator::State {
+  const Program& program;
+  std::unique_ptr<Model::Impl> impl;  // the last evaluation's, done with: its memory is reused
+  EvalOutcome outcome;
+};
+
+Evaluator::Evaluator(const Program& program) : state_(std::make_unique<State>(State{program, nullptr, {}})) {}
+Evaluator::~Evaluator() = default;
+
+const EvalOutcome& Evaluator::evaluate(const FactBase& facts, const EvalOptions& options) {
+  State& s = *state_;
+  auto impl = std::make_unique<Model::Impl>(s.program, facts, options);
+  if (s.impl) impl->adopt(*s.impl, s.outcome.evaluation ? &*s.outcome.evaluation : nullptr);
+  s.impl.reset();
+  s.outcome.error.reset();
+  impl->release_tables = !options.results;
+  s.outcome.error = run_all(impl);
+  if (s.outcome.error) {
+    s.outcome.evaluation.reset();
+  } else {
+    if (!s.outcome.evaluation) s.outcome.evaluation.emplace();
+    std::swap(*s.outcome.evaluation, impl->evaluation);  // the model keeps the emptied vectors of the last one
+  }
+  s.impl = std::move(impl);
+  return s.outcome;
+}
+
 EvalOutcome evaluate(const Program& program, const FactBase& facts, const EvalOptions& options) {
   EvalOutcome out;
   auto impl = std::make_unique<Model::Impl>(program, facts, options);

@@ -179,6 +179,93 @@ struct Model::Impl {
   bool broken = false;                          // an update stopped half way: evaluate again
   std::shared_ptr<const eval_detail::UpdatePlan> update_plan;  // built by the first update
 
+  // ------------------------------------------------------------ reuse (Evaluator)
+
+  // Tables no relation, pass or phase holds now, their memory kept: take_table gives one out
+  // emptied, give_table takes one back. A single evaluation starts with none; an Evaluator's next
+  // evaluation starts with all of the last one's (adopt), so a decision over a handful of facts
+  // allocates next to nothing.
+  std::vector<Table> spare_tables;
+  Table take_table(int arity) {
+    if (spare_tables.empty()) return Table(arity);
+    Table t = std::move(spare_tables.back());
+    spare_tables.pop_back();
+    t.reset(arity);
+    return t;
+  }
+  // Only small tables are kept: a large one (a stratum of a big workload) would hold its memory
+  // until the evaluation ends; it is freed here.
+  void give_table(Table&& t) {
+    constexpr std::size_t kSpareRows = 1024;
+    if (t.truth.capacity() <= kSpareRows) spare_tables.push_back(std::move(t));
+  }
+  // The PhaseResults of the last evaluation (adopt): run_phase writes over them (their vectors and
+  // strings keep their memory) rather than building new ones.
+  std::vector<PhaseResult> spare_results;
+  PhaseResult take_result() {
+    if (spare_results.empty()) return PhaseResult{};
+    PhaseResult r = std::move(spare_results.back());
+    spare_results.pop_back();
+    return r;
+  }
+
+  // Takes over the memory of `old`, an evaluation of the same program that is done with (its
+  // model is dropped), and of `previous`, the Evaluation it gave out: tables, interner, results,
+  // and the scratch vectors, emptied. Before init(). What depends on the facts (ids, tables, drain
+  // orders) is computed again; what depends on the program alone (closed aggregates) is kept.
+  void adopt(Impl& old, Evaluation* previous) {
+    own_in = std::move(old.own_in);
+    own_in.reset();
+    own_term_ids = std::move(old.own_term_ids);
+    for (auto& ids : own_term_ids) ids.clear();
+    own_gen_row = std::move(old.own_gen_row);
+    own_exact_atom = std::move(old.own_exact_atom);
+    own_unknown_value = std::move(old.own_unknown_value);
+    own_unknown_value.clear();
+    slot = std::move(old.slot);
+    spare_tables = std::move(old.spare_tables);
+    auto keep_tables = [&](std::vector<Table>& from) {
+      for (Table& t : from) give_table(std::move(t));
+      from.clear();
+    };
+    keep_tables(old.pass);
+    keep_tables(old.phase_index);
+    keep_tables(old.certain_tables);
+    own_tables = std::move(old.own_tables);  // one per relation of the same program: init resets them in place
+    pass = std::move(old.pass);
+    certain_tables = std::move(old.certain_tables);
+    closed_aggregate = std::move(old.closed_aggregate);
+    aggregate_memo = std::move(old.aggregate_memo);
+    spare_results = std::move(old.spare_results);
+    if (previous) {
+      for (PhaseResult& r : previous->phases) spare_results.push_back(std::move(r));
+      previous->phases.clear();
+      evaluation.phases = std::move(previous->phases);
+    }
+    rule_frame = std::move(old.rule_frame);
+    rule_head = std::move(old.rule_head);
+    rule_pending = std::move(old.rule_pending);
+    collector = std::move(old.collector);
+    collector.clear();
+    visit_mark = std::move(old.visit_mark);
+    for (auto& marks : visit_mark) marks.clear();
+    drain_frame = std::move(old.drain_frame);
+    found_tuples = std::move(old.found_tuples);
+    found_tuples.clear();
+    scratch = std::move(old.scratch);
+  }
+
+  // Vectors the steps of one evaluation use and leave, kept for the next step (and, through adopt,
+  // the next evaluation) instead of allocated each time.
+  struct Scratch {
+    std::vector<int> rules, order;
+    std::vector<std::size_t> snapshot, previous;
+    std::vector<std::uint32_t> rows, next, rank, count;
+    std::vector<Id> ids;
+    Frame frame;
+  } scratch;
+  std::vector<Table> certain_tables;  // run_stratum's
+
   // ------------------------------------------------------------ setup
 
   void init() {
@@ -205,12 +292,12 @@ struct Model::Impl {
       for (const Term& t : x.args) term_ids[e].push_back(t.kind == Term::Kind::constant ? in.intern(t.constant) : kUnbound);
     }
     find_closed_aggregates();
-    tables.reserve(p.relations.size());
+    tables.resize(p.relations.size());  // empty, or an adopted evaluation's (emptied below)
     unknown_value.resize(p.relations.size());
     slot.assign(p.relations.size(), -1);
     for (std::size_t r = 0; r < p.relations.size(); ++r) {
       const Relation& rel = p.relations[r];
-      tables.emplace_back(static_cast<int>(rel.param_names.size()));
+      tables[r].reset(static_cast<int>(rel.param_names.size()));
       if (rel.value_type) unknown_value[r] = Value::unknown_of(*rel.value_type, p);
       if (rel.kind == RelationKind::fact) load_facts(static_cast<int>(r));
     }
@@ -758,6 +845,7 @@ struct Model::Impl {
 
   // Marks the aggregates that read no variable bound outside them.
   void find_closed_aggregates() {
+    if (closed_aggregate.size() == p.exprs.size() && aggregate_memo.size() == p.exprs.size()) return;  // adopted: same program
     closed_aggregate.assign(p.exprs.size(), 0);
     aggregate_memo.assign(p.exprs.size(), std::nullopt);
     std::vector<int> used, locals;
@@ -1022,21 +1110,28 @@ struct Model::Impl {
     return n;
   }
 
+  struct FixPlan {
+    int rule = -1;
+    std::vector<int> recursive_gens;  // generator positions over this stratum's relations
+    bool semi_naive = true;
+  };
+  std::vector<FixPlan> fix_plans;  // fixpoint's (kept: their vectors are reused)
+
   void fixpoint(const std::vector<int>& rels, const std::vector<int>& rules, bool certain) {
     certain_pass = certain;
+    for (Table& t : pass) give_table(std::move(t));
     pass.clear();
     pass.reserve(rels.size());
-    for (int r : rels) pass.emplace_back(static_cast<int>(p.relations[static_cast<std::size_t>(r)].param_names.size()));
-    struct Plan {
-      int rule;
-      std::vector<int> recursive_gens;  // generator positions over this stratum's relations
-      bool semi_naive;
-    };
-    std::vector<Plan> plans;
-    plans.reserve(rules.size());
-    for (int ri : rules) {
+    for (int r : rels) pass.push_back(take_table(static_cast<int>(p.relations[static_cast<std::size_t>(r)].param_names.size())));
+    std::vector<FixPlan>& plans = fix_plans;
+    if (plans.size() < rules.size()) plans.resize(rules.size());
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const int ri = rules[i];
       const Rule& rule = p.rules[static_cast<std::size_t>(ri)];
-      Plan plan{ri, {}, true};
+      FixPlan& plan = plans[i];
+      plan.rule = ri;
+      plan.recursive_gens.clear();
+      plan.semi_naive = true;
       for (std::size_t g = 0; g < rule.body.generators.size(); ++g) {
         const Expr& ge = p.exprs[static_cast<std::size_t>(rule.body.generators[g])];
         if ((ge.kind == ExprKind::atom || ge.kind == ExprKind::atom_value) && in_pass(ge.relation))
@@ -1047,17 +1142,19 @@ struct Model::Impl {
       // (under `or`, say), the rule is re-run whole each round instead.
       plan.semi_naive = occurrences == static_cast<int>(plan.recursive_gens.size());
       if (occurrences > 0 && plan.recursive_gens.empty()) plan.semi_naive = false;
-      plans.push_back(std::move(plan));
     }
-    std::vector<std::size_t> snapshot(rels.size(), 0), previous;
+    const std::span<const FixPlan> used(plans.data(), rules.size());
+    std::vector<std::size_t>& snapshot = scratch.snapshot;
+    std::vector<std::size_t>& previous = scratch.previous;
+    snapshot.assign(rels.size(), 0);
     GenRanges all;
     all.snapshot = &snapshot;
-    for (const Plan& plan : plans) run_rule(plan.rule, all, plan.semi_naive);
+    for (const FixPlan& plan : used) run_rule(plan.rule, all, plan.semi_naive);
     for (;;) {
       previous = snapshot;
       for (std::size_t k = 0; k < rels.size(); ++k) snapshot[k] = pass[k].rows();
       if (snapshot == previous) break;
-      for (const Plan& plan : plans) {
+      for (const FixPlan& plan : used) {
         bool refers = !plan.recursive_gens.empty() || !plan.semi_naive;
         if (!refers) continue;
         if (!plan.semi_naive) {
@@ -1336,32 +1433,38 @@ struct Model::Impl {
   // One stratum's relations from scratch: the certain fixpoint, and the possible one when some
   // body was unknown; tuples derived only in the second are unknown.
   void run_stratum(const std::vector<int>& rels) {
-    std::vector<int> rules;
+    std::vector<int>& rules = scratch.rules;
+    rules.clear();
     for (std::size_t k = 0; k < rels.size(); ++k) {
       slot[static_cast<std::size_t>(rels[k])] = static_cast<int>(k);
       for (int ri : p.relations[static_cast<std::size_t>(rels[k])].rules) rules.push_back(ri);
     }
     saw_unknown = false;
     fixpoint(rels, rules, true);
-    std::vector<Table> certain = std::move(pass);
+    std::vector<Table>& certain = certain_tables;
+    certain.swap(pass);  // certain takes the certain pass's tables; pass is left empty
     bool need_possible = saw_unknown;
     if (need_possible) fixpoint(rels, rules, false);
     for (std::size_t k = 0; k < rels.size(); ++k) slot[static_cast<std::size_t>(rels[k])] = -1;
     for (std::size_t k = 0; k < rels.size(); ++k) {
       Table& target = tables[static_cast<std::size_t>(rels[k])];
       if (!need_possible) {
-        target = std::move(certain[k]);
+        std::swap(target, certain[k]);  // the empty table goes back to the pool below
         continue;
       }
-      Table merged(pass[k].arity());
+      Table merged = take_table(pass[k].arity());
       merged.reserve(pass[k].rows());
       for (std::size_t r = 0; r < pass[k].rows(); ++r) {
         const Id* row = pass[k].row(r);
         merged.append(row, certain[k].find(row) ? Truth::true_ : Truth::unknown);
       }
       merged.uncertain_rows = pass[k].uncertain_rows;
-      target = std::move(merged);
+      std::swap(target, merged);
+      give_table(std::move(merged));
     }
+    for (Table& t : certain) give_table(std::move(t));
+    certain.clear();
+    for (Table& t : pass) give_table(std::move(t));
     pass.clear();
   }
 
@@ -1377,14 +1480,16 @@ struct Model::Impl {
     phase_absent.assign(p.phases.size(), {});
     evaluation.counts.assign(p.phases.size(), PhaseCount{});
     for (std::size_t i = 0; i < p.phases.size(); ++i) evaluation.counts[i].phase = static_cast<int>(i);
+    for (Table& t : phase_index) give_table(std::move(t));
     phase_index.clear();
     phase_index.resize(p.phases.size());
     named_in_after.assign(p.phases.size(), 0);
     for (const Phase& ph : p.phases)
       for (int a : ph.after) named_in_after[static_cast<std::size_t>(a)] = 1;
-    const std::vector<int> order = phase_order_list();
+    const std::vector<int>& order = phase_order_list(scratch.order);
     // Every phase's bindings first: their number sizes the results once (no reallocation moving them).
-    std::vector<PhaseBindings> bindings(p.phases.size());
+    std::vector<PhaseBindings>& bindings = phase_bindings_scratch;
+    bindings.resize(p.phases.size());
     std::size_t total = 0;
     for (int pid : order) {
       bindings[static_cast<std::size_t>(pid)] = phase_bindings(pid);
@@ -1394,7 +1499,9 @@ struct Model::Impl {
     for (int pid : order) {
       const std::size_t lo = evaluation.phases.size();
       run_phase(pid, bindings[static_cast<std::size_t>(pid)], evaluation.phases);
-      bindings[static_cast<std::size_t>(pid)] = PhaseBindings{};  // done with: free it now
+      PhaseBindings& done = bindings[static_cast<std::size_t>(pid)];  // done with: give it back now
+      give_table(std::move(done.own));
+      done = PhaseBindings{};
       phase_range[static_cast<std::size_t>(pid)] = {lo, evaluation.phases.size()};
     }
     if (!std::is_sorted(order.begin(), order.end())) {  // into declaration order
@@ -1412,8 +1519,8 @@ struct Model::Impl {
 
   // Phases in evaluation order: each after the phases it waits on (declaration order for a program
   // not made by the checker).
-  std::vector<int> phase_order_list() const {
-    std::vector<int> order = p.phase_order;
+  const std::vector<int>& phase_order_list(std::vector<int>& order) const {
+    order = p.phase_order;
     if (order.size() != p.phases.size()) {
       order.clear();
       for (std::size_t i = 0; i < p.phases.size(); ++i) order.push_back(static_cast<int>(i));
@@ -1436,21 +1543,27 @@ struct Model::Impl {
   // The phase's bindings (rows of parameter ids, truth: the `for each` value), in output order:
   // by the constants' order, column by column. Each distinct constant gets its rank once; then a
   // stable counting sort per column, last column first (a radix sort: linear in the bindings).
-  std::vector<std::uint32_t> sorted_rows(const Table& bindings) const {
+  const std::vector<std::uint32_t>& sorted_rows(const Table& bindings) {
     const std::size_t arity = static_cast<std::size_t>(bindings.arity()), n = bindings.rows();
-    std::vector<std::uint32_t> order(n);
+    std::vector<std::uint32_t>& order = scratch.rows;
+    order.resize(n);
     for (std::size_t r = 0; r < n; ++r) order[r] = static_cast<std::uint32_t>(r);
     if (arity == 0 || n < 2) return order;
-    std::vector<Id> ids;
+    std::vector<Id>& ids = scratch.ids;
+    ids.clear();
     for (std::size_t r = 0; r < n; ++r) ids.insert(ids.end(), bindings.row(r), bindings.row(r) + arity);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::sort(ids.begin(), ids.end(), [&](Id x, Id y) { return constant_less(in.get(x), in.get(y)); });
-    std::vector<std::uint32_t> rank(in.size(), 0);
+    std::vector<std::uint32_t>& rank = scratch.rank;
+    rank.assign(in.size(), 0);
     for (std::size_t i = 0; i < ids.size(); ++i)  // equal constants (uncertain values) share a rank
       rank[ids[i]] = i > 0 && !constant_less(in.get(ids[i - 1]), in.get(ids[i])) ? rank[ids[i - 1]]
                                                                                    : static_cast<std::uint32_t>(i);
-    std::vector<std::uint32_t> next(n), count(ids.size() + 1);
+    std::vector<std::uint32_t>& next = scratch.next;
+    std::vector<std::uint32_t>& count = scratch.count;
+    next.resize(n);
+    count.resize(ids.size() + 1);
     for (std::size_t k = arity; k-- > 0;) {
       std::fill(count.begin(), count.end(), 0);
       for (std::uint32_t r : order) ++count[rank[bindings.row(r)[k]] + 1];
@@ -1491,6 +1604,7 @@ struct Model::Impl {
       return !shared ? own.truth : shared_truth.empty() ? shared->truth : shared_truth;
     }
   };
+  std::vector<PhaseBindings> phase_bindings_scratch;  // run_phases's
 
   // The relation table a phase's bindings can be read from: its `for each` is one atom whose
   // arguments are the parameters, in order (so a tuple is a binding, and no two tuples the same one),
@@ -1514,7 +1628,7 @@ struct Model::Impl {
     std::size_t frame_size = std::max({ph.var_names.size(), nparams, max_frame});
     PhaseBindings out;
     Table& bindings = out.own;
-    bindings = Table(static_cast<int>(nparams));
+    bindings = take_table(static_cast<int>(nparams));
     if (const Table* source = direct_source(ph)) {
       // What enumerating the atom would give: its tuples that are not false, in table order, each
       // with the body's value (the generator at that tuple, as enumerate() leaves it).
@@ -1595,16 +1709,19 @@ struct Model::Impl {
     const bool indexed = index_all_phases || named_in_after[static_cast<std::size_t>(pid)];
     auto& verdicts = phase_verdicts[static_cast<std::size_t>(pid)];
     Table& index = phase_index[static_cast<std::size_t>(pid)];
-    index = Table(static_cast<int>(nparams));
+    index.reset(static_cast<int>(nparams));
     if (indexed) {
       verdicts.reserve(bindings.rows());
       index.reserve(bindings.rows());
     }
     PhaseCount& count = evaluation.counts[static_cast<std::size_t>(pid)];
-    Frame fr(frame_size, kUnbound);
+    Frame& fr = scratch.frame;
+    fr.assign(frame_size, kUnbound);
+    PhaseResult pr;
     auto visit = [&](std::uint32_t row) {
       const Id* key = bindings.row(row);
-      PhaseResult pr = phase_result(pid, key, truth[row], fr, keep);
+      if (keep) pr = take_result();
+      phase_result(pid, key, truth[row], fr, keep, pr);
       ++(pr.verdict == Verdict::go ? count.go : pr.verdict == Verdict::no_go ? count.no_go : count.undetermined);
       if (indexed) {
         verdicts.push_back(pr.verdict);
@@ -1622,23 +1739,31 @@ struct Model::Impl {
 
   // The verdict of one binding of a phase (its parameters' ids `key`, its `for each` value), with its
   // clauses, `after` phases and unknown inputs when `keep` (else only phase, binding and verdict).
-  PhaseResult phase_result(int pid, const Id* key, Truth binding, Frame& fr, bool keep) {
+  // The result is written into `pr` (its vectors keep their memory: a PhaseResult of an earlier
+  // evaluation can be given).
+  void phase_result(int pid, const Id* key, Truth binding, Frame& fr, bool keep, PhaseResult& pr) {
     const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
     const std::size_t nparams = ph.params.size();
     std::fill(fr.begin(), fr.end(), kUnbound);
     std::copy(key, key + nparams, fr.begin());
-    PhaseResult pr;
     pr.phase = pid;
     pr.binding = binding;
+    pr.args.clear();
+    pr.after.clear();
     Truth all = pr.binding;
     if (keep) {
       pr.args.reserve(nparams);
       for (std::size_t k = 0; k < nparams; ++k) pr.args.push_back(in.get(key[k]));
-      pr.clauses.reserve(ph.clauses.size());
+      pr.clauses.resize(ph.clauses.size());
+    } else {
+      pr.clauses.clear();
     }
+    ClauseResult unkept;
     for (std::size_t ci = 0; ci < ph.clauses.size(); ++ci) {
       const Clause& clause = ph.clauses[ci];
-      ClauseResult cr;
+      ClauseResult& cr = keep ? pr.clauses[ci] : unkept;
+      cr.waivers_true.clear();
+      cr.waivers_unknown.clear();
       cr.clause = static_cast<int>(ci);
       cr.expr_value = eval_truth(clause.expr, fr);
       Truth met = clause.kind == ClauseKind::require ? cr.expr_value : truth_not(cr.expr_value);
@@ -1650,7 +1775,6 @@ struct Model::Impl {
       }
       cr.met = met;
       all = truth_and(all, met);
-      if (keep) pr.clauses.push_back(std::move(cr));
     }
     for (int a : ph.after) {
       AfterResult ar;
@@ -1660,8 +1784,8 @@ struct Model::Impl {
       if (keep) pr.after.push_back(ar);
     }
     pr.verdict = all == Truth::true_ ? Verdict::go : (all == Truth::false_ ? Verdict::no_go : Verdict::undetermined);
-    if (keep && pr.verdict != Verdict::go) pr.unknowns = collect_phase_unknowns(ph, pr, fr);
-    return pr;
+    if (keep && pr.verdict != Verdict::go) collect_phase_unknowns(ph, pr, fr);
+    else pr.unknowns.clear();
   }
 
   // The result of a phase's binding (its parameters' ids), if it has one.
@@ -1728,7 +1852,9 @@ struct Model::Impl {
     std::copy(key, key + other.params.size(), fr.begin());
     const Truth binding = count_truth(other.for_each->expr, fr);
     if (binding == Truth::false_) return Verdict::no_go;
-    return phase_result(a, key, truth_and(binding, Truth::unknown), fr, false).verdict;
+    PhaseResult r;
+    phase_result(a, key, truth_and(binding, Truth::unknown), fr, false, r);
+    return r.verdict;
   }
 
   // ------------------------------------------------------------ unknown inputs
@@ -1774,9 +1900,19 @@ struct Model::Impl {
 
   template <class Key>
   std::string format_ids(int r, const Key& key, std::size_t n) const {
-    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
-    if (rel.param_names.empty()) return rel.name;
     std::string s;
+    format_ids_into(s, r, key, n);
+    return s;
+  }
+  // The same written over `s` (which keeps its memory).
+  template <class Key>
+  void format_ids_into(std::string& s, int r, const Key& key, std::size_t n) const {
+    const Relation& rel = p.relations[static_cast<std::size_t>(r)];
+    s.clear();
+    if (rel.param_names.empty()) {
+      s += rel.name;
+      return;
+    }
     s.reserve(rel.name.size() + 2 + 24 * n);  // one allocation for most tuples
     s += rel.name;
     s += '(';
@@ -1786,7 +1922,6 @@ struct Model::Impl {
       else s += format_constant_text(in.get(key[k]), p);
     }
     s += ')';
-    return s;
   }
   std::string format_ids(int r, const std::vector<Id>& key) const { return format_ids(r, key, key.size()); }
 
@@ -1991,7 +2126,8 @@ struct Model::Impl {
   }
 
   std::vector<std::span<const Id>> found_tuples;  // collect_phase_unknowns's, kept from one binding to the next
-  std::vector<std::string> collect_phase_unknowns(const Phase& ph, const PhaseResult& pr, Frame& fr) {
+  // Into pr.unknowns, written over the strings it holds (they keep their memory).
+  void collect_phase_unknowns(const Phase& ph, PhaseResult& pr, Frame& fr) {
     Collector& c = collector;
     c.clear();
     next_visit();
@@ -2014,9 +2150,15 @@ struct Model::Impl {
     auto span_equal = [](std::span<const Id> a, std::span<const Id> b) { return std::ranges::equal(a, b); };
     std::sort(tuples.begin(), tuples.end(), span_less);
     tuples.erase(std::unique(tuples.begin(), tuples.end(), span_equal), tuples.end());
-    std::vector<std::string> out;
+    std::vector<std::string>& out = pr.unknowns;
     out.reserve(tuples.size());
-    for (auto t : tuples) out.push_back(format_ids(static_cast<int>(t[0]), t.data() + 2, t[1]));
+    std::size_t n = 0;
+    auto put = [&]() -> std::string& {
+      if (n == out.size()) out.emplace_back();
+      return out[n++];
+    };
+    for (auto t : tuples) format_ids_into(put(), static_cast<int>(t[0]), t.data() + 2, t[1]);
+    out.resize(n);
     for (const AfterResult& ar : pr.after) {
       if (ar.verdict != Verdict::undetermined) continue;
       std::vector<Id> key;
@@ -2032,7 +2174,9 @@ struct Model::Impl {
         } else {  // not a binding of it, but may be one (see absent_binding_verdict): what it would read
           // (This binding's collector and tuples are done with: the nested collection may reuse them.)
           Frame other_fr(std::max(max_frame, other.params.size()), kUnbound);
-          add(phase_result(ar.phase, key.data(), Truth::unknown, other_fr, true));
+          PhaseResult other_result;
+          phase_result(ar.phase, key.data(), Truth::unknown, other_fr, true, other_result);
+          add(other_result);
         }
       } else {
         for (const auto& r : results)
@@ -2041,7 +2185,6 @@ struct Model::Impl {
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
   }
 
   // ------------------------------------------------------------ public helpers

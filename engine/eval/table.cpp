@@ -64,6 +64,21 @@ void Interner::grow() {
   }
 }
 
+void Interner::reset() {
+  lock_.reset();
+  pool_ = nullptr;
+  shared_ = 0;
+  values_.clear();
+  hashes_.clear();
+  direct_limit_ = 0;
+  small_ids_.clear();
+  slots_.clear();
+  hashed_ = 0;
+  uncertain_of_.clear();
+  uncertain_.clear();
+  uncertain_ids_.clear();
+}
+
 void Interner::share(const std::deque<Constant>& pool) {
   pool_ = &pool;
   shared_ = static_cast<Id>(pool.size());
@@ -336,6 +351,19 @@ void ValueColumn::make_dense() {
   slot_ = {};
   distinct_ = {};
   slot_of_ = {};
+}
+
+void Table::reset(int arity) {
+  arity_ = arity;
+  holds_facts_ = false;
+  entries_.clear();
+  cells_.clear();
+  data_ = cells_.data();
+  borrowed_ = false;
+  indexes_ = IndexChain();  // an index names columns of the old rows
+  truth.clear();
+  values.clear();
+  uncertain_rows.clear();
 }
 
 void Table::borrow(const Id* cells, std::size_t rows) {

@@ -52,6 +52,8 @@ class StableStore {
     segments_[s][at] = std::move(v);
     ++size_;
   }
+  // Empty again, its segments kept for the next elements (which are assigned over the old ones).
+  void clear() { size_ = 0; }
 
  private:
   static constexpr std::size_t kFirst = 64;
@@ -79,6 +81,9 @@ class Interner {
   void share(const std::deque<Constant>& pool);
   Id intern(const Constant& c);
   std::optional<Id> find(const Constant& c) const;
+  // Empty again, as if new (no pool shared, nothing interned), its memory kept: an evaluator that
+  // evaluates one program over and over reuses it.
+  void reset();
   const Constant& get(Id id) const { return id < shared_ ? (*pool_)[id] : values_[id - shared_]; }
   std::size_t size() const { return shared_ + values_.size(); }  // not while concurrent
 
@@ -130,6 +135,13 @@ class ValueColumn {
   std::size_t size() const { return dense() ? per_row_.size() : slot_.size(); }
   const Value& operator[](std::size_t r) const { return dense() ? per_row_[r] : distinct_[slot_[r]]; }
   void reserve(std::size_t rows) { slot_.reserve(rows); }
+  // No rows again, the memory of the vectors kept.
+  void clear() {
+    slot_.clear();
+    distinct_.clear();
+    slot_of_.clear();
+    per_row_.clear();
+  }
   bool dense() const { return !per_row_.empty(); }
   // Row r (r == size() appends) takes the value that `key` names; make() computes it the first
   // time the column sees the key. A key must name the same value every time it is given.
@@ -169,6 +181,9 @@ class ValueColumn {
 class Table {
  public:
   explicit Table(int arity = 0) : arity_(arity) {}
+  // An empty table of this arity, as Table(arity), keeping the memory of its rows (an evaluator
+  // reusing its tables from one evaluation to the next allocates nothing for a handful of rows).
+  void reset(int arity);
 
   int arity() const { return arity_; }
   std::size_t rows() const { return truth.size(); }
