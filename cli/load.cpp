@@ -66,7 +66,7 @@ std::vector<std::string> expand_rules_paths(const std::vector<std::string>& path
   return out;
 }
 
-std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector<std::string>& paths) {
+std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector<std::string>& paths, bool despite_errors) {
   const std::size_t errors_before = diags_.error_count();  // errors of earlier loads stop nothing here
   std::vector<std::string> missing;
   auto files = expand_rules_paths(paths, missing);
@@ -96,7 +96,7 @@ std::optional<std::vector<syntax::Ruleset>> Loader::read_roots(const std::vector
     if (files.size() > 1 && included.count(fs::weakly_canonical(rs.files[0].path).string())) continue;
     roots.push_back(std::move(rs));
   }
-  if (diags_.error_count() > errors_before || roots.empty()) return std::nullopt;
+  if ((diags_.error_count() > errors_before && !despite_errors) || roots.empty()) return std::nullopt;
   return roots;
 }
 
@@ -138,8 +138,28 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
 
 std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& paths, bool warnings) {
   std::vector<LoadedRules> out;
-  auto roots = read_roots(paths);
+  // Checked even when a file does not parse or an include is missing: what was read is checked, so
+  // that one syntax error does not hide the type and name errors of the rest (or of other rulesets).
+  // A ruleset with errors gives no LoadedRules.
+  const std::size_t errors_before = diags_.error_count();
+  auto roots = read_roots(paths, true);
   if (!roots) return out;
+  if (diags_.error_count() > errors_before) {
+    // A file refused whole (too large, not text) has nothing to check, and would make its ruleset
+    // look empty: such rulesets are left out.
+    auto refused = [](const syntax::Ruleset& rs) {
+      return std::any_of(rs.files.begin(), rs.files.end(), [](const syntax::RulesFile& f) { return f.refused; });
+    };
+    std::erase_if(*roots, refused);
+    std::size_t headers = 0;
+    for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
+    if (headers <= 1) {
+      if (!roots->empty()) finish(merged(*roots), warnings);
+    } else {
+      for (const auto& rs : *roots) finish(rs, warnings);
+    }
+    return out;
+  }
   std::size_t headers = 0;
   for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
   if (headers <= 1) {

@@ -50,8 +50,9 @@ class Loader {
 
  private:
   std::optional<LoadedRules> finish(const syntax::Ruleset& ruleset, bool warnings);
-  // The rulesets the paths stand for (files included by another dropped); nullopt on errors.
-  std::optional<std::vector<syntax::Ruleset>> read_roots(const std::vector<std::string>& paths);
+  // The rulesets of these paths, files included by another given file left out; nullopt when a file
+  // cannot be read or does not parse, unless `despite_errors` (then what was read, for `check`).
+  std::optional<std::vector<syntax::Ruleset>> read_roots(const std::vector<std::string>& paths, bool despite_errors = false);
   SourceMap sources_;
   Diagnostics diags_;
   bool io_error_ = false;

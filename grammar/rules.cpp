@@ -79,7 +79,7 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
                                    const ParseLimits& limits) {
   syntax::RulesFile file;
   file.path = path;
-  parse_file(path, text, limits, diags, file.comments, "rules", [&](const ParseState& st, const char* p) {
+  file.refused = !parse_file(path, text, limits, diags, file.comments, "rules", [&](const ParseState& st, const char* p) {
     static const std::vector<std::string> keywords = {"ruleset", "version", "source",  "include",
                                                       "fact",    "condition", "phase", "require",
                                                       "block",   "waive",   "after"};
@@ -166,7 +166,11 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
       report_unexpected(st, diags, start, last, keywords, prev_item, prev_word);
       prev_item = nullptr;
     };
-    auto failed = [&](std::string_view w) {
+    auto failed = [&](const char* start, std::string_view w) {
+      if (w == "fact" || w == "condition" || w == "phase") {  // its name, if the line names one
+        std::string_view name = scan_word(skip_space(start + w.size(), end), end);
+        if (!name.empty()) file.unparsed_names.emplace_back(name);
+      }
       if (!is_clause_word(w) && last == Last::phase) last = Last::none;
       prev_item = nullptr;
     };

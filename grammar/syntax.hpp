@@ -220,6 +220,10 @@ struct RulesFile {
   std::vector<IncludeDecl> includes;
   std::vector<Declaration> decls;  // in source order
   std::vector<Comment> comments;   // in source order
+  // The names of `fact`, `condition` and `phase` declarations that did not parse (each reported):
+  // the checker says nothing more of them, so that one mistake gives one message.
+  std::vector<std::string> unparsed_names;
+  bool refused = false;  // not parsed at all (too large, not text, nested too deeply: reported)
 };
 
 // A ruleset: the main file first, then every included file once, depth-first

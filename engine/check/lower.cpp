@@ -307,6 +307,8 @@ std::string Lowerer::suggest(const std::string& name) const {
 void Lowerer::undeclared(const syntax::Position& pos, const std::string& name, const std::string& what) {
   failed_ = true;
   if (!reported_undeclared_.insert(name).second) return;  // once per name and body
+  for (const auto& file : cx_.ruleset.files)  // its declaration did not parse: already reported
+    if (std::find(file.unparsed_names.begin(), file.unparsed_names.end(), name) != file.unparsed_names.end()) return;
   std::vector<std::string> notes;
   auto near = suggest(name);
   if (!near.empty())

@@ -1,0 +1,1 @@
+phasegate check ../check/include_errors.rules

@@ -1,0 +1,1 @@
+phasegate check check-syntax-and-names
