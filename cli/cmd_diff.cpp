@@ -104,10 +104,7 @@ class Differ {
     std::error_code ec;
     std::vector<std::string> paths;
     if (fs::is_directory(path, ec)) {
-      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".scenarios") paths.push_back(it->path().string());
-      std::sort(paths.begin(), paths.end());
+      paths = files_in_folder(path, [](const fs::path& f) { return f.extension() == ".scenarios"; });
     } else {
       paths.push_back(path);
     }

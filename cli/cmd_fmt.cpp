@@ -1,5 +1,9 @@
 // `phasegate fmt`: rewrite rules, facts and scenarios files in their canonical layout (comments kept).
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -23,22 +27,35 @@ struct FmtOptions {
   bool check = false;
 };
 
-// Writes beside the file and renames over it, so a crash never leaves half a file.
+// Writes beside the file and renames over it, so a crash never leaves half a file. A symbolic link
+// is followed (the file it names is rewritten; the link stays a link), the file keeps its
+// permissions, and the new text is on disk before it replaces the old.
 bool write_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".fmt-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
   std::error_code ec;
-  fs::rename(tmp, path, ec);
-  return !ec;
+  const fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : fs::path(path);
+  if (ec) return false;
+  const fs::perms mode = fs::status(target, ec).permissions();
+  if (ec) return false;
+  // A name of its own: an unrelated `X.fmt-tmp` beside the file is never overwritten.
+  std::string tmp_name = (target.parent_path() / ("." + target.filename().string() + ".fmt-XXXXXX")).string();
+  const int fd = ::mkstemp(tmp_name.data());
+  if (fd < 0) return false;
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ok && ::fchmod(fd, static_cast<mode_t>(mode & fs::perms::mask)) == 0;
+  ok = ok && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (ok) fs::rename(tmp_name, target, ec);
+  if (!ok || ec) {
+    fs::remove(tmp_name, ec);
+    return false;
+  }
+  return true;
 }
 
 std::vector<std::string> expand(const std::vector<std::string>& paths) {
@@ -46,11 +63,7 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     std::error_code ec;
     if (p != "-" && fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec))
-        if (it->is_regular_file() && file_kind_from_path(it->path().string())) found.push_back(it->path().string());
-      std::sort(found.begin(), found.end());
+      auto found = files_in_folder(p, [](const fs::path& f) { return file_kind_from_path(f.string()).has_value(); });
       out.insert(out.end(), found.begin(), found.end());
     } else {
       out.push_back(p);
@@ -79,7 +92,7 @@ int run_fmt(const FmtOptions& o) {
                   {"the limit is " + std::to_string(parse_limits().max_file_bytes) +
                    " bytes (the parse limit `max_file_bytes`)"});
       code = std::max(code, int(kBadInput));
-      if (path == "-") std::cout << text << std::cin.rdbuf();  // never lose the input of a pipe
+      if (path == "-" && !o.check) std::cout << text << std::cin.rdbuf();  // never lose the input of a pipe
       continue;
     }
     const std::string& stored = sources.add(name, text);
@@ -88,7 +101,7 @@ int run_fmt(const FmtOptions& o) {
     diags.append(file_diags);
     if (!formatted) {
       code = std::max(code, int(kBadInput));
-      if (path == "-") std::cout << text;  // never lose the input of a pipe
+      if (path == "-" && !o.check) std::cout << text;  // never lose the input of a pipe (--check writes no text)
       continue;
     }
     if (path == "-") {

@@ -242,11 +242,7 @@ class Runner {
     for (const auto& p : options_.paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
-        std::vector<std::string> found;
-        for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec))
-          if (it->is_regular_file() && it->path().extension() == ".scenarios") found.push_back(it->path().string());
-        std::sort(found.begin(), found.end());
+        auto found = files_in_folder(p, [](const fs::path& f) { return f.extension() == ".scenarios"; });
         out.insert(out.end(), found.begin(), found.end());
       } else if (fs::exists(p, ec)) {
         out.push_back(p);

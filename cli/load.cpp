@@ -46,16 +46,24 @@ ParseLimits g_limits;
 ParseLimits& mutable_parse_limits() { return g_limits; }
 const ParseLimits& parse_limits() { return g_limits; }
 
+std::vector<std::string> files_in_folder(const std::string& folder, bool (*wanted)(const fs::path&)) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code entry_ec;  // a link that leads nowhere, or round in a loop: not a file to read
+    if (it->is_regular_file(entry_ec) && !entry_ec && wanted(it->path())) found.push_back(it->path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
   std::vector<std::string> out;
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".rules") found.push_back(it->path().string());
-      std::sort(found.begin(), found.end());
+      auto found = files_in_folder(p, [](const fs::path& f) { return f.extension() == ".rules"; });
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
       out.push_back(p);

@@ -1,6 +1,7 @@
 // Loading what a subcommand needs: rulesets (files or folders), facts files and `--assume` lines.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,10 @@ class Loader {
 
 // The `*.rules` files a list of paths stands for: files as given, folders
 // searched recursively, sorted. Included-only files are dropped from folders.
+// The regular files under a folder (searched recursively) whose path `wanted` accepts, sorted. What
+// cannot be read (a symbolic link loop, a folder without permission) is passed over, not thrown.
+std::vector<std::string> files_in_folder(const std::string& folder, bool (*wanted)(const std::filesystem::path&));
+
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths, std::vector<std::string>& missing);
 
 
