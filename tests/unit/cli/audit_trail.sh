@@ -102,4 +102,13 @@ for fmt in text markdown; do
     fail "advise --summary --record --format $fmt does not print the decision id"
 done
 
+# A tuple imported as `= true` without the ruleset is stored as a value; the decision read it as the
+# tuple it lists. verify must not call that a rewritten record, and must still see a real rewrite.
+printf 'facts "Sectors"\nsector("Rafah") = true\n' > "$T/sectors.facts"
+"$PG" facts import "$T/sectors.facts" --db "$T/tuple.db" > /dev/null
+"$PG" advise "$R" --db "$T/tuple.db" --record --today 2026-02-16 > /dev/null || true
+"$PG" audit verify --db "$T/tuple.db" > /dev/null || fail "audit verify fails a store holding sector(...) = true"
+sqlite3 "$T/tuple.db" "update fact_assertion set value='false' where name='sector'" 2>/dev/null && {
+  if "$PG" audit verify --db "$T/tuple.db" > /dev/null 2>&1; then fail "audit verify missed sector(...) rewritten to false"; fi
+}
 echo "audit trail: ok"
