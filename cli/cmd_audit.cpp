@@ -45,8 +45,8 @@ int guarded(const char* what, F&& body) {
 }
 
 std::string key_of(const nlohmann::json& v) {
-  std::string key = v.value("phase", "");
-  const auto& args = v.contains("args") ? v["args"] : nlohmann::json::array();
+  std::string key = store::member_text(v, "phase");
+  const auto& args = store::member_args(v);
   if (args.empty()) return key;
   key += '(';
   for (std::size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + args[i].dump();
@@ -106,11 +106,11 @@ int run_show(const AuditOptions& o) {
                 << x.file << (x.line ? ":" + std::to_string(x.line) : "") << ")\n";
     std::cout << (md ? "\n## Verdicts\n\n" : "\nVerdicts:\n");
     for (const auto& v : d.verdicts) {
-      std::cout << (md ? "- **" : "  ") << key_of(v) << (md ? "**: " : "  ") << v.value("verdict", "") << '\n';
-      if (v.contains("reasons"))
+      std::cout << (md ? "- **" : "  ") << key_of(v) << (md ? "**: " : "  ") << store::member_text(v, "verdict") << '\n';
+      if (v.is_object() && v.contains("reasons") && v["reasons"].is_array())
         for (const auto& r : v["reasons"])
-          std::cout << (md ? "  - " : "      ") << r.value("label", "") << ": " << r.value("text", "") << " is "
-                    << r.value("value", "") << '\n';
+          std::cout << (md ? "  - " : "      ") << store::member_text(r, "label") << ": " << store::member_text(r, "text")
+                    << " is " << store::member_text(r, "value") << '\n';
     }
     // The why trees, from a replay of the stored rules and facts (audit verify proves it matches).
     try {
@@ -175,10 +175,10 @@ int run_diff(const AuditOptions& o) {
                 << (v.after.empty() ? "-" : v.after) << '\n';
       for (const char* side : {"before", "after"}) {
         const auto& detail = std::string(side) == "before" ? v.before_detail : v.after_detail;
-        if (detail.is_object() && detail.contains("reasons"))
+        if (detail.is_object() && detail.contains("reasons") && detail["reasons"].is_array())
           for (const auto& r : detail["reasons"])
-            std::cout << "      " << side << ": " << r.value("label", "") << ": " << r.value("text", "") << " is "
-                      << r.value("value", "") << '\n';
+            std::cout << "      " << side << ": " << store::member_text(r, "label") << ": " << store::member_text(r, "text")
+                      << " is " << store::member_text(r, "value") << '\n';
       }
     }
     return int(kOk);

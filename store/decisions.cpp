@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "store/json.hpp"
 #include "store/impl.hpp"
 
 namespace phasegate::store {
@@ -34,7 +35,7 @@ std::string normalise_verdict(std::string v) {
 }
 
 std::string binding_key(const nlohmann::json& v) {
-  return v.value("phase", std::string()) + canonical_json(v.contains("args") ? v["args"] : nlohmann::json::array());
+  return member_text(v, "phase") + canonical_json(member_args(v));
 }
 
 std::string ruleset_label(const Decision& d) {
@@ -340,13 +341,13 @@ DecisionDiff Store::diff(std::int64_t a, std::int64_t b) const {
   for (const auto& k : order) {
     const nlohmann::json* x = va.count(k) ? va[k] : nullptr;
     const nlohmann::json* y = vb.count(k) ? vb[k] : nullptr;
-    std::string before = x ? x->value("verdict", std::string()) : "";
-    std::string after = y ? y->value("verdict", std::string()) : "";
+    std::string before = x ? member_text(*x, "verdict") : "";
+    std::string after = y ? member_text(*y, "verdict") : "";
     if (before == after) continue;
     VerdictChange vc;
     const nlohmann::json* any = x ? x : y;
-    vc.phase = any->value("phase", std::string());
-    vc.args = any->contains("args") ? (*any)["args"] : nlohmann::json::array();
+    vc.phase = member_text(*any, "phase");
+    vc.args = member_args(*any);
     vc.before = before;
     vc.after = after;
     if (x) vc.before_detail = *x;

@@ -147,4 +147,17 @@ nlohmann::json as_json(const VerifyReport& r) {
           {"head", opt(r.head)}, {"after_head", r.after_head}, {"problems", problems}};
 }
 
+std::string member_text(const nlohmann::json& j, const char* key, const std::string& fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+const nlohmann::json& member_args(const nlohmann::json& j) {
+  static const nlohmann::json none = nlohmann::json::array();
+  if (!j.is_object()) return none;
+  auto it = j.find("args");
+  return it != j.end() && it->is_array() ? *it : none;
+}
+
 }  // namespace phasegate::store

@@ -3,6 +3,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/json.hpp"
 #include "store/impl.hpp"
 
 namespace phasegate::store {
@@ -14,7 +15,7 @@ namespace {
 std::string short_hash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) : h; }
 
 std::string binding_label(const nlohmann::json& v) {
-  std::string s = v.value("phase", std::string("?"));
+  std::string s = member_text(v, "phase", "?");
   if (v.contains("args") && v["args"].is_array() && !v["args"].empty()) {
     s += "(";
     bool first = true;
@@ -34,8 +35,8 @@ std::map<std::string, std::pair<std::string, std::string>> verdict_map(const nlo
   for (const auto& v : verdicts) {
     if (!v.is_object()) continue;
     std::string key =
-        v.value("phase", std::string()) + canonical_json(v.contains("args") ? v["args"] : nlohmann::json::array());
-    out[key] = {binding_label(v), v.value("verdict", std::string())};
+        member_text(v, "phase") + canonical_json(member_args(v));
+    out[key] = {binding_label(v), member_text(v, "verdict")};
   }
   return out;
 }
@@ -188,8 +189,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
           add(r.id, ProblemKind::hash_mismatch, d + ": its list of rules files is unreadable");
         } else {
           for (const auto& f : files) {
-            std::string path = f.is_object() ? f.value("path", std::string("?")) : "?";
-            std::string sha = f.is_object() ? f.value("sha256", std::string()) : "";
+            std::string path = member_text(f, "path", "?");
+            std::string sha = member_text(f, "sha256");
             text_q.reset();
             text_q.bind(1, sha);
             if (!text_q.step()) {

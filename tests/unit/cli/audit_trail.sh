@@ -111,4 +111,17 @@ printf 'facts "Sectors"\nsector("Rafah") = true\n' > "$T/sectors.facts"
 sqlite3 "$T/tuple.db" "update fact_assertion set value='false' where name='sector'" 2>/dev/null && {
   if "$PG" audit verify --db "$T/tuple.db" > /dev/null 2>&1; then fail "audit verify missed sector(...) rewritten to false"; fi
 }
+# Stored JSON rewritten into other shapes is reported (verify, exit 1) or shown as it is, never an
+# internal error (exit 70).
+cp "$T/tuple.db" "$T/shapes.db"
+"$PG" advise "$R" --db "$T/shapes.db" --record --today 2026-02-16 > /dev/null || true
+sqlite3 "$T/shapes.db" "update decision set rules_files='[{\"path\":1,\"sha256\":2}]', verdicts='[1, {\"phase\": 2, \"reasons\": 3}]' where id = 2"
+set +e
+"$PG" audit verify --db "$T/shapes.db" > /dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] || fail "audit verify of a reshaped decision exits $rc, not 1"
+for cmd in "show 2" "diff 1 2"; do
+  "$PG" audit $cmd --db "$T/shapes.db" > /dev/null 2>&1; rc=$?
+  [ $rc -ne 70 ] || fail "audit $cmd of a reshaped decision is an internal error"
+done
+set -e
 echo "audit trail: ok"
