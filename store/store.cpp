@@ -155,6 +155,16 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
   auto& c = impl->conn;
   c.open(path, mode == OpenMode::create_if_missing, impl->options.busy_timeout_ms);
 
+  // Whose file it is, before anything is written to it: another application's database is refused
+  // unchanged (not even switched to write-ahead logging). Header and table list are read in one
+  // snapshot: another process may be creating the store at this moment, and a header read before its
+  // commit with a table list read after it looks foreign.
+  std::int64_t version = detail::in_transaction(c, false, [&] {
+    std::int64_t app = c.query_int("PRAGMA application_id");
+    std::int64_t v = c.query_int("PRAGMA user_version");
+    check_identity(c, path, app, v);
+    return v;
+  });
   exec_retrying(c, "PRAGMA journal_mode=WAL", impl->options.busy_timeout_ms);
   if (c.query_text("PRAGMA journal_mode") != "wal")
     throw StoreError(ErrorKind::io, "cannot switch the store " + path + " to write-ahead logging");
@@ -163,14 +173,6 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
   c.exec("PRAGMA cache_size=-32768");  // 32 MiB: large imports update the key index in cache
   if (impl->options.max_page_count > 0) c.exec("PRAGMA max_page_count=" + std::to_string(impl->options.max_page_count));
 
-  // Header and table list read in one snapshot: another process may be creating the store at this
-  // moment, and a header read before its commit with a table list read after it looks foreign.
-  std::int64_t version = detail::in_transaction(c, false, [&] {
-    std::int64_t app = c.query_int("PRAGMA application_id");
-    std::int64_t v = c.query_int("PRAGMA user_version");
-    check_identity(c, path, app, v);
-    return v;
-  });
   if (version < kSchemaVersion) {
     detail::in_transaction(c, true, [&] {
       // Another process may have migrated while we waited for the lock.

@@ -124,4 +124,12 @@ for cmd in "show 2" "diff 1 2"; do
   [ $rc -ne 70 ] || fail "audit $cmd of a reshaped decision is an internal error"
 done
 set -e
+# Another application's SQLite database is refused (66) and left as it was: not switched to WAL.
+sqlite3 "$T/other.db" "create table t(x); insert into t values (1);"
+before=$(od -An -tx1 -j18 -N2 "$T/other.db")
+set +e
+"$PG" facts list --db "$T/other.db" > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 66 ] || fail "a foreign database gives exit $rc, not 66"
+[ "$(od -An -tx1 -j18 -N2 "$T/other.db")" = "$before" ] || fail "a refused foreign database was changed"
 echo "audit trail: ok"
