@@ -196,7 +196,7 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (the store at --db, else the default store)");
   cmd->add_flag("--explain", o->explain, "Add the why tree of every verdict");
   cmd->add_flag("--record", o->record, "Write the decision to the audit log and print its id");
-  cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)");
+  cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)")->check(name_check);
   cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
   cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")->capture_default_str();

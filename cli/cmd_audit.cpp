@@ -213,7 +213,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--verdict", o->verdict, "... with at least one binding of this verdict");
     cmd->add_option("--from", o->from, "Recorded at or after (date or timestamp)");
     cmd->add_option("--to", o->to, "Recorded at or before (date or timestamp)");
-    cmd->add_option("--actor", o->actor, "Recorded by");
+    cmd->add_option("--actor", o->actor, "Recorded by")->check(name_check);
     cmd->add_option("--limit", o->limit, "Only the latest N (0: all)")->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40));
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   }

@@ -152,7 +152,7 @@ void add_facts_command(CLI::App& app, int& exit_code) {
   auto* imp = facts->add_subcommand("import", "Append the facts of files to the store (all or nothing)");
   imp->add_option("files", oi->files, "Facts files")->required();
   add_db(imp, *oi);
-  imp->add_option("--actor", oi->actor, "Who enters the facts (default: the OS user)");
+  imp->add_option("--actor", oi->actor, "Who enters the facts (default: the OS user)")->check(name_check);
   imp->add_option("--rules", oi->rules, "Check values against this ruleset (needed for `load` tables)");
   imp->callback([oi, &exit_code] { exit_code = run_import(*oi); });
 

@@ -24,6 +24,9 @@ bool parse_format(const std::string& name, Format& out);
 // For CLI11's check(): a number of seconds, positive (`positive`) or at least 0; "" when it is one,
 // else the message (`--max-seconds: must be a number of seconds above 0, not -1`).
 std::string seconds_check(const std::string& text, bool positive);
+// For a name recorded in the store (`--actor`): "" if it is valid UTF-8 without control characters,
+// else why not (the store keeps it forever, and its JSON must stay readable).
+std::string name_check(const std::string& text);
 
 // ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
 bool stdout_color();

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "cli/common.hpp"
+#include "grammar/front.hpp"
 #include "grammar/parse.hpp"
 #include "store/store.hpp"
 
@@ -25,6 +26,19 @@ std::string seconds_check(const std::string& text, bool positive) {
   const bool number = !text.empty() && end && *end == '\0' && std::isfinite(v);
   if (number && (positive ? v > 0 : v >= 0)) return "";
   return std::string("must be a number of seconds") + (positive ? " above 0" : ", 0 or more") + ", not " + text;
+}
+
+std::string name_check(const std::string& text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  if (text.empty()) return "must not be empty";
+  while (p < end) {
+    if (*p < 0x20 || *p == 0x7f) return "must not hold control characters";
+    const std::size_t n = grammar::utf8_length(p, end);
+    if (n == 0) return "must be valid UTF-8";
+    p += n;
+  }
+  return "";
 }
 
 bool parse_format(const std::string& name, Format& out) {

@@ -132,4 +132,11 @@ set +e
 set -e
 [ $rc -eq 66 ] || fail "a foreign database gives exit $rc, not 66"
 [ "$(od -An -tx1 -j18 -N2 "$T/other.db")" = "$before" ] || fail "a refused foreign database was changed"
+# A name the store would keep forever must be readable: invalid UTF-8 or control characters are refused.
+set +e
+"$PG" facts import "$F1" --db "$T/actor.db" --actor $'a\xffb' > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 64 ] || fail "--actor with invalid UTF-8 gives exit $rc, not 64"
+[ ! -e "$T/actor.db" ] || fail "--actor with invalid UTF-8 created the store"
+"$PG" facts import "$F1" --db "$T/actor.db" --actor 'Zoë' > /dev/null
 echo "audit trail: ok"
