@@ -192,19 +192,23 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", o->db, "The fact store and decision log (default $PHASEGATE_DB, then ./phasegate.db)");
   cmd->add_option("--phase", o->phases, "Only these phases: NAME or NAME(ARGS)");
   cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
-  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
+      ->check(date_check);
   cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (the store at --db, else the default store)");
   cmd->add_flag("--explain", o->explain, "Add the why tree of every verdict");
   cmd->add_flag("--record", o->record, "Write the decision to the audit log and print its id");
   cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)")->check(name_check);
   cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
-  cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")->capture_default_str();
+  cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")
+      ->capture_default_str()
+      ->check([](const std::string& s) { return count_check(s, true); });
   cmd->add_option("--max-seconds", o->max_seconds, "Stop evaluation after this long")
       ->capture_default_str()
       ->check([](const std::string& s) { return seconds_check(s, true); });
   cmd->add_option("--max-memory", o->max_memory, "Stop evaluation above this resident size in MiB (0: 4/5 of RAM)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check([](const std::string& s) { return count_check(s, false); });
   cmd->callback([o, &exit_code] { exit_code = run_advise(*o); });
 }
 

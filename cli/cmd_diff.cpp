@@ -206,7 +206,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--facts", o->facts, "Facts files to compare on");
   cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE'");
   cmd->add_option("--scenarios", o->scenarios, "Compare on every scenario of these files or folders");
-  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
+      ->check(date_check);
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = Differ(*o).run(); });
 }

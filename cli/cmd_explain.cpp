@@ -109,7 +109,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", o->db, "Read facts from this store too");
   cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment");
   cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
-  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
+      ->check(date_check);
   cmd->add_option("--format", o->format, "text, json, markdown or dot")->capture_default_str();
   cmd->add_option("--max-sets", o->max_sets, "Sets listed per question")->capture_default_str();
   cmd->add_option("--max-seconds", o->max_seconds, "Budget of the search for smallest sets")

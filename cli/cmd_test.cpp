@@ -535,7 +535,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("paths", o->paths, "Scenario files, or folders searched for *.scenarios")->required();
   cmd->add_option("--filter", o->filter, "Only scenarios whose title contains this text");
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();
-  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)");
+  cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
+      ->check(date_check);
   cmd->add_flag("--coverage", o->coverage,
                 "Report which requirements, blocks, waivers and condition alternatives no scenario saw true and false");
   cmd->add_option("--coverage-min", o->coverage_min, "With --coverage: fail below this percentage");

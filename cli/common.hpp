@@ -27,6 +27,12 @@ std::string seconds_check(const std::string& text, bool positive);
 // For a name recorded in the store (`--actor`): "" if it is valid UTF-8 without control characters,
 // else why not (the store keeps it forever, and its JSON must stay readable).
 std::string name_check(const std::string& text);
+// For a count or size (`--max-tuples`, `--max-memory`): "" for a whole number (above 0 when
+// `positive`), else why not.
+std::string count_check(const std::string& text, bool positive);
+// For `--today`: "" unless it is empty (an empty date is not the system date; other bad dates are
+// reported by the command).
+std::string date_check(const std::string& text);
 
 // ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
 bool stdout_color();

@@ -41,6 +41,18 @@ std::string name_check(const std::string& text) {
   return "";
 }
 
+std::string count_check(const std::string& text, bool positive) {
+  const bool digits = !text.empty() && text.size() <= 19 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits && (!positive || std::strtoull(text.c_str(), nullptr, 10) > 0)) return "";
+  return std::string("must be a whole number") + (positive ? " above 0" : ", 0 or more") + ", not `" + text + "`";
+}
+
+std::string date_check(const std::string& text) {
+  // Only the empty date here: the others are told by the command, which names itself.
+  return text.empty() ? "wants a date as YYYY-MM-DD, not an empty text (leave the option out for the system date)" : "";
+}
+
 bool parse_format(const std::string& name, Format& out) {
   if (name == "text") out = Format::text;
   else if (name == "json") out = Format::json;

@@ -35,7 +35,8 @@ int run(int argc, char** argv) {
 
   // Bound to the run's limits directly: main-app options are stored before any subcommand runs.
   auto& limits = mutable_parse_limits();
-  app.add_option("--max-file-bytes", limits.max_file_bytes, "Refuse input files larger than this (default 64 MiB)");
+  app.add_option("--max-file-bytes", limits.max_file_bytes, "Refuse input files larger than this (default 64 MiB)")
+      ->check([](const std::string& s) { return count_check(s, true); });
   app.add_option("--max-nesting", limits.max_nesting,
                  "Refuse expressions nested deeper than this (default 256, at most " +
                      std::to_string(phasegate::kMaxNestingLimit) + ")")

@@ -1,0 +1,1 @@
+phasegate --max-file-bytes -5 check ../../../rules/isf/isf.rules
