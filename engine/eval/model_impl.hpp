@@ -691,6 +691,8 @@ struct Model::Impl {
         switch (arith(e.arith, a, b, e.type.base, out)) {
           case ArithStatus::ok: break;
           case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + e.text + "`", e.pos);
+          case ArithStatus::date_range:
+            fail("E0904", "the date `" + e.text + "` falls outside the years 1 to 9999", e.pos);
           case ArithStatus::overflow:
             fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers must stay within ±1.7e29, with at most 9 digits after the point)", e.pos);
         }

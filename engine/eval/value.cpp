@@ -310,6 +310,10 @@ ArithStatus arith(ArithOp op, const Value& a, const Value& b, BaseType result_ba
       break;
     }
   }
+  if (result_base == BaseType::date && exact && lo.is_finite()) {
+    static const Decimal first = Decimal::from_int(days_from_civil(1, 1, 1)), last = Decimal::from_int(days_from_civil(9999, 12, 31));
+    if (lo.v < first || last < lo.v) return ArithStatus::date_range;
+  }
   out = Value::range(result_base, lo, hi, result_base == a.base ? a.enumeration : -1);
   out.maybe_none = a.maybe_none || b.maybe_none;
   return ArithStatus::ok;

@@ -90,7 +90,8 @@ Value value_of_constant(const Constant& c, const ValueType* type, const Program&
 // The constant of a known value (is_known() must hold; `truth` values give bool).
 Constant constant_of_value(const Value& v);
 
-enum class ArithStatus : std::uint8_t { ok, division_by_zero, overflow };
+// date_range: a known date result falls outside the years 1 to 9999 that dates are written in.
+enum class ArithStatus : std::uint8_t { ok, division_by_zero, overflow, date_range };
 
 // Interval arithmetic. `result_base` is the type of the result (a date minus a date is a duration).
 // Known operands give a known result or an error; uncertain operands widen a bound that would
