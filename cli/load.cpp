@@ -178,32 +178,25 @@ std::vector<LoadedRules> Loader::check_rulesets(const std::vector<std::string>& 
   const std::size_t errors_before = diags_.error_count();
   auto roots = read_roots(paths, true);
   if (!roots) return out;
-  if (diags_.error_count() > errors_before) {
-    // A file refused whole (too large, not text) has nothing to check, and would make its ruleset
-    // look empty: such rulesets are left out.
-    auto refused = [](const syntax::Ruleset& rs) {
+  const bool read_errors = diags_.error_count() > errors_before;
+  // A file refused whole (too large, not text) has nothing to check, and would make its ruleset
+  // look empty: such rulesets are left out.
+  if (read_errors)
+    std::erase_if(*roots, [](const syntax::Ruleset& rs) {
       return std::any_of(rs.files.begin(), rs.files.end(), [](const syntax::RulesFile& f) { return f.refused; });
-    };
-    std::erase_if(*roots, refused);
-    std::size_t headers = 0;
-    for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
-    if (headers <= 1) {
-      if (!roots->empty()) finish(merged(*roots), warnings);
-    } else {
-      for (const auto& rs : *roots) finish(rs, warnings);
-    }
-    return out;
-  }
+    });
+  auto check = [&](const syntax::Ruleset& rs) {
+    if (auto r = finish(rs, warnings); r && !read_errors) out.push_back(std::move(*r));
+  };
   std::size_t headers = 0;
   for (const auto& rs : *roots) headers += rs.files.front().header ? 1 : 0;
   if (headers <= 1) {
     // One ruleset, perhaps split over several files, as advise reads it.
-    if (auto r = finish(merged(*roots), warnings)) out.push_back(std::move(*r));
-    return out;
+    if (!roots->empty()) check(merged(*roots));
+  } else {
+    // Several `ruleset` lines (a folder of rulesets): each is checked on its own, in its own namespace.
+    for (const auto& rs : *roots) check(rs);
   }
-  // Several `ruleset` lines (a folder of rulesets): each is checked on its own, in its own namespace.
-  for (const auto& rs : *roots)
-    if (auto r = finish(rs, warnings)) out.push_back(std::move(*r));
   return out;
 }
 

@@ -252,7 +252,6 @@ const EvalOutcome& Evaluator::evaluate(const FactBase& facts, const EvalOptions&
   auto impl = std::make_unique<Model::Impl>(s.program, facts, options);
   if (s.impl) impl->adopt(*s.impl, s.outcome.evaluation ? &*s.outcome.evaluation : nullptr);
   s.impl.reset();
-  s.outcome.error.reset();
   impl->release_tables = !options.results;
   s.outcome.error = run_all(impl);
   if (s.outcome.error) {
