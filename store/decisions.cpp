@@ -64,7 +64,8 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   row.known_at = in.known_at.empty() ? "" : detail::normalise_moment(in.known_at, DateBound::end_of_day);
   row.facts_known_at =
       in.facts_known_at.empty() ? "" : detail::normalise_moment(in.facts_known_at, DateBound::end_of_day);
-  row.options = canonical_json(in.options.is_null() ? nlohmann::json::object() : in.options);
+  const nlohmann::json options = in.options.is_null() ? nlohmann::json::object() : in.options;
+  if (!options.is_object()) throw StoreError(ErrorKind::invalid, "decision options must be a JSON object");
   row.verdicts = canonical_json(in.verdicts);
   row.explanation = in.explanation.is_null() ? "" : canonical_json(in.explanation);
 
@@ -99,6 +100,15 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       if (st.step() && st.text(0) != *expect_latest) return std::nullopt;  // facts changed meanwhile
     }
     row.recorded_at = impl.next_recorded_at();
+    // The newest fact import as this decision is written, named by its hash: the decision's own hash
+    // then covers the whole import chain up to it, so a rewritten, removed or back-dated import is
+    // caught by `audit verify` even if the attacker re-computes the import hashes.
+    {
+      nlohmann::json o = options;
+      Statement st(c.get(), "SELECT id, hash FROM import_batch ORDER BY id DESC LIMIT 1");
+      if (st.step()) o["imports"] = {{"batch", st.integer(0)}, {"hash", st.text(1)}};
+      row.options = canonical_json(o);
+    }
     {
       Statement st(c.get(), "SELECT id, hash FROM decision ORDER BY id DESC LIMIT 1");
       if (st.step()) {

@@ -278,6 +278,8 @@ const char* to_string(ProblemKind kind) {
       return "head-not-found";
     case ProblemKind::store_fact_changed:
       return "store-fact-changed";
+    case ProblemKind::imports_changed:
+      return "imports-changed";
   }
   return "?";
 }

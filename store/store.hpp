@@ -243,6 +243,7 @@ enum class ProblemKind {
   head_not_found,       // --head: the given hash is not in the log (truncated or replaced)
   store_corrupt,        // SQLite's own check of the file (PRAGMA quick_check) failed
   store_fact_changed,   // a store record a decision's snapshot used is gone, or says something else now
+  imports_changed,      // the fact imports a decision was made on (up to the one it names) were rewritten
 };
 
 struct Problem {

@@ -94,6 +94,11 @@ std::string store_records_problem(const std::string& snapshot_body, Statement& r
           !same_value)
         why = "store record " + std::to_string(id) + " no longer says `" + f.fact_text() +
               "`, which it used (the fact import was rewritten)";
+      else if (record_q.text(4) != f.source || record_q.text(5) != f.as_of || record_q.text(6) != f.recorded_by ||
+               record_q.text(7) != f.recorded_at)
+        why = "store record " + std::to_string(id) + " (`" + f.fact_text() +
+              "`), which it used, now gives another source, as-of date, author or time than when it was used "
+              "(the fact import was rewritten)";
     }
     if (why.empty()) continue;
     if (bad++ == 0) first = why;
@@ -142,13 +147,20 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
       Statement index_q(
           c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
-      Statement record_q(c.get(), "SELECT name, args, kind, value FROM fact_assertion WHERE id = ?1");
+      Statement record_q(c.get(), "SELECT name, args, kind, value, source, as_of, actor, recorded_at FROM fact_assertion WHERE id = ?1");
       std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
       std::map<std::string, std::string> store_facts_problem;  // per snapshot: its store records, checked once
       std::string expected_prev = kGenesisHash;
       std::int64_t prev_id = 0;
       std::string prev_recorded_at;
       std::int64_t head_id = -1;
+      // Per decision: the newest fact import it was written after (options.imports), checked against
+      // the import chain once that is walked.
+      struct Anchor {
+        std::int64_t decision = 0, batch = 0;
+        std::string hash, recorded_at;
+      };
+      std::vector<Anchor> anchors;
 
       while (rows.step()) {
         detail::DecisionRow r = detail::read_decision_row(rows);
@@ -229,6 +241,17 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
           if (!at->second.empty()) add(r.id, ProblemKind::store_fact_changed, d + ": " + at->second);
         }
 
+        {
+          const nlohmann::json options = nlohmann::json::parse(r.options, nullptr, false);
+          if (options.is_object() && options.contains("imports")) {
+            const nlohmann::json& a = options["imports"];
+            if (a.is_object() && a.contains("batch") && a["batch"].is_number_integer())
+              anchors.push_back({r.id, a["batch"].get<std::int64_t>(), member_text(a, "hash"), r.recorded_at});
+            else
+              add(r.id, ProblemKind::imports_changed, d + ": the fact import it names as its last is unreadable");
+          }
+        }
+
         nlohmann::json stored = nlohmann::json::parse(r.verdicts, nullptr, false);
         {
           std::vector<PhaseCount> expect = detail::count_verdicts(stored), have;
@@ -277,6 +300,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
                         "FROM fact_assertion WHERE batch_id = ?1 ORDER BY id");
         std::string expected = kGenesisHash;
         std::int64_t prev = 0;
+        std::string prev_recorded_at;
+        std::map<std::int64_t, std::pair<std::string, std::string>> batch_of;  // id -> (hash, recorded_at)
         auto add_import = [&](std::int64_t id, ProblemKind k, std::string msg) {
           Problem p;
           p.batch_id = id;
@@ -321,8 +346,39 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
                            " was changed after it was recorded: a fact value, source, date or provenance "
                            "no longer matches its hash " +
                            short_hash(hash) + "…");
+          if (!prev_recorded_at.empty() && batches.text(1) <= prev_recorded_at)
+            add_import(id, ProblemKind::out_of_order,
+                       label + " was recorded at " + batches.text(1) + ", not after the import before it (" +
+                           prev_recorded_at + ")");
+          batch_of[id] = {hash, batches.text(1)};
           expected = hash;
           prev = id;
+          prev_recorded_at = batches.text(1);
+        }
+
+        // Each decision names the newest import it was written after. Its hash covers every import up
+        // to that one, so that import must still carry it; and no later import may claim a time before
+        // the decision (it would then belong to what the decision read, yet the decision never saw it).
+        for (const Anchor& a : anchors) {
+          const std::string d = "decision " + std::to_string(a.decision);
+          auto it = batch_of.find(a.batch);
+          if (it == batch_of.end()) {
+            add(a.decision, ProblemKind::imports_changed,
+                d + " was made after fact import " + std::to_string(a.batch) +
+                    ", which is no longer in the store (fact imports were deleted)");
+            continue;
+          }
+          if (it->second.first != a.hash)
+            add(a.decision, ProblemKind::imports_changed,
+                d + " was made after fact import " + std::to_string(a.batch) + " " + short_hash(a.hash) +
+                    "…, which now has the hash " + short_hash(it->second.first) +
+                    "…: that import or one before it was rewritten, deleted or inserted since");
+          auto next = batch_of.upper_bound(a.batch);
+          if (next != batch_of.end() && next->second.second <= a.recorded_at)
+            add_import(next->first, ProblemKind::out_of_order,
+                       "fact import " + std::to_string(next->first) + " claims to be recorded at " +
+                           next->second.second + ", before " + d + " (" + a.recorded_at +
+                           "), which was made without it: it was back-dated");
         }
       }
 

@@ -88,6 +88,40 @@ void rehash_chain(const std::string& path) {
   sqlite3_close(db);
 }
 
+// The same for the chain of fact imports (docs/store.md): every batch's hash recomputed in id order.
+void rehash_imports(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  auto rows = [&](const std::string& sql) {
+    std::vector<std::vector<std::string>> out;
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        auto p = sqlite3_column_text(st, i);
+        row.push_back(p ? std::string(reinterpret_cast<const char*>(p)) : std::string());
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  std::string prev = ps::kGenesisHash;
+  for (const auto& b : rows("SELECT id, recorded_at, actor, title, files, line_count FROM import_batch ORDER BY id")) {
+    ps::detail::BatchHasher h;
+    h.header(std::stoll(b[0]), b[1], b[2], b[3], b[4], std::stoll(b[5]));
+    for (const auto& a : rows("SELECT id, name, args, kind, value, source, as_of, actor, recorded_at, file, line "
+                              "FROM fact_assertion WHERE batch_id = " + b[0] + " ORDER BY id"))
+      h.assertion(std::stoll(a[0]), a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], std::stoll(a[10]));
+    std::string hash = h.hash(prev);
+    std::string up = "UPDATE import_batch SET prev_hash = '" + prev + "', hash = '" + hash + "' WHERE id = " + b[0];
+    REQUIRE(sqlite3_exec(db, up.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    prev = hash;
+  }
+  sqlite3_close(db);
+}
+
 }  // namespace
 
 TEST_CASE("tamper: changing a verdict is caught and names the decision", "[store][tamper]") {
@@ -293,12 +327,18 @@ TEST_CASE("tamper: deleting or rewriting the store records a decision used is ca
     auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
     s.import_facts({fact("gate_p1", "", "true")}, by("alice"));     // record 1
     s.import_facts({fact("gate_p2", "", "false")}, by("bob"));      // record 2
-    auto used = [](std::string name, std::string value, std::int64_t id) {
-      ps::SnapshotFact f = snap(std::move(name), std::move(value), "store");
-      f.record_id = id;
-      return f;
-    };
-    s.record_decision(toy_decision("phases: p1 p2", {used("gate_p1", "true", 1), used("gate_p2", "false", 2)}, "carol"));
+    // As `advise --db` takes them: value and provenance from the store's records.
+    std::vector<ps::SnapshotFact> used;
+    for (const ps::StoredFact& sf : s.facts().facts) {
+      ps::SnapshotFact f = snap(sf.name, sf.value_text, sf.source);
+      f.as_of = sf.as_of;
+      f.recorded_by = sf.actor;
+      f.recorded_at = sf.recorded_at;
+      f.record_id = sf.id;
+      used.push_back(f);
+    }
+    REQUIRE(used.size() == 2);
+    s.record_decision(toy_decision("phases: p1 p2", used, "carol"));
     head = s.head()->hash;
     REQUIRE(s.verify(toy_replay, head).ok());
   }
@@ -315,6 +355,53 @@ TEST_CASE("tamper: deleting or rewriting the store records a decision used is ca
     auto r = verify(path);
     INFO(all_messages(r));
     CHECK(has(r, 1, ps::ProblemKind::store_fact_changed));
+  }
+  SECTION("a record's provenance rewritten, the import chain re-hashed") {
+    raw_sql(path, "UPDATE fact_assertion SET actor = 'mallory', source = 'a blog', as_of = '2020-01-01' WHERE id = 2");
+    rehash_imports(path);
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(has(r, 1, ps::ProblemKind::store_fact_changed));
+    CHECK(has(r, 1, ps::ProblemKind::imports_changed));
+    CHECK(all_messages(r).find("another source, as-of date, author or time") != std::string::npos);
+  }
+  SECTION("an import the decision did not use rewritten, the import chain re-hashed") {
+    raw_sql(path, "UPDATE import_batch SET title = 'forged' WHERE id = 1");
+    rehash_imports(path);
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(!has(r, 1, ps::ProblemKind::store_fact_changed));
+    CHECK(has(r, 1, ps::ProblemKind::imports_changed));
+    CHECK(all_messages(r).find("made after fact import 2 ") != std::string::npos);
+  }
+  SECTION("a back-dated import appended after the decision") {
+    {
+      auto s = ps::Store::open(path, ps::OpenMode::must_exist);
+      s.import_facts({fact("gate_p1", "", "false")}, by("mallory"));  // batch 3
+    }
+    raw_sql(path,
+            "UPDATE import_batch SET recorded_at = (SELECT recorded_at FROM import_batch WHERE id = 2) || 'x' "
+            "WHERE id = 3");
+    raw_sql(path, "UPDATE fact_assertion SET recorded_at = (SELECT recorded_at FROM import_batch WHERE id = 3) "
+                  "WHERE batch_id = 3");
+    rehash_imports(path);
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(!r.ok());
+    bool back_dated = false;
+    for (const auto& p : r.problems)
+      back_dated = back_dated || (p.batch_id == 3 && p.kind == ps::ProblemKind::out_of_order &&
+                                  p.message.find("back-dated") != std::string::npos);
+    CHECK(back_dated);
+  }
+  SECTION("an import appended after the decision, not back-dated, is fine") {
+    {
+      auto s = ps::Store::open(path, ps::OpenMode::must_exist);
+      s.import_facts({fact("gate_p1", "", "false")}, by("dave"));
+    }
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(r.ok());
   }
   SECTION("a record turned into a retraction") {
     raw_sql(path, "UPDATE fact_assertion SET kind = 'retract', value = NULL WHERE id = 1");
