@@ -13,7 +13,7 @@ __extension__ typedef unsigned __int128 uint128;
 
 constexpr uint128 kScaleU = static_cast<uint128>(Decimal::kScale);
 constexpr int128 kMax = static_cast<int128>(~static_cast<uint128>(0) >> 1);
-constexpr int128 kMin = -kMax - 1;
+constexpr int128 kMin = -kMax - 1;  // never a Decimal: the range is symmetric, so negation cannot overflow
 
 // |v| as an unsigned value (well defined for kMin too).
 uint128 magnitude(int128 v) { return v < 0 ? static_cast<uint128>(0) - static_cast<uint128>(v) : static_cast<uint128>(v); }
@@ -53,15 +53,11 @@ bool div_wide(U256 n, uint128 d, uint128& quotient, uint128& remainder) {
   return true;
 }
 
-// Applies a sign to a magnitude; nullopt when it does not fit in int128.
+// Applies a sign to a magnitude; nullopt when it is beyond kMax either way (kMin itself is out of range:
+// its negation would not fit).
 std::optional<int128> signed_of(uint128 mag, bool negative) {
-  const uint128 limit = static_cast<uint128>(kMax);
-  if (negative) {
-    if (mag > limit + 1) return std::nullopt;
-    return mag == limit + 1 ? kMin : -static_cast<int128>(mag);
-  }
-  if (mag > limit) return std::nullopt;
-  return static_cast<int128>(mag);
+  if (mag > static_cast<uint128>(kMax)) return std::nullopt;
+  return negative ? -static_cast<int128>(mag) : static_cast<int128>(mag);
 }
 
 std::string digits_of(uint128 v) {
@@ -123,13 +119,13 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
 
 std::optional<Decimal> Decimal::add(Decimal a, Decimal b) {
   int128 r;
-  if (__builtin_add_overflow(a.raw_, b.raw_, &r)) return std::nullopt;
+  if (__builtin_add_overflow(a.raw_, b.raw_, &r) || r == kMin) return std::nullopt;
   return from_raw(r);
 }
 
 std::optional<Decimal> Decimal::sub(Decimal a, Decimal b) {
   int128 r;
-  if (__builtin_sub_overflow(a.raw_, b.raw_, &r)) return std::nullopt;
+  if (__builtin_sub_overflow(a.raw_, b.raw_, &r) || r == kMin) return std::nullopt;
   return from_raw(r);
 }
 
@@ -140,7 +136,7 @@ std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
   if (a.raw_ % kScale != 0) std::swap(a, b);
   if (a.raw_ % kScale == 0) {
     int128 r;
-    if (__builtin_mul_overflow(a.raw_ / kScale, b.raw_, &r)) return std::nullopt;
+    if (__builtin_mul_overflow(a.raw_ / kScale, b.raw_, &r) || r == kMin) return std::nullopt;
     return from_raw(r);
   }
   bool negative = (a.raw_ < 0) != (b.raw_ < 0);

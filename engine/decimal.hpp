@@ -11,7 +11,8 @@ namespace phasegate::engine {
 
 __extension__ typedef __int128 int128;
 
-// Range: |x| < 1.7e29, nine digits after the point. Every operation that
+// Range: |x| < 1.7e29 (symmetric: the raw value is never INT128_MIN, so negation is exact), nine
+// digits after the point. Every operation that
 // would leave the range or lose a digit reports failure instead of wrapping.
 class Decimal {
  public:

@@ -37,7 +37,9 @@ TEST_CASE("parse rejects malformed and out-of-range text") {
     CHECK_FALSE(Decimal::parse(bad));
   CHECK(Decimal::parse("170141183460469231731687303715.884105727"));  // the top of the range
   CHECK_FALSE(Decimal::parse("170141183460469231731687303715.884105728"));
-  CHECK(Decimal::parse("-170141183460469231731687303715.884105728"));  // the most negative value
+  // The range is symmetric: INT128_MIN would have no negation (`-x` wrapped to itself).
+  CHECK(Decimal::parse("-170141183460469231731687303715.884105727"));  // the most negative value
+  CHECK_FALSE(Decimal::parse("-170141183460469231731687303715.884105728"));
   CHECK_FALSE(Decimal::parse("-170141183460469231731687303715.884105729"));
   CHECK_FALSE(Decimal::parse("999999999999999999999999999999999"));
 }
@@ -110,7 +112,11 @@ TEST_CASE("addition and subtraction overflow is reported") {
   Decimal big = d("170141183460469231731687303715.884105727");
   CHECK_FALSE(Decimal::add(big, d("0.000000001")));
   CHECK_FALSE(Decimal::sub(big.negated(), d("0.000000002")));
-  CHECK(Decimal::sub(big.negated(), d("0.000000001")));
+  CHECK_FALSE(Decimal::sub(big.negated(), d("0.000000001")));  // would be INT128_MIN
+  CHECK_FALSE(Decimal::add(big.negated(), d("-0.000000001")));
+  CHECK_FALSE(Decimal::mul(d("-2"), Decimal::from_raw(static_cast<phasegate::engine::int128>(1) << 126)));
+  CHECK(Decimal::sub(big.negated(), d("0")));
+  CHECK(big.negated().negated() == big);
   CHECK(*Decimal::sub(d("3"), d("5")) == d("-2"));
   CHECK(d("2.5").to_double() == 2.5);
   CHECK(Decimal::from_int(-3) == d("-3"));
