@@ -380,7 +380,7 @@ class Runner {
         auto facts = read_facts(path, loader_.sources(), diags, &rr, parse_limits());
         if (rr.io_error) loader_.mark_io_error();
         // Only this scenario's errors count: another file's do not stop it.
-        ok = diags.error_count() == errors_before && builder.add_file(facts, loader_.sources(), diags) && ok;
+        ok = diags.error_count() == errors_before && builder.add_file(facts, loader_.sources(), diags, parse_limits().max_file_bytes) && ok;
       } else if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
         engine::FactOrigin origin;
         origin.file = line->pos.file;

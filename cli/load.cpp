@@ -252,7 +252,7 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
       ok = false;
       continue;
     }
-    ok = builder.add_file(file, sources_, diags_) && ok;
+    ok = builder.add_file(file, sources_, diags_, g_limits.max_file_bytes) && ok;
   }
   for (std::size_t i = 0; i < assumptions.size(); ++i) {
     engine::FactOrigin origin;

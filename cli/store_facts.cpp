@@ -167,7 +167,7 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
   if (program) {
     // Checked and typed by the ruleset; tables are read too.
     engine::FactBaseBuilder builder(*program);
-    if (!builder.add_file(file, loader.sources(), diags)) return false;
+    if (!builder.add_file(file, loader.sources(), diags, parse_limits().max_file_bytes)) return false;
     auto facts = std::move(builder).build();
     for (auto& f : snapshot(*program, facts)) {
       store::FactAssertion a;

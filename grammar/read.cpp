@@ -1,6 +1,9 @@
 // Reads rules, facts and scenarios files from disk and follows `include` lines.
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,30 +36,64 @@ bool read_blocks(std::istream& in, std::string& data, std::string& why, std::siz
   return true;
 }
 
+std::string errno_text(int e) {
+  std::string why = std::strerror(e);
+  for (auto& c : why) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return why;
+}
+
 // Reads a whole file; on failure returns false and sets `why`. Refuses files over the size limit
-// before reading them.
+// before reading them, and a pipe or device as soon as it passes the limit.
 bool read_file(const std::string& path, std::string& text, std::string& why, std::size_t max_bytes, bool& too_big) {
   too_big = false;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  // Opened without blocking: a FIFO nobody writes to would otherwise hang the open forever (it then
+  // reads as empty). Reads block again, so a pipe that is being written (`<(...)`) is read whole.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    why = errno_text(errno);
+    return false;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    why = errno_text(errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
     why = "it is a folder";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = std::strerror(errno);
-    for (auto& c : why) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool regular = S_ISREG(st.st_mode);
+  if (regular && static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    too_big = true;
+    why = std::to_string(st.st_size) + " bytes";
     return false;
   }
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > max_bytes) {
-    too_big = true;
-    why = std::to_string(size) + " bytes";
+  if (int flags = ::fcntl(fd, F_GETFL); flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    why = errno_text(errno);
     return false;
   }
   std::string data;
-  if (!ec) data.reserve(static_cast<std::size_t>(size));
-  if (!read_blocks(in, data, why, max_bytes, too_big)) return false;
+  if (regular && st.st_size > 0) data.reserve(static_cast<std::size_t>(st.st_size));
+  char block[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, block, sizeof block);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      why = "read error: " + errno_text(errno);
+      return false;
+    }
+    if (n == 0) break;
+    data.append(block, static_cast<std::size_t>(n));
+    if (data.size() > max_bytes) {  // a file that grew, a pipe, a device such as /dev/zero
+      too_big = true;
+      why = "more than " + std::to_string(max_bytes) + " bytes";
+      return false;
+    }
+  }
   text = std::move(data);
   return true;
 }

@@ -7,6 +7,7 @@
 
 #include "engine/program.hpp"
 #include "grammar/diagnostics.hpp"
+#include "grammar/parse.hpp"
 #include "grammar/syntax.hpp"
 
 namespace phasegate::engine {
@@ -30,9 +31,11 @@ class FactBaseBuilder {
   FactBaseBuilder(FactBaseBuilder&&) noexcept;
 
   // Adds every line and `load` table of a parsed facts file (tables are read
-  // relative to the facts file and their text is not kept). Returns false when
-  // any error was reported; nothing of a file with errors is added.
-  bool add_file(const syntax::FactsFile& file, SourceMap& sources, Diagnostics& diags);
+  // relative to the facts file and their text is not kept; one larger than
+  // `max_table_bytes` is refused). Returns false when any error was reported;
+  // nothing of a file with errors is added.
+  bool add_file(const syntax::FactsFile& file, SourceMap& sources, Diagnostics& diags,
+                std::size_t max_table_bytes = ParseLimits{}.max_file_bytes);
   // Adds one line with the given provenance defaults (an `--assume`, a store record).
   bool add_line(const syntax::FactLine& line, const FactOrigin& origin, Diagnostics& diags);
   // Adds an already checked entry for a fact relation.

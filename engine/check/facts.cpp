@@ -259,6 +259,7 @@ struct FactBaseBuilder::State {
 
   bool load_table(const syntax::LoadLine& load, const std::string& facts_path, const FactOrigin& base,
                   FactBase& out, SourceMap& sources, Diagnostics& diags);
+  std::size_t max_table_bytes = ParseLimits{}.max_file_bytes;
 
   // The relations the file being added loads from tables, and the one whose index its staged facts
   // keep (the last loaded): the others gave theirs back (see load_table).
@@ -400,27 +401,19 @@ bool FactBaseBuilder::State::load_table(const syntax::LoadLine& load, const std:
   }
   std::string text;
   {
-    std::error_code ec;
-    if (fs::is_directory(table, ec)) {  // it opens, but has no size to read
-      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`: it is a folder",
-                  {"name a .csv or .tsv file; the path is relative to the facts file " + facts_path});
-      return false;
-    }
-    std::ifstream in(table, std::ios::binary);
-    if (!in) {
-      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`",
-                  {"the path is relative to the facts file " + facts_path});
-      return false;
-    }
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (size > 0) {
-      text.resize(static_cast<std::size_t>(size));
-      in.read(text.data(), size);
-    }
-    if (!in && size > 0) {
-      diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`");
+    // As facts files are read: within the size limit, a pipe or device read to its end (or refused
+    // at the limit), a FIFO nobody writes to read as empty rather than waited on.
+    std::string why;
+    bool too_big = false;
+    if (!read_input(table, text, why, max_table_bytes, too_big)) {
+      if (too_big)
+        diags.error("E0002", load.pos, "table `" + table + "` is too large to read (" + why + ")",
+                    {"the limit is " + std::to_string(max_table_bytes) +
+                     " bytes (`--max-file-bytes`, which applies to tables too)"});
+      else
+        diags.error(code::table_unreadable, load.pos, "cannot read table `" + table + "`: " + why,
+                    {std::string(why == "it is a folder" ? "name a .csv or .tsv file; " : "") +
+                     "the path is relative to the facts file " + facts_path});
       return false;
     }
   }
@@ -598,7 +591,9 @@ FactBaseBuilder::FactBaseBuilder(const Program& program) : state_(std::make_uniq
 FactBaseBuilder::~FactBaseBuilder() = default;
 FactBaseBuilder::FactBaseBuilder(FactBaseBuilder&&) noexcept = default;
 
-bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap& sources, Diagnostics& diags) {
+bool FactBaseBuilder::add_file(const syntax::FactsFile& file, SourceMap& sources, Diagnostics& diags,
+                               std::size_t max_table_bytes) {
+  state_->max_table_bytes = max_table_bytes;
   const std::size_t errors_before = diags.error_count();
   FactOrigin base;
   base.file = file.path;
