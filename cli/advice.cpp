@@ -166,6 +166,11 @@ bool select_phases(const engine::Program& program, const std::vector<std::string
       else if (depth == 1) any = true;
       if (c == '"') any = true;
     }
+    if (!closed) {
+      error = std::string(quoted ? "an unclosed quote" : "no closing `)`") + " in --phase `" + spec +
+              "` (write NAME or NAME(ARG, ...))";
+      return false;
+    }
     if (any) ++args;
     const std::size_t params = program.phases[static_cast<std::size_t>(id)].params.size();
     if (args != params) {
