@@ -1,5 +1,6 @@
 // `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <spdlog/spdlog.h>
 
@@ -117,6 +118,22 @@ int run_advise(const AdviseOptions& o) {
     struct Stop {
       int rc;
     };
+    // A decision that cannot be made creates no store: with none there yet, the rules and the
+    // phases asked for are checked before it is created (facts come from the store only after).
+    if (std::error_code ec; !std::filesystem::exists(o.db, ec)) {
+      Loader probe;
+      auto rules = probe.load_rules(o.rules);
+      if (!rules) {
+        probe.print_diagnostics();
+        return probe.exit_code();
+      }
+      PhaseSelection selection;
+      std::string error;
+      if (!select_phases(rules->program, o.phases, selection, error)) {
+        std::cerr << "phasegate advise: " << error << '\n';
+        return kUsage;
+      }
+    }
     try {
       auto db = store::Store::open(o.db, store::OpenMode::create_if_missing);
       std::optional<std::string> known_at;

@@ -163,6 +163,10 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
     std::int64_t app = c.query_int("PRAGMA application_id");
     std::int64_t v = c.query_int("PRAGMA user_version");
     check_identity(c, path, app, v);
+    // An empty file (no header, no tables): a read command leaves it as it is, not a new store.
+    if (mode == OpenMode::must_exist && app == 0 && v == 0)
+      throw StoreError(ErrorKind::not_found,
+                       path + " is empty, not a phasegate store (import facts or record a decision to create one)");
     return v;
   });
   exec_retrying(c, "PRAGMA journal_mode=WAL", impl->options.busy_timeout_ms);

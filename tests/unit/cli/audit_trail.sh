@@ -139,4 +139,28 @@ set -e
 [ $rc -eq 64 ] || fail "--actor with invalid UTF-8 gives exit $rc, not 64"
 [ ! -e "$T/actor.db" ] || fail "--actor with invalid UTF-8 created the store"
 "$PG" facts import "$F1" --db "$T/actor.db" --actor 'Zoë' > /dev/null
+# A decision that cannot be made (no such phase, broken rules) creates no store.
+set +e
+"$PG" advise "$R" --db "$T/none.db" --record --phase nosuch > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 64 ] || fail "advise --record --phase nosuch gives exit $rc, not 64"
+[ ! -e "$T/none.db" ] || fail "advise --record --phase nosuch created the store"
+printf 'ruleset broken "b"
+phase p "p"
+  require r: nosuch because "x"
+' > "$T/broken.rules"
+set +e
+"$PG" advise "$T/broken.rules" --db "$T/none.db" --record > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 65 ] || fail "advise --record with broken rules gives exit $rc, not 65"
+[ ! -e "$T/none.db" ] || fail "advise --record with broken rules created the store"
+# An empty file is not a store: a read command says so (66) and leaves it empty.
+: > "$T/empty.db"
+for cmd in "facts list" "audit list" "audit verify" "audit head"; do
+  set +e
+  "$PG" $cmd --db "$T/empty.db" > /dev/null 2>&1; rc=$?
+  set -e
+  [ $rc -eq 66 ] || fail "$cmd on an empty file gives exit $rc, not 66"
+  [ ! -s "$T/empty.db" ] || fail "$cmd turned an empty file into a store"
+done
 echo "audit trail: ok"
