@@ -100,6 +100,10 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       if (st.step() && st.text(0) != *expect_latest) return std::nullopt;  // facts changed meanwhile
     }
     row.recorded_at = impl.next_recorded_at();
+    // `--known-at` later than now: what the store knows at that moment is not settled yet (a later
+    // import would belong to it). What the decision read is the state as of now, so that is the
+    // moment that reproduces it.
+    if (!row.facts_known_at.empty() && row.facts_known_at > row.recorded_at) row.facts_known_at = row.recorded_at;
     // The newest fact import as this decision is written, named by its hash: the decision's own hash
     // then covers the whole import chain up to it, so a rewritten, removed or back-dated import is
     // caught by `audit verify` even if the attacker re-computes the import hashes.

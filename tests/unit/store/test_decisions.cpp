@@ -320,3 +320,20 @@ TEST_CASE("recording on store facts re-evaluates when an import lands in between
   CHECK(s.decision(d2.id).known_at == "2000-01-01T23:59:59.999999Z");
   CHECK(s.decision(d2.id).facts.empty());
 }
+
+// `--known-at` a moment still to come: imports after the decision would belong to that moment, so the
+// decision records the moment it read the store at (its recorded_at), which later imports leave alone.
+TEST_CASE("a decision with --known-at in the future is reproducible at its facts_known_at", "[store][audit]") {
+  TempDir dir;
+  std::string path = dir.file("s.db");
+  auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
+  s.import_facts({fact("gate_p1", "", "true")}, by("alice"));
+  auto d = s.record_decision(std::string("2999-01-01"),
+                             [&](const ps::FactState& st) { return toy_advise(st, "2026-11-20"); });
+  s.import_facts({fact("gate_p1", "", "false")}, by("bob"));
+  auto rec = s.decision(d.id);
+  CHECK(rec.known_at == "2999-01-01T23:59:59.999999Z");
+  CHECK(rec.facts_known_at == rec.recorded_at);
+  CHECK(toy_advise(s.facts(rec.facts_known_at), "2026-11-20").verdicts == rec.verdicts);
+  CHECK(rec.verdicts[0]["verdict"] == "GO");
+}
