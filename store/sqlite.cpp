@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -127,6 +128,28 @@ void Connection::open(const std::string& path, bool create, int busy_timeout_ms)
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) throw_sqlite(db_, rc, "opening the store " + path);
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+}
+
+void Connection::open_read_only(const std::string& path, int busy_timeout_ms) {
+  busy_timeout_ms_ = busy_timeout_ms;
+  std::error_code ec;
+  const bool has_log = std::filesystem::exists(path + "-wal", ec);
+  std::string uri = "file:";
+  for (unsigned char c : path) {  // a URI: `?`, `#` and `%` in the path are escaped
+    if (c == '?' || c == '#' || c == '%') {
+      static const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  uri += has_log ? "?mode=ro" : "?immutable=1";
+  int rc = sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "opening the store " + path + " to read");
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
 }

@@ -55,6 +55,10 @@ class Connection {
 
   // Opens the file; throws StoreError.
   void open(const std::string& path, bool create, int busy_timeout_ms);
+  // Read-only, for a store whose folder or file this process may not write (an archive, a read-only
+  // mount). With a write-ahead log beside it, SQLite reads through the log; without one, the file
+  // holds every commit and is opened as immutable (SQLite would otherwise need to create the -shm file).
+  void open_read_only(const std::string& path, int busy_timeout_ms);
   sqlite3* get() const { return db_; }
 
   void exec(std::string_view sql);

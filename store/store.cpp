@@ -153,7 +153,15 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
   impl->options = std::move(options);
   if (!impl->options.clock) impl->options.clock = system_micros;
   auto& c = impl->conn;
-  c.open(path, mode == OpenMode::create_if_missing, impl->options.busy_timeout_ms);
+  // A store this process cannot write (its file, or the folder where SQLite keeps the log beside it):
+  // a read command still reads it, through a read-only connection.
+  const std::string folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : ".";
+  const bool read_only = mode == OpenMode::must_exist && (impl->options.read_only || ::access(path.c_str(), W_OK) != 0 ||
+                                                          ::access(folder.c_str(), W_OK) != 0);
+  if (read_only)
+    c.open_read_only(path, impl->options.busy_timeout_ms);
+  else
+    c.open(path, mode == OpenMode::create_if_missing, impl->options.busy_timeout_ms);
 
   // Whose file it is, before anything is written to it: another application's database is refused
   // unchanged (not even switched to write-ahead logging). Header and table list are read in one
@@ -169,6 +177,13 @@ Store Store::open(const std::string& path, OpenMode mode, StoreOptions options) 
                        path + " is empty, not a phasegate store (import facts or record a decision to create one)");
     return v;
   });
+  if (read_only) {
+    if (version < kSchemaVersion)
+      throw StoreError(ErrorKind::incompatible, path + " has store schema version " + std::to_string(version) +
+                                                    " and must be upgraded, which needs write access to it");
+    impl->version = static_cast<int>(version);
+    return Store(std::move(impl));
+  }
   exec_retrying(c, "PRAGMA journal_mode=WAL", impl->options.busy_timeout_ms);
   if (c.query_text("PRAGMA journal_mode") != "wal")
     throw StoreError(ErrorKind::io, "cannot switch the store " + path + " to write-ahead logging");

@@ -282,6 +282,9 @@ struct StoreOptions {
   int busy_timeout_ms = 10'000;     // how long a writer waits for another before failing (ErrorKind::io)
   std::function<Micros()> clock;    // for tests; default: the system clock
   std::int64_t max_page_count = 0;  // for tests: simulate a full disk (0: no limit)
+  // Open read-only (must_exist only), as is done by itself for a store whose file or folder this
+  // process cannot write: it is read as it is, and any write fails with ErrorKind::io.
+  bool read_only = false;
 };
 
 class Store {

@@ -163,4 +163,22 @@ for cmd in "facts list" "audit list" "audit verify" "audit head"; do
   [ $rc -eq 66 ] || fail "$cmd on an empty file gives exit $rc, not 66"
   [ ! -s "$T/empty.db" ] || fail "$cmd turned an empty file into a store"
 done
+# A store in a folder this user cannot write (an archive): still listed and verified, and not changed.
+# (Run as root, the check takes another user's rights; otherwise the folder is made read-only.)
+mkdir "$T/archive"
+"$PG" facts import "$F1" --db "$T/archive/s.db" > /dev/null
+"$PG" advise "$R" --db "$T/archive/s.db" --record --today 2026-03-01 --phase phase1 > /dev/null
+cp "$PG" "$T/pg"; chmod 755 "$T" "$T/pg" "$T/archive"; chmod 644 "$T/archive/s.db"
+as_reader=()
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null 2>&1; then
+  as_reader=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+else
+  chmod 555 "$T/archive"
+fi
+before=$(sha256sum "$T/archive/s.db")
+"${as_reader[@]}" "$T/pg" audit verify --db "$T/archive/s.db" > "$T/ro.txt" 2>&1 || fail "audit verify of a read-only store: $(cat "$T/ro.txt")"
+"${as_reader[@]}" "$T/pg" facts list --db "$T/archive/s.db" > "$T/ro.txt" 2>&1 || fail "facts list of a read-only store: $(cat "$T/ro.txt")"
+[ "$(sha256sum "$T/archive/s.db")" = "$before" ] || fail "reading a read-only store changed it"
+[ -z "$(ls "$T/archive" | grep -v '^s.db$')" ] || fail "reading a read-only store left files: $(ls "$T/archive")"
+chmod 755 "$T/archive"
 echo "audit trail: ok"

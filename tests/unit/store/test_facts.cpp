@@ -89,6 +89,41 @@ TEST_CASE("opening: missing, created, foreign and newer stores", "[store][open]"
       CHECK(e.exit_code() == 74);
     }
   }
+  SECTION("an empty file is not a store for read commands, and stays empty") {
+    std::ofstream(path).close();
+    try {
+      ps::Store::open(path, ps::OpenMode::must_exist);
+      FAIL("opened an empty file");
+    } catch (const ps::StoreError& e) {
+      CHECK(e.exit_code() == 66);
+    }
+    CHECK(fs::file_size(path) == 0);
+  }
+  SECTION("a store opened read-only (as one in a folder this process cannot write) is read and verified") {
+    std::string head;
+    {
+      auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
+      s.import_facts({fact("gate_p1", "", "true")}, by("alice"));
+      s.record_decision(toy_decision("phases: p1", {snap("gate_p1", "true")}));
+      head = s.head()->hash;
+    }
+    REQUIRE_FALSE(fs::exists(path + "-wal"));  // closed cleanly: the file holds every commit
+    ps::StoreOptions ro;
+    ro.read_only = true;
+    auto s = ps::Store::open(path, ps::OpenMode::must_exist, ro);
+    CHECK(s.facts().facts.size() == 1);
+    CHECK(s.verify(toy_replay, head).ok());
+    CHECK_THROWS_AS(s.import_facts({fact("gate_p1", "", "false")}, by("bob")), ps::StoreError);
+    CHECK_FALSE(fs::exists(path + "-wal"));
+    CHECK_FALSE(fs::exists(path + "-shm"));
+    {  // and while a writer has it open (a log beside it), through the log
+      auto w = ps::Store::open(path, ps::OpenMode::must_exist);
+      w.import_facts({fact("gate_p2", "", "true")}, by("bob"));
+      REQUIRE(fs::exists(path + "-wal"));
+      auto r = ps::Store::open(path, ps::OpenMode::must_exist, ro);
+      CHECK(r.facts().facts.size() == 2);
+    }
+  }
   SECTION("the default path comes from PHASEGATE_DB, then ./phasegate.db") {
     setenv("PHASEGATE_DB", "/x/y.db", 1);
     CHECK(ps::Store::default_path() == "/x/y.db");
