@@ -186,11 +186,21 @@ int run_diff(const AuditOptions& o) {
 }
 
 int run_head(const AuditOptions& o) {
+  Format f;
+  if (!text_or_json(o, f)) return kUsage;
   return guarded("head", [&] {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
     auto h = s.head();
-    if (h) std::cout << h->hash << '\n';
-    else std::cerr << "the decision log is empty\n";
+    if (f == Format::json) {
+      // {"id": 12, "hash": "…"}; both null for an empty log.
+      nlohmann::json j = {{"id", nullptr}, {"hash", nullptr}};
+      if (h) j = {{"id", h->id}, {"hash", h->hash}};
+      std::cout << j.dump(2) << '\n';
+    } else if (h) {
+      std::cout << h->hash << '\n';
+    } else {
+      std::cerr << "the decision log is empty\n";
+    }
     return int(kOk);
   });
 }
@@ -233,7 +243,10 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     cmd->add_option("b", o->id2, "Second decision id")->required();
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   }
-  make("head", "Print the latest chain hash (keep it elsewhere)", run_head);
+  {
+    auto [cmd, o] = make("head", "Print the latest chain hash (keep it elsewhere)", run_head);
+    cmd->add_option("--format", o->format, "text or json")->capture_default_str();
+  }
 }
 
 }  // namespace phasegate::cli

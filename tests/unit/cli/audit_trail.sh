@@ -41,6 +41,8 @@ grep -q 'phase2: NO-GO -> GO' "$T/diff.txt" || fail "audit diff does not show ph
 
 "$PG" audit verify >/dev/null || fail "verify fails on an intact log"
 head=$("$PG" audit head)
+json_head=$("$PG" audit head --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["hash"])')
+[ "$json_head" = "3 $head" ] || fail "audit head --format json gives '$json_head', not '3 $head'"
 
 # The JSON of audit and facts commands is the form docs/store.md gives.
 "$PG" audit verify --format json | python3 -c '
