@@ -9,28 +9,30 @@ namespace phasegate {
 
 const std::string& SourceMap::add(const std::string& path, std::string text) {
   auto& slot = files_[path];
-  slot = std::make_unique<std::string>(std::move(text));
-  return *slot;
+  slot = std::make_unique<File>();
+  slot->text = std::move(text);
+  return slot->text;
 }
 
 const std::string* SourceMap::text(const std::string& path) const {
   auto it = files_.find(path);
-  return it == files_.end() ? nullptr : it->second.get();
+  return it == files_.end() ? nullptr : &it->second->text;
 }
 
 std::string_view SourceMap::line(const std::string& path, std::uint32_t line) const {
-  const std::string* t = text(path);
-  if (!t || line == 0) return {};
-  std::size_t start = 0;
-  for (std::uint32_t l = 1; l < line; ++l) {
-    std::size_t nl = t->find('\n', start);
-    if (nl == std::string::npos) return {};
-    start = nl + 1;
-  }
-  std::size_t nl = t->find('\n', start);
-  std::size_t stop = nl == std::string::npos ? t->size() : nl;
-  if (stop > start && (*t)[stop - 1] == '\r') --stop;
-  return std::string_view(*t).substr(start, stop - start);
+  auto it = files_.find(path);
+  if (it == files_.end() || line == 0) return {};
+  const File& f = *it->second;
+  std::call_once(f.indexed, [&f] {
+    f.starts.push_back(0);
+    for (std::size_t nl = f.text.find('\n'); nl != std::string::npos; nl = f.text.find('\n', nl + 1))
+      f.starts.push_back(nl + 1);
+  });
+  if (line > f.starts.size()) return {};
+  const std::size_t start = f.starts[line - 1];
+  std::size_t stop = line < f.starts.size() ? f.starts[line] - 1 : f.text.size();
+  if (stop > start && f.text[stop - 1] == '\r') --stop;
+  return std::string_view(f.text).substr(start, stop - start);
 }
 
 void Diagnostics::error(std::string code, syntax::Position pos, std::string message, std::vector<std::string> notes) {
@@ -182,7 +184,33 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, bool colo
 
 std::string render_text(const Diagnostics& ds, const SourceMap& sources, bool color) {
   std::string out;
-  for (const auto& d : ds.items()) out += render_text(d, sources, color);
+  // Per file, the first kShown errors and the first kShown warnings, then how many more: a facts file
+  // with 40 000 bad values gives a readable report (E0014, the parser giving up, is always shown).
+  constexpr std::size_t kShown = 100;
+  const std::string* file = nullptr;
+  std::size_t shown[2] = {0, 0}, hidden[2] = {0, 0};
+  auto fold = [&] {
+    if (!file || hidden[0] + hidden[1] == 0) return;
+    std::string what;
+    if (hidden[0]) what = std::to_string(hidden[0]) + " more error(s)";
+    if (hidden[1]) what += (what.empty() ? "" : " and ") + std::to_string(hidden[1]) + " more warning(s)";
+    out += *file + ": " + what + " not shown (the first " + std::to_string(kShown) + " of each are)\n";
+  };
+  for (const auto& d : ds.items()) {
+    if (!file || d.pos.file != *file) {
+      fold();
+      file = &d.pos.file;
+      shown[0] = shown[1] = hidden[0] = hidden[1] = 0;
+    }
+    const int k = d.severity == Severity::error ? 0 : 1;
+    if (shown[k] >= kShown && d.code != "E0014") {
+      ++hidden[k];
+      continue;
+    }
+    ++shown[k];
+    out += render_text(d, sources, color);
+  }
+  fold();
   return out;
 }
 

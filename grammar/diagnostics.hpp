@@ -1,7 +1,9 @@
 // Diagnostics: collected during parsing and checking, rendered once at the boundary.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,7 +34,14 @@ class SourceMap {
   std::string_view line(const std::string& path, std::uint32_t line) const;
 
  private:
-  std::map<std::string, std::unique_ptr<std::string>> files_;
+  struct File {
+    std::string text;
+    // Where each line starts, built the first time a line of the file is asked for: a file with
+    // thousands of diagnostics is not scanned from its start for each of them.
+    mutable std::once_flag indexed;
+    mutable std::vector<std::size_t> starts;
+  };
+  std::map<std::string, std::unique_ptr<File>> files_;
 };
 
 class Diagnostics {
@@ -58,6 +67,8 @@ class Diagnostics {
 // `FILE:LINE:COL: error[CODE]: message`, the source line, a caret, then `  = note: ...` lines.
 // `color` adds ANSI colours (only on a terminal, never with NO_COLOR).
 std::string render_text(const Diagnostic& d, const SourceMap& sources, bool color = false);
+// All of them, in order; of one file's, only the first 100 errors and 100 warnings, then a line
+// saying how many more there are.
 std::string render_text(const Diagnostics& ds, const SourceMap& sources, bool color = false);
 
 // The nearest of `candidates` to `name` by edit distance, or "" when none is close.

@@ -1,0 +1,1 @@
+phasegate advise ../../../rules/isf/isf.rules --facts many-errors.facts
