@@ -52,6 +52,9 @@ bool prepare(ParseState& st, const std::string& path, const std::string& text, c
   st.max_nesting = std::min(limits.max_nesting, kMaxNestingLimit);
   st.max_expr_depth = st.max_nesting * 4;
   st.depth = 0;
+  st.nodes = 0;
+  st.max_nodes = limits.max_expr_nodes;
+  st.stopped = false;
   if (text.size() > limits.max_file_bytes || text.size() >= 0xFFFFFFF0u) {
     diags.error("E0002", syntax::Position{path, 1, 1, 0},
                 "this file is too large to parse (" + std::to_string(text.size()) + " bytes)",
@@ -273,6 +276,7 @@ void report_expected(const ParseState& st, Diagnostics& diags, const char* item_
 }
 
 bool too_many_errors(const ParseState& st, Diagnostics& diags, std::size_t first_diag, const char* at) {
+  if (st.stopped) return true;  // its error is reported
   if (diags.items().size() - first_diag < max_errors_per_file) return false;
   diags.error("E0014", st.pos(at),
               "too many syntax errors in this file; the rest of it is not checked",

@@ -30,6 +30,9 @@ struct ParseState {
   std::size_t max_nesting = 256;           // parentheses, `not` and unary `-` chains
   std::size_t max_expr_depth = 1024;       // depth of an expression tree
   std::size_t depth = 0;                   // current recursion depth of the expression grammar
+  std::size_t nodes = 0;                   // expression nodes made so far in this file
+  std::size_t max_nodes = 200'000;
+  bool stopped = false;                    // a limit for the whole file was reached: the parse stops
   bool facts_syntax = false;               // a facts or scenarios file (`name =` starts a fact)
 
   void index_lines();

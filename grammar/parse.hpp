@@ -20,6 +20,9 @@ struct ParseLimits {
   std::size_t max_file_bytes = 64u << 20;  // 64 MiB
   std::size_t max_nesting = 256;           // parentheses / nested expressions, at most kMaxNestingLimit
   std::size_t max_include_depth = 32;
+  // Expression nodes (names, constants, operators) in one file: a tree node costs a few hundred bytes
+  // once checked, so a file of `x + x + ...` within the size limit would otherwise take gigabytes.
+  std::size_t max_expr_nodes = 200'000;
 };
 
 // Parse one text. `path` names it in positions. Never throws on bad input:

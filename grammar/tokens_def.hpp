@@ -35,7 +35,15 @@ struct PExpr {
 };
 
 inline PExpr make_expr(const syntax::Position& pos, decltype(syntax::Expr::node) node, std::uint32_t depth) {
-  const ParseState& st = current_state();
+  ParseState& st = current_state();
+  if (++st.nodes > st.max_nodes) {
+    st.stopped = true;
+    throw SyntaxError{pos.offset, "E0015",
+                      "this file holds more than " + std::to_string(st.max_nodes) +
+                          " expression parts; the rest of it is not read",
+                      {"split it into several files joined by `include` (the limit is the parse limit "
+                       "`max_expr_nodes`, per file)"}};
+  }
   if (depth > st.max_expr_depth)
     throw SyntaxError{pos.offset, "E0005",
                       "this expression is nested too deeply (more than " + std::to_string(st.max_expr_depth) +

@@ -320,7 +320,35 @@ void Lowerer::undeclared(const syntax::Position& pos, const std::string& name, c
 
 // ---------------------------------------------------------------- nodes
 
+// Whether an expression's text is built from its children's (an operator, an aggregate), rather than
+// being a name, a constant or an atom.
+static bool composite(const Expr& x) {
+  switch (x.kind) {
+    case ExprKind::not_:
+    case ExprKind::negate:
+    case ExprKind::and_:
+    case ExprKind::or_:
+    case ExprKind::compare:
+    case ExprKind::arith:
+    case ExprKind::aggregate:
+    case ExprKind::bind:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Lowerer::drop_text(ExprId id) {
+  Expr& c = at(id);
+  if (composite(c)) std::string().swap(c.text);
+}
+
 ExprId Lowerer::add(Expr x) {
+  // Once a parent has its text, an operator child's text is not read again (the roots' texts are what
+  // clauses, waivers and diagnostics show; explanations render their own): dropped, so that a chain
+  // of n operators keeps O(n) text, not the O(n^2) of every prefix (`x + x + ... + x`).
+  if (composite(x))
+    for (ExprId c : x.children) drop_text(c);
   cx_.program.exprs.push_back(std::move(x));
   return static_cast<ExprId>(cx_.program.exprs.size() - 1);
 }
@@ -489,6 +517,8 @@ Lowerer::L Lowerer::lower_expr(const syntax::Expr& e, Polarity pol) {
             }
           }
           x.text = wrap(at(a.id), p) + (is_and ? " and " : " or ") + wrap(at(b.id), p);
+          drop_text(a.id);  // flattened away: not among the children
+          drop_text(b.id);
           return L{add(std::move(x)), true, a.error || b.error};
         }
       },

@@ -86,6 +86,7 @@ class Lowerer {
   L error_node(const syntax::Expr& e);
 
   ExprId add(Expr x);
+  void drop_text(ExprId id);  // frees an operator node's text (see add)
   Expr& at(ExprId id) { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
   const Expr& at(ExprId id) const { return cx_.program.exprs[static_cast<std::size_t>(id)]; }
   // The literal `unknown` where a number, date or duration is read (`x + unknown`, `-unknown`,

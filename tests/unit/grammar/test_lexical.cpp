@@ -379,6 +379,24 @@ TEST_CASE("limits are settable") {
   CHECK(chain.items()[0].code == "E0005");
 }
 
+TEST_CASE("a file with more expression parts than max_expr_nodes stops at the first past the limit") {
+  ParseLimits tight;
+  tight.max_expr_nodes = 20;
+  const std::string text =
+      "ruleset x \"t\"\ncondition c when a and b\ncondition d when a+a+a+a+a+a+a+a+a+a+a+a > 0\n"
+      "condition e when a+a+a+a+a+a+a+a+a+a+a+a > 0\ncondition f when a+a+a+a+a+a+a+a+a+a+a+a > 0\n";
+  Diagnostics d;
+  auto f = parse_rules_text("t.rules", text, d, tight);
+  REQUIRE(d.items().size() == 1);  // one error: the parse stops there, no E0014, nothing after
+  CHECK(d.items()[0].code == "E0015");
+  CHECK(d.items()[0].pos.line == 3);
+  CHECK(d.items()[0].message.find("more than 20 expression parts") != std::string::npos);
+  CHECK(f.decls.size() == 1);  // `c` parsed; `d` on is not read
+  Diagnostics ok;
+  parse_rules_text("t.rules", text, ok);  // the default limit is far above
+  CHECK(ok.items().empty());
+}
+
 TEST_CASE("phase clauses outside a phase, and clause-level recovery") {
   Diagnostics d;
   auto f = parse_rules_text("t.rules",
