@@ -114,7 +114,9 @@ struct Expr {
   ExprKind kind = ExprKind::constant;
   ValueType type;  // the expression's type (boolean for truth-valued nodes)
   SourcePos pos;
-  std::string text;  // the expression as written (normalised spacing), for explanations
+  // The expression as written (normalised spacing). Kept for names, constants and atoms, and for the
+  // roots the checker handed out; an operator inside another has it empty (see expr_text).
+  std::string text;
 
   Constant constant;           // constant
   int var = -1;                // variable, bind
@@ -219,6 +221,10 @@ struct Program {
   int find_relation(const std::string& name) const;  // -1 when absent
   int find_phase(const std::string& name) const;     // -1 when absent
 };
+
+// The normalised text of an expression, rendered from its tree: an operator node inside another
+// keeps no text of its own (a chain of n operators would otherwise hold O(n^2) text).
+std::string expr_text(const Program& program, ExprId id);
 
 // ---------------------------------------------------------------- facts
 

@@ -320,18 +320,17 @@ void Lowerer::undeclared(const syntax::Position& pos, const std::string& name, c
 
 // ---------------------------------------------------------------- nodes
 
-// Whether an expression's text is built from its children's (an operator, an aggregate), rather than
-// being a name, a constant or an atom.
+// Whether an expression's text is built from its children's and can be rendered again from them
+// (engine::expr_text): an operator that can be chained, an aggregate. A comparison keeps its text (it
+// cannot be chained, and later becomes a `bind` that no longer has its variable as a child).
 static bool composite(const Expr& x) {
   switch (x.kind) {
     case ExprKind::not_:
     case ExprKind::negate:
     case ExprKind::and_:
     case ExprKind::or_:
-    case ExprKind::compare:
     case ExprKind::arith:
     case ExprKind::aggregate:
-    case ExprKind::bind:
       return true;
     default:
       return false;

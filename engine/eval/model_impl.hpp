@@ -690,11 +690,11 @@ struct Model::Impl {
         Value out;
         switch (arith(e.arith, a, b, e.type.base, out)) {
           case ArithStatus::ok: break;
-          case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + e.text + "`", e.pos);
+          case ArithStatus::division_by_zero: fail("E0903", "division by zero in `" + expr_text(p, id) + "`", e.pos);
           case ArithStatus::date_range:
-            fail("E0904", "the date `" + e.text + "` falls outside the years 1 to 9999", e.pos);
+            fail("E0904", "the date `" + expr_text(p, id) + "` falls outside the years 1 to 9999", e.pos);
           case ArithStatus::overflow:
-            fail("E0904", "arithmetic overflow in `" + e.text + "` (numbers must stay within ±1.7e29, with at most 9 digits after the point)", e.pos);
+            fail("E0904", "arithmetic overflow in `" + expr_text(p, id) + "` (numbers must stay within ±1.7e29, with at most 9 digits after the point)", e.pos);
         }
         return out;
       }
@@ -935,7 +935,7 @@ struct Model::Impl {
       if (e.agg == AggregateOp::sum) {
         if (part == Truth::true_ && v.is_known() && sum.is_known()) {  // the common case, without intervals
           auto total = Decimal::add(sum.lo.v, v.lo.v);
-          if (!total) fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
+          if (!total) fail("E0904", "arithmetic overflow in `" + expr_text(p, id) + "`", e.pos);
           sum.lo.v = sum.hi.v = *total;
           return;
         }
@@ -948,7 +948,7 @@ struct Model::Impl {
         add.maybe_none = false;
         Value out;
         if (arith(ArithOp::add, sum, add, sum.base, out) != ArithStatus::ok)
-          fail("E0904", "arithmetic overflow in `" + e.text + "`", e.pos);
+          fail("E0904", "arithmetic overflow in `" + expr_text(p, id) + "`", e.pos);
         sum = out;
         return;
       }

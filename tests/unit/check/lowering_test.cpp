@@ -306,3 +306,43 @@ condition loaded(id, t) when convoy(id, _) and t = cargo(id) * 2 and t <= 80 and
   const auto& r = rule_of(p, "loaded");
   CHECK(generators(p, r.body.generators, r.var_names) == "atom:convoy(id, _) ; value:cargo(id) ; bind:t=cargo(id) * 2");
 }
+
+// An operator inside another keeps no text (a chain would hold every prefix); expr_text renders it
+// from the tree, exactly as the checker wrote the text of the clause it belongs to.
+TEST_CASE("expr_text renders an expression exactly as the checker wrote its text", "[lower]") {
+  auto c = check_text(R"(ruleset t "t"
+fact a: number "a"
+fact b: number "b"
+fact d: date "d"
+fact f: bool "f"
+fact g: bool "g"
+fact n(x: text): number "n"
+fact m(x: text) "m"
+phase p "p"
+  require r1: a + b * (a - b) / 2 - -a > (a + b) * 3
+  require r2: not (f and g) or not not f and (g or f)
+  require r3: sum(n(x) where n(x) > a + 1) - count(m(x) where n(x) > 0) * 2 >= -(a - b)
+  require r4: d + 3 days - 1 weeks < d
+  block if a - (b - (a - b)) = 0 or (f and g and not f)
+)");
+  INFO(c.rendered());
+  REQUIRE(c.program);
+  const auto& p = *c.program;
+  std::size_t compared = 0;
+  for (const auto& ph : p.phases)
+    for (const auto& cl : ph.clauses) {
+      engine::Program copy = p;
+      copy.exprs[static_cast<std::size_t>(cl.expr)].text.clear();  // rendered from its children
+      CHECK(engine::expr_text(copy, cl.expr) == cl.text);
+      ++compared;
+    }
+  CHECK(compared == 5);
+  // and the inner operators have no text of their own, yet render
+  const auto& r1 = p.phases.at(0).clauses.at(0);
+  const auto& cmp = p.exprs[static_cast<std::size_t>(r1.expr)];
+  REQUIRE(cmp.kind == ExprKind::compare);
+  const auto& lhs = p.exprs[static_cast<std::size_t>(cmp.children.at(0))];  // `... - -a`: a comparison's operand
+  CHECK(engine::expr_text(p, cmp.children.at(0)) == "a + b * (a - b) / 2 - -a");
+  CHECK(p.exprs[static_cast<std::size_t>(lhs.children.at(0))].text.empty());
+  CHECK(engine::expr_text(p, lhs.children.at(0)) == "a + b * (a - b) / 2");
+}
