@@ -89,20 +89,34 @@ struct Coverage {
       for (const auto& c : row.clauses) mark(clause_item[ph][static_cast<std::size_t>(c.clause)], c.expr_value);
       for (const auto& c : row.clauses) {
         const auto& clause = p.phases[ph].clauses[static_cast<std::size_t>(c.clause)];
+        // A waiver is seen true only where it takes effect, on a requirement that does not hold by
+        // itself: one that is true while the requirement holds anyway has not been exercised.
+        const bool needed = c.expr_value != engine::Truth::true_;
         for (int w : clause.waivers) {
           auto has = [w](const std::vector<int>& v) { return std::find(v.begin(), v.end(), w) != v.end(); };
-          mark(waiver_item[ph][static_cast<std::size_t>(w)],
-               has(c.waivers_true) ? engine::Truth::true_
-               : has(c.waivers_unknown) ? engine::Truth::unknown
-                                        : engine::Truth::false_);
+          const engine::Truth t = has(c.waivers_true)      ? engine::Truth::true_
+                                  : has(c.waivers_unknown) ? engine::Truth::unknown
+                                                           : engine::Truth::false_;
+          if (t != engine::Truth::true_ || needed) mark(waiver_item[ph][static_cast<std::size_t>(w)], t);
         }
       }
     }
-    // Each condition alternative, under every binding of its generators.
+    // Each condition alternative, under every binding of its first generator: true where the rest of
+    // the body holds for some extension of it, false where none does (`both(x) when s(x) and t(x)` is
+    // false for an `x` in `s` but not in `t`). With no atom to range over (only `y = n + 1` binds),
+    // it is true when the body has a solution and false when it has none.
     for (std::size_t ri = 0; ri < p.rules.size(); ++ri) {
       const auto& rule = p.rules[ri];
       engine::Binding empty(rule.var_names.size());
       int item = rule_item[ri];
+      auto body_truth = [&](const engine::Binding& from) {
+        engine::Truth best = engine::Truth::false_;
+        for (const auto& [binding, truth] : model.solutions(rule.body, from)) {
+          if (truth == engine::Truth::true_) return truth;
+          if (truth == engine::Truth::unknown) best = truth;
+        }
+        return best;
+      };
       engine::ExprId probe = engine::kNoExpr;
       for (auto g : rule.body.generators)
         if (p.exprs[static_cast<std::size_t>(g)].kind != engine::ExprKind::bind) {
@@ -110,13 +124,13 @@ struct Coverage {
           break;
         }
       if (probe == engine::kNoExpr) {
-        mark(item, model.eval(rule.body.expr, empty).truth);
+        mark(item, rule.body.generators.empty() ? model.eval(rule.body.expr, empty).truth : body_truth(empty));
         continue;
       }
-      engine::Body generators_only{probe, rule.body.generators};
+      engine::Body first_generator{probe, {probe}};
       std::size_t n = 0;
-      for (const auto& [binding, truth] : model.solutions(generators_only, empty)) {
-        mark(item, model.eval(rule.body.expr, binding).truth);
+      for (const auto& solution : model.solutions(first_generator, empty)) {
+        mark(item, body_truth(solution.first));
         if (++n >= kMaxBindings) break;
       }
     }

@@ -1,0 +1,1 @@
+phasegate test coverage-cases --coverage
