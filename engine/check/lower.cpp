@@ -977,7 +977,9 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
     } else {
       B bad = (lb != B::number && lb != B::date && lb != B::duration) ? lb : rb;
       const Expr& be = bad == lb ? le : re;
-      diags_->error(code::bad_arithmetic, e.pos,
+      // The caret on the operand that is not a number (`n + 1 + tx`: at `tx`, not at `n`).
+      const syntax::Position& at_operand = bad == lb ? b.lhs->pos : b.rhs->pos;
+      diags_->error(code::bad_arithmetic, at_operand,
                     std::string("arithmetic `") + syntax::spelling(b.op) + "` does not apply to the " + kind_word(bad) + " `" +
                         be.text + "`",
                     {"`+ - * /` apply to numbers (and `+ -` to dates and durations)"});
@@ -989,6 +991,30 @@ Lowerer::L Lowerer::lower_arith(const syntax::Expr& e, const syntax::Binary& b, 
       if (const auto* d = std::get_if<Decimal>(&re.constant); d && d->is_zero()) {
         err = true;
         diags_->error(code::division_by_zero, e.pos, "division by zero: `" + x.text + "`");
+      }
+    }
+  }
+  // Two numbers written in the rules: their result must be a number too (the evaluation would stop
+  // with E0904 on every run otherwise).
+  if (!err) {
+    const Expr& le = at(l.id);
+    const Expr& re = at(r.id);
+    const auto* a = le.kind == ExprKind::constant ? std::get_if<Decimal>(&le.constant) : nullptr;
+    const auto* c = re.kind == ExprKind::constant ? std::get_if<Decimal>(&re.constant) : nullptr;
+    if (a && c) {
+      std::optional<Decimal> v;
+      switch (x.arith) {
+        case ArithOp::add: v = Decimal::add(*a, *c); break;
+        case ArithOp::sub: v = Decimal::sub(*a, *c); break;
+        case ArithOp::mul: v = Decimal::mul(*a, *c); break;
+        case ArithOp::div: v = Decimal::div(*a, *c); break;
+      }
+      if (!v) {
+        err = true;
+        diags_->error(code::bad_number, e.pos,
+                      "`" + x.text + "` is not a number phasegate can hold: beyond about ±1.7e29, or more than nine "
+                      "digits after the point",
+                      {"numbers are exact decimals; rescale the quantity (e.g. thousands of tonnes)"});
       }
     }
   }
