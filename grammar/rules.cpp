@@ -107,7 +107,9 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
         rules::PVersion v;
         ok = run(q, end, rules::version_line, v);
         if (ok) {
-          if (!file.header || (last != Last::header && last != Last::source))
+          if (!file.header && file.header_failed && (last == Last::header || last == Last::source))
+            ;  // after a `ruleset` line that did not parse (reported): one mistake, one message
+          else if (!file.header || (last != Last::header && last != Last::source))
             diags.error("E0123", v.pos, "`version` belongs right after the `ruleset` line");
           else if (file.header->version)
             diags.error("E0123", v.pos, "the ruleset already has a `version`");
@@ -172,6 +174,10 @@ syntax::RulesFile parse_rules_text(const std::string& path, const std::string& t
         if (!name.empty()) file.unparsed_names.emplace_back(name);
       }
       if (!is_clause_word(w) && last == Last::phase) last = Last::none;
+      if (w == "ruleset" && !file.header) {  // the header lines after it follow it, as far as they can tell
+        file.header_failed = true;
+        last = Last::header;
+      }
       prev_item = nullptr;
     };
     auto parsed = [&](const char* start, std::string_view w) {

@@ -224,6 +224,7 @@ struct RulesFile {
   // the checker says nothing more of them, so that one mistake gives one message.
   std::vector<std::string> unparsed_names;
   bool refused = false;  // not parsed at all (too large, not text, nested too deeply: reported)
+  bool header_failed = false;  // a `ruleset` line is there but did not parse (reported)
 };
 
 // A ruleset: the main file first, then every included file once, depth-first
