@@ -87,6 +87,32 @@ void Diagnostics::append(const Diagnostics& other) {
 
 namespace {
 
+// The length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF), or 0; its code point in `cp`.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t to, char32_t& cp) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : (c & 0xF0) == 0xE0 ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > to) return 0;
+  cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
+  return n;
+}
+
+// Whether a terminal gives the character two columns (East Asian wide and fullwidth, emoji).
+bool wide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
 // Makes a source line safe to print and finds where the caret goes. Long lines are cut
 // to a window around the column; control bytes and invalid UTF-8 show as `?`.
 void excerpt(std::string_view line, std::uint32_t column, std::string& shown, std::string& pad) {
@@ -117,14 +143,13 @@ void excerpt(std::string_view line, std::uint32_t column, std::string& shown, st
       shown += '?';
       if (before) pad += ' ';
     } else if (c >= 0x80) {
-      // Copy a whole valid UTF-8 sequence, or `?` for a stray byte.
-      std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-      bool ok = n > 0 && i + n <= to;
-      for (std::size_t k = 1; ok && k < n; ++k)
-        ok = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
-      if (ok) {
+      // Copy a whole well-formed UTF-8 sequence (a wide character takes two columns of the caret
+      // line), or `?` for a byte that is not part of one.
+      char32_t cp = 0;
+      const std::size_t n = utf8_sequence(line, i, to, cp);
+      if (n > 0) {
         shown.append(line.substr(i, n));
-        if (before) pad += ' ';
+        if (before) pad += wide(cp) ? "  " : " ";
         i += n - 1;
       } else {
         shown += '?';

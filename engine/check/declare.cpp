@@ -149,7 +149,7 @@ void declare(Context& cx) {
             f.path.substr(f.path.find_last_of('/') == std::string::npos ? 0 : f.path.find_last_of('/') + 1);
         prog.name = stem.substr(0, stem.find('.'));
         if (std::none_of(files.begin(), files.end(),
-                         [](const auto& g) { return g.header.has_value() || g.header_failed; }))
+                         [](const auto& g) { return g.header.has_value() || g.header_failed || g.refused; }))
           cx.diags.error(code::ruleset_header, syntax::Position{f.path, 1, 1, 0},
                          "`" + f.path + "` has no `ruleset` line: a ruleset opens with `ruleset NAME \"title\"`",
                          {"write e.g. `ruleset " + prog.name + " \"...\"` as its first line",
