@@ -255,8 +255,7 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
     ok = builder.add_file(file, sources_, diags_, g_limits.max_file_bytes) && ok;
   }
   for (std::size_t i = 0; i < assumptions.size(); ++i) {
-    engine::FactOrigin origin;
-    origin.file = "--assume";
+    engine::FactOrigin origin;  // its file: the label below (`--assume`, `--assume#2`)
     origin.source = "assumption";
     origin.assumption = true;
     ok = add_line(program, assumptions.size() == 1 ? "--assume" : "--assume#" + std::to_string(i + 1),
@@ -271,9 +270,11 @@ bool Loader::add_line(const engine::Program&, const std::string& label, const st
   auto line = parse_fact_line(label, text, diags_);
   if (!line) return false;
   engine::FactOrigin o = origin;
-  o.file = label;
-  o.line = line->pos.line;
-  o.column = line->pos.column;
+  if (o.file.empty()) {  // else where the line was first written (a store record's facts file and line)
+    o.file = label;
+    o.line = line->pos.line;
+    o.column = line->pos.column;
+  }
   return builder.add_line(*line, o, diags_);
 }
 

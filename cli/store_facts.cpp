@@ -16,7 +16,10 @@ namespace phasegate::cli {
 bool add_store_fact(Loader& loader, const engine::Program& program, const store::StoredFact& f,
                     engine::FactBaseBuilder& builder) {
   engine::FactOrigin origin;
-  origin.file = "store";
+  // Its provenance names the facts file and line it was imported from (the record id says it came
+  // through the store); diagnostics about the line name the record (`store#18`).
+  origin.file = f.file.empty() ? "store#" + std::to_string(f.id) : f.file;
+  origin.line = f.file.empty() ? 1 : f.line;
   origin.source = f.source;
   if (auto d = engine::parse_iso_date(f.as_of)) origin.as_of = engine::Date{*d};
   origin.recorded_by = f.actor;

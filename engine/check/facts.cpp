@@ -248,8 +248,10 @@ struct FactBaseBuilder::State {
       }
     }
     if (!ok) return std::nullopt;
-    origin.line = line.pos.line;
-    origin.column = line.pos.column;
+    if (origin.line == 0) {  // else the line it was first written on (a store record's)
+      origin.line = line.pos.line;
+      origin.column = line.pos.column;
+    }
     if (line.prov.source) origin.source = *line.prov.source;
     if (line.prov.as_of)
       origin.as_of = Date{days_from_civil(line.prov.as_of->year, line.prov.as_of->month, line.prov.as_of->day)};

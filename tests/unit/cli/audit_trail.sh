@@ -183,4 +183,9 @@ before=$(sha256sum "$T/archive/s.db")
 [ "$(sha256sum "$T/archive/s.db")" = "$before" ] || fail "reading a read-only store changed it"
 [ -z "$(ls "$T/archive" | grep -v '^s.db$')" ] || fail "reading a read-only store left files: $(ls "$T/archive")"
 chmod 755 "$T/archive"
+# A fact taken from the store names the facts file and line it was imported from, with its record.
+"$PG" audit show 1 > "$T/show1.txt"
+line=$(grep -n '^disarmament_clarity' "$F1" | cut -d: -f1)
+grep -q "disarmament_clarity = partial .*2025-11-20-briefing.facts:$line)" "$T/show1.txt" ||
+  fail "audit show does not name the import's file and line ($line): $(grep disarmament_clarity "$T/show1.txt")"
 echo "audit trail: ok"
