@@ -147,7 +147,9 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       Statement snap_q(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
       Statement index_q(
           c.get(), "SELECT phase, verdict, count FROM decision_phase WHERE decision_id = ?1 ORDER BY phase, verdict");
-      Statement record_q(c.get(), "SELECT name, args, kind, value, source, as_of, actor, recorded_at FROM fact_assertion WHERE id = ?1");
+      Statement record_q(c.get(),
+                         "SELECT name, args, kind, value, source, as_of, actor, recorded_at FROM fact_assertion "
+                         "WHERE id = ?1");
       std::map<std::string, bool> snapshot_ok;  // shared snapshots are checked once
       std::map<std::string, std::string> store_facts_problem;  // per snapshot: its store records, checked once
       std::string expected_prev = kGenesisHash;
