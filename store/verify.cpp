@@ -156,6 +156,14 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
       std::int64_t prev_id = 0;
       std::string prev_recorded_at;
       std::int64_t head_id = -1;
+      // No record can be dated after the moment of this check (a day's leeway for clocks that differ):
+      // a later time was forged, or the store's clock (meta `clock`) was set ahead.
+      const Micros now = impl_->options.clock();
+      const std::string not_after = format_timestamp(now + Micros{86'400} * 1'000'000);
+      auto future = [&](const std::string& at) {
+        return " is dated " + at + ", after the time of this check (" + format_timestamp(now) +
+               "): its time was forged, or the store's clock was set ahead";
+      };
       // Per decision: the newest fact import it was written after (options.imports), checked against
       // the import chain once that is walked.
       struct Anchor {
@@ -193,6 +201,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
         if (!prev_recorded_at.empty() && r.recorded_at <= prev_recorded_at)
           add(r.id, ProblemKind::out_of_order,
               d + " was recorded at " + r.recorded_at + ", not after the record before it (" + prev_recorded_at + ")");
+        if (r.recorded_at > not_after)
+          add(r.id, ProblemKind::out_of_order, d + future(r.recorded_at));
         if (head_id >= 0) ++rep.after_head;
         if (expected_head && head_id < 0 && r.hash == *expected_head) head_id = r.id;
 
@@ -352,6 +362,7 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
             add_import(id, ProblemKind::out_of_order,
                        label + " was recorded at " + batches.text(1) + ", not after the import before it (" +
                            prev_recorded_at + ")");
+          if (batches.text(1) > not_after) add_import(id, ProblemKind::out_of_order, label + future(batches.text(1)));
           batch_of[id] = {hash, batches.text(1)};
           expected = hash;
           prev = id;

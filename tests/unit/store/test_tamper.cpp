@@ -124,6 +124,36 @@ void rehash_imports(const std::string& path) {
 
 }  // namespace
 
+// The store's clock (meta `clock`) set ahead makes every later record carry a time still to come; so
+// does a forged recorded_at. Verify flags any record dated after the check (a day's leeway).
+TEST_CASE("tamper: records dated after the check are caught", "[store][tamper]") {
+  TempDir dir;
+  const std::string path = dir.file("clock.db");
+  {
+    auto s = ps::Store::open(path, ps::OpenMode::create_if_missing);
+    s.import_facts({fact("gate_p1", "", "true")}, by("alice"));
+    s.record_decision(toy_decision("phases: p1", {snap("gate_p1", "true")}));
+  }
+  auto verify = [&] { return ps::Store::open(path, ps::OpenMode::must_exist).verify(toy_replay); };
+  REQUIRE(verify().ok());
+  // 2 January 2100 in microseconds since 1970.
+  raw_sql(path, "UPDATE meta SET value = '4102531200000000' WHERE key = 'clock'");
+  {
+    auto s = ps::Store::open(path, ps::OpenMode::must_exist);
+    s.import_facts({fact("gate_p1", "", "false")}, by("mallory"));  // import 2, dated 2100
+    s.record_decision(toy_decision("phases: p1", {snap("gate_p1", "false")}));  // decision 2, dated 2100
+  }
+  auto r = verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 2, ps::ProblemKind::out_of_order));
+  CHECK_FALSE(has(r, 1, ps::ProblemKind::out_of_order));
+  bool import_flagged = false;
+  for (const auto& p : r.problems)
+    import_flagged = import_flagged || (p.batch_id == 2 && p.kind == ps::ProblemKind::out_of_order &&
+                                        p.message.find("after the time of this check") != std::string::npos);
+  CHECK(import_flagged);
+}
+
 TEST_CASE("tamper: changing a verdict is caught and names the decision", "[store][tamper]") {
   Fixture fx;
   raw_sql(fx.path,
