@@ -15,10 +15,7 @@ int Program::find_phase(const std::string& name) const {
   return -1;
 }
 
-namespace {
-
-// As the checker writes texts (check/lower.cpp): an operand of a weaker operator is bracketed.
-int precedence(const Expr& e) {
+int expr_precedence(const Expr& e) {
   switch (e.kind) {
     case ExprKind::or_: return 1;
     case ExprKind::and_: return 2;
@@ -34,10 +31,13 @@ int precedence(const Expr& e) {
   }
 }
 
+namespace {
+
+// As the checker writes texts: an operand of a weaker operator is bracketed.
 void render(const Program& p, ExprId id, std::string& out);
 
 void operand(const Program& p, ExprId id, int min_prec, std::string& out) {
-  const bool brackets = precedence(p.exprs[static_cast<std::size_t>(id)]) < min_prec;
+  const bool brackets = expr_precedence(p.exprs[static_cast<std::size_t>(id)]) < min_prec;
   if (brackets) out += '(';
   render(p, id, out);
   if (brackets) out += ')';
@@ -76,7 +76,7 @@ void render(const Program& p, ExprId id, std::string& out) {
       operand(p, x.children.at(1), 5, out);
       return;
     case ExprKind::arith: {
-      const int prec = precedence(x);
+      const int prec = expr_precedence(x);
       operand(p, x.children.at(0), prec, out);
       out += std::string(" ") + arith_ops[static_cast<int>(x.arith)] + " ";
       operand(p, x.children.at(1), prec + 1, out);

@@ -225,6 +225,8 @@ struct Program {
 // The normalised text of an expression, rendered from its tree: an operator node inside another
 // keeps no text of its own (a chain of n operators would otherwise hold O(n^2) text).
 std::string expr_text(const Program& program, ExprId id);
+// The precedence of a node for printing (higher binds tighter): where expression texts bracket operands.
+int expr_precedence(const Expr& e);
 
 // ---------------------------------------------------------------- facts
 

@@ -46,7 +46,7 @@ ArithOp to_arith(syntax::BinaryOp op) {
 }
 
 std::string wrap(const Expr& child, int min_prec) {
-  if (precedence(child) < min_prec) return "(" + child.text + ")";
+  if (expr_precedence(child) < min_prec) return "(" + child.text + ")";
   return child.text;
 }
 
@@ -86,29 +86,6 @@ std::string where(const syntax::Position& p) {
 void var_slots_of(const Program& p, ExprId id, std::vector<std::pair<int, ExprId>>& out, bool into_aggregates);
 
 }  // namespace
-
-int precedence(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::or_:
-      return 1;
-    case ExprKind::and_:
-      return 2;
-    case ExprKind::not_:
-      return 3;
-    case ExprKind::compare:
-    case ExprKind::bind:
-      return 4;
-    case ExprKind::arith:
-      return (e.arith == ArithOp::add || e.arith == ArithOp::sub) ? 5 : 6;
-    case ExprKind::negate:
-      return 7;
-    case ExprKind::constant:
-      if (const auto* d = std::get_if<Decimal>(&e.constant); d && d->is_negative()) return 7;
-      return 8;
-    default:
-      return 8;
-  }
-}
 
 Lowerer::Lowerer(Context& cx, Frame& frame, Options opt)
     : cx_(cx), frame_(frame), opt_(opt), diags_(opt.quiet ? &scratch_ : &cx.diags) {}

@@ -125,7 +125,5 @@ class Lowerer {
   bool failed_ = false;
 };
 
-// Precedence of a node for printing (higher binds tighter).
-int precedence(const Expr& e);
 
 }  // namespace phasegate::engine::check
