@@ -122,17 +122,9 @@ int run_advise(const AdviseOptions& o) {
     // phases asked for are checked before it is created (facts come from the store only after).
     if (std::error_code ec; !std::filesystem::exists(o.db, ec)) {
       Loader probe;
-      auto rules = probe.load_rules(o.rules);
-      if (!rules) {
-        probe.print_diagnostics();
-        return probe.exit_code();
-      }
+      std::optional<LoadedRules> rules;
       PhaseSelection selection;
-      std::string error;
-      if (!select_phases(rules->program, o.phases, selection, error)) {
-        std::cerr << "phasegate advise: " << error << '\n';
-        return kUsage;
-      }
+      if (int rc = load_rules_and_phases(probe, o.rules, o.phases, "advise", rules, selection)) return rc;
     }
     try {
       auto db = store::Store::open(o.db, store::OpenMode::create_if_missing);

@@ -88,21 +88,30 @@ int gather_facts(Loader& loader, const engine::Program& program, const FactInput
   return kOk;
 }
 
+int load_rules_and_phases(Loader& loader, const std::vector<std::string>& rules, const std::vector<std::string>& phases,
+                          const char* command, std::optional<LoadedRules>& out, PhaseSelection& selection) {
+  out = loader.load_rules(rules);
+  if (!out) {
+    loader.print_diagnostics();
+    return loader.exit_code();
+  }
+  std::string error;
+  if (!select_phases(out->program, phases, selection, error)) {
+    std::cerr << "phasegate " << command << ": " << error << '\n';
+    return kUsage;
+  }
+  return kOk;
+}
+
 int compute_advice(const AdviceRequest& request, Advice& out) {
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
   auto t0 = Clock::now();
-  out.rules = out.loader.load_rules(request.rules);
-  if (!out.rules) {
-    out.loader.print_diagnostics();
-    return out.loader.exit_code();
-  }
+  if (int rc = load_rules_and_phases(out.loader, request.rules, request.phases, request.command, out.rules,
+                                     out.selection))
+    return rc;
   const auto& program = out.rules->program;
   std::string error;
-  if (!select_phases(program, request.phases, out.selection, error)) {
-    std::cerr << "phasegate " << request.command << ": " << error << '\n';
-    return kUsage;
-  }
   spdlog::debug("rules read and checked in {:.3f} s", since(t0));
   auto t1 = Clock::now();
   engine::FactBaseBuilder builder(program);

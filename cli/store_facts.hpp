@@ -72,6 +72,10 @@ struct Advice {
 };
 // 0, or the exit code to return (the diagnostics or the message are already printed).
 int compute_advice(const AdviceRequest& request, Advice& out);
+// The first steps of compute_advice: reads and checks the rules, then the `--phase` filters; prints
+// what is wrong and returns the exit code (kOk when both are fine).
+int load_rules_and_phases(Loader& loader, const std::vector<std::string>& rules, const std::vector<std::string>& phases,
+                          const char* command, std::optional<LoadedRules>& out, PhaseSelection& selection);
 
 // The assertions of a facts file, as the store keeps them. Without a program the values are
 // taken as written (tables need a program: their columns are typed by the declarations).
