@@ -60,21 +60,6 @@ std::optional<int128> signed_of(uint128 mag, bool negative) {
   return negative ? -static_cast<int128>(mag) : static_cast<int128>(mag);
 }
 
-std::string digits_of(uint128 v) {
-  if (v <= UINT64_MAX) {  // nearly always: 64-bit arithmetic instead of 128-bit division per digit
-    char buf[20];
-    auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::uint64_t>(v)).ptr;
-    return std::string(buf, end);
-  }
-  std::string s;
-  while (v != 0) {
-    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  }
-  std::reverse(s.begin(), s.end());
-  return s;
-}
-
 }  // namespace
 
 Decimal Decimal::from_int(std::int64_t v) { return from_raw(static_cast<int128>(v) * kScale); }
@@ -166,42 +151,61 @@ std::optional<Decimal> Decimal::div(Decimal a, Decimal b) {
   return from_raw(*v);
 }
 
-std::string Decimal::to_string() const {
-  uint128 mag = magnitude(raw_);
+namespace {
+
+// The text of a decimal, written backwards into a buffer (no intermediate strings: explanations
+// format a number for every fact they show): the whole part, `_` between groups of three digits when
+// `grouped` and the whole part has more than three, then the fraction without trailing zeros.
+std::string decimal_text(int128 raw, bool grouped) {
+  const uint128 mag = magnitude(raw);
   uint128 whole, frac;
   if (mag <= UINT64_MAX) {  // a 64-bit division (a 128-bit one is a library call)
-    whole = static_cast<std::uint64_t>(mag) / static_cast<std::uint64_t>(kScale);
-    frac = static_cast<std::uint64_t>(mag) % static_cast<std::uint64_t>(kScale);
+    whole = static_cast<std::uint64_t>(mag) / static_cast<std::uint64_t>(Decimal::kScale);
+    frac = static_cast<std::uint64_t>(mag) % static_cast<std::uint64_t>(Decimal::kScale);
   } else {
     whole = mag / kScaleU;
     frac = mag % kScaleU;
   }
-  std::string s = raw_ < 0 ? "-" : "";
-  s += digits_of(whole);
+  char buf[96];  // 39 digits, 12 separators, a point, 9 decimals, a sign
+  char* const end = buf + sizeof buf;
+  char* p = end;
   if (frac != 0) {
-    std::string f = digits_of(frac);
-    f.insert(0, 9 - f.size(), '0');
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    s += '.';
-    s += f;
+    auto f = static_cast<std::uint64_t>(frac);  // below 10^9
+    int digits = 9;
+    while (f % 10 == 0) {
+      f /= 10;
+      --digits;
+    }
+    for (int i = 0; i < digits; ++i, f /= 10) *--p = static_cast<char>('0' + f % 10);
+    *--p = '.';
   }
-  return s;
+  int n = 0;
+  auto put = [&](unsigned digit) {
+    if (grouped && n > 0 && n % 3 == 0) *--p = '_';
+    *--p = static_cast<char>('0' + digit);
+    ++n;
+  };
+  if (whole <= UINT64_MAX) {
+    auto w = static_cast<std::uint64_t>(whole);
+    do {
+      put(static_cast<unsigned>(w % 10));
+      w /= 10;
+    } while (w != 0);
+  } else {
+    do {
+      put(static_cast<unsigned>(whole % 10));
+      whole /= 10;
+    } while (whole != 0);
+  }
+  if (raw < 0) *--p = '-';
+  return std::string(p, end);
 }
 
-std::string Decimal::to_source() const {
-  std::string plain = to_string();
-  std::size_t start = plain[0] == '-' ? 1 : 0;
-  std::size_t end = plain.find('.');
-  if (end == std::string::npos) end = plain.size();
-  if (end - start <= 3) return plain;  // no groups to separate
-  std::string grouped = plain.substr(0, start);
-  for (std::size_t i = start; i < end; ++i) {
-    if (i != start && (end - i) % 3 == 0) grouped += '_';
-    grouped += plain[i];
-  }
-  grouped += plain.substr(end);
-  return grouped;
-}
+}  // namespace
+
+std::string Decimal::to_string() const { return decimal_text(raw_, false); }
+
+std::string Decimal::to_source() const { return decimal_text(raw_, true); }
 
 double Decimal::to_double() const {
   uint128 mag = magnitude(raw_);

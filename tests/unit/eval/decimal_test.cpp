@@ -59,6 +59,10 @@ TEST_CASE("to_string and to_source") {
   CHECK(d("18446744073.709551615").to_string() == "18446744073.709551615");
   CHECK(d("18446744073.709551616").to_string() == "18446744073.709551616");
   CHECK(d("-123456789012345678901.5").to_source() == "-123_456_789_012_345_678_901.5");
+  CHECK(d("0").to_source() == "0");
+  CHECK(d("0.120").to_string() == "0.12");
+  CHECK(d("-170141183460469231731687303715.884105727").to_source() ==
+        "-170_141_183_460_469_231_731_687_303_715.884105727");  // the widest text there is
 }
 
 TEST_CASE("multiplication is exact or fails") {

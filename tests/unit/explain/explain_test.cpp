@@ -389,6 +389,8 @@ TEST_CASE("the direct JSON writer gives the same text as the DOM") {
         INFO(c.rules << " " << ph << " counterfactuals=" << cf);
         nlohmann::json j = engine::explanation_json(*l.model, e);
         CHECK(engine::explanation_json_text(*l.model, e) == j.dump());
+        CHECK(engine::explanation_json_text(*l.model, e, 2) == j.dump(2));  // the compact text re-indented
+        CHECK(engine::explanation_json_text(*l.model, e, 4) == j.dump(4));
         CHECK(engine::explanation_why_json_text(*l.model, e) == j["why"].dump());
       }
     }
