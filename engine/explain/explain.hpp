@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,15 @@ enum class NodeKind : std::uint8_t {
 
 const char* to_string(NodeKind k);
 
+// Where a node's rule text is: a view of the program's own SourcePos (the program outlives its
+// explanations; nodes are many, and a copied file name was an allocation each).
+struct NodePos {
+  std::string_view file;
+  std::uint32_t line = 0, column = 0;
+  NodePos() = default;
+  NodePos(const SourcePos& p) : file(p.file), line(p.line), column(p.column) {}  // NOLINT: implicit by design
+};
+
 // A node of the why tree. Formula nodes (everything but aggregate/derivation evidence) combine their
 // formula children; a node with `condition >= 0` is atomic: its children are evidence only.
 struct ExplainNode {
@@ -73,9 +83,9 @@ struct ExplainNode {
   std::string label;    // requirement label (`#2`), waiver label, condition tuple, phase tuple
   std::string text;     // the expression, instantiated (`disarmament_clarity >= clear`)
   std::string value;    // atomic nodes: current values of the non-constant sides
-  std::string because;
+  std::string_view because;  // the program's text
   std::string cite;     // `briefing: "U.S. officials' ..." (locator)`
-  SourcePos pos;
+  NodePos pos;
   std::vector<int> children;  // indices into Explanation::nodes
   std::vector<bool> reason;   // per child: part of the minimal reasons
   int condition = -1;         // atomic: index into Explanation::conditions

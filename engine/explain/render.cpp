@@ -14,9 +14,9 @@ namespace {
 
 const ExplainNode& node_at(const Explanation& e, int i) { return e.nodes[static_cast<std::size_t>(i)]; }
 
-std::string where(const SourcePos& pos) {
+std::string where(const NodePos& pos) {
   if (pos.file.empty()) return "";
-  return pos.file + ":" + std::to_string(pos.line);
+  return std::string(pos.file) + ":" + std::to_string(pos.line);
 }
 
 std::string origin_text(const FactOrigin& o) {
