@@ -167,6 +167,10 @@ std::optional<LoadedRules> Loader::load_rules(const std::vector<std::string>& pa
     refused = true;
   }
   if (refused) return std::nullopt;
+  // The file with the `ruleset` line is the main file whatever the order the files were given or
+  // found in (`advise extra.rules main.rules`, a folder where `a_extra.rules` sorts first): the
+  // ruleset's name, title, version and hash are its.
+  std::stable_partition(roots->begin(), roots->end(), [](const syntax::Ruleset& rs) { return rs.files.front().header.has_value(); });
   return finish(merged(*roots), warnings);
 }
 
