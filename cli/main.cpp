@@ -8,6 +8,9 @@
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -17,6 +20,19 @@
 #include "cli/load.hpp"
 
 namespace {
+
+// The results reached standard output, or the exit code says they did not (74): a full disk or a
+// closed stdout must not pass for "all GO" or a written backup (`facts export > backup.facts`).
+int output_written(int exit_code) {
+  errno = 0;
+  std::cout.flush();
+  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!failed) return exit_code;
+  const int err = errno;
+  std::cerr << "phasegate: cannot write the results to standard output" << (err ? std::string(": ") + std::strerror(err) : "")
+            << '\n';
+  return phasegate::cli::kIoError;
+}
 
 int run(int argc, char** argv) {
 #ifdef M_MMAP_THRESHOLD
@@ -82,7 +98,7 @@ int run(int argc, char** argv) {
     std::cerr << "phasegate: internal error: " << e.what() << '\n';
     return 70;
   }
-  return exit_code;
+  return output_written(exit_code);
 }
 
 // The stack the command runs on. The parser refuses expressions nested deeper than --max-nesting
