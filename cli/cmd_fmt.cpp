@@ -92,7 +92,11 @@ int run_fmt(const FmtOptions& o) {
                   {"the limit is " + std::to_string(parse_limits().max_file_bytes) +
                    " bytes (the parse limit `max_file_bytes`)"});
       code = std::max(code, int(kBadInput));
-      if (path == "-" && !o.check) std::cout << text << std::cin.rdbuf();  // never lose the input of a pipe
+      if (path == "-" && !o.check) {  // never lose the input of a pipe
+        std::cout << text;
+        // (Streaming an exhausted buffer inserts nothing, which marks std::cout failed: exit 74.)
+        if (std::cin.rdbuf()->sgetc() != std::char_traits<char>::eof()) std::cout << std::cin.rdbuf();
+      }
       continue;
     }
     const std::string& stored = sources.add(name, text);
