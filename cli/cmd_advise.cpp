@@ -197,10 +197,13 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<AdviseOptions>();
   auto* cmd = app.add_subcommand("advise", "GO, NO-GO or UNDETERMINED for each phase, with the reasons");
   cmd->add_option("rules", o->rules, "Ruleset files or folders")->required();
-  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win, and win over the store)");
+  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win, and win over the store)")
+      ->allow_extra_args(false);
   cmd->add_option("--db", o->db, "The fact store and decision log (default $PHASEGATE_DB, then ./phasegate.db)");
-  cmd->add_option("--phase", o->phases, "Only these phases: NAME or NAME(ARGS)");
-  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
+  cmd->add_option("--phase", o->phases, "Only these phases: NAME or NAME(ARGS)")
+      ->allow_extra_args(false);
+  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)")
+      ->allow_extra_args(false);
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
   cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (the store at --db, else the default store)");

@@ -78,7 +78,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand("check", "Parse and check rulesets (and facts files against them)");
   cmd->add_option("rules", o->rules, "Ruleset files or folders (searched for *.rules)")->required();
-  cmd->add_option("--facts", o->facts, "Facts files to check against the ruleset");
+  cmd->add_option("--facts", o->facts, "Facts files to check against the ruleset")
+      ->allow_extra_args(false);
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   cmd->add_flag("--strict", o->strict, "Treat warnings as errors");
   cmd->add_flag("--no-warnings", o->no_warnings, "Report errors only");

@@ -203,9 +203,12 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("diff", "Phases whose verdict changes between two versions of a ruleset, and why");
   cmd->add_option("old", o->old_rules, "The ruleset before the change")->required();
   cmd->add_option("new", o->new_rules, "The ruleset after the change")->required();
-  cmd->add_option("--facts", o->facts, "Facts files to compare on");
-  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE'");
-  cmd->add_option("--scenarios", o->scenarios, "Compare on every scenario of these files or folders");
+  cmd->add_option("--facts", o->facts, "Facts files to compare on")
+      ->allow_extra_args(false);
+  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE'")
+      ->allow_extra_args(false);
+  cmd->add_option("--scenarios", o->scenarios, "Compare on every scenario of these files or folders")
+      ->allow_extra_args(false);
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();

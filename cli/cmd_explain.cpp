@@ -104,11 +104,14 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ExplainCliOptions>();
   auto* cmd = app.add_subcommand("explain", "Why a phase has its verdict, what would it take, what could stop it");
   cmd->add_option("rules", o->rules, "Ruleset files or folders")->required();
-  cmd->add_option("--phase", o->phases, "The phase: NAME or NAME(ARGS) (repeatable)")->required();
-  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win)");
+  cmd->add_option("--phase", o->phases, "The phase: NAME or NAME(ARGS) (repeatable)")->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--facts", o->facts, "Facts files, in order (later files win)")
+      ->allow_extra_args(false);
   cmd->add_option("--db", o->db, "Read facts from this store too");
   cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment");
-  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)");
+  cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)")
+      ->allow_extra_args(false);
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
   cmd->add_option("--format", o->format, "text, json, markdown or dot")->capture_default_str();
