@@ -46,7 +46,7 @@ std::vector<std::string> reason_lines(const engine::Program& p, const engine::Ph
   std::vector<std::string> out;
   if (!row) return out;
   for (const auto& r : reasons_for(p, *row))
-    out.push_back(r.label + ": " + reason_statement(r));
+    out.push_back(reason_label(r) + ": " + reason_statement(r));
   return out;
 }
 

@@ -199,13 +199,13 @@ std::string explain_row(const engine::Program& program, const engine::PhaseResul
   std::ostringstream out;
   out << "      " << phase_key(program, row) << " is " << engine::to_string(row.verdict) << '\n';
   for (const auto& r : reasons_for(program, row)) {
-    out << "        " << r.label << ": " << reason_statement(r);
+    out << "        " << reason_label(r) << ": " << reason_statement(r);
     if (!r.because.empty()) out << " — " << r.because;
     out << '\n';
   }
   if (!row.unknowns.empty()) {
-    out << "        unknown:";
-    for (const auto& u : row.unknowns) out << ' ' << u;
+    out << "        unknown: ";  // as advise lists them
+    for (std::size_t i = 0; i < row.unknowns.size(); ++i) out << (i ? ", " : "") << row.unknowns[i];
     out << '\n';
   }
   return out.str();

@@ -26,7 +26,10 @@ struct Reason {
 
 // What a reason says of its expression on one line: "TEXT is false", and for a requirement an
 // unknown waiver may still meet, ", unless waived: WAIVER (unknown)". `quote` wraps TEXT (markdown: "`").
+// (An `after` reason: "it is NO-GO" or "it is UNDETERMINED".)
 std::string reason_statement(const Reason& r, const std::string& quote = "");
+// The reason's label as the table shows it: `after phase2` for an `after` reason, else its label.
+std::string reason_label(const Reason& r);
 
 // Minimal reasons: for NO-GO only what is false, for UNDETERMINED only what is unknown, none for GO.
 std::vector<Reason> reasons_for(const engine::Program& program, const engine::PhaseResult& result);

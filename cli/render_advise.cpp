@@ -207,7 +207,7 @@ std::string advise_markdown(const AdviseReport& r) {
     for (const auto& reason : reasons_for(p, *row)) {
       if (!first) out << "<br>";
       first = false;
-      out << md_escape(reason.label) << ": " << reason_statement(reason, "`");
+      out << md_escape(reason_label(reason)) << ": " << reason_statement(reason, "`");
       if (!reason.because.empty()) out << " — " << md_escape(reason.because);
     }
     for (const auto& w : waivers_applied(p, *row)) {
