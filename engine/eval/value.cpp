@@ -334,7 +334,17 @@ Truth compare(CompareOp op, const Value& a, const Value& b) {
   if (a.kind == Value::Kind::none || b.kind == Value::Kind::none) return Truth::false_;
   Truth r = Truth::unknown;
   if (a.kind == Value::Kind::numeric && b.kind == Value::Kind::numeric) {
-    const Bound &alo = a.lo, &ahi = a.hi, &blo = b.lo, &bhi = b.hi;
+    Bound alo = a.lo, ahi = a.hi, blo = b.lo, bhi = b.hi;
+    if (a.base == BaseType::date && b.base == BaseType::date) {
+      // Every date lies in the years 1 to 9999 (a result outside them is an error, E0904): an unknown
+      // date is within them, so `d >= 0001-01-01` holds for every value of d (LANGUAGE 3.2).
+      static const Bound first = Bound::finite(Decimal::from_int(days_from_civil(1, 1, 1)));
+      static const Bound last = Bound::finite(Decimal::from_int(days_from_civil(9999, 12, 31)));
+      for (Bound* x : {&alo, &ahi, &blo, &bhi}) {
+        if (*x < first) *x = first;
+        if (last < *x) *x = last;
+      }
+    }
     auto lt = [&]() -> Truth {  // a < b
       if (ahi < blo) return Truth::true_;
       if (bhi <= alo) return Truth::false_;
