@@ -615,8 +615,10 @@ struct Model::Impl {
       }
       case ExprKind::bind: {
         Id bound = e.var < 0 || static_cast<std::size_t>(e.var) >= fr.size() ? kUnbound : fr[static_cast<std::size_t>(e.var)];
-        if (bound != kUnbound)
+        if (bound != kUnbound) {
           if (auto r = compare_constants(CompareOp::eq, &in.get(bound), known_operand(e.children.at(0), fr))) return *r;
+          if (bound_here(id, e.var, bound)) return assigned(e.children.at(0), fr);
+        }
         return truth_of(eval(id, fr));
       }
       default: return truth_of(eval(id, fr));
@@ -704,12 +706,30 @@ struct Model::Impl {
           return Value::of_truth(v.kind == Value::Kind::none ? Truth::false_ : Truth::unknown);
         const ValueType& type = p.exprs[static_cast<std::size_t>(e.children[0])].type;
         Id bound_id = fr[static_cast<std::size_t>(e.var)];
+        if (bound_here(id, e.var, bound_id)) return Value::of_truth(assigned(e.children.at(0), fr));
         const Value* uv = in.uncertain(bound_id);
         Value bound = uv ? *uv : value_of_constant(in.get(bound_id), &type, p);
         return Value::of_truth(compare(CompareOp::eq, bound, v));
       }
     }
     return Value::none();
+  }
+
+  // `VAR = EXPR` that bound VAR itself to an uncertain value (EXPR unknown) is an assignment, not a
+  // test: it holds, with VAR's value unknown, as `x = strength("B")` holds for strength("B") unknown.
+  // Read again as a comparison it would compare the interval with itself and be unknown, and a tuple
+  // of an aggregate that certainly takes part would count as one that may not (LANGUAGE 2.4, 3.3).
+  // bind_owner[v] is the bind that gave v its uncertain value in the enumeration under way.
+  std::vector<ExprId> bind_owner;
+  bool bound_here(ExprId bind, int var, Id value) const {
+    return var >= 0 && static_cast<std::size_t>(var) < bind_owner.size() &&
+           bind_owner[static_cast<std::size_t>(var)] == bind && in.uncertain(value) != nullptr;
+  }
+  // The truth of an assignment: true, or unknown when EXPR may have no value.
+  Truth assigned(ExprId expr, Frame& fr) {
+    Value v = eval(expr, fr);
+    if (v.kind == Value::Kind::none) return Truth::false_;
+    return v.maybe_none ? Truth::unknown : Truth::true_;
   }
 
   // ------------------------------------------------------------ generators
@@ -817,7 +837,14 @@ struct Model::Impl {
         // with it are unknown, and a tuple that holds it is at most unknown (possible only).
         Id id = v.is_known() ? in.intern(constant_of_value(v)) : in.intern_uncertain(v);
         fr[static_cast<std::size_t>(g.var)] = id;
-        enumerate(gens, i + 1, fr, ranges, yield);
+        if (v.is_known()) {
+          enumerate(gens, i + 1, fr, ranges, yield);
+        } else {  // the bind is an assignment for what follows, not a test (see bound_here)
+          if (bind_owner.size() <= static_cast<std::size_t>(g.var)) bind_owner.resize(static_cast<std::size_t>(g.var) + 1, kNoExpr);
+          const ExprId outer = std::exchange(bind_owner[static_cast<std::size_t>(g.var)], gid);
+          enumerate(gens, i + 1, fr, ranges, yield);
+          bind_owner[static_cast<std::size_t>(g.var)] = outer;
+        }
         fr[static_cast<std::size_t>(g.var)] = kUnbound;
         return;
       }
@@ -2012,6 +2039,13 @@ struct Model::Impl {
               c.add(ge.relation, key, key.size());
             }
           }
+        return;
+      }
+      case ExprKind::variable: {  // assigned an uncertain value by a bind: what the bind read
+        const std::size_t v = static_cast<std::size_t>(e.var);
+        if (e.var >= 0 && v < bind_owner.size() && bind_owner[v] != kNoExpr && v < fr.size() &&
+            in.uncertain(fr[v]))
+          collect_if_uncertain(p.exprs[static_cast<std::size_t>(bind_owner[v])].children.at(0), fr, c);
         return;
       }
       default:

@@ -364,6 +364,7 @@ class Builder {
     ExprId body = a.children.empty() ? kNoExpr : a.children[0];
     ExprId filter = a.children.size() > 1 ? a.children[1] : kNoExpr;
     std::vector<Binding> sols;
+    std::vector<Truth> sol_truth;  // the test's truth per solution, as the enumeration saw it
     ExprId test = filter;
     if (test == kNoExpr && body != kNoExpr && p_.exprs[static_cast<std::size_t>(body)].kind == ExprKind::atom) test = body;
     if (test == kNoExpr)
@@ -377,7 +378,10 @@ class Builder {
       bd.generators = a.generators;
       for (auto& s : m_.solutions(bd, b)) {
         ++total;
-        if (sols.size() < cap) sols.push_back(std::move(s.first));
+        if (sols.size() < cap) {
+          sols.push_back(std::move(s.first));
+          sol_truth.push_back(s.second);
+        }
       }
     } else if (a.generators.size() == 1) {
       ExprId g = a.generators[0];
@@ -402,11 +406,15 @@ class Builder {
       std::vector<FactRef> facts;
     };
     std::vector<Row> rows;
-    for (const Binding& s : sols) {
+    for (std::size_t si = 0; si < sols.size(); ++si) {
+      const Binding& s = sols[si];
       Truth part = Truth::true_;
       for (ExprId g : a.generators)
         if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, truth_of_value(m_.eval(g, s)));
-      if (filter != kNoExpr) part = truth_and(part, truth_of_value(m_.eval(filter, s)));
+      // The filter as the enumeration evaluated it: there `x = EXPR` with EXPR unknown assigned x
+      // (true); evaluated again from the solution it would be a comparison of unknowns.
+      if (filter != kNoExpr)
+        part = truth_and(part, test == filter && si < sol_truth.size() ? sol_truth[si] : truth_of_value(m_.eval(filter, s)));
       if (a.agg == AggregateOp::count && body != kNoExpr) {
         const Expr& bx = p_.exprs[static_cast<std::size_t>(body)];
         if (bx.kind == ExprKind::atom_value) {
