@@ -1984,6 +1984,13 @@ struct Model::Impl {
       if (t.truth[r] == Truth::unknown && visit(e.relation, static_cast<std::uint32_t>(r)))
         c.work.emplace_back(e.relation, static_cast<std::uint32_t>(r));
     });
+    // Rows holding uncertain values that may be this tuple (as atom_truth reads them): `due("B",
+    // 2026-01-15)` against the row due("B", <unknown date>) that `d = arrived(t) + 2 weeks` derived.
+    // Whether it is depends on what their values were computed from.
+    for (std::uint32_t r : t.uncertain_rows)
+      if (r < t.rows() && t.truth[r] != Truth::false_ && has_uncertain_cell(mask, t.row(r), t.arity()) &&
+          fuzzy_row_match(key, t.row(r)) != Truth::false_ && visit(e.relation, r))
+        c.work.emplace_back(e.relation, r);
   }
 
   void collect(ExprId id, Frame& fr, Collector& c) {
