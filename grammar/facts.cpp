@@ -1,4 +1,6 @@
 // Parses `.facts` and `.scenarios` files line by line, and single `--assume` lines.
+#include <cctype>
+
 #include "grammar/facts_def.hpp"
 #include "grammar/items.hpp"
 
@@ -16,6 +18,30 @@ bool run(const char*& p, const char* end, Rule const& rule, Attr& attr) {
 bool is_facts_sync(std::string_view w) { return !w.empty() && w != "as" && w != "source"; }
 bool is_scenarios_sync(std::string_view w) {
   return w == "scenarios" || w == "scenario" || w == "given" || w == "expect";
+}
+
+// `announced = 2026-3-1`: the number 2026 is read as the value and `-3-1` is left over. When what is
+// left over at `at` is that (a `-` right after digits, then one or two more groups of digits), the
+// whole text of the would-be date; else empty.
+std::string_view malformed_date(const char* base, const char* at, const char* end) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (at == end || *at != '-' || at == base || !digit(at[-1])) return {};
+  const char* b = at;
+  while (b > base && (digit(b[-1]) || b[-1] == '_')) --b;
+  const char* e = at;
+  int groups = 0;
+  while (e + 1 < end && *e == '-' && digit(e[1])) {
+    ++e;
+    while (e < end && digit(*e)) ++e;
+    ++groups;
+  }
+  if (groups < 1 || groups > 2 || (e < end && (std::isalnum(static_cast<unsigned char>(*e)) || *e == '_'))) return {};
+  return {b, static_cast<std::size_t>(e - b)};
+}
+
+void report_malformed_date(const ParseState& st, Diagnostics& diags, std::string_view text) {
+  diags.error("E0120", st.pos(text.data()), "`" + std::string(text) + "` is not a date",
+              {"dates are written YYYY-MM-DD, with a four-digit year and two-digit month and day (`2026-03-01`)"});
 }
 
 }  // namespace
@@ -52,6 +78,7 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
       return true;
     };
     auto unexpected = [&](const char* start, std::string_view w) {
+      if (auto date = malformed_date(st.base, start, end); !date.empty()) return report_malformed_date(st, diags, date);
       std::vector<std::string> notes = {
           "a facts line is `fact = value`, `relation(args)`, `relation(args) = value` or "
           "`load relation from \"file.csv\"`"};
@@ -168,6 +195,10 @@ std::optional<syntax::FactLine> parse_fact_line(const std::string& path, const s
         return std::nullopt;
       }
       p = skip_space(p, end);
+      if (auto date = malformed_date(st.base, p, end); !date.empty()) {  // `--assume 'day = 2026-3-1'`
+        report_malformed_date(st, diags, date);
+        return std::nullopt;
+      }
       if (p != end) {
         diags.error("E0132", st.pos(p), "unexpected " + describe_token_at(p, end) + " after the facts line",
                     {"give one fact per `--assume`"});

@@ -32,6 +32,12 @@ bool run(const char*& p, const char* end, Rule const& rule, Attr& attr) {
 
 enum class Last { none, header, version, source, include, fact, condition, phase };
 
+// A word that names a fact's type (LANGUAGE 2.1): what follows the `:` of a fact declaration.
+bool is_type_word(std::string_view w) {
+  return w == "bool" || w == "number" || w == "text" || w == "date" || w == "duration" || w == "level" ||
+         w == "one";
+}
+
 void report_unexpected(const ParseState& st, Diagnostics& diags, const char* at, Last last,
                        const std::vector<std::string>& keywords, const char* prev_item, std::string_view prev_word) {
   // Something left over on the line of a complete item: most often a missing operator or `:`.
@@ -48,6 +54,10 @@ void report_unexpected(const ParseState& st, Diagnostics& diags, const char* at,
         else if (prev_word == "condition" || is_clause_word(prev_word))
           note = "the `" + std::string(prev_word) + "` is complete before it: is an operator (`and`, `or`, `=`, "
                  "`+`, ...) or the `:` after a label missing?";
+        else if (prev_word == "fact" && is_type_word(scan_word(at, st.end)))  // `fact ready bool "..."`
+          note = "is the `:` before the type missing? (`" +
+                 (std::string_view(prev, prev_end) == ")" ? std::string("...)") : "fact " + std::string(prev, prev_end)) + ": " +
+                 std::string(scan_word(at, st.end)) + (scan_word(at, st.end) == "one" ? " of { ... }" : "") + "`)";
         else
           note = "the `" + std::string(prev_word) + "` line is complete before it";
         diags.error("E0120", st.pos(at),
