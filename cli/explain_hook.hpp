@@ -22,9 +22,9 @@ namespace phasegate::cli {
 std::vector<std::string> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
                                       bool counterfactuals);
 // The explanations of many rows as JSON text, in row order, for a writer that writes each as it comes
-// (`advise --explain --format json`): the trees, which read the model, are built on a second thread
-// a batch ahead while the caller turns them into text and writes them, so the two overlap and only a
-// few batches are held at once. The model and rows must not change while the stream lives.
+// (`advise --explain --format json`): the trees, which read the model, are built and turned into text
+// on a second thread a batch ahead while the caller writes them, so the two overlap and only a few
+// batches are held at once. The model and rows must not change while the stream lives.
 class ExplanationStream {
  public:
   ExplanationStream(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
@@ -44,11 +44,10 @@ class ExplanationStream {
   bool counterfactuals_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::vector<engine::Explanation>> ready_;  // built, not yet taken
-  std::vector<std::vector<engine::Explanation>> spent_;  // written: freed by the builder, which allocated them
+  std::deque<std::vector<std::string>> ready_;  // built and turned into JSON text, not yet taken
   bool stop_ = false, done_ = false;
   std::exception_ptr error_;
-  std::vector<engine::Explanation> current_;  // the batch being written
+  std::vector<std::string> current_;  // the batch being written
   std::size_t taken_ = 0;                     // of current_
   std::thread builder_;
 };
