@@ -430,8 +430,8 @@ class Builder {
       }
       Row r;
       r.t.part = part;
-      r.t.tuple = body != kNoExpr ? render(body, s, names) : "";
-      if (a.agg != AggregateOp::count && body != kNoExpr) r.t.value = to_string(m_.eval(body, s), p_);
+      r.t.tuple = body != kNoExpr ? render(assigned_from(body, filter), s, names) : "";
+      if (a.agg != AggregateOp::count && body != kNoExpr) r.t.value = to_string(m_.eval(assigned_from(body, filter), s), p_);
       for (ExprId g : a.generators) {
         const Expr& gx = p_.exprs[static_cast<std::size_t>(g)];
         if (gx.kind != ExprKind::atom && gx.kind != ExprKind::atom_value) continue;
@@ -451,6 +451,21 @@ class Builder {
     }
     n.tuples_omitted = total > rows.size() ? total - rows.size() : 0;
     return add(std::move(n));
+  }
+
+  // `s` in `sum(s where team(t) and s = strength(t))`: the expression the filter assigns it
+  // (`strength("B")` reads better than the value, which may be unknown); else the expression itself.
+  ExprId assigned_from(ExprId id, ExprId filter) const {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    if (x.kind != ExprKind::variable || filter == kNoExpr) return id;
+    std::vector<ExprId> todo{filter};
+    while (!todo.empty()) {
+      const Expr& f = p_.exprs[static_cast<std::size_t>(todo.back())];
+      todo.pop_back();
+      if (f.kind == ExprKind::bind && f.var == x.var && !f.children.empty()) return f.children[0];
+      if (f.kind == ExprKind::and_) todo.insert(todo.end(), f.children.begin(), f.children.end());
+    }
+    return id;
   }
 
   // ------------------------------------------------------------ the tree
