@@ -156,8 +156,10 @@ void Lowerer::begin(const std::vector<std::pair<std::string, int>>& preset,
     count_names(*r);
     collect_direct(*r, scopes_.back().direct);
   }
+  // A member's name is the member wherever it meets its type (LANGUAGE 2.2), however often it is
+  // written (`lv = mid and lv2 = mid`): it is not a variable that `=` binds.
   for (const auto& n : bind_candidates_)
-    if (counts_[n] >= 2 && cx_.names.find(n) == cx_.names.end()) bind_names_.insert(n);
+    if (counts_[n] >= 2 && cx_.names.find(n) == cx_.names.end() && !names_a_member(n)) bind_names_.insert(n);
   for (const auto* r : roots)
     if (r) prescan(*r);
 }
@@ -193,6 +195,12 @@ bool Lowerer::is_member(const std::string& name, const ValueType& t) const {
   if ((t.base != BaseType::level && t.base != BaseType::choice) || t.enumeration < 0) return false;
   const auto& ms = cx_.program.enums[static_cast<std::size_t>(t.enumeration)].members;
   return std::find(ms.begin(), ms.end(), name) != ms.end();
+}
+
+bool Lowerer::names_a_member(const std::string& name) const {
+  for (const auto& en : cx_.program.enums)
+    if (std::find(en.members.begin(), en.members.end(), name) != en.members.end()) return true;
+  return false;
 }
 
 bool Lowerer::member_named(const syntax::Expr& e) const {
@@ -255,8 +263,7 @@ void Lowerer::prescan(const syntax::Expr& e) {
             if (!rel || i >= rel->param_names.size()) continue;
             const auto& pt = rel->param_types[i];
             bool known = cx_.param_type_known[static_cast<std::size_t>(it->second.index)][i];
-            if ((pt.base == BaseType::level || pt.base == BaseType::choice) && counts_[nr->name] == 1 &&
-                find_slot(nr->name) < 0) {
+            if ((pt.base == BaseType::level || pt.base == BaseType::choice) && find_slot(nr->name) < 0) {
               const auto& ms = cx_.program.enums[static_cast<std::size_t>(pt.enumeration)].members;
               if (std::find(ms.begin(), ms.end(), nr->name) != ms.end()) continue;  // a member
             }
@@ -654,8 +661,7 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
         texts.emplace_back("_");
         continue;
       }
-      if ((pt.base == BaseType::level || pt.base == BaseType::choice) && counts_[nr->name] == 1 &&
-          find_slot(nr->name) < 0) {
+      if ((pt.base == BaseType::level || pt.base == BaseType::choice) && find_slot(nr->name) < 0) {
         const auto& en = cx_.program.enums[static_cast<std::size_t>(pt.enumeration)];
         auto m = std::find(en.members.begin(), en.members.end(), nr->name);
         if (m != en.members.end()) {

@@ -100,6 +100,8 @@ class Lowerer {
   // A declared fact or condition named like a member of some level or choice.
   bool member_named(const syntax::Expr& e) const;
   bool is_member(const std::string& name, const ValueType& t) const;
+  // Whether some level or `one of` type has a member of this name.
+  bool names_a_member(const std::string& name) const;
   // The value type of a fact or condition without parameters, if declared.
   const ValueType* scalar_type(const std::string& name) const;
   void set_var_type(int slot, const ValueType& t, const syntax::Position& pos, bool report);
