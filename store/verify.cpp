@@ -369,6 +369,19 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
           prev_recorded_at = batches.text(1);
         }
 
+        // Assertions outside every import: rows inserted into the store directly (a batch id that no
+        // import has). No batch's hash covers them, yet facts list, history and --known-at read them.
+        {
+          Statement orphans(c.get(),
+                            "SELECT id, batch_id, name FROM fact_assertion "
+                            "WHERE batch_id NOT IN (SELECT id FROM import_batch) ORDER BY id");
+          while (orphans.step())
+            add_import(orphans.integer(1), ProblemKind::hash_mismatch,
+                       "fact assertion " + std::to_string(orphans.integer(0)) + " (`" + orphans.text(2) +
+                           "`) belongs to no fact import (batch " + std::to_string(orphans.integer(1)) +
+                           "): it was added to the store outside an import");
+        }
+
         // Each decision names the newest import it was written after. Its hash covers every import up
         // to that one, so that import must still carry it; and no later import may claim a time before
         // the decision (it would then belong to what the decision read, yet the decision never saw it).

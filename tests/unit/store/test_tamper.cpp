@@ -433,6 +433,16 @@ TEST_CASE("tamper: deleting or rewriting the store records a decision used is ca
     INFO(all_messages(r));
     CHECK(r.ok());
   }
+  SECTION("an assertion inserted outside every import") {
+    raw_sql(path,
+            "INSERT INTO fact_assertion (batch_id, name, args, kind, value, source, as_of, actor, recorded_at, file, line) "
+            "SELECT 0, name, args, kind, 'false', source, as_of, actor, recorded_at, file, line FROM fact_assertion "
+            "WHERE id = 1");
+    auto r = verify(path);
+    INFO(all_messages(r));
+    CHECK(!r.ok());
+    CHECK(all_messages(r).find("belongs to no fact import") != std::string::npos);
+  }
   SECTION("a record turned into a retraction") {
     raw_sql(path, "UPDATE fact_assertion SET kind = 'retract', value = NULL WHERE id = 1");
     auto r = verify(path);
