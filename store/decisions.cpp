@@ -148,6 +148,12 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       st.step();
     }
     {
+      // Index rows already under this new id belong to no decision (put there by hand; audit verify
+      // reports them): the index is derived from the verdicts, so this decision's own rows replace
+      // them rather than every later recording failing on them.
+      Statement stray(c.get(), "DELETE FROM decision_phase WHERE decision_id = ?1");
+      stray.bind(1, row.id);
+      stray.step();
       Statement st(c.get(), "INSERT INTO decision_phase (decision_id, phase, verdict, count) VALUES (?1, ?2, ?3, ?4)");
       for (const auto& pc : counts) {
         st.reset();

@@ -302,6 +302,19 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
         rep.head = r.hash;
       }
 
+      // Index rows after the last decision (the per-phase index is derived from the verdicts): rows
+      // added by hand, or left behind when the tail of the log was cut off. (Those of a decision
+      // deleted in the middle are its missing-record already.)
+      {
+        Statement stray(c.get(),
+                        "SELECT DISTINCT decision_id FROM decision_phase "
+                        "WHERE decision_id > (SELECT coalesce(max(id), 0) FROM decision) ORDER BY decision_id");
+        while (stray.step())
+          add(stray.integer(0), ProblemKind::index_mismatch,
+              "the per-phase index holds verdicts of decision " + std::to_string(stray.integer(0)) +
+                  ", which is not in the log (the log was cut off after it, or the rows were added by hand)");
+      }
+
       // The fact imports: a chain of batches, each hash covering every assertion of the batch.
       {
         Statement batches(c.get(),

@@ -258,6 +258,13 @@ TEST_CASE("tamper: reordering two records is caught", "[store][tamper]") {
 TEST_CASE("tamper: truncating the tail is caught with --head", "[store][tamper]") {
   Fixture fx;
   raw_sql(fx.path, "DELETE FROM decision WHERE id >= 4");
+  {  // the index rows left behind give it away
+    auto left = fx.verify();
+    INFO(all_messages(left));
+    CHECK(has(left, 4, ps::ProblemKind::index_mismatch));
+    CHECK(has(left, 5, ps::ProblemKind::index_mismatch));
+  }
+  raw_sql(fx.path, "DELETE FROM decision_phase WHERE decision_id >= 4");
   CHECK(fx.verify().ok());  // without the kept head a clean truncation is invisible
   auto r = fx.verify(fx.head);
   INFO(all_messages(r));
@@ -287,6 +294,23 @@ TEST_CASE("tamper: the per-phase index used by audit list is checked", "[store][
   auto r = fx.verify();
   CHECK(named(r) == std::set<std::int64_t>{2});
   CHECK(has(r, 2, ps::ProblemKind::index_mismatch));
+}
+
+TEST_CASE("tamper: index rows of no decision are reported and do not block recording", "[store][tamper]") {
+  Fixture fx;
+  raw_sql(fx.path, "INSERT INTO decision_phase VALUES (6, 'p1', 'GO', 1)");  // decision 6 is not recorded yet
+  auto r = fx.verify();
+  INFO(all_messages(r));
+  CHECK(has(r, 6, ps::ProblemKind::index_mismatch));
+  {
+    auto s = ps::Store::open(fx.path, ps::OpenMode::must_exist);
+    auto rec = s.record_decision(toy_decision("phases: p1 p2 p3", {snap("gate_p1", "true")}, "carol"));
+    CHECK(rec.id == 6);
+    fx.head = s.head()->hash;
+  }
+  auto after = fx.verify(fx.head);  // the stray row was replaced by decision 6's own
+  INFO(all_messages(after));
+  CHECK(after.ok());
 }
 
 TEST_CASE("tamper: editing, deleting or inserting fact assertions breaks the import chain", "[store][tamper]") {
