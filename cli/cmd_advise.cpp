@@ -206,7 +206,8 @@ void add_advise_command(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
-  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (the store at --db, else the default store)");
+  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment (the store at --db, else the default store)")
+      ->check(moment_check);
   cmd->add_flag("--explain", o->explain, "Add the why tree of every verdict");
   cmd->add_flag("--record", o->record, "Write the decision to the audit log and print its id");
   cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)")->check(name_check);

@@ -1,4 +1,6 @@
 // `phasegate audit list|show|verify|diff|head`: the decision log and its tamper-evidence chain.
+#include <cctype>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -130,7 +132,9 @@ int run_verify(const AuditOptions& o) {
   if (!text_or_json(o, f)) return kUsage;
   return guarded("verify", [&] {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
-    auto report = s.verify(replay_verdicts, opt(o.head));
+    std::string head = o.head;  // hashes are kept in lower case; one copied in upper case is the same
+    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    auto report = s.verify(replay_verdicts, opt(head));
     if (f == Format::json) {
       std::cout << store::as_json(report).dump(2) << '\n';
     } else {
@@ -221,8 +225,10 @@ void add_audit_command(CLI::App& app, int& exit_code) {
     auto [cmd, o] = make("list", "Recorded decisions, latest last", run_list);
     cmd->add_option("--phase", o->phase, "Only decisions that evaluated this phase");
     cmd->add_option("--verdict", o->verdict, "... with at least one binding of this verdict");
-    cmd->add_option("--from", o->from, "Recorded at or after (date or timestamp)");
-    cmd->add_option("--to", o->to, "Recorded at or before (date or timestamp)");
+    cmd->add_option("--from", o->from, "Recorded at or after (date or timestamp)")
+      ->check(moment_check);
+    cmd->add_option("--to", o->to, "Recorded at or before (date or timestamp)")
+      ->check(moment_check);
     cmd->add_option("--actor", o->actor, "Recorded by")->check(name_check);
     cmd->add_option("--limit", o->limit, "Only the latest N (0: all)")->check(CLI::Range(std::size_t{0}, std::size_t{1} << 40));
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
@@ -234,7 +240,8 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   }
   {
     auto [cmd, o] = make("verify", "Check the hash chain and replay every decision", run_verify);
-    cmd->add_option("--head", o->head, "A head hash kept elsewhere: also detect a truncated log");
+    cmd->add_option("--head", o->head, "A head hash kept elsewhere: also detect a truncated log")
+      ->check(head_check);
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   }
   {

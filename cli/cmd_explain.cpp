@@ -109,7 +109,8 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--facts", o->facts, "Facts files, in order (later files win)")
       ->allow_extra_args(false);
   cmd->add_option("--db", o->db, "Read facts from this store too");
-  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment");
+  cmd->add_option("--known-at", o->known_at, "Use only what the store knew at this moment")
+      ->check(moment_check);
   cmd->add_option("--assume", o->assume, "Assume 'FACT = VALUE' (overrides files and store)")
       ->allow_extra_args(false);
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")

@@ -159,7 +159,8 @@ void add_facts_command(CLI::App& app, int& exit_code) {
   auto ol = std::make_shared<FactsOptions>();
   auto* list = facts->add_subcommand("list", "The current value of every fact, with its provenance");
   add_db(list, *ol);
-  list->add_option("--known-at", ol->known_at, "As the store knew it at this moment");
+  list->add_option("--known-at", ol->known_at, "As the store knew it at this moment")
+      ->check(moment_check);
   list->add_option("--format", ol->format, "text or json")->capture_default_str();
   list->callback([ol, &exit_code] { exit_code = run_list(*ol); });
 
@@ -173,7 +174,8 @@ void add_facts_command(CLI::App& app, int& exit_code) {
   auto oe = std::make_shared<FactsOptions>();
   auto* exp = facts->add_subcommand("export", "Write the store's facts as a *.facts file to standard output");
   add_db(exp, *oe);
-  exp->add_option("--known-at", oe->known_at, "As the store knew it at this moment");
+  exp->add_option("--known-at", oe->known_at, "As the store knew it at this moment")
+      ->check(moment_check);
   exp->callback([oe, &exit_code] { exit_code = run_export(*oe); });
 }
 

@@ -33,6 +33,10 @@ std::string count_check(const std::string& text, bool positive);
 // For `--today`: "" unless it is empty (an empty date is not the system date; other bad dates are
 // reported by the command).
 std::string date_check(const std::string& text);
+// For `--known-at`, `--from`, `--to`: "" unless empty (which would mean the present, or no bound).
+std::string moment_check(const std::string& text);
+// For `audit verify --head`: "" for 64 hexadecimal digits (either case).
+std::string head_check(const std::string& text);
 
 // ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
 bool stdout_color();

@@ -53,6 +53,18 @@ std::string date_check(const std::string& text) {
   return text.empty() ? "wants a date as YYYY-MM-DD, not an empty text (leave the option out for the system date)" : "";
 }
 
+std::string moment_check(const std::string& text) {
+  // The moment itself is read by the command; an empty one would silently mean "now" (or no bound).
+  return text.empty() ? "wants a date or timestamp, not an empty text (leave the option out for the present)" : "";
+}
+
+std::string head_check(const std::string& text) {
+  const bool hex = text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+                   });
+  return hex ? "" : "wants the 64 hexadecimal digits that `audit head` printed, not `" + text + "`";
+}
+
 bool parse_format(const std::string& name, Format& out) {
   if (name == "text") out = Format::text;
   else if (name == "json") out = Format::json;
