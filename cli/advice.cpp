@@ -1,4 +1,5 @@
 // Phase selection, the verdicts array and the fact snapshot shared by `advise` and the audit replay.
+#include <cstdio>
 #include "cli/advice.hpp"
 
 #include <algorithm>
@@ -59,6 +60,24 @@ bool parse_today(const std::string& text, const char* command, engine::Date& out
   if (auto d = engine::parse_iso_date(text)) {
     out.days = *d;
     return true;
+  }
+  // Written YYYY-MM-DD but not a day of the calendar (`2026-02-30`): say which part is wrong.
+  static const char* const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && text[4] == '-' &&
+      text[7] == '-') {
+    std::string why = "month " + std::to_string(m) + " does not exist";
+    if (y < 1) why = "the years start at 1";
+    else if (m >= 1 && m <= 12) {
+      static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      why = std::string(months[m - 1]) + " " + std::to_string(y) + " has " +
+            std::to_string(days[m - 1] + (m == 2 && leap ? 1 : 0)) + " days";
+    }
+    std::cerr << "phasegate " << command << ": --today: `" << text << "` is not a valid date: " << why << "\n";
+    return false;
   }
   std::cerr << "phasegate " << command << ": --today wants a date as YYYY-MM-DD, not `" << text << "`\n";
   return false;
