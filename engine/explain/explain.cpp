@@ -1508,7 +1508,7 @@ class Builder {
     else if (limited)
       note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
              std::to_string(opt_.max_set_size) + " changes";
-    if (large_sets_)
+    if (large_sets_ && (!e_.to_go.empty() || !e_.to_stop.empty()))  // (sets found, then all left out: no note)
       note += std::string(note.empty() ? "" : "; ") + "every set needs more than " + std::to_string(opt_.max_set_size) +
               " changes";
     if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";

@@ -270,7 +270,8 @@ void text_node(const Model& model, const Explanation& e, int i, int depth, bool 
 
 void sets_text(const Explanation& e, const std::vector<ChangeSet>& sets, bool complete, const std::string& none,
                std::ostringstream& out) {
-  if (sets.empty()) out << "  " << none << "\n";
+  // No set, and the search was complete: there is none (`n > 10` for n in 0..10), not "none found".
+  if (sets.empty()) out << "  " << (complete ? "none: no change of the facts can bring it" : none) << "\n";
   std::size_t k = 0;
   for (const ChangeSet& cs : sets) {
     ++k;
@@ -455,7 +456,9 @@ void md_node(const Explanation& e, int i, int depth, std::ostringstream& out, st
 
 void md_sets(const Model& model, const Explanation& e, const std::vector<ChangeSet>& sets, bool complete,
              std::ostringstream& out) {
-  if (sets.empty()) {
+  if (sets.empty() && complete) {
+    out << "None: no change of the facts can bring it.\n\n";
+  } else if (sets.empty()) {
     out << "No set of at most " << e.options.max_set_size << " changes was found.\n\n";
   } else {
     out << "| # | change | now | question | as an assumption |\n|---|---|---|---|---|\n";
