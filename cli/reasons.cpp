@@ -81,9 +81,11 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
     reason.text = instantiate(program, phase, r, clause.text);
     reason.because = clause.because;
     reason.cite = cite_text(clause.cite_source, clause.cite_locator);
-    if (!c.waivers_unknown.empty())
-      reason.waived_by =
-          instantiate(program, phase, r, phase.waivers[static_cast<std::size_t>(c.waivers_unknown.front())].text);
+    // Every waiver that may still meet it (any one of them would): `b or c`.
+    for (int w : c.waivers_unknown) {
+      if (!reason.waived_by.empty()) reason.waived_by += " or ";
+      reason.waived_by += instantiate(program, phase, r, phase.waivers[static_cast<std::size_t>(w)].text);
+    }
     out.push_back(std::move(reason));
   }
   return out;

@@ -18,7 +18,7 @@ struct Reason {
   std::string text;     // the expression as written
   std::string because;  // may be empty
   std::string cite;     // "source id" or "source id, locator"; may be empty
-  std::string waived_by;  // require: the waiver that could still meet it (unknown), if any
+  std::string waived_by;  // require: the waivers that could still meet it (unknown), `b or c`; empty if none
   // The expression's own value: `value` but for a requirement that an unknown waiver leaves
   // unknown (`r` false, `waive ... when w` unknown: value unknown, expr_value false).
   engine::Truth expr_value = engine::Truth::false_;
