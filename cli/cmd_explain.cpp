@@ -60,6 +60,7 @@ int run_explain(const ExplainCliOptions& o) {
     out.key("phases");
     out.begin_array();
   }
+  std::vector<engine::Explanation> dot_trees;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto e = engine::explain_phase(model, *rows[i], eo);
     switch (format) {
@@ -77,10 +78,11 @@ int run_explain(const ExplainCliOptions& o) {
         break;
       }
       case Format::markdown: std::cout << (i ? "\n" : "") << engine::explanation_markdown(model, e); break;
-      case Format::dot: std::cout << engine::explanation_dot(model, e); break;
+      case Format::dot: dot_trees.push_back(std::move(e)); break;  // one graph for all, below
       case Format::text: std::cout << (i ? "\n" : "") << engine::explanation_text(model, e, color); break;
     }
   }
+  if (format == Format::dot) std::cout << engine::explanations_dot(model, dot_trees);
   if (format == Format::json) {
     out.end_array();
     out.key("ruleset");

@@ -175,6 +175,8 @@ std::string explanation_why_json_text(const Model& model, const Explanation& e);
 std::string explanation_text(const Model& model, const Explanation& e, bool color);
 std::string explanation_markdown(const Model& model, const Explanation& e);
 std::string explanation_dot(const Model& model, const Explanation& e);
+// Several explanations as one graph, a cluster each (one explanation: explanation_dot's graph).
+std::string explanations_dot(const Model& model, const std::vector<Explanation>& es);
 
 // The fact value that realises a change of a set (what to pass to --assume), if there is one.
 const std::optional<FactChange>& realisation(const Explanation& e, const Change& ch);

@@ -691,14 +691,10 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
   return out.str();
 }
 
-std::string explanation_dot(const Model& model, const Explanation& e) {
-  (void)model;
-  std::ostringstream out;
-  out << "digraph explanation {\n  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n";
-  if (e.root < 0) {
-    out << "}\n";
-    return out.str();
-  }
+namespace {
+
+// The nodes and edges of one tree, their ids prefixed (`n3`, or `b2n3` for the third binding's).
+void dot_body(const Explanation& e, const std::string& prefix, std::ostringstream& out) {
   auto fill = [](Truth t) {
     return t == Truth::true_ ? "#d9ead3" : t == Truth::false_ ? "#f4cccc" : "#fff2cc";
   };
@@ -707,24 +703,51 @@ std::string explanation_dot(const Model& model, const Explanation& e) {
     const ExplainNode& n = node_at(e, i);
     std::string label = n.kind == NodeKind::phase ? n.label + "\\n" + to_string(e.verdict) : dot_escape(headline(n));
     if (n.kind == NodeKind::phase) label = dot_escape(n.label) + "\\n" + (i == e.root ? to_string(e.verdict) : to_string(n.truth));
-    out << "  n" << i << " [label=\"" << label << "\", fillcolor=\"" << (n.kind == NodeKind::aggregate ? "#eeeeee" : fill(n.truth))
-        << "\"];\n";
+    out << "  " << prefix << "n" << i << " [label=\"" << label << "\", fillcolor=\""
+        << (n.kind == NodeKind::aggregate ? "#eeeeee" : fill(n.truth)) << "\"];\n";
     for (const FactRef& f : n.facts) {
       int fid = fact_id++;
       std::string fl = f.tuple + " = " + f.value + (f.range.empty() ? "" : "\n" + f.range);
       if (f.origin) fl += "\n" + origin_text(*f.origin);
-      out << "  f" << fid << " [shape=note, style=filled, fillcolor=\"" << (f.known ? "#ffffff" : "#fff2cc")
+      out << "  " << prefix << "f" << fid << " [shape=note, style=filled, fillcolor=\"" << (f.known ? "#ffffff" : "#fff2cc")
           << "\", label=\"" << dot_escape(fl) << "\"];\n";
-      out << "  n" << i << " -> f" << fid << " [arrowhead=none, color=\"#888888\"];\n";
+      out << "  " << prefix << "n" << i << " -> " << prefix << "f" << fid << " [arrowhead=none, color=\"#888888\"];\n";
     }
     for (std::size_t k = 0; k < n.children.size(); ++k) {
       bool reason = k < n.reason.size() ? n.reason[k] : true;
       int c = n.children[k];
       emit(c);
-      out << "  n" << i << " -> n" << c << (reason ? "" : " [style=dashed, color=\"#aaaaaa\"]") << ";\n";
+      out << "  " << prefix << "n" << i << " -> " << prefix << "n" << c
+          << (reason ? "" : " [style=dashed, color=\"#aaaaaa\"]") << ";\n";
     }
   };
-  emit(e.root);
+  if (e.root >= 0) emit(e.root);
+}
+
+const char* const kDotHeader =
+    "digraph explanation {\n  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n";
+
+}  // namespace
+
+std::string explanation_dot(const Model& model, const Explanation& e) {
+  (void)model;
+  std::ostringstream out;
+  out << kDotHeader;
+  dot_body(e, "", out);
+  out << "}\n";
+  return out.str();
+}
+
+std::string explanations_dot(const Model& model, const std::vector<Explanation>& es) {
+  if (es.size() == 1) return explanation_dot(model, es.front());
+  // Several bindings: one graph (what `dot -Tsvg` reads as one picture), a cluster per binding.
+  std::ostringstream out;
+  out << kDotHeader;
+  for (std::size_t k = 0; k < es.size(); ++k) {
+    out << "  subgraph cluster_" << k << " {\n  label=\"" << dot_escape(es[k].phase_tuple) << "\";\n";
+    dot_body(es[k], "b" + std::to_string(k) + "_", out);
+    out << "  }\n";
+  }
   out << "}\n";
   return out.str();
 }
