@@ -57,6 +57,11 @@ int run_explain(const ExplainCliOptions& o) {
   engine::JsonOut out(json, 2);
   if (format == Format::json) {
     out.begin_object();
+    // As advise's: the moment the store was read at with --known-at, else null.
+    const auto& g = advice.gathered;
+    out.key("known_at");
+    if (g.known_at) out.string(g.facts_known_at);
+    else out.null();
     out.key("phases");
     out.begin_array();
   }

@@ -271,7 +271,12 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
     ok = builder.add_file(file, sources_, diags_, g_limits.max_file_bytes) && ok;
   }
   for (std::size_t i = 0; i < assumptions.size(); ++i) {
-    engine::FactOrigin origin;  // its file: the label below (`--assume`, `--assume#2`)
+    // Its provenance: file `--assume`, line N for the N-th --assume, however many are given (the label,
+    // `--assume#2` when there are several, is for diagnostics only).
+    engine::FactOrigin origin;
+    origin.file = "--assume";
+    origin.line = static_cast<std::uint32_t>(i + 1);
+    origin.column = 1;
     origin.source = "assumption";
     origin.assumption = true;
     ok = add_line(program, assumptions.size() == 1 ? "--assume" : "--assume#" + std::to_string(i + 1),
