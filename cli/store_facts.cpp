@@ -1,4 +1,5 @@
 // Converting between store assertions and the engine's facts, keeping provenance both ways.
+#include <set>
 #include "cli/store_facts.hpp"
 
 #include <spdlog/spdlog.h>
@@ -167,6 +168,24 @@ std::string date_text(const std::optional<syntax::DateLit>& d) {
 
 }  // namespace
 
+// A facts line as the store keeps it, written as it was (without the ruleset's types).
+static store::FactAssertion plain_assertion(const syntax::FactLine& line, const syntax::FactsFile& file,
+                                            const std::string& path) {
+  store::FactAssertion a;
+  a.name = line.name.name;
+  if (line.args) {
+    a.args_text = "(";
+    for (std::size_t i = 0; i < line.args->size(); ++i) a.args_text += (i ? ", " : "") + literal_text((*line.args)[i]);
+    a.args_text += ")";
+  }
+  if (line.value) a.value_text = literal_text(*line.value);
+  a.source = line.prov.source ? *line.prov.source : file.defaults.source.value_or("");
+  a.as_of = line.prov.as_of ? date_text(line.prov.as_of) : date_text(file.defaults.as_of);
+  a.file = path;
+  a.line = line.pos.line;
+  return a;
+}
+
 bool assertions_from_file(Loader& loader, const engine::Program* program, const std::string& path,
                           std::vector<store::FactAssertion>& out, std::string& title) {
   ReadResult rr;
@@ -181,6 +200,20 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
     engine::FactBaseBuilder builder(*program);
     if (!builder.add_file(file, loader.sources(), diags, parse_limits().max_file_bytes)) return false;
     auto facts = std::move(builder).build();
+    // A fact given twice in the file (`x = true` on line 5, `x = false` on line 6): the facts keep the
+    // last, but the store keeps every line imported, each an assertion of its own (the earlier ones
+    // first, so the last still wins in the store's state).
+    std::set<std::uint32_t> kept;
+    for (std::size_t r = 0; r < facts.relations(); ++r)
+      for (std::size_t i = 0; i < facts.size(static_cast<int>(r)); ++i) {
+        const auto& origin = facts.origin(static_cast<int>(r), i);
+        if (origin.file == path) kept.insert(origin.line);
+      }
+    for (const auto& item : file.items) {
+      const auto* line = std::get_if<syntax::FactLine>(&item);
+      if (!line || kept.count(line->pos.line)) continue;
+      out.push_back(plain_assertion(*line, file, path));
+    }
     for (auto& f : snapshot(*program, facts)) {
       store::FactAssertion a;
       a.name = f.name;
@@ -200,20 +233,7 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
                   {"give it with --rules FILE"});
       return false;
     }
-    const auto& line = std::get<syntax::FactLine>(item);
-    store::FactAssertion a;
-    a.name = line.name.name;
-    if (line.args) {
-      a.args_text = "(";
-      for (std::size_t i = 0; i < line.args->size(); ++i) a.args_text += (i ? ", " : "") + literal_text((*line.args)[i]);
-      a.args_text += ")";
-    }
-    if (line.value) a.value_text = literal_text(*line.value);
-    a.source = line.prov.source ? *line.prov.source : file.defaults.source.value_or("");
-    a.as_of = line.prov.as_of ? date_text(line.prov.as_of) : date_text(file.defaults.as_of);
-    a.file = path;
-    a.line = line.pos.line;
-    out.push_back(std::move(a));
+    out.push_back(plain_assertion(std::get<syntax::FactLine>(item), file, path));
   }
   return true;
 }

@@ -188,4 +188,10 @@ chmod 755 "$T/archive"
 line=$(grep -n '^disarmament_clarity' "$F1" | cut -d: -f1)
 grep -q "disarmament_clarity = partial .*2025-11-20-briefing.facts:$line)" "$T/show1.txt" ||
   fail "audit show does not name the import's file and line ($line): $(grep disarmament_clarity "$T/show1.txt")"
+# A fact given twice in one file keeps both lines in the store's history; the last is the state.
+printf 'facts "twice"\n  source "s"\ncommittee_in_place = true\ncommittee_in_place = false\n' > "$T/twice.facts"
+"$PG" facts import "$T/twice.facts" --db "$T/twice.db" --rules "$R" > /dev/null || fail "import of twice.facts"
+[ "$("$PG" facts history committee_in_place --db "$T/twice.db" | wc -l)" -eq 2 ] ||
+  fail "a fact given twice in one file lost a line: $("$PG" facts history committee_in_place --db "$T/twice.db")"
+"$PG" facts list --db "$T/twice.db" | grep -q '^committee_in_place = false' || fail "the last line is not the state"
 echo "audit trail: ok"
