@@ -28,6 +28,19 @@ struct AuditOptions {
 std::string db_path(const AuditOptions& o) { return o.db.empty() ? store::Store::default_path() : o.db; }
 std::optional<std::string> opt(const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); }
 
+// A report's headings two levels down (`#` -> `###`), to sit under the `## Explanations` of a record.
+std::string nested_headings(const std::string& md) {
+  std::string out;
+  out.reserve(md.size() + 64);
+  bool line_start = true;
+  for (char c : md) {
+    if (line_start && c == '#') out += "##";
+    out += c;
+    line_start = c == '\n';
+  }
+  return out;
+}
+
 bool text_or_json(const AuditOptions& o, Format& f, bool markdown_ok = false) {
   if (!parse_format(o.format, f) || f == Format::dot || (f == Format::markdown && !markdown_ok)) {
     std::cerr << "phasegate audit: --format must be text or json" << (markdown_ok ? " or markdown" : "") << '\n';
@@ -119,7 +132,8 @@ int run_show(const AuditOptions& o) {
       auto r = replay_decision(d);
       std::cout << (md ? "\n## Explanations\n" : "\nExplanations:\n");
       for (const auto* row : r->rows)
-        std::cout << '\n' << (md ? explanation_markdown_for(*r->model, *row) : explanation_text_for(*r->model, *row, false));
+        std::cout << '\n' << (md ? nested_headings(explanation_markdown_for(*r->model, *row))
+                                  : explanation_text_for(*r->model, *row, false));
     } catch (const std::exception& e) {
       std::cout << "\n(explanations unavailable: the decision does not replay: " << e.what() << ")\n";
     }

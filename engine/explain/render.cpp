@@ -394,16 +394,32 @@ nlohmann::json sets_json(const Model& model, const Explanation& e, const std::ve
   return j;
 }
 
+// Text in a table cell: `|` escaped, a line break (a source's `\n`) as <br> so the row stays one line.
 std::string md_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     if (c == '|') o += "\\|";
+    else if (c == '\n') o += "<br>";
+    else if (c == '\r') continue;
     else o += c;
   }
   return o;
 }
 
-std::string md_code(const std::string& s) { return "`" + s + "`"; }
+// A code span (CommonMark): fenced with more backticks than the longest run inside it, padded with a
+// space when it starts or ends with one (`sector("R`x")` stays one span); line breaks become spaces.
+std::string md_code(const std::string& s) {
+  std::size_t longest = 0, run = 0;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  std::string body = s;
+  std::replace(body.begin(), body.end(), '\n', ' ');
+  const bool pad = longest > 0;  // (one space each side is stripped again when read)
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
 
 void md_node(const Explanation& e, int i, int depth, std::ostringstream& out, std::vector<FactRef>& facts) {
   const ExplainNode& n = node_at(e, i);
