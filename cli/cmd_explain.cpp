@@ -51,6 +51,7 @@ int run_explain(const ExplainCliOptions& o) {
   engine::ExplainOptions eo;
   eo.max_sets = o.max_sets;
   eo.max_seconds = o.max_seconds;
+  eo.assumed = std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model));
   bool color = stdout_color();
   // JSON: written as text (as nlohmann would print it, keys sorted), so that numbers keep every digit.
   std::string json;

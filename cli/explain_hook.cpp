@@ -19,6 +19,7 @@ std::vector<std::string> explain_rows(const engine::Model& model, const std::vec
   std::vector<std::string> out;
   out.reserve(rows.size());
   auto o = options(counterfactuals);
+  o.assumed = std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model));  // once for all rows
   for (const auto* row : rows)
     out.push_back(engine::explanation_json_text(model, engine::explain_phase(model, *row, o)));
   return out;
@@ -44,7 +45,8 @@ ExplanationStream::~ExplanationStream() {
 
 void ExplanationStream::build() {
   try {
-    const auto o = options(counterfactuals_);
+    auto o = options(counterfactuals_);
+    o.assumed = std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model_));  // once for all rows
     for (std::size_t first = 0; first < rows_.size(); first += kBatch) {
       // Each tree is written as JSON text and freed at once, before the next is built: the next
       // reuses its memory where the allocator keeps it for this thread (a batch of trees freed

@@ -203,6 +203,15 @@ FactOrigin FactBase::origin(int relation, std::size_t i) const {
   return o;
 }
 
+std::vector<std::pair<int, std::size_t>> FactBase::assumed_entries() const {
+  std::vector<std::pair<int, std::size_t>> out;
+  if (std::none_of(origins_.begin(), origins_.end(), [](const FactOrigin& o) { return o.assumption; })) return out;
+  for (std::size_t r = 0; r < rel_.size(); ++r)
+    for (std::size_t i = 0; i < rel_[r].prov.size(); ++i)
+      if (origins_[rel_[r].prov.origin(i)].assumption) out.emplace_back(static_cast<int>(r), i);
+  return out;
+}
+
 FactEntry FactBase::entry(int relation, std::size_t i) const {
   return FactEntry{args(relation, i), value(relation, i), origin(relation, i)};
 }

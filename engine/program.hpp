@@ -277,6 +277,9 @@ class FactBase {
   FactOrigin origin(int relation, std::size_t i) const;
   // The index of the entry with these arguments, if listed.
   std::optional<std::size_t> find(int relation, const std::vector<Constant>& args) const;
+  // The entries given by `--assume` (relation, index), in relation and entry order: none at the cost
+  // of a look at the distinct origins when nothing was assumed.
+  std::vector<std::pair<int, std::size_t>> assumed_entries() const;
 
   // Adds an entry, or replaces the one with the same arguments (keeping its place).
   void set(int relation, const FactEntry& entry);

@@ -324,6 +324,13 @@ class Builder {
     return f;
   }
 
+  // The facts given by --assume (see Explanation::assumed).
+  std::vector<FactRef> assumed_facts() const {
+    std::vector<FactRef> out;
+    for (auto [r, i] : fb_.assumed_entries()) out.push_back(fact_ref(r, fb_.args(r, i)));
+    return out;
+  }
+
   void add_fact(std::vector<FactRef>& out, FactRef f) const {
     for (const FactRef& g : out)
       if (g.relation == f.relation && g.args == f.args) return;
@@ -1449,6 +1456,8 @@ class Builder {
     e_.conditions.reserve(16);
     leaf_.reserve(16);
     e_.root = build_phase(row.phase, row);
+    if (opt_.assumed) e_.assumed = *opt_.assumed;
+    else e_.assumed = assumed_facts();
     e_.phase_tuple = e_.nodes[static_cast<std::size_t>(e_.root)].label;
     if (!opt_.counterfactuals) return;
     e_.counterfactuals = true;
@@ -1991,6 +2000,11 @@ std::optional<std::vector<FactChange>> fact_changes(const Model&, const Explanat
     out.push_back(*r);
   }
   return out;
+}
+
+std::vector<FactRef> assumed_facts(const Model& model) {
+  Explanation scratch;
+  return Builder(model, ExplainOptions{}, scratch).assumed_facts();
 }
 
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@
 
 namespace phasegate::engine {
 
+struct FactRef;
+
 struct ExplainOptions {
   bool counterfactuals = true;  // compute "what would it take" / "what could stop it" (off for advise --explain on many bindings)
   std::size_t max_sets = 8;     // sets listed per question
@@ -24,6 +27,9 @@ struct ExplainOptions {
   // Without counterfactuals only: how many levels of derivations an atomic condition atom shows
   // (`blocked(u)` -> `blocker(u, 8)` is one level). With counterfactuals the tree is always complete.
   std::size_t derivation_depth = 1;
+  // The facts given by --assume (assumed_facts(model)), when the caller explains many bindings of one
+  // model and finds them once; else each explanation finds them.
+  std::shared_ptr<const std::vector<FactRef>> assumed;
 };
 
 // An input fact read by a node of the tree, with its value and where it came from.
@@ -159,9 +165,14 @@ struct Explanation {
   bool unknowns_complete = true;
   std::string budget_note;  // why a search is incomplete, empty when complete
   ExplainOptions options;
+  // Every fact given by --assume, whether or not the tree reads it (`s("Y") = false` removes a tuple a
+  // count no longer sees): shown with the assumptions.
+  std::vector<FactRef> assumed;
 };
 
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options);
+// The facts given by --assume, as an explanation shows them (for ExplainOptions::assumed).
+std::vector<FactRef> assumed_facts(const Model& model);
 // A constant as a JSON value: a number exactly as it is (`123456789.123456789`, never through a
 // double), a date as "YYYY-MM-DD", text as a string, a level member or a duration as its text, unknown
 // as null. Phase arguments in `advise` and `explain` JSON.

@@ -511,13 +511,15 @@ std::string dot_escape(const std::string& s) {
 // Every assumption (`--assume`) the tree reads, wherever it is: shown apart from given facts.
 std::vector<FactRef> assumptions(const Explanation& e) {
   std::vector<FactRef> out;
+  auto add = [&](const FactRef& f) {
+    if (!f.origin || !f.origin->assumption) return;
+    for (const FactRef& g : out)
+      if (g.tuple == f.tuple) return;
+    out.push_back(f);
+  };
   for (const ExplainNode& n : e.nodes)
-    for (const FactRef& f : n.facts)
-      if (f.origin && f.origin->assumption) {
-        bool dup = false;
-        for (const FactRef& g : out) dup = dup || g.tuple == f.tuple;
-        if (!dup) out.push_back(f);
-      }
+    for (const FactRef& f : n.facts) add(f);
+  for (const FactRef& f : e.assumed) add(f);  // those the tree does not read too
   std::sort(out.begin(), out.end(), [](const FactRef& a, const FactRef& b) { return a.tuple < b.tuple; });
   return out;
 }
