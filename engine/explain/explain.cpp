@@ -1557,6 +1557,21 @@ class Builder {
       });
       if (impossible) continue;  // not a set at all: the list stays complete
       auto changes = fact_changes(m_, e_, cs);
+      if (!changes && !out_of_time()) {
+        // A literal that is no change of one fact (a derived condition: `contrib("B")` beside
+        // `t("B") >= 10`): when the others, applied, already give the verdict, it follows from them
+        // and is not part of the smallest set.
+        ChangeSet sub;
+        for (const Change& ch : cs)
+          if (realisation(e_, ch)) sub.push_back(ch);
+        if (!sub.empty() && sub.size() < cs.size()) {
+          auto sub_changes = fact_changes(m_, e_, sub);
+          if (sub_changes && gives_verdict(*sub_changes, row, want)) {
+            cs = std::move(sub);
+            changes = std::move(sub_changes);
+          }
+        }
+      }
       if (!changes || out_of_time()) {
         kept.push_back(std::move(cs));
         continue;
