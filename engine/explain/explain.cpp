@@ -877,7 +877,9 @@ class Builder {
     std::vector<Truth> kids;
     if (ph.for_each && ph.for_each_atom != kNoExpr) {
       int c = leaf_node(NodeKind::binding, ph.for_each_atom, b, ph.var_names, row.binding);
-      binding_conditions_.insert(e_.nodes[static_cast<std::size_t>(c)].condition);
+      // This phase's own: removing it removes the binding, no verdict. An after-phase's is a change
+      // like any other: without it that phase has no binding, and this one is NO-GO.
+      if (depth_ == 1) binding_conditions_.insert(e_.nodes[static_cast<std::size_t>(c)].condition);
       ch.push_back(c);
       kids.push_back(row.binding);
     }
@@ -1645,12 +1647,13 @@ class Builder {
     }
   }
 
-  // Whether the condition reads exactly one unknown fact: its truth then already holds for every
-  // value that fact can take.
+  // Whether the condition reads one fact only, and that one unknown: its truth then already holds for
+  // every value that fact can take. (Not when it reads others too: `n + trained("X") >= 15` is false
+  // over all of n only while trained("X") is unlisted, and listing it can make it true.)
   bool only_unknown_fact(int cond) const {
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
     if (li.expr == kNoExpr) return false;
-    return std::count_if(li.facts.begin(), li.facts.end(), [](const FactRef& f) { return !f.known; }) == 1;
+    return li.facts.size() == 1 && !li.facts[0].known;
   }
 
   bool contradictory(const ChangeSet& cs) const {
@@ -1999,7 +2002,7 @@ class Builder {
   std::set<int> realised_;
   // For a number or date fact (by its tuple text): the values on both sides of each threshold found.
   std::map<std::string, std::vector<Constant>> edge_points_;
-  std::set<int> binding_conditions_;  // `for each` tuples (of this phase and its after-phases)
+  std::set<int> binding_conditions_;  // this phase's `for each` tuple
 };
 
 }  // namespace
