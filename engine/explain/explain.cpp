@@ -1425,6 +1425,25 @@ class Builder {
     search(false);
   }
 
+  // Where `op` first occurs outside brackets and quoted texts, or npos.
+  static std::size_t top_level_find(const std::string& text, const std::string& op) {
+    int depth = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char ch = text[i];
+      if (quoted) {
+        if (ch == '\\') ++i;
+        else if (ch == '"') quoted = false;
+        continue;
+      }
+      if (ch == '"') quoted = true;
+      else if (ch == '(') ++depth;
+      else if (ch == ')') --depth;
+      else if (depth == 0 && text.compare(i, op.size(), op) == 0) return i;
+    }
+    return std::string::npos;
+  }
+
   void phrase(int cond) {
     AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
@@ -1440,7 +1459,7 @@ class Builder {
       // Reconstruct the sides from the text of the node (already instantiated).
       const ExplainNode& n = e_.nodes[static_cast<std::size_t>(c.node)];
       std::string op = std::string(" ") + op_text(x->cmp) + " ";
-      auto pos = n.text.find(op);
+      auto pos = top_level_find(n.text, op);  // not one inside `count(... where s >= 30)`
       if (pos != std::string::npos) {
         std::string l = n.text.substr(0, pos), r = n.text.substr(pos + op.size());
         c.negated = l + " " + op_text(op_negated(x->cmp)) + " " + r;
