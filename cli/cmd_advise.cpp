@@ -179,12 +179,16 @@ int run_advise(const AdviseOptions& o) {
     write_advise_json(std::cout, report);
   } else if (format == Format::markdown) {
     std::cout << advise_markdown(report);
-    if (o.explain)
-      for (const auto* row : report.rows) std::cout << '\n' << explanation_markdown_for(model, *row);
+    if (o.explain) {
+      const AssumedFacts assumed = assumed_facts_of(model);
+      for (const auto* row : report.rows) std::cout << '\n' << explanation_markdown_for(model, *row, false, assumed);
+    }
   } else {
     std::cout << advise_text(report, color);
-    if (o.explain)
-      for (const auto* row : report.rows) std::cout << '\n' << explanation_text_for(model, *row, color);
+    if (o.explain) {
+      const AssumedFacts assumed = assumed_facts_of(model);
+      for (const auto* row : report.rows) std::cout << '\n' << explanation_text_for(model, *row, color, false, assumed);
+    }
   }
   std::cout.flush();
 

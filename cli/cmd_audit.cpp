@@ -131,9 +131,10 @@ int run_show(const AuditOptions& o) {
     try {
       auto r = replay_decision(d);
       std::cout << (md ? "\n## Explanations\n" : "\nExplanations:\n");
+      const AssumedFacts assumed = assumed_facts_of(*r->model);
       for (const auto* row : r->rows)
-        std::cout << '\n' << (md ? nested_headings(explanation_markdown_for(*r->model, *row))
-                                  : explanation_text_for(*r->model, *row, false));
+        std::cout << '\n' << (md ? nested_headings(explanation_markdown_for(*r->model, *row, false, assumed))
+                                  : explanation_text_for(*r->model, *row, false, false, assumed));
     } catch (const std::exception& e) {
       std::cout << "\n(explanations unavailable: the decision does not replay: " << e.what() << ")\n";
     }

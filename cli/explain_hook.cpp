@@ -19,7 +19,7 @@ std::vector<std::string> explain_rows(const engine::Model& model, const std::vec
   std::vector<std::string> out;
   out.reserve(rows.size());
   auto o = options(counterfactuals);
-  o.assumed = std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model));  // once for all rows
+  o.assumed = assumed_facts_of(model);  // once for all rows
   for (const auto* row : rows)
     out.push_back(engine::explanation_json_text(model, engine::explain_phase(model, *row, o)));
   return out;
@@ -46,7 +46,7 @@ ExplanationStream::~ExplanationStream() {
 void ExplanationStream::build() {
   try {
     auto o = options(counterfactuals_);
-    o.assumed = std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model_));  // once for all rows
+    o.assumed = assumed_facts_of(model_);  // once for all rows
     for (std::size_t first = 0; first < rows_.size(); first += kBatch) {
       // Each tree is written as JSON text and freed at once, before the next is built: the next
       // reuses its memory where the allocator keeps it for this thread (a batch of trees freed
@@ -90,14 +90,22 @@ void ExplanationStream::next(std::string& out) {
   out += current_[taken_++];
 }
 
+AssumedFacts assumed_facts_of(const engine::Model& model) {
+  return std::make_shared<const std::vector<engine::FactRef>>(engine::assumed_facts(model));
+}
+
 std::string explanation_text_for(const engine::Model& model, const engine::PhaseResult& row, bool color,
-                                 bool counterfactuals) {
-  return engine::explanation_text(model, engine::explain_phase(model, row, options(counterfactuals)), color);
+                                 bool counterfactuals, AssumedFacts assumed) {
+  auto o = options(counterfactuals);
+  o.assumed = std::move(assumed);
+  return engine::explanation_text(model, engine::explain_phase(model, row, o), color);
 }
 
 std::string explanation_markdown_for(const engine::Model& model, const engine::PhaseResult& row,
-                                     bool counterfactuals) {
-  return engine::explanation_markdown(model, engine::explain_phase(model, row, options(counterfactuals)));
+                                     bool counterfactuals, AssumedFacts assumed) {
+  auto o = options(counterfactuals);
+  o.assumed = std::move(assumed);
+  return engine::explanation_markdown(model, engine::explain_phase(model, row, o));
 }
 
 }  // namespace phasegate::cli

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -52,9 +53,13 @@ class ExplanationStream {
   std::thread builder_;
 };
 
+// The facts given by --assume, found once for the explanations of many rows of one model.
+using AssumedFacts = std::shared_ptr<const std::vector<engine::FactRef>>;
+AssumedFacts assumed_facts_of(const engine::Model& model);
+
 std::string explanation_text_for(const engine::Model& model, const engine::PhaseResult& row, bool color,
-                                 bool counterfactuals = false);
+                                 bool counterfactuals = false, AssumedFacts assumed = nullptr);
 std::string explanation_markdown_for(const engine::Model& model, const engine::PhaseResult& row,
-                                     bool counterfactuals = false);
+                                     bool counterfactuals = false, AssumedFacts assumed = nullptr);
 
 }  // namespace phasegate::cli
