@@ -1093,6 +1093,16 @@ class Builder {
           if (e_.nodes[static_cast<std::size_t>(ch)].kind == NodeKind::derivation) parts.push_back(sets_of(ch, false));
         return combine_and(std::move(parts));
       }
+      // Making it hold: any one of its derivations made to hold, down to the facts (the unknown road
+      // of `reach("A", "D")`, which --assume can give); the atom itself only when none can.
+      else if (want && n.derivations_complete) {
+        std::vector<Sets> parts;
+        for (int ch : n.children)
+          if (e_.nodes[static_cast<std::size_t>(ch)].kind == NodeKind::derivation) parts.push_back(sets_of(ch, true));
+        Sets through = combine_or(std::move(parts));
+        if (!through.sets.empty() || !c.changeable) return through;
+        s.sets.push_back({n.condition * 2 + 1});
+      }
       else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
       return s;
     }
