@@ -1142,42 +1142,23 @@ class Builder {
   // For a leaf on one fact: a value of that fact that makes it true / false, and for a threshold on
   // a number the bound it needs.
   void realise(int cond) {
+    AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
     if (li.expr == kNoExpr || realised_.count(cond)) return;
     realised_.insert(cond);
-    // Which fact to move: the single uncertain one, else the single one. With several uncertain, the
-    // one number among them, the others left unknown: `max(f(u) where on(u)) >= 50` with f("B") and
-    // on("A") unknown is settled by f("B") alone (f("A") = 40 counts or not).
-    std::vector<const FactRef*> uncertain;
+    // Which fact to move: the single uncertain one, else the single one.
+    const FactRef* target = nullptr;
+    std::size_t uncertain = 0;
     for (const FactRef& f : li.facts)
-      if (!f.known) uncertain.push_back(&f);
-    if (uncertain.empty()) {
+      if (!f.known) {
+        ++uncertain;
+        target = &f;
+      }
+    if (uncertain > 1) return;
+    if (uncertain == 0) {
       if (li.facts.size() != 1) return;
-      realise_on(cond, li.facts[0]);
-      return;
+      target = &li.facts[0];
     }
-    if (uncertain.size() == 1) {
-      realise_on(cond, *uncertain[0]);
-      return;
-    }
-    // Only when one of them is a number or date: with several (three pledges of troops unknown) no
-    // one of them is *the* number the threshold needs, and the condition is asked as it is written.
-    const FactRef* number = nullptr;
-    for (const FactRef* f : uncertain) {
-      const auto& vt = p_.relations[static_cast<std::size_t>(f->relation)].value_type;
-      if (!vt || (vt->base != BaseType::number && vt->base != BaseType::date)) continue;
-      if (number) return;
-      number = f;
-    }
-    if (number && !out_of_time()) realise_on(cond, *number);
-  }
-
-  // Looks for values of one fact that make a condition true and false (the realisations), and for a
-  // number or date the bound it needs.
-  void realise_on(int cond, const FactRef& target_fact) {
-    AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cond)];
-    const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
-    const FactRef* target = &target_fact;
     const Relation& rel = p_.relations[static_cast<std::size_t>(target->relation)];
     FactBase storage;
     auto try_value = [&](const std::optional<Constant>& v, bool remove) {
