@@ -900,17 +900,8 @@ class Builder {
       an.pos = other.pos;
       const PhaseResult* orow = find_row(ar.phase, oargs);
       int inner = -1;
-      if (orow && depth_ < 24 && std::find(path_.begin(), path_.end(), "phase " + label) == path_.end()) {
+      if (orow && depth_ < 24 && std::find(path_.begin(), path_.end(), "phase " + label) == path_.end())
         inner = build_phase(ar.phase, *orow);
-      } else if (!orow && !oargs.empty() && other.for_each && other.for_each_atom != kNoExpr) {
-        // The after-phase has no binding for these arguments: its `for each` tuple does not hold (or
-        // may not). That tuple is the change to make, as a condition on a fact (`s("C")`), rather than
-        // `per("C") is GO`, which no --assume can give.
-        Binding ob(std::max(other.var_names.size(), other.params.size()));
-        for (std::size_t k = 0; k < other.params.size() && k < oargs.size(); ++k) ob[k] = oargs[k];
-        const Truth holds = truth_of_value(m_.eval(other.for_each_atom, ob));
-        inner = leaf_node(NodeKind::binding, other.for_each_atom, ob, other.var_names, holds);
-      }
       int me = add(std::move(an));
       if (inner >= 0) {
         e_.nodes[static_cast<std::size_t>(me)].children = {inner};
