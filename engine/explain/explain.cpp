@@ -1091,7 +1091,13 @@ class Builder {
         for (int ch : n.children)
           if (e_.nodes[static_cast<std::size_t>(ch)].kind == NodeKind::derivation) parts.push_back(sets_of(ch, true));
         Sets through = combine_or(std::move(parts));
-        if (!through.sets.empty() || !c.changeable) return through;
+        if (!through.sets.empty() || !c.changeable) {
+          // Only the derivations that may hold now were followed: a base case false today (another
+          // road) is another way, not searched, so the list does not claim to be complete.
+          through.complete = false;
+          derivations_followed_ = true;
+          return through;
+        }
         s.sets.push_back({n.condition * 2 + 1});
       }
       else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
@@ -1552,6 +1558,9 @@ class Builder {
       note += std::string(note.empty() ? "" : "; ") + "every set needs more than " + std::to_string(opt_.max_set_size) +
               " changes";
     if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";
+    if (derivations_followed_)
+      note += std::string(note.empty() ? "" : "; ") +
+              "a derived condition was followed only through the derivations that may hold now";
     if (unrealised_ > 0)
       note += std::string(note.empty() ? "" : "; ") + std::to_string(unrealised_) +
               (unrealised_ == 1 ? " set was" : " sets were") +
@@ -2013,6 +2022,7 @@ class Builder {
   // For a number or date fact (by its tuple text): the values on both sides of each threshold found.
   std::map<std::string, std::vector<Constant>> edge_points_;
   std::set<int> binding_conditions_;  // this phase's `for each` tuple
+  bool derivations_followed_ = false;  // sets_of went through a derived atom's present derivations
 };
 
 }  // namespace
