@@ -11,6 +11,7 @@
 #include "engine/calendar.hpp"
 #include "engine/check/check.hpp"
 #include "engine/explain/explain.hpp"
+#include "grammar/lexer.hpp"
 #include "grammar/diagnostics.hpp"
 #include "store/store.hpp"
 
@@ -61,21 +62,13 @@ bool parse_today(const std::string& text, const char* command, engine::Date& out
     out.days = *d;
     return true;
   }
-  // Written YYYY-MM-DD but not a day of the calendar (`2026-02-30`): say which part is wrong.
-  static const char* const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                       "July",    "August",   "September", "October", "November", "December"};
+  // Written YYYY-MM-DD but not a day of the calendar (`2026-02-30`): say which part is wrong, as the
+  // parser does for a date in a file.
   int y = 0, m = 0, d = 0;
   char tail = 0;
   if (text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && text[4] == '-' &&
       text[7] == '-') {
-    std::string why = "month " + std::to_string(m) + " does not exist";
-    if (y < 1) why = "the years start at 1";
-    else if (m >= 1 && m <= 12) {
-      static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-      why = std::string(months[m - 1]) + " " + std::to_string(y) + " has " +
-            std::to_string(days[m - 1] + (m == 2 && leap ? 1 : 0)) + " days";
-    }
+    const std::string why = grammar::invalid_date_reason(y, m);
     std::cerr << "phasegate " << command << ": --today: `" << text << "` is not a valid date: " << why << "\n";
     return false;
   }

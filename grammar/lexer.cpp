@@ -60,9 +60,16 @@ int days_in_month(int y, int m) {
 
 bool valid_date(int y, int m, int d) { return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m); }
 
+std::string invalid_date_reason(int y, int m) {
+  static const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+  if (m < 1 || m > 12) return "months run from 01 to 12";
+  if (y < 1) return "years start at 0001";
+  return std::string(month_names[m - 1]) + " " + std::to_string(y) + " has " + std::to_string(days_in_month(y, m)) +
+         " days";
+}
+
 namespace {
-const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
 
 // Digits with single underscores between them; returns the end, or p when no digit.
 const char* scan_digits(const char* p, const char* end, std::string& out, const ParseState& st) {
@@ -121,14 +128,7 @@ const char* scan_date(const char* p, const char* end, syntax::DateLit& out) {
   if (!valid_date(y, m, d)) {
     const ParseState& st = current_state();
     std::string text(p, 10);
-    std::vector<std::string> notes;
-    if (m < 1 || m > 12)
-      notes.push_back("months run from 01 to 12");
-    else if (y < 1)
-      notes.push_back("years start at 0001");
-    else
-      notes.push_back(std::string(month_names[m - 1]) + " " + std::to_string(y) + " has " +
-                      std::to_string(days_in_month(y, m)) + " days");
+    std::vector<std::string> notes{invalid_date_reason(y, m)};
     throw SyntaxError{st.offset(p), "E0008", "`" + text + "` is not a valid date", std::move(notes)};
   }
   out = syntax::DateLit{y, m, d};

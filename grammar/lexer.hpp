@@ -109,5 +109,7 @@ const char* last_token_before(const char* from, const char* limit, const char* e
 
 bool valid_date(int y, int m, int d);
 int days_in_month(int y, int m);
+// Why YYYY-MM-DD is not a day of the calendar (`February 2026 has 28 days`), for a date that is not.
+std::string invalid_date_reason(int y, int m);
 
 }  // namespace phasegate::grammar
