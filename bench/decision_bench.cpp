@@ -4,7 +4,8 @@
 //
 // usage: decision_bench [RULES_FILE] [FACTS_FILE] [DECISIONS] [RECORDED]
 // Defaults: rules/isf/isf.rules, examples/isf/2025-11-20-briefing.facts, 100 000 decisions, 1 000 recorded.
-// Prints the median, min and max over 5 batches of the time per decision, and recorded decisions per second.
+// Prints the median, min and max over 5 batches of the time per decision (all phases; then each phase on
+// its own, as `advise RULES --phase NAME` evaluates it), and recorded decisions per second.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,8 +92,22 @@ int main(int argc, char** argv) {
     auto outcome = engine::evaluate(*program, facts, options);
     return outcome.evaluation ? outcome.evaluation->phases.size() : 0;
   });
+  const std::size_t all_bindings = bindings;
+  // A decision on one phase (as `advise RULES --phase NAME`): its own strata only.
+  std::vector<double> one_phase;
+  for (std::size_t ph = 0; ph < program->phases.size(); ++ph) {
+    engine::EvalOptions one = options;
+    one.phases = std::vector<int>{static_cast<int>(ph)};
+    one_phase.push_back(time_decisions([&] {
+      const engine::EvalOutcome& outcome = evaluator.evaluate(facts, one);
+      return outcome.evaluation ? outcome.evaluation->phases.size() : 0;
+    })[2]);
+  }
   std::printf("decision (%s, %zu phase bindings, %zu facts), Evaluator: median %.2f us, min %.2f, max %.2f over 5 x %ld\n",
-              program->name.c_str(), bindings, facts.total(), reused[2], reused[0], reused[4], decisions / 5);
+              program->name.c_str(), all_bindings, facts.total(), reused[2], reused[0], reused[4], decisions / 5);
+  std::printf("decision on one phase, Evaluator, median of the phases':");
+  for (std::size_t ph = 0; ph < one_phase.size(); ++ph)
+    std::printf(" %s %.2f us%s", program->phases[ph].name.c_str(), one_phase[ph], ph + 1 < one_phase.size() ? "," : "\n");
   std::printf("decision, evaluate() (set up each time): median %.2f us, min %.2f, max %.2f (x%.2f the Evaluator)\n",
               each_time[2], each_time[0], each_time[4], each_time[2] / reused[2]);
 

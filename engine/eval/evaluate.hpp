@@ -38,9 +38,11 @@ struct EvalOptions {
   unsigned threads = 0;
   std::size_t parallel_min_facts = 50'000;
   // Only these phases (indices into Program::phases), and the phases they wait on (`after`), get
-  // verdicts; the others get none (no results, zero counts) and cannot stop the evaluation with a
-  // runtime error. nullopt: every phase. The explainer's probes use it: a probe reads one phase, or
-  // (an empty list) only the conditions. Model::update then evaluates everything again.
+  // verdicts; the others get none (no results, zero counts), and only the strata of the conditions
+  // these phases read are evaluated (the others' tables stay empty), so neither can stop the
+  // evaluation with a runtime error. nullopt: every phase. The explainer's probes use it: a probe
+  // reads one phase, or (an empty list) every condition and no phase. Model::update then evaluates
+  // everything again.
   std::optional<std::vector<int>> phases;
 };
 

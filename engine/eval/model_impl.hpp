@@ -1229,11 +1229,21 @@ struct Model::Impl {
     // The program's strata as they are when they cover every condition (no copy: a decision's
     // evaluation would copy them each time).
     std::vector<std::vector<int>> own;
+    bool owned = false;
     if (auto rest = unstratified(); !rest.empty()) {
       own = p.strata;
       own.push_back(std::move(rest));
+      owned = true;
     }
-    const std::vector<std::vector<int>>& strata = own.empty() ? p.strata : own;
+    if (opt.phases && !opt.phases->empty()) {  // some phases asked for: only the strata they read
+      if (!owned) own = p.strata;
+      owned = true;
+      const std::vector<char> needed = relations_read_by_phases();
+      std::erase_if(own, [&](const std::vector<int>& stratum) {
+        return std::none_of(stratum.begin(), stratum.end(), [&](int r) { return needed[static_cast<std::size_t>(r)]; });
+      });
+    }
+    const std::vector<std::vector<int>>& strata = owned ? own : p.strata;
     const unsigned threads = strata_threads(strata);  // before any table is given back
     // What the strata read: for threads and for giving tables back; a small evaluation (a single
     // decision) needs neither and does not pay for it.
@@ -1247,6 +1257,42 @@ struct Model::Impl {
       run_stratum(strata[i]);
       release.done(i);
     }
+  }
+
+  // The relations the phases evaluated (those asked for and those they wait on) read, directly or
+  // through the rules of the conditions they name: a decision on one phase derives nothing else.
+  std::vector<char> relations_read_by_phases() const {
+    std::vector<char> needed(p.relations.size(), 0);
+    std::vector<int> todo;
+    auto mark = [&](ExprId, const Expr& e) {
+      if ((e.kind == ExprKind::atom || e.kind == ExprKind::atom_value) && e.relation >= 0 &&
+          static_cast<std::size_t>(e.relation) < needed.size() && !needed[static_cast<std::size_t>(e.relation)]) {
+        needed[static_cast<std::size_t>(e.relation)] = 1;
+        todo.push_back(e.relation);
+      }
+      return true;
+    };
+    std::vector<int> order;
+    for (int pid : phase_order_list(order)) {
+      const Phase& ph = p.phases[static_cast<std::size_t>(pid)];
+      if (ph.for_each) {
+        walk_exprs(ph.for_each->expr, mark);
+        for (ExprId g : ph.for_each->generators) walk_exprs(g, mark);
+      }
+      walk_exprs(ph.for_each_atom, mark);
+      for (const Clause& c : ph.clauses) walk_exprs(c.expr, mark);
+      for (const Waiver& w : ph.waivers) walk_exprs(w.expr, mark);
+    }
+    while (!todo.empty()) {
+      const int r = todo.back();
+      todo.pop_back();
+      for (int ri : p.relations[static_cast<std::size_t>(r)].rules) {
+        const Body& body = p.rules[static_cast<std::size_t>(ri)].body;
+        walk_exprs(body.expr, mark);
+        for (ExprId g : body.generators) walk_exprs(g, mark);
+      }
+    }
+    return needed;
   }
 
   // How many threads evaluate the strata: one for a few facts, a single stratum, or when asked.
