@@ -223,8 +223,25 @@ void lower_conditions(Context& cx) {
         if (!learnt) break;
       }
     }
+    const std::size_t errors_before = cx.diags.error_count();
     for (int r : scc)
       for (const auto* d : cx.condition_decls[static_cast<std::size_t>(r)]) lower_block(cx, r, *d, false, members);
+    if (cx.diags.error_count() != errors_before) continue;  // an unbound or ill-typed parameter is reported already
+    // A parameter no alternative gives a type (`condition c(x) when x = unknown`): its tuples could
+    // not be matched against the values the condition is asked about, and would read as false.
+    for (int r : scc) {
+      const auto& decls = cx.condition_decls[static_cast<std::size_t>(r)];
+      const auto& known = cx.param_type_known[static_cast<std::size_t>(r)];
+      const auto& rel = cx.program.relations[static_cast<std::size_t>(r)];
+      if (decls.empty() || !decls.front()->when) continue;
+      for (std::size_t i = 0; i < known.size() && i < decls.front()->params.size(); ++i)
+        if (!known[i])
+          cx.diags.error(code::untyped_parameter, decls.front()->params[i].pos,
+                         "the type of parameter `" + decls.front()->params[i].name + "` of `" + rel.name +
+                             "` cannot be told from its `when`",
+                         {"`unknown` has no type of its own: bind the parameter with an atom, or give `unknown` a "
+                          "type through arithmetic (`x = unknown + 0` for a number)"});
+    }
   }
 }
 

@@ -42,6 +42,7 @@ inline constexpr const char* conflicting_types = "E0310";
 inline constexpr const char* bad_atom_argument = "E0311";
 inline constexpr const char* duplicate_member = "E0312";
 inline constexpr const char* division_by_zero = "E0313";
+inline constexpr const char* untyped_parameter = "E0314";
 // safety
 inline constexpr const char* unbound_variable = "E0401";
 inline constexpr const char* missing_for_each = "E0402";
