@@ -19,8 +19,9 @@ struct CheckOptions {
   bool no_warnings = false;
 };
 
-nlohmann::json diagnostics_json(const Diagnostics& diags) {
-  auto list = nlohmann::json::array();
+// Keys in the order of CLI.md.
+nlohmann::ordered_json diagnostics_json(const Diagnostics& diags) {
+  auto list = nlohmann::ordered_json::array();
   for (const auto& d : diags.items())
     list.push_back({{"file", d.pos.file},
                     {"line", d.pos.line},

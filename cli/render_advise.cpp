@@ -59,14 +59,15 @@ std::string md_escape(const std::string& s) {
   return out;
 }
 
-// What every JSON rendering of an advice starts with: the ruleset, the day, the store moment, the decision.
-nlohmann::json header_json(const AdviseReport& r) {
+// What every JSON rendering of an advice starts with: the ruleset, the day, the store moment, the
+// decision, in the key order of CLI.md.
+nlohmann::ordered_json header_json(const AdviseReport& r) {
   const auto& p = *r.program;
-  nlohmann::json doc;
+  nlohmann::ordered_json doc;
   doc["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", r.sha256}};
   doc["today"] = r.today;
-  doc["known_at"] = r.known_at ? nlohmann::json(*r.known_at) : nlohmann::json(nullptr);
-  doc["decision_id"] = r.decision_id ? nlohmann::json(*r.decision_id) : nlohmann::json(nullptr);
+  doc["known_at"] = r.known_at ? nlohmann::ordered_json(*r.known_at) : nlohmann::ordered_json(nullptr);
+  doc["decision_id"] = r.decision_id ? nlohmann::ordered_json(*r.decision_id) : nlohmann::ordered_json(nullptr);
   return doc;
 }
 
@@ -248,9 +249,9 @@ std::vector<Tally> tally(const AdviseReport& r) {
 }
 }  // namespace
 
-nlohmann::json summary_json(const AdviseReport& r) {
-  nlohmann::json doc = header_json(r);
-  auto rows = nlohmann::json::array();
+nlohmann::ordered_json summary_json(const AdviseReport& r) {
+  nlohmann::ordered_json doc = header_json(r);
+  auto rows = nlohmann::ordered_json::array();
   for (const auto& t : tally(r)) rows.push_back({{"phase", t.phase}, {"GO", t.n[0]}, {"NO-GO", t.n[1]}, {"UNDETERMINED", t.n[2]}});
   doc["summary"] = rows;
   return doc;

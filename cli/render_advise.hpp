@@ -40,7 +40,7 @@ std::string advise_text(const AdviseReport& report, bool color);
 std::string advise_markdown(const AdviseReport& report);
 
 // `--summary`: the number of GO, NO-GO and UNDETERMINED bindings per phase.
-nlohmann::json summary_json(const AdviseReport& report);
+nlohmann::ordered_json summary_json(const AdviseReport& report);  // keys in the order of CLI.md
 std::string summary_text(const AdviseReport& report, bool color);
 std::string summary_markdown(const AdviseReport& report);
 
