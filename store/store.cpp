@@ -323,7 +323,7 @@ std::string normalise_moment(const std::string& text, DateBound bound) {
   auto t = parse_timestamp(text, bound);
   if (!t)
     throw StoreError(ErrorKind::invalid, "not a timestamp: '" + text +
-                                             "' (expected 2026-11-20, 2026-11-20T14:30, or 2026-11-20T14:30:00Z)");
+                                             "' (expected 2026-11-20, 2026-11-20T14:30, or 2026-11-20T14:30:00Z, within years 0001-9999 in UTC)");
   return format_timestamp(*t);
 }
 

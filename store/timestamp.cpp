@@ -74,7 +74,7 @@ std::optional<Micros> parse_timestamp(std::string_view s, DateBound bound) {
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d)) return std::nullopt;
   if (s.size() == 10) {
     auto day = utc_seconds(y, mo, d, 0, 0, 0);
-    if (!day) return std::nullopt;
+    if (!day || y < 1) return std::nullopt;
     Micros start = *day * 1'000'000;
     return bound == DateBound::start_of_day ? start : start + 86'400'000'000LL - 1;
   }
@@ -120,7 +120,13 @@ std::optional<Micros> parse_timestamp(std::string_view s, DateBound bound) {
   if (i != s.size()) return std::nullopt;
   auto t = utc_seconds(y, mo, d, h, mi, sec);
   if (!t) return std::nullopt;
-  return (*t - offset) * 1'000'000 + frac;
+  const Micros moment = (*t - offset) * 1'000'000 + frac;
+  // Moments are kept as text and compared as text: one whose UTC year is not four digits (an offset
+  // past 9999-12-31 or before 0001-01-01) would sort wrongly, so it is no timestamp.
+  static const Micros first = *utc_seconds(1, 1, 1, 0, 0, 0) * 1'000'000;
+  static const Micros last = *utc_seconds(9999, 12, 31, 23, 59, 59) * 1'000'000 + 999'999;
+  if (moment < first || moment > last) return std::nullopt;
+  return moment;
 }
 
 }  // namespace phasegate::store

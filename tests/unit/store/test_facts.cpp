@@ -32,6 +32,12 @@ TEST_CASE("timestamps format with microseconds and parse every documented form",
   CHECK_FALSE(ps::parse_timestamp("2026-11-20T25:00"));
   CHECK_FALSE(ps::parse_timestamp("yesterday"));
   CHECK_FALSE(ps::parse_timestamp("2026-11-20T12:00Zjunk"));
+  // Only moments whose UTC year has four digits: compared as text, a fifth digit sorted first.
+  CHECK_FALSE(ps::parse_timestamp("9999-12-31T23:59:59-02:00"));
+  CHECK_FALSE(ps::parse_timestamp("0001-01-01T01:00+02:00"));
+  CHECK_FALSE(ps::parse_timestamp("0000-06-01"));
+  CHECK(ps::format_timestamp(*ps::parse_timestamp("9999-12-31")) == "9999-12-31T23:59:59.999999Z");
+  CHECK(ps::format_timestamp(*ps::parse_timestamp("0001-01-01T01:00+01:00")) == "0001-01-01T00:00:00.000000Z");
   CHECK(ps::is_iso_date("2024-02-29"));
   CHECK_FALSE(ps::is_iso_date("2025-02-29"));
 }
