@@ -411,6 +411,8 @@ class Builder {
     struct Row {
       AggregateTuple t;
       std::vector<FactRef> facts;
+      Binding binding;           // the solution, for the filter's tree
+      Truth filter = Truth::true_;
     };
     std::vector<Row> rows;
     for (std::size_t si = 0; si < sols.size(); ++si) {
@@ -420,8 +422,11 @@ class Builder {
         if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, truth_of_value(m_.eval(g, s)));
       // The filter as the enumeration evaluated it: there `x = EXPR` with EXPR unknown assigned x
       // (true); evaluated again from the solution it would be a comparison of unknowns.
-      if (filter != kNoExpr)
-        part = truth_and(part, test == filter && si < sol_truth.size() ? sol_truth[si] : truth_of_value(m_.eval(filter, s)));
+      Truth filter_truth = Truth::true_;
+      if (filter != kNoExpr) {
+        filter_truth = test == filter && si < sol_truth.size() ? sol_truth[si] : truth_of_value(m_.eval(filter, s));
+        part = truth_and(part, filter_truth);
+      }
       if (a.agg == AggregateOp::count && body != kNoExpr) {
         const Expr& bx = p_.exprs[static_cast<std::size_t>(body)];
         if (bx.kind == ExprKind::atom_value) {
@@ -446,18 +451,42 @@ class Builder {
         if (p_.relations[static_cast<std::size_t>(gx.relation)].kind == RelationKind::fact && ground(gx, s, args))
           r.facts.push_back(fact_ref(gx.relation, args));
       }
+      r.binding = s;
+      r.filter = filter_truth;
       rows.push_back(std::move(r));
     }
     std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
       if (x.t.part != y.t.part) return x.t.part > y.t.part;  // counted first, then unknown
       return x.t.tuple < y.t.tuple;
     });
+    // Why each tuple took part, or may: its filter down to the facts, when the filter reads more
+    // than the generators' own facts (`not ready_to_hand_over(s)`: the police count that is short).
+    // Only in the full tree (`explain`), under a comparison that does not hold (where the tuples are
+    // why), and once per explanation; the cheap tree lists the tuples.
+    std::vector<int> why_counted;
+    if (full_ && leaf_truth_ != Truth::true_ && filter_reads_conditions(filter) && expanded_aggregates_.insert(n.text).second)
+      for (const Row& r : rows) why_counted.push_back(build_expr(filter, r.binding, names, r.filter));
     for (Row& r : rows) {
       n.tuples.push_back(r.t);
       for (FactRef& f : r.facts) add_fact(facts, std::move(f));
     }
     n.tuples_omitted = total > rows.size() ? total - rows.size() : 0;
+    n.children = std::move(why_counted);
+    n.reason.assign(n.children.size(), true);
     return add(std::move(n));
+  }
+
+  // Whether a filter reads a condition (a derived atom) or an aggregate: then why a tuple passed it
+  // is more than the facts the tuple lists.
+  bool filter_reads_conditions(ExprId filter) const {
+    if (filter == kNoExpr) return false;
+    const Expr& x = p_.exprs[static_cast<std::size_t>(filter)];
+    if (x.kind == ExprKind::atom || x.kind == ExprKind::atom_value)
+      return p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition;
+    if (x.kind == ExprKind::aggregate) return true;
+    for (ExprId c : x.children)
+      if (filter_reads_conditions(c)) return true;
+    return false;
   }
 
   // `s` in `sum(s where team(t) and s = strength(t))`: the expression the filter assigns it
@@ -602,7 +631,9 @@ class Builder {
     n.pos = p_.exprs[static_cast<std::size_t>(id)].pos;
     std::vector<FactRef> facts;
     std::vector<int> evidence;
+    const Truth outer_truth = std::exchange(leaf_truth_, t);
     collect_facts(id, b, names, facts, evidence);
+    leaf_truth_ = outer_truth;
     const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
     if (x.kind == ExprKind::compare) {
       std::string value;
@@ -1020,6 +1051,7 @@ class Builder {
     if (minimal.size() > cap) {
       minimal.resize(cap);
       s.complete = false;
+      limit_hit_ = true;
     }
     s.sets = std::move(minimal);
   }
@@ -1100,6 +1132,7 @@ class Builder {
         }
         s.sets.push_back({n.condition * 2 + 1});
       }
+      else if (want && none_counted_through(n, s)) return s;
       else if (c.changeable) s.sets.push_back({n.condition * 2 + (want ? 1 : 0)});
       return s;
     }
@@ -1112,6 +1145,42 @@ class Builder {
     for (int c : kids) parts.push_back(sets_of(c, want));
     bool conj = (op == 'a') == want;
     return conj ? combine_and(std::move(parts)) : combine_or(std::move(parts));
+  }
+
+  // `count(sector(s) where not ready(s)) = 0` made to hold: every tuple counted now, or that may be,
+  // made to fail its filter (each filter's tree, built by aggregate_node, down to the facts: the
+  // police counts short of 200). Removing a generator's tuple (the sector itself) is another way,
+  // not searched, so the sets found are not claimed complete. False when the leaf is not such a
+  // comparison or its tuples were not all listed; `out` then is untouched.
+  bool none_counted_through(const ExplainNode& leaf, Sets& out) {
+    const LeafInfo& li = leaf_[static_cast<std::size_t>(leaf.condition)];
+    if (li.expr == kNoExpr) return false;
+    const Expr& cmp = p_.exprs[static_cast<std::size_t>(li.expr)];
+    if (cmp.kind != ExprKind::compare || cmp.children.size() != 2) return false;
+    const Expr& lhs = p_.exprs[static_cast<std::size_t>(cmp.children[0])];
+    const Expr& rhs = p_.exprs[static_cast<std::size_t>(cmp.children[1])];
+    if (lhs.kind != ExprKind::aggregate || lhs.agg != AggregateOp::count || rhs.kind != ExprKind::constant ||
+        !std::holds_alternative<Decimal>(rhs.constant))
+      return false;
+    const Decimal& k = std::get<Decimal>(rhs.constant);
+    const bool at_most_zero = ((cmp.cmp == CompareOp::eq || cmp.cmp == CompareOp::le) && k.is_zero()) ||
+                              (cmp.cmp == CompareOp::lt && k == Decimal::from_int(1));
+    if (!at_most_zero) return false;
+    const ExplainNode* agg = nullptr;
+    for (int ch : leaf.children) {
+      const ExplainNode& x = e_.nodes[static_cast<std::size_t>(ch)];
+      if (x.kind == NodeKind::aggregate) agg = &x;
+    }
+    if (!agg || agg->tuples_omitted > 0 || agg->children.size() != agg->tuples.size() || agg->children.empty())
+      return false;
+    std::vector<Sets> parts;
+    for (int ch : std::vector<int>(agg->children)) parts.push_back(sets_of(ch, false));
+    Sets through = combine_and(std::move(parts));
+    if (through.sets.empty()) return false;
+    through.complete = false;
+    aggregate_followed_ = true;
+    out = std::move(through);
+    return true;
   }
 
   // ------------------------------------------------------------ realisations on facts
@@ -1516,6 +1585,7 @@ class Builder {
         if (l.empty()) continue;
         if (out.size() >= opt_.max_sets) {
           complete = false;
+          limit_hit_ = true;
           break;
         }
         ChangeSet cs;
@@ -1551,7 +1621,7 @@ class Builder {
     }
     std::string note;
     if (timed_out_) note = "the search stopped at its time budget (" + std::to_string(opt_.max_seconds) + " s)";
-    else if (limited)
+    else if (limited && (limit_hit_ || (!derivations_followed_ && !aggregate_followed_)))
       note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
              std::to_string(opt_.max_set_size) + " changes";
     if (large_sets_ && (!e_.to_go.empty() || !e_.to_stop.empty()))  // (sets found, then all left out: no note)
@@ -1561,6 +1631,10 @@ class Builder {
     if (derivations_followed_)
       note += std::string(note.empty() ? "" : "; ") +
               "a derived condition was followed only through the derivations that may hold now";
+    if (aggregate_followed_)
+      note += std::string(note.empty() ? "" : "; ") +
+              "a count was brought to 0 through the filters of the tuples it counts now (removing such a tuple "
+              "itself is another way, not searched)";
     if (unrealised_ > 0)
       note += std::string(note.empty() ? "" : "; ") + std::to_string(unrealised_) +
               (unrealised_ == 1 ? " set was" : " sets were") +
@@ -2023,6 +2097,10 @@ class Builder {
   std::map<std::string, std::vector<Constant>> edge_points_;
   std::set<int> binding_conditions_;  // this phase's `for each` tuple
   bool derivations_followed_ = false;  // sets_of went through a derived atom's present derivations
+  Truth leaf_truth_ = Truth::true_;             // the truth of the leaf whose facts are being collected
+  std::set<std::string> expanded_aggregates_;  // aggregates whose tuples' filters are in the tree already
+  bool aggregate_followed_ = false;    // sets_of went through the filters of a count to bring it to 0
+  bool limit_hit_ = false;             // sets were left out for the limits on their number
 };
 
 }  // namespace
