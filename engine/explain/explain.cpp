@@ -1529,6 +1529,8 @@ class Builder {
       if (pos != std::string::npos) {
         std::string l = n.text.substr(0, pos), r = n.text.substr(pos + op.size());
         c.negated = l + " " + op_text(op_negated(x->cmp)) + " " + r;
+        c.written_question_true = "Is " + l + " " + op_words(x->cmp) + " " + spoken(r) + "?";
+        c.written_question_false = "Is " + l + " " + op_words(op_negated(x->cmp)) + " " + spoken(r) + "?";
         if (c.question_true.empty()) c.question_true = "Is " + l + " " + op_words(x->cmp) + " " + spoken(r) + "?";
         if (c.question_false.empty())
           c.question_false = "Is " + l + " " + op_words(op_negated(x->cmp)) + " " + spoken(r) + "?";
@@ -1609,7 +1611,10 @@ class Builder {
     }
     for (int c : used) phrase(c);
     for (auto* list : {&e_.to_go, &e_.to_stop})
-      for (ChangeSet& cs : *list) realise_jointly(cs);
+      for (ChangeSet& cs : *list) {
+        realise_jointly(cs);
+        mark_bounds_moved(cs);
+      }
     const bool limited = !e_.to_go_complete || !e_.to_stop_complete;  // by the search's limits, before verify_sets
     verify_sets(e_.to_go, e_.to_go_complete, row, Verdict::go);
     verify_sets(e_.to_stop, e_.to_stop_complete, row, Verdict::no_go);
@@ -1985,6 +1990,25 @@ class Builder {
   // Changes of one set that move the same fact to different values (`x >= 10.5` realised as 11,
   // `x <= 10.7` as 10): one value that makes each of them hold, tried among their realisations and the
   // edges of the fact's thresholds, is given to all of them. None found: each keeps its own.
+  // A change shown as a bound (`n * 3 + x / 2 >= 40` as `n >= 3.333333334`) whose condition reads
+  // another fact that a change of the same set moves (`x < 60`): the bound was worked out with that
+  // fact's current value, so in this set the change is shown as the condition written.
+  void mark_bounds_moved(ChangeSet& cs) {
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      const AtomicCondition& c = e_.conditions[static_cast<std::size_t>(cs[i].condition)];
+      if ((cs[i].make_true ? c.bound_true : c.bound_false).empty()) continue;
+      const auto& own = realisation(e_, cs[i]);
+      const LeafInfo& li = leaf_[static_cast<std::size_t>(cs[i].condition)];
+      for (std::size_t j = 0; j < cs.size() && !cs[i].as_written; ++j) {
+        if (j == i) continue;
+        const auto& other = realisation(e_, cs[j]);
+        if (!other || (own && own->relation == other->relation && own->args == other->args)) continue;
+        for (const FactRef& f : li.facts)
+          if (f.relation == other->relation && f.args == other->args) cs[i].as_written = true;
+      }
+    }
+  }
+
   void realise_jointly(ChangeSet& cs) {
     for (std::size_t i = 0; i < cs.size(); ++i) {
       const auto& ri = realisation(e_, cs[i]);

@@ -120,6 +120,9 @@ struct AtomicCondition {
   bool changeable = true;  // false for a constant of the rules
   std::string bound_true, bound_false;  // for a threshold on one number: what it needs (`x >= 1_500`)
   std::string question_true, question_false;  // phrased for a meeting
+  // The same for the condition as written, not as a bound (for a set that also moves another fact the
+  // bound was worked out from: see Change::as_written).
+  std::string written_question_true, written_question_false;
   int node = -1;         // the first tree node that is this condition
   // Set for conditions on one fact that appear in a set: the fact value that makes it true / false.
   std::optional<FactChange> realise_true, realise_false;
@@ -132,6 +135,9 @@ struct Change {
   // Set when other changes of the same set move the same fact: one value that does them all
   // (`x >= 10.5` and `x <= 10.7` both realised as `x = 10.5`); else the condition's own realisation.
   std::optional<FactChange> assume;
+  // The condition's bound (`n >= 3.333333334`) was worked out with the current value of another fact
+  // this set also moves (`x < 60`): the change is shown as the condition written, which stays true.
+  bool as_written = false;
 };
 using ChangeSet = std::vector<Change>;
 

@@ -47,13 +47,17 @@ std::string fact_line(const FactRef& f) {
 // What a change asks, as a condition: the bound it needs when there is one.
 std::string change_text(const Explanation& e, const Change& ch) {
   const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-  if (ch.make_true) return c.bound_true.empty() ? c.text : c.bound_true;
-  if (!c.bound_false.empty()) return c.bound_false;
+  if (ch.make_true) return c.bound_true.empty() || ch.as_written ? c.text : c.bound_true;
+  if (!c.bound_false.empty() && !ch.as_written) return c.bound_false;
   return c.negated.empty() ? "not " + c.text : c.negated;
 }
 
 std::string change_question(const Explanation& e, const Change& ch) {
   const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
+  if (ch.as_written) {
+    const std::string& q = ch.make_true ? c.written_question_true : c.written_question_false;
+    if (!q.empty()) return q;
+  }
   return ch.make_true ? c.question_true : c.question_false;
 }
 
