@@ -1,5 +1,6 @@
 // The printers of an explanation: text (a tree read top-down), JSON (stable), Markdown (an auditor's report), DOT.
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <sstream>
 
@@ -22,7 +23,7 @@ std::string where(const NodePos& pos) {
 std::string origin_text(const FactOrigin& o) {
   std::string s;
   if (o.assumption) {
-    s = "ASSUMED (--assume)";
+    s = "ASSUMED (--assume" + (o.line ? ", line " + std::to_string(o.line) : std::string()) + ")";
   } else if (o.file == "store" || o.record_id != 0) {
     s = "store record " + std::to_string(o.record_id);
   } else {
@@ -410,6 +411,23 @@ std::string md_escape(const std::string& s) {
   return o;
 }
 
+// Prose from the rules (a title, a `because`, a citation) in Markdown: the characters Markdown reads
+// as markup (`*`, `_`, `<b>`, a backtick, `[`...) escaped with a backslash, and a line break as <br>,
+// so that the text reads as written and a list item stays one item.
+std::string md_prose(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '\r') continue;
+    if (c == '\n') {
+      o += "<br>";
+      continue;
+    }
+    if (std::strchr("\\`*_[]<>|~", c)) o += '\\';  // inline markup (the text never starts a line)
+    o += c;
+  }
+  return o;
+}
+
 // A code span (CommonMark): fenced with more backticks than the longest run inside it, padded with a
 // space when it starts or ends with one (`sector("R`x")` stays one span); line breaks become spaces.
 std::string md_code(const std::string& s) {
@@ -431,12 +449,12 @@ void md_node(const Explanation& e, int i, int depth, std::ostringstream& out, st
   std::string t = n.kind == NodeKind::aggregate ? std::string("tuples") : std::string(to_string(n.truth));
   out << ind << "- **" << t << "** ";
   switch (n.kind) {
-    case NodeKind::phase: out << "phase " << md_code(n.label) << (n.text.empty() ? "" : " — " + n.text); break;
+    case NodeKind::phase: out << "phase " << md_code(n.label) << (n.text.empty() ? "" : " — " + md_prose(n.text)); break;
     case NodeKind::require: out << "requirement " << md_code(n.label) << ": " << md_code(n.text); break;
     case NodeKind::block: out << "block " << md_code(n.label) << ": if " << md_code(n.text); break;
     case NodeKind::waiver: out << "waiver of " << md_code(n.label) << " when " << md_code(n.text); break;
     case NodeKind::after: out << n.text; break;
-    case NodeKind::condition: out << "condition " << md_code(n.label) << (n.text.empty() ? "" : " — " + n.text); break;
+    case NodeKind::condition: out << "condition " << md_code(n.label) << (n.text.empty() ? "" : " — " + md_prose(n.text)); break;
     case NodeKind::rule:
     case NodeKind::derivation: out << "rule " << md_code(n.label) << " when " << md_code(n.text); break;
     case NodeKind::aggregate: out << md_code(n.text) << " = " << md_code(n.value); break;
@@ -447,8 +465,8 @@ void md_node(const Explanation& e, int i, int depth, std::ostringstream& out, st
   }
   if (!n.pos.file.empty() && n.kind != NodeKind::comparison && n.kind != NodeKind::atom) out << " — " << where(n.pos);
   out << "\n";
-  if (!n.because.empty()) out << ind << "  - because: " << n.because << "\n";
-  if (!n.cite.empty()) out << ind << "  - cite: " << n.cite << "\n";
+  if (!n.because.empty()) out << ind << "  - because: " << md_prose(n.because) << "\n";
+  if (!n.cite.empty()) out << ind << "  - cite: " << md_prose(n.cite) << "\n";
   for (const FactRef& f : n.facts) {
     bool dup = false;
     for (const FactRef& g : facts) dup = dup || (g.relation == f.relation && g.args == f.args && g.tuple == f.tuple);
@@ -645,7 +663,7 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
   if (e.root < 0) return "";
   const Program& p = model.program();
   out << "# " << e.phase_tuple << ": " << to_string(e.verdict) << "\n\n";
-  if (!e.title.empty()) out << "**" << e.title << "**\n\n";
+  if (!e.title.empty()) out << "**" << md_prose(e.title) << "**\n\n";
   out << "Ruleset " << md_code(p.name) << (p.version.empty() ? "" : " version " + md_code(p.version)) << ".\n\n";
   auto assumed = assumptions(e);
   if (!assumed.empty()) {
@@ -695,7 +713,8 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
       std::string given, source, as_of, recorded, kind = "given";
       if (f.origin) {
         const FactOrigin& o = *f.origin;
-        given = o.assumption ? "--assume" : (o.record_id ? "store record " + std::to_string(o.record_id)
+        given = o.assumption ? "--assume" + (o.line ? ", line " + std::to_string(o.line) : std::string())
+                             : (o.record_id ? "store record " + std::to_string(o.record_id)
                                                           : o.file + (o.line ? ":" + std::to_string(o.line) : ""));
         source = o.source;
         if (o.as_of) as_of = format_iso_date(o.as_of->days);

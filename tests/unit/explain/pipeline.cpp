@@ -31,10 +31,12 @@ Loaded load(const std::string& rules, const std::vector<std::string>& facts, con
       return l;
     }
   }
-  for (const std::string& a : assume) {
+  for (std::size_t i = 0; i < assume.size(); ++i) {  // as the command line gives them: line N for the N-th
+    const std::string& a = assume[i];
     auto line = parse_fact_line("--assume", a, diags);
     engine::FactOrigin origin;
     origin.file = "--assume";
+    origin.line = static_cast<std::uint32_t>(i + 1);
     origin.assumption = true;
     if (!line || diags.has_errors() || !builder.add_line(*line, origin, diags)) {
       l.error = render_text(diags, sources);
