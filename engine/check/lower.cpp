@@ -699,9 +699,20 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
     if (!literal) {
       failed_ = true;
       err = true;
-      diags_->error(code::bad_atom_argument, arg->pos,
-                    "argument " + std::to_string(i + 1) + " of `" + rel.name + "` must be a variable, `_` or a literal",
-                    {"bind the value to a variable first: `" + rel.name + "(v) and v = ...`"});
+      const bool today = std::holds_alternative<syntax::TodayLit>(lit.node);
+      const bool unknown = std::holds_alternative<syntax::UnknownLit>(lit.node);
+      if (today || unknown)  // literals the parser reads, but no constant a tuple can be looked up by
+        diags_->error(code::bad_atom_argument, arg->pos,
+                      "argument " + std::to_string(i + 1) + " of `" + rel.name + "` cannot be `" +
+                          (today ? "today" : "unknown") + "`: an argument is a variable, `_` or a constant (" +
+                          (today ? "`today` changes with the evaluation date" : "`unknown` is no value") + ")",
+                      {today ? "compare instead, with a variable in its place: `count(" + rel.name +
+                                   "(v) where v = today) > 0` says whether today is listed"
+                             : "to ask whether some tuple is listed, use `_`: `" + rel.name + "(_)`"});
+      else
+        diags_->error(code::bad_atom_argument, arg->pos,
+                      "argument " + std::to_string(i + 1) + " of `" + rel.name + "` must be a variable, `_` or a literal",
+                      {"bind the value to a variable first: `" + rel.name + "(v) and v = ...`"});
       terms.emplace_back();
       texts.emplace_back("?");
       continue;
