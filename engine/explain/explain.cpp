@@ -451,6 +451,9 @@ class Builder {
         if (p_.relations[static_cast<std::size_t>(gx.relation)].kind == RelationKind::fact && ground(gx, s, args))
           r.facts.push_back(fact_ref(gx.relation, args));
       }
+      // And the facts the value and the filter read that no generator lists (a valued atom of an
+      // `open` relation binds nothing: `fuel(u)` in `sum(fuel(u) where tag(u, "x"))`).
+      for (ExprId x : {body, filter}) tuple_facts(x, s, r.facts);
       r.binding = s;
       r.filter = filter_truth;
       rows.push_back(std::move(r));
@@ -474,6 +477,20 @@ class Builder {
     n.children = std::move(why_counted);
     n.reason.assign(n.children.size(), true);
     return add(std::move(n));
+  }
+
+  // The input facts an expression reads under a binding, nested aggregates aside, each once.
+  void tuple_facts(ExprId id, const Binding& b, std::vector<FactRef>& out) const {
+    if (id == kNoExpr) return;
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    if (x.kind == ExprKind::aggregate) return;
+    if (x.kind == ExprKind::atom || x.kind == ExprKind::atom_value) {
+      std::vector<Constant> args;
+      if (p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::fact && ground(x, b, args))
+        add_fact(out, fact_ref(x.relation, args));
+      return;
+    }
+    for (ExprId c : x.children) tuple_facts(c, b, out);
   }
 
   // Whether a filter reads a condition (a derived atom) or an aggregate: then why a tuple passed it
