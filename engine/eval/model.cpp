@@ -155,7 +155,7 @@ std::vector<TupleTruth> Model::tuples(int relation) const {
   return out;
 }
 
-std::vector<Derivation> Model::derivations(int relation, const std::vector<Constant>& args) const {
+std::vector<Derivation> Model::derivations(int relation, const std::vector<Constant>& args, bool attempts) const {
   std::vector<Derivation> out;
   if (relation < 0 || static_cast<std::size_t>(relation) >= impl_->p.relations.size()) return out;
   std::vector<Id> key = impl_->key_of(args);
@@ -167,7 +167,7 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
       GenRanges none;
       auto yield = [&]() {
         Truth t = impl_->eval_truth(rule.body.expr, fr);
-        if (t != Truth::false_) out.push_back(Derivation{ri, impl_->binding_of(fr), t});
+        if (t != Truth::false_ || attempts) out.push_back(Derivation{ri, impl_->binding_of(fr), t});
       };
       impl_->enumerate(rule.body.generators, 0, fr, none, yield);
     }

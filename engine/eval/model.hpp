@@ -91,8 +91,10 @@ class Model {
   // Every tuple of a relation that is not false (listed facts, derived conditions), in table order.
   std::vector<TupleTruth> tuples(int relation) const;
 
-  // The bindings of a condition's rules that derive the tuple `args` (body true or unknown).
-  std::vector<Derivation> derivations(int relation, const std::vector<Constant>& args) const;
+  // The bindings of a condition's rules that derive the tuple `args` (body true or unknown); with
+  // `attempts`, also those whose generators hold but whose body is false (why a false tuple is not
+  // derived: `road("C", "D")` listed, `not closed("C", "D")` false).
+  std::vector<Derivation> derivations(int relation, const std::vector<Constant>& args, bool attempts = false) const;
   // The bindings of a Body (a `for each`, a rule body) consistent with a partial binding, with the body's value
   // (only those not false).
   std::vector<std::pair<Binding, Truth>> solutions(const Body& body, const Binding& binding) const;

@@ -810,7 +810,10 @@ class Builder {
 
   // Evidence for an atomic condition tuple: one true derivation, or its unknown ones (recursion: one, no cycles).
   void add_derivations(int me, int relation, const std::vector<Constant>& args, Truth t) {
-    if (t == Truth::false_ || depth_ >= 24) return;
+    // A false tuple has no derivation; the full tree shows why each attempt failed (the bindings of
+    // its rules' atoms, each body false), so that it reaches the facts (`closed("C", "D")`), three
+    // derived levels deep at most (over a graph of roads every attempt has attempts of its own).
+    if ((t == Truth::false_ && (!full_ || deriv_depth_ >= 3)) || depth_ >= 24) return;
     struct Level {
       int& d;
       explicit Level(int& x) : d(x) { ++d; }
@@ -823,7 +826,25 @@ class Builder {
     }
     path_.push_back(key);
     ++depth_;
-    std::vector<Derivation> ds = m_.derivations(relation, args);
+    std::vector<Derivation> ds = m_.derivations(relation, args, t == Truth::false_);
+    if (t == Truth::false_) {
+      // A rule whose variables the head fixes all (`reach(a, b) when link(a, b)`) is one attempt
+      // even when its atoms list nothing: its body under the head's binding, false.
+      for (int ri : p_.relations[static_cast<std::size_t>(relation)].rules) {
+        const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
+        if (!closed_by(r.head_vars, r.body.expr) ||
+            std::any_of(ds.begin(), ds.end(), [&](const Derivation& d) { return d.rule == ri; }))
+          continue;
+        Derivation d;
+        d.rule = ri;
+        d.binding.assign(r.var_names.size(), std::nullopt);
+        for (std::size_t k = 0; k < r.head_vars.size() && k < args.size(); ++k)
+          if (r.head_vars[k] >= 0 && static_cast<std::size_t>(r.head_vars[k]) < d.binding.size())
+            d.binding[static_cast<std::size_t>(r.head_vars[k])] = args[k];
+        ds.push_back(std::move(d));
+      }
+      std::stable_sort(ds.begin(), ds.end(), [](const Derivation& a, const Derivation& b) { return a.rule < b.rule; });
+    }
     // Every derivation of every derivation grows exponentially over a graph with many paths (a grid
     // of roads: 4.6 GB for 36 places): past kMaxFullNodes nodes or the time budget, one derivation is
     // shown as evidence, and what could stop the tuple is no longer searched through it.
@@ -837,11 +858,16 @@ class Builder {
       for (std::size_t k = 0; k < ds.size(); ++k) {
         int rn = rule_node(ds[k].rule, ds[k].binding, ds[k].truth);
         e_.nodes[static_cast<std::size_t>(rn)].kind = NodeKind::derivation;
-        bool reason = t == Truth::true_ ? k == chosen : ds[k].truth == Truth::unknown;
+        bool reason = t == Truth::true_ ? k == chosen : t == Truth::false_ || ds[k].truth == Truth::unknown;
         e_.nodes[static_cast<std::size_t>(me)].children.push_back(rn);
         e_.nodes[static_cast<std::size_t>(me)].reason.push_back(reason);
       }
       e_.nodes[static_cast<std::size_t>(me)].derivations_complete = true;
+      --depth_;
+      path_.pop_back();
+      return;
+    }
+    if (t == Truth::false_) {  // too many attempts to show, or none: the atom stays a leaf
       --depth_;
       path_.pop_back();
       return;
@@ -1652,7 +1678,7 @@ class Builder {
     if (!e_.unknowns_complete) note += std::string(note.empty() ? "" : "; ") + "not every unknown was tried";
     if (derivations_followed_)
       note += std::string(note.empty() ? "" : "; ") +
-              "a derived condition was followed only through the derivations that may hold now";
+              "a derived condition was followed only through the bindings its rules have now";
     if (aggregate_followed_)
       note += std::string(note.empty() ? "" : "; ") +
               "a count was brought to 0 through the filters of the tuples it counts now (removing such a tuple "
