@@ -58,12 +58,15 @@ bool write_atomically(const std::string& path, const std::string& text) {
   return true;
 }
 
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
+// The files named, a folder's rules, facts and scenarios files in place of the folder; a folder with
+// none of them is named in `empty` (nothing to format there is a mistake, as for check and test).
+std::vector<std::string> expand(const std::vector<std::string>& paths, std::vector<std::string>& empty) {
   std::vector<std::string> out;
   for (const auto& p : paths) {
     std::error_code ec;
     if (p != "-" && fs::is_directory(p, ec)) {
       auto found = files_in_folder(p, [](const fs::path& f) { return file_kind_from_path(f.string()).has_value(); });
+      if (found.empty()) empty.push_back(p);
       out.insert(out.end(), found.begin(), found.end());
     } else {
       out.push_back(p);
@@ -77,7 +80,13 @@ int run_fmt(const FmtOptions& o) {
   Diagnostics diags;
   int code = kOk;
   std::vector<std::string> would_change;
-  for (const auto& path : expand(o.files)) {
+  std::vector<std::string> empty_folders;
+  const std::vector<std::string> files = expand(o.files, empty_folders);
+  for (const auto& folder : empty_folders) {
+    std::cerr << "phasegate fmt: no `*.rules`, `*.facts` or `*.scenarios` file in `" << folder << "`\n";
+    code = std::max(code, int(kNoInput));
+  }
+  for (const auto& path : files) {
     std::string text, why;
     bool too_big = false;
     std::string name = path == "-" ? "<stdin>" : path;

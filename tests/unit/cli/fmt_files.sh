@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fmt rewrites the file a symbolic link names (the link stays a link), keeps a file's permissions,
 # and `fmt --check -` writes nothing on stdout even when the input does not parse; a symbolic link
-# loop inside a folder is passed over by the commands that search folders.
+# loop inside a folder is passed over by the commands that search folders; a folder with nothing to
+# format is refused.
 set -euo pipefail
 PG=$1
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -22,4 +23,8 @@ ln -s loop_a d/loop_b
 cp p.rules d/
 "$PG" check d 2>/dev/null || { echo "check of a folder holding a link loop failed: $?"; exit 1; }
 "$PG" fmt --check d 2>/dev/null || { echo "fmt --check of a folder holding a link loop failed: $?"; exit 1; }
+# A folder with nothing to format is a mistake, as for check and test: 66 (it was 0, silently).
+mkdir empty
+rc=0; "$PG" fmt empty 2>/dev/null || rc=$?
+[ "$rc" = 66 ] || { echo "fmt of a folder with no rules, facts or scenarios file exited $rc, not 66"; exit 1; }
 echo ok
