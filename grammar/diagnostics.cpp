@@ -116,6 +116,7 @@ bool wide(char32_t cp) {
 // Makes a source line safe to print and finds where the caret goes. Long lines are cut
 // to a window around the column; control bytes and invalid UTF-8 show as `?`.
 void excerpt(std::string_view line, std::uint32_t column, std::string& shown, std::string& pad) {
+  if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // a file's byte order mark: columns count after it
   std::size_t col = column == 0 ? 0 : column - 1;
   if (col > line.size()) col = line.size();
   std::size_t from = 0, to = line.size();

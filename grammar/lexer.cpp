@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 namespace phasegate::grammar {
 
@@ -18,7 +19,9 @@ StateScope::~StateScope() { tl_state = prev_; }
 
 void ParseState::index_lines() {
   line_starts.clear();
-  line_starts.push_back(0);
+  // A byte order mark is not part of line 1: columns there count from after it, as an editor shows them.
+  const bool bom = end - base >= 3 && std::string_view(base, 3) == "\xEF\xBB\xBF";
+  line_starts.push_back(bom ? 3 : 0);
   for (const char* p = base; p != end; ++p)
     if (*p == '\n') line_starts.push_back(static_cast<std::uint32_t>(p - base + 1));
 }
@@ -30,7 +33,8 @@ syntax::Position ParseState::pos(std::size_t off) const {
   std::size_t line = static_cast<std::size_t>(it - line_starts.begin());
   if (line == 0) line = 1;
   p.line = static_cast<std::uint32_t>(line);
-  p.column = static_cast<std::uint32_t>(off - (line_starts.empty() ? 0 : line_starts[line - 1]) + 1);
+  const std::size_t start = line_starts.empty() ? 0 : line_starts[line - 1];
+  p.column = static_cast<std::uint32_t>((off > start ? off - start : 0) + 1);
   p.offset = static_cast<std::uint32_t>(off);
   return p;
 }
