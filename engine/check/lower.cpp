@@ -634,6 +634,12 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
   std::vector<std::string> texts;
   bool err = false;
   const auto& known = cx_.param_type_known[static_cast<std::size_t>(rel_id)];
+  struct Misplaced {  // `today` or `unknown` as an argument, reported once every argument's text is known
+    std::size_t index;
+    bool today;
+    syntax::Position pos;
+  };
+  std::vector<Misplaced> misplaced;
   for (std::size_t i = 0; i < a.args.size(); ++i) {
     const auto& arg = a.args[i];
     if (!arg) {
@@ -701,14 +707,8 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
       err = true;
       const bool today = std::holds_alternative<syntax::TodayLit>(lit.node);
       const bool unknown = std::holds_alternative<syntax::UnknownLit>(lit.node);
-      if (today || unknown)  // literals the parser reads, but no constant a tuple can be looked up by
-        diags_->error(code::bad_atom_argument, arg->pos,
-                      "argument " + std::to_string(i + 1) + " of `" + rel.name + "` cannot be `" +
-                          (today ? "today" : "unknown") + "`: an argument is a variable, `_` or a constant (" +
-                          (today ? "`today` changes with the evaluation date" : "`unknown` is no value") + ")",
-                      {today ? "compare instead, with a variable in its place: `count(" + rel.name +
-                                   "(v) where v = today) > 0` says whether today is listed"
-                             : "to ask whether some tuple is listed, use `_`: `" + rel.name + "(_)`"});
+      if (today || unknown)  // literals the parser reads, but no constant a tuple is looked up by: said below
+        misplaced.push_back({i, today, arg->pos});
       else
         diags_->error(code::bad_atom_argument, arg->pos,
                       "argument " + std::to_string(i + 1) + " of `" + rel.name + "` must be a variable, `_` or a literal",
@@ -741,6 +741,29 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
     t.constant = ce.constant;
     terms.push_back(t);
     texts.push_back(ce.text);
+  }
+  for (const Misplaced& m : misplaced) {
+    // The atom as written, with a variable `v` in the place of `today` (or `_` for `unknown`).
+    auto atom_with = [&](const std::string& in_place) {
+      std::string t = rel.name + "(";
+      for (std::size_t k = 0; k < texts.size(); ++k) t += (k ? ", " : "") + (k == m.index ? in_place : texts[k]);
+      return t + ")";
+    };
+    const bool used_as_value = valued;
+    std::string note;
+    if (m.today)
+      note = used_as_value ? "bind the tuple with a variable and compare it: `" + atom_with("v") +
+                                 "` where `v` is bound by another atom, and `v = today`"
+                           : "compare instead, with a variable in its place: `count(" + atom_with("v") +
+                                 " where v = today) > 0` says whether today's tuple is listed (and works under `not`)";
+    else
+      note = used_as_value ? "name the argument: a value belongs to one tuple"
+                           : "to ask whether any such tuple is listed, write `_` in its place: `" + atom_with("_") + "`";
+    diags_->error(code::bad_atom_argument, m.pos,
+                  "argument " + std::to_string(m.index + 1) + " of `" + rel.name + "` cannot be `" +
+                      (m.today ? "today" : "unknown") + "`: an argument is a variable, `_` or a constant (" +
+                      (m.today ? "`today` changes with the evaluation date" : "`unknown` is no value") + ")",
+                  {note});
   }
   L r = make_atom_node(e, rel_id, std::move(terms), std::move(texts), pol);
   r.error = r.error || err;

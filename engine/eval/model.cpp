@@ -169,7 +169,35 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
         Truth t = impl_->eval_truth(rule.body.expr, fr);
         if (t != Truth::false_ || attempts) out.push_back(Derivation{ri, impl_->binding_of(fr), t});
       };
-      impl_->enumerate(rule.body.generators, 0, fr, none, yield);
+      if (!attempts) {
+        impl_->enumerate(rule.body.generators, 0, fr, none, yield);
+        continue;
+      }
+      // An attempt goes past an atom of a condition whose arguments are all bound by then (`reach(c,
+      // b)` after `link(a, c)`): that it is false is part of why the attempt fails, not a reason to
+      // leave the attempt out. The body, evaluated whole, still reads it.
+      std::vector<char> bound(fr.size(), 0);
+      for (int v : rule.head_vars)
+        if (v >= 0 && static_cast<std::size_t>(v) < bound.size()) bound[static_cast<std::size_t>(v)] = 1;
+      std::vector<ExprId> gens;
+      for (ExprId g : rule.body.generators) {
+        const Expr& x = impl_->p.exprs[static_cast<std::size_t>(g)];
+        const bool atom = x.kind == ExprKind::atom || x.kind == ExprKind::atom_value;
+        if (atom && impl_->p.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition &&
+            std::all_of(x.args.begin(), x.args.end(), [&](const Term& t) {
+              return t.kind == Term::Kind::constant ||
+                     (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < bound.size() &&
+                      bound[static_cast<std::size_t>(t.var)]);
+            }))
+          continue;
+        gens.push_back(g);
+        if (atom)
+          for (const Term& t : x.args)
+            if (t.var >= 0 && static_cast<std::size_t>(t.var) < bound.size()) bound[static_cast<std::size_t>(t.var)] = 1;
+        if (x.kind == ExprKind::bind && x.var >= 0 && static_cast<std::size_t>(x.var) < bound.size())
+          bound[static_cast<std::size_t>(x.var)] = 1;
+      }
+      impl_->enumerate(gens, 0, fr, none, yield);
     }
   } catch (const EvalAbort&) {
   }

@@ -467,8 +467,14 @@ class Builder {
     // Only in the full tree (`explain`), under a comparison that does not hold (where the tuples are
     // why), and once per explanation; the cheap tree lists the tuples.
     std::vector<int> why_counted;
-    if (full_ && leaf_truth_ != Truth::true_ && filter_reads_conditions(filter) && expanded_aggregates_.insert(n.text).second)
-      for (const Row& r : rows) why_counted.push_back(build_expr(filter, r.binding, names, r.filter));
+    if (full_ && leaf_truth_ != Truth::true_ && filter_reads_conditions(filter) && expanded_aggregates_.insert(n.text).second) {
+      // Which tuples are reasons: those that may take part when the comparison caps the aggregate
+      // (`count(...) = 0`, `sum(...) <= 10`: too many); those whose part is unknown otherwise (a count
+      // too low is not explained by the tuples that passed).
+      const bool capped = caps_aggregate(leaf_expr_, id);
+      for (const Row& r : rows)
+        if (capped || r.t.part == Truth::unknown) why_counted.push_back(build_expr(filter, r.binding, names, r.filter));
+    }
     for (Row& r : rows) {
       n.tuples.push_back(r.t);
       for (FactRef& f : r.facts) add_fact(facts, std::move(f));
@@ -491,6 +497,24 @@ class Builder {
       return;
     }
     for (ExprId c : x.children) tuple_facts(c, b, out);
+  }
+
+  // Whether the comparison `leaf` bounds the aggregate `agg` from above (`agg <= k`, `agg < k`,
+  // `k >= agg`, `count(...) = 0`): then more tuples taking part is what makes it fail.
+  bool caps_aggregate(ExprId leaf, ExprId agg) const {
+    if (leaf == kNoExpr) return false;
+    const Expr& x = p_.exprs[static_cast<std::size_t>(leaf)];
+    if (x.kind != ExprKind::compare || x.children.size() != 2) return false;
+    const bool left = x.children[0] == agg, right = x.children[1] == agg;
+    if (!left && !right) return false;
+    CompareOp op = x.cmp;
+    if (right) op = op == CompareOp::lt ? CompareOp::gt : op == CompareOp::le ? CompareOp::ge
+                  : op == CompareOp::gt ? CompareOp::lt : op == CompareOp::ge ? CompareOp::le : op;
+    if (op == CompareOp::lt || op == CompareOp::le) return true;
+    if (op != CompareOp::eq) return false;
+    const Expr& k = p_.exprs[static_cast<std::size_t>(x.children[left ? 1 : 0])];
+    return k.kind == ExprKind::constant && std::holds_alternative<Decimal>(k.constant) &&
+           std::get<Decimal>(k.constant).is_zero();
   }
 
   // Whether a filter reads a condition (a derived atom) or an aggregate: then why a tuple passed it
@@ -649,8 +673,10 @@ class Builder {
     std::vector<FactRef> facts;
     std::vector<int> evidence;
     const Truth outer_truth = std::exchange(leaf_truth_, t);
+    const ExprId outer_leaf = std::exchange(leaf_expr_, id);
     collect_facts(id, b, names, facts, evidence);
     leaf_truth_ = outer_truth;
+    leaf_expr_ = outer_leaf;
     const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
     if (x.kind == ExprKind::compare) {
       std::string value;
@@ -813,17 +839,21 @@ class Builder {
     // A false tuple has no derivation; the full tree shows why each attempt failed (the bindings of
     // its rules' atoms, each body false), so that it reaches the facts (`closed("C", "D")`), three
     // derived levels deep at most (over a graph of roads every attempt has attempts of its own).
-    if ((t == Truth::false_ && (!full_ || deriv_depth_ >= 3)) || depth_ >= 24) return;
-    struct Level {
-      int& d;
-      explicit Level(int& x) : d(x) { ++d; }
-      ~Level() { --d; }
-    } level(deriv_depth_);
+    if ((t == Truth::false_ && !full_) || depth_ >= 24) return;
     std::string key = tuple_text(relation, args);
     if (std::find(path_.begin(), path_.end(), key) != path_.end()) {
       e_.nodes[static_cast<std::size_t>(me)].cycle = true;
       return;
     }
+    if (t == Truth::false_ && deriv_depth_ >= 3) {  // not followed: no way found through it, none ruled out
+      e_.nodes[static_cast<std::size_t>(me)].cut = true;
+      return;
+    }
+    struct Level {
+      int& d;
+      explicit Level(int& x) : d(x) { ++d; }
+      ~Level() { --d; }
+    } level(deriv_depth_);
     path_.push_back(key);
     ++depth_;
     std::vector<Derivation> ds = m_.derivations(relation, args, t == Truth::false_);
@@ -1147,6 +1177,13 @@ class Builder {
       // makes them hold. Not a change to make either way.
       if (n.cycle) {
         if (!want) s.sets.push_back({});
+        return s;
+      }
+      // A false condition whose attempts were not followed: made to hold only through facts below
+      // it, which were not searched (the derived atom itself is no change --assume can make).
+      if (n.cut && want) {
+        s.complete = false;
+        derivations_followed_ = true;
         return s;
       }
       if (c.truth == target) s.sets.push_back({});
@@ -1514,6 +1551,15 @@ class Builder {
       }
       FactChange ch{f.relation, f.args, unit_constant(vt, w), false};
       (want_true ? c.realise_true : c.realise_false) = ch;
+      // The values that make it as wanted, for telling which changes imply which (see implies): for
+      // a comparison of the fact with a constant, all of one side of the edge; for another
+      // condition on the fact (`x + y + z >= 150`), when the middle of each side agrees (a threshold,
+      // not a window the search went through).
+      const Span span{f.tuple, at_hi ? b : lo, at_hi ? hi : a};
+      const Unit other_lo = at_hi ? lo : b, other_hi = at_hi ? a : hi;
+      if (direct || (span.lo <= span.hi && other_lo <= other_hi && at(span.lo + (span.hi - span.lo) / 2) == want &&
+                     at(other_lo + (other_hi - other_lo) / 2) != want))
+        spans_[cond * 2 + (want_true ? 1 : 0)] = span;
       if (direct) return;  // `fact op constant`: the condition itself says it exactly
       // The complement of the bound that makes it true says exactly what makes it false, when no
       // value in between leaves it unknown (both searches found the same edge).
@@ -1661,6 +1707,8 @@ class Builder {
     const bool limited = !e_.to_go_complete || !e_.to_stop_complete;  // by the search's limits, before verify_sets
     verify_sets(e_.to_go, e_.to_go_complete, row, Verdict::go);
     verify_sets(e_.to_stop, e_.to_stop_complete, row, Verdict::no_go);
+    drop_implied(e_.to_go);
+    drop_implied(e_.to_stop);
     if (tree_cut_) e_.to_stop_complete = false;
     if (row.verdict == Verdict::undetermined) unknowns_that_matter(row);
     if (timed_out_) {
@@ -2033,6 +2081,47 @@ class Builder {
   // Changes of one set that move the same fact to different values (`x >= 10.5` realised as 11,
   // `x <= 10.7` as 10): one value that makes each of them hold, tried among their realisations and the
   // edges of the fact's thresholds, is given to all of them. None found: each keeps its own.
+  // Changes on one fact compared with a constant, each the values of the fact that make it as wanted
+  // (`y >= 80`: 80 up to the top of y's range): a change whose values all make another one hold
+  // implies it. In a set, an implied change is dropped (`y >= 80` with `y >= 40`: `y >= 80`); in a
+  // list, a set is dropped when another set needs only what it implies
+  // (`y < 40` beside `y < 80`: `y < 80` is enough, so `y < 40` is no other way).
+  bool implies(const Change& x, const Change& y) const {
+    if (x.condition == y.condition && x.make_true == y.make_true) return true;
+    if (x.as_written || y.as_written) return false;  // its values were found with a fact the set moves
+    auto sx = spans_.find(x.condition * 2 + (x.make_true ? 1 : 0));
+    auto sy = spans_.find(y.condition * 2 + (y.make_true ? 1 : 0));
+    if (sx == spans_.end() || sy == spans_.end() || sx->second.fact != sy->second.fact) return false;
+    return sx->second.lo >= sy->second.lo && sx->second.hi <= sy->second.hi;
+  }
+
+  void drop_implied(std::vector<ChangeSet>& list) const {
+    for (ChangeSet& cs : list) {
+      std::vector<bool> drop(cs.size(), false);
+      for (std::size_t i = 0; i < cs.size(); ++i)
+        for (std::size_t j = 0; j < cs.size(); ++j)
+          if (i != j && !drop[i] && !drop[j] && implies(cs[i], cs[j])) drop[j] = true;
+      ChangeSet kept;
+      for (std::size_t i = 0; i < cs.size(); ++i)
+        if (!drop[i]) kept.push_back(cs[i]);
+      cs = std::move(kept);
+    }
+    // S2 is no other way when it implies another set S1: each change of S1 implied by one of S2.
+    auto covers = [&](const ChangeSet& s2, const ChangeSet& s1) {
+      return std::all_of(s1.begin(), s1.end(), [&](const Change& y) {
+        return std::any_of(s2.begin(), s2.end(), [&](const Change& x) { return implies(x, y); });
+      });
+    };
+    std::vector<bool> drop(list.size(), false);
+    for (std::size_t i = 0; i < list.size(); ++i)
+      for (std::size_t j = 0; j < list.size(); ++j)
+        if (i != j && !drop[i] && !drop[j] && covers(list[j], list[i])) drop[j] = true;
+    std::vector<ChangeSet> kept;
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (!drop[i]) kept.push_back(std::move(list[i]));
+    list = std::move(kept);
+  }
+
   // A change shown as a bound (`n * 3 + x / 2 >= 40` as `n >= 3.333333334`) whose condition reads
   // another fact that a change of the same set moves (`x < 60`): the bound was worked out with that
   // fact's current value, so in this set the change is shown as the condition written.
@@ -2165,7 +2254,13 @@ class Builder {
   std::set<int> binding_conditions_;  // this phase's `for each` tuple
   bool derivations_followed_ = false;  // sets_of went through a derived atom's present derivations
   Truth leaf_truth_ = Truth::true_;             // the truth of the leaf whose facts are being collected
+  ExprId leaf_expr_ = kNoExpr;                  // ... and its expression
   std::set<std::string> expanded_aggregates_;  // aggregates whose tuples' filters are in the tree already
+  struct Span {  // the values of one fact that make a change hold (see implies)
+    std::string fact;
+    Unit lo = 0, hi = 0;
+  };
+  std::map<int, Span> spans_;  // by condition * 2 + (make true ? 1 : 0)
   bool aggregate_followed_ = false;    // sets_of went through the filters of a count to bring it to 0
   bool limit_hit_ = false;             // sets were left out for the limits on their number
 };

@@ -99,6 +99,7 @@ struct ExplainNode {
   std::vector<AggregateTuple> tuples;  // aggregate evidence
   std::size_t tuples_omitted = 0;
   bool cycle = false;        // a recursive condition already explained above
+  bool cut = false;          // a false derived condition whose attempts were not followed (too deep)
   bool evidence = false;     // not part of the formula (aggregate / derivation detail)
   bool derivations_complete = false;  // atomic atom: its children are all its derivations (as formulas)
 };

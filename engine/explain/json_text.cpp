@@ -206,7 +206,7 @@ void sets(Compact& w, const Model& model, const Explanation& e, const std::vecto
       if (a) w.str(*a);
       else w.lit("null");
       w.lit(",\"bound\":");
-      w.str_or_null(ch.make_true ? c.bound_true : c.bound_false);
+      w.str_or_null(ch.as_written ? std::string() : ch.make_true ? c.bound_true : c.bound_false);  // see Change::as_written
       w.lit(",\"change\":");
       w.str(explain_change_text(e, ch));
       w.lit(",\"condition\":");

@@ -384,7 +384,7 @@ nlohmann::json sets_json(const Model& model, const Explanation& e, const std::ve
       x["now"] = to_string(c.truth);
       x["current"] = c.value.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.value);
       const std::string& bound = ch.make_true ? c.bound_true : c.bound_false;
-      x["bound"] = bound.empty() ? nlohmann::json(nullptr) : nlohmann::json(bound);
+      x["bound"] = bound.empty() || ch.as_written ? nlohmann::json(nullptr) : nlohmann::json(bound);
       x["question"] = change_question(e, ch);
       auto a = assume_text(model, e, ch);
       x["assume"] = a ? nlohmann::json(*a) : nlohmann::json(nullptr);
@@ -411,6 +411,12 @@ std::string md_escape(const std::string& s) {
   return o;
 }
 
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
 // Prose from the rules (a title, a `because`, a citation) in Markdown: the characters Markdown reads
 // as markup (`*`, `_`, `<b>`, a backtick, `[`...) escaped with a backslash, and a line break as <br>,
 // so that the text reads as written and a list item stays one item.
@@ -422,7 +428,7 @@ std::string md_prose(std::string_view s) {
       o += "<br>";
       continue;
     }
-    if (std::strchr("\\`*_[]<>|~", c)) o += '\\';  // inline markup (the text never starts a line)
+    if (std::strchr("\\`*_[]<>|~&", c)) o += '\\';  // inline markup, entities (the text never starts a line)
     o += c;
   }
   return o;
@@ -663,7 +669,7 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
   if (e.root < 0) return "";
   const Program& p = model.program();
   out << "# " << e.phase_tuple << ": " << to_string(e.verdict) << "\n\n";
-  if (!e.title.empty()) out << "**" << md_prose(e.title) << "**\n\n";
+  if (std::string_view title = trimmed(e.title); !title.empty()) out << "**" << md_prose(title) << "**\n\n";
   out << "Ruleset " << md_code(p.name) << (p.version.empty() ? "" : " version " + md_code(p.version)) << ".\n\n";
   auto assumed = assumptions(e);
   if (!assumed.empty()) {
