@@ -173,9 +173,9 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
         impl_->enumerate(rule.body.generators, 0, fr, none, yield);
         continue;
       }
-      // An attempt goes past an atom of a condition whose arguments are all bound by then (`reach(c,
-      // b)` after `link(a, c)`): that it is false is part of why the attempt fails, not a reason to
-      // leave the attempt out. The body, evaluated whole, still reads it.
+      // An attempt goes past an atom whose arguments are all bound by then (`reach(c, b)` after
+      // `link(a, c)`, `active(t)` after `threat(a, t)`): that it is false is part of why the attempt
+      // fails, not a reason to leave the attempt out. The body, evaluated whole, still reads it.
       std::vector<char> bound(fr.size(), 0);
       for (int v : rule.head_vars)
         if (v >= 0 && static_cast<std::size_t>(v) < bound.size()) bound[static_cast<std::size_t>(v)] = 1;
@@ -183,8 +183,7 @@ std::vector<Derivation> Model::derivations(int relation, const std::vector<Const
       for (ExprId g : rule.body.generators) {
         const Expr& x = impl_->p.exprs[static_cast<std::size_t>(g)];
         const bool atom = x.kind == ExprKind::atom || x.kind == ExprKind::atom_value;
-        if (atom && impl_->p.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition &&
-            std::all_of(x.args.begin(), x.args.end(), [&](const Term& t) {
+        if (atom && std::all_of(x.args.begin(), x.args.end(), [&](const Term& t) {
               return t.kind == Term::Kind::constant ||
                      (t.kind == Term::Kind::variable && t.var >= 0 && static_cast<std::size_t>(t.var) < bound.size() &&
                       bound[static_cast<std::size_t>(t.var)]);

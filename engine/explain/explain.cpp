@@ -2083,9 +2083,7 @@ class Builder {
   // edges of the fact's thresholds, is given to all of them. None found: each keeps its own.
   // Changes on one fact compared with a constant, each the values of the fact that make it as wanted
   // (`y >= 80`: 80 up to the top of y's range): a change whose values all make another one hold
-  // implies it. In a set, an implied change is dropped (`y >= 80` with `y >= 40`: `y >= 80`); in a
-  // list, a set is dropped when another set needs only what it implies
-  // (`y < 40` beside `y < 80`: `y < 80` is enough, so `y < 40` is no other way).
+  // implies it. In a set, an implied change is dropped (`y >= 80` with `y >= 40`: `y >= 80`).
   bool implies(const Change& x, const Change& y) const {
     if (x.condition == y.condition && x.make_true == y.make_true) return true;
     if (x.as_written || y.as_written) return false;  // its values were found with a fact the set moves
@@ -2106,19 +2104,21 @@ class Builder {
         if (!drop[i]) kept.push_back(cs[i]);
       cs = std::move(kept);
     }
-    // S2 is no other way when it implies another set S1: each change of S1 implied by one of S2.
-    auto covers = [&](const ChangeSet& s2, const ChangeSet& s1) {
-      return std::all_of(s1.begin(), s1.end(), [&](const Change& y) {
-        return std::any_of(s2.begin(), s2.end(), [&](const Change& x) { return implies(x, y); });
-      });
-    };
-    std::vector<bool> drop(list.size(), false);
-    for (std::size_t i = 0; i < list.size(); ++i)
-      for (std::size_t j = 0; j < list.size(); ++j)
-        if (i != j && !drop[i] && !drop[j] && covers(list[j], list[i])) drop[j] = true;
+    // (A set that implies another is not left out: the other may work only while a condition outside
+    // it stays as it is, which the first breaks: `x >= 50` beside `x >= 10` under `(x >= 10 and
+    // x <= 20) or x >= 50`.) Two sets may have become one.
     std::vector<ChangeSet> kept;
-    for (std::size_t i = 0; i < list.size(); ++i)
-      if (!drop[i]) kept.push_back(std::move(list[i]));
+    for (ChangeSet& cs : list) {
+      std::sort(cs.begin(), cs.end(), [](const Change& a, const Change& b) {
+        return std::pair(a.condition, a.make_true) < std::pair(b.condition, b.make_true);
+      });
+      const bool again = std::any_of(kept.begin(), kept.end(), [&](const ChangeSet& k) {
+        return k.size() == cs.size() && std::equal(k.begin(), k.end(), cs.begin(), [](const Change& a, const Change& b) {
+                 return a.condition == b.condition && a.make_true == b.make_true;
+               });
+      });
+      if (!again) kept.push_back(std::move(cs));
+    }
     list = std::move(kept);
   }
 
