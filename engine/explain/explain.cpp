@@ -500,8 +500,11 @@ class Builder {
   }
 
   // Whether the comparison `leaf` bounds the aggregate `agg` from above (`agg <= k`, `agg < k`,
-  // `k >= agg`, `count(...) = 0`): then more tuples taking part is what makes it fail.
-  bool caps_aggregate(ExprId leaf, ExprId agg) const {
+  // `k >= agg`, `count(...) = 0`): then more tuples taking part is what makes it fail. `to_zero`,
+  // when given, is set when the bound is a constant that leaves a count nothing but 0 (`<= 0`,
+  // `= 0`, `< 1`).
+  bool caps_aggregate(ExprId leaf, ExprId agg, bool* to_zero = nullptr) const {
+    if (to_zero) *to_zero = false;
     if (leaf == kNoExpr) return false;
     const Expr& x = p_.exprs[static_cast<std::size_t>(leaf)];
     if (x.kind != ExprKind::compare || x.children.size() != 2) return false;
@@ -510,11 +513,12 @@ class Builder {
     CompareOp op = x.cmp;
     if (right) op = op == CompareOp::lt ? CompareOp::gt : op == CompareOp::le ? CompareOp::ge
                   : op == CompareOp::gt ? CompareOp::lt : op == CompareOp::ge ? CompareOp::le : op;
-    if (op == CompareOp::lt || op == CompareOp::le) return true;
-    if (op != CompareOp::eq) return false;
     const Expr& k = p_.exprs[static_cast<std::size_t>(x.children[left ? 1 : 0])];
-    return k.kind == ExprKind::constant && std::holds_alternative<Decimal>(k.constant) &&
-           std::get<Decimal>(k.constant).is_zero();
+    const Decimal* bound = k.kind == ExprKind::constant ? std::get_if<Decimal>(&k.constant) : nullptr;
+    const bool zero = bound && bound->is_zero();
+    if (to_zero) *to_zero = ((op == CompareOp::le || op == CompareOp::eq) && zero) ||
+                            (op == CompareOp::lt && bound && *bound == Decimal::from_int(1));
+    return op == CompareOp::lt || op == CompareOp::le || (op == CompareOp::eq && zero);
   }
 
   // Whether a filter reads a condition (a derived atom) or an aggregate: then why a tuple passed it
@@ -856,25 +860,9 @@ class Builder {
     } level(deriv_depth_);
     path_.push_back(key);
     ++depth_;
+    // For a false tuple, its rules' attempts (Model::derivations passes every atom whose arguments
+    // are bound, so a rule the head fixes whole, `reach(a, b) when link(a, b)`, is one attempt).
     std::vector<Derivation> ds = m_.derivations(relation, args, t == Truth::false_);
-    if (t == Truth::false_) {
-      // A rule whose variables the head fixes all (`reach(a, b) when link(a, b)`) is one attempt
-      // even when its atoms list nothing: its body under the head's binding, false.
-      for (int ri : p_.relations[static_cast<std::size_t>(relation)].rules) {
-        const Rule& r = p_.rules[static_cast<std::size_t>(ri)];
-        if (!closed_by(r.head_vars, r.body.expr) ||
-            std::any_of(ds.begin(), ds.end(), [&](const Derivation& d) { return d.rule == ri; }))
-          continue;
-        Derivation d;
-        d.rule = ri;
-        d.binding.assign(r.var_names.size(), std::nullopt);
-        for (std::size_t k = 0; k < r.head_vars.size() && k < args.size(); ++k)
-          if (r.head_vars[k] >= 0 && static_cast<std::size_t>(r.head_vars[k]) < d.binding.size())
-            d.binding[static_cast<std::size_t>(r.head_vars[k])] = args[k];
-        ds.push_back(std::move(d));
-      }
-      std::stable_sort(ds.begin(), ds.end(), [](const Derivation& a, const Derivation& b) { return a.rule < b.rule; });
-    }
     // Every derivation of every derivation grows exponentially over a graph with many paths (a grid
     // of roads: 4.6 GB for 36 places): past kMaxFullNodes nodes or the time budget, one derivation is
     // shown as evidence, and what could stop the tuple is no longer searched through it.
@@ -1238,14 +1226,10 @@ class Builder {
     const Expr& cmp = p_.exprs[static_cast<std::size_t>(li.expr)];
     if (cmp.kind != ExprKind::compare || cmp.children.size() != 2) return false;
     const Expr& lhs = p_.exprs[static_cast<std::size_t>(cmp.children[0])];
-    const Expr& rhs = p_.exprs[static_cast<std::size_t>(cmp.children[1])];
-    if (lhs.kind != ExprKind::aggregate || lhs.agg != AggregateOp::count || rhs.kind != ExprKind::constant ||
-        !std::holds_alternative<Decimal>(rhs.constant))
+    bool to_zero = false;
+    if (lhs.kind != ExprKind::aggregate || lhs.agg != AggregateOp::count ||
+        !caps_aggregate(li.expr, cmp.children[0], &to_zero) || !to_zero)
       return false;
-    const Decimal& k = std::get<Decimal>(rhs.constant);
-    const bool at_most_zero = ((cmp.cmp == CompareOp::eq || cmp.cmp == CompareOp::le) && k.is_zero()) ||
-                              (cmp.cmp == CompareOp::lt && k == Decimal::from_int(1));
-    if (!at_most_zero) return false;
     const ExplainNode* agg = nullptr;
     for (int ch : leaf.children) {
       const ExplainNode& x = e_.nodes[static_cast<std::size_t>(ch)];
