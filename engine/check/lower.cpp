@@ -749,15 +749,14 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
       for (std::size_t k = 0; k < texts.size(); ++k) t += (k ? ", " : "") + (k == m.index ? in_place : texts[k]);
       return t + ")";
     };
-    const bool used_as_value = valued;
     std::string note;
     if (m.today)
-      note = used_as_value ? "bind the tuple with a variable and compare it: `" + atom_with("v") +
+      note = valued ? "bind the tuple with a variable and compare it: `" + atom_with("v") +
                                  "` where `v` is bound by another atom, and `v = today`"
                            : "compare instead, with a variable in its place: `count(" + atom_with("v") +
                                  " where v = today) > 0` says whether today's tuple is listed (and works under `not`)";
     else
-      note = used_as_value ? "name the argument: a value belongs to one tuple"
+      note = valued ? "name the argument: a value belongs to one tuple"
                            : "to ask whether any such tuple is listed, write `_` in its place: `" + atom_with("_") + "`";
     diags_->error(code::bad_atom_argument, m.pos,
                   "argument " + std::to_string(m.index + 1) + " of `" + rel.name + "` cannot be `" +

@@ -177,6 +177,7 @@ void node(Compact& w, const Explanation& e, int i, bool reason) {
 // Defined in render.cpp: the pieces both writers share.
 std::string explain_change_text(const Explanation& e, const Change& ch);
 std::string explain_change_question(const Explanation& e, const Change& ch);
+const std::string& explain_change_bound(const Explanation& e, const Change& ch);
 std::optional<std::string> explain_assume_text(const Model& model, const Explanation& e, const Change& ch);
 std::vector<FactRef> explain_assumptions(const Explanation& e);
 
@@ -206,7 +207,7 @@ void sets(Compact& w, const Model& model, const Explanation& e, const std::vecto
       if (a) w.str(*a);
       else w.lit("null");
       w.lit(",\"bound\":");
-      w.str_or_null(ch.as_written ? std::string() : ch.make_true ? c.bound_true : c.bound_false);  // see Change::as_written
+      w.str_or_null(explain_change_bound(e, ch));
       w.lit(",\"change\":");
       w.str(explain_change_text(e, ch));
       w.lit(",\"condition\":");

@@ -20,10 +20,15 @@ std::string where(const NodePos& pos) {
   return std::string(pos.file) + ":" + std::to_string(pos.line);
 }
 
+// Where an assumption was given: `--assume, line 2` for the second.
+std::string assumption_place(const FactOrigin& o) {
+  return "--assume" + (o.line ? ", line " + std::to_string(o.line) : std::string());
+}
+
 std::string origin_text(const FactOrigin& o) {
   std::string s;
   if (o.assumption) {
-    s = "ASSUMED (--assume" + (o.line ? ", line " + std::to_string(o.line) : std::string()) + ")";
+    s = "ASSUMED (" + assumption_place(o) + ")";
   } else if (o.file == "store" || o.record_id != 0) {
     s = "store record " + std::to_string(o.record_id);
   } else {
@@ -46,10 +51,19 @@ std::string fact_line(const FactRef& f) {
 }
 
 // What a change asks, as a condition: the bound it needs when there is one.
+// The bound a change states (`x >= 1_500`), or "" when it states none: no bound was found, or the
+// change is shown as written (Change::as_written).
+const std::string& change_bound(const Explanation& e, const Change& ch) {
+  static const std::string none;
+  const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
+  if (ch.as_written) return none;
+  return ch.make_true ? c.bound_true : c.bound_false;
+}
+
 std::string change_text(const Explanation& e, const Change& ch) {
   const AtomicCondition& c = e.conditions[static_cast<std::size_t>(ch.condition)];
-  if (ch.make_true) return c.bound_true.empty() || ch.as_written ? c.text : c.bound_true;
-  if (!c.bound_false.empty() && !ch.as_written) return c.bound_false;
+  if (const std::string& bound = change_bound(e, ch); !bound.empty()) return bound;
+  if (ch.make_true) return c.text;
   return c.negated.empty() ? "not " + c.text : c.negated;
 }
 
@@ -383,8 +397,8 @@ nlohmann::json sets_json(const Model& model, const Explanation& e, const std::ve
       x["change"] = change_text(e, ch);
       x["now"] = to_string(c.truth);
       x["current"] = c.value.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.value);
-      const std::string& bound = ch.make_true ? c.bound_true : c.bound_false;
-      x["bound"] = bound.empty() || ch.as_written ? nlohmann::json(nullptr) : nlohmann::json(bound);
+      const std::string& bound = change_bound(e, ch);
+      x["bound"] = bound.empty() ? nlohmann::json(nullptr) : nlohmann::json(bound);
       x["question"] = change_question(e, ch);
       auto a = assume_text(model, e, ch);
       x["assume"] = a ? nlohmann::json(*a) : nlohmann::json(nullptr);
@@ -557,6 +571,7 @@ std::vector<FactRef> assumptions(const Explanation& e) {
 // Shared with json_text.cpp.
 std::string explain_change_text(const Explanation& e, const Change& ch) { return change_text(e, ch); }
 std::string explain_change_question(const Explanation& e, const Change& ch) { return change_question(e, ch); }
+const std::string& explain_change_bound(const Explanation& e, const Change& ch) { return change_bound(e, ch); }
 std::optional<std::string> explain_assume_text(const Model& model, const Explanation& e, const Change& ch) {
   return assume_text(model, e, ch);
 }
@@ -719,7 +734,7 @@ std::string explanation_markdown(const Model& model, const Explanation& e) {
       std::string given, source, as_of, recorded, kind = "given";
       if (f.origin) {
         const FactOrigin& o = *f.origin;
-        given = o.assumption ? "--assume" + (o.line ? ", line " + std::to_string(o.line) : std::string())
+        given = o.assumption ? assumption_place(o)
                              : (o.record_id ? "store record " + std::to_string(o.record_id)
                                                           : o.file + (o.line ? ":" + std::to_string(o.line) : ""));
         source = o.source;
