@@ -253,6 +253,7 @@ struct Model::Impl {
     found_tuples = std::move(old.found_tuples);
     found_tuples.clear();
     scratch = std::move(old.scratch);
+    asked_strata = std::move(old.asked_strata);  // the program's alone: kept
   }
 
   // Vectors the steps of one evaluation use and leave, kept for the next step (and, through adopt,
@@ -1236,14 +1237,24 @@ struct Model::Impl {
       owned = true;
     }
     if (opt.phases && !opt.phases->empty()) {  // some phases asked for: only the strata they read
-      if (!owned) own = p.strata;
-      owned = true;
-      const std::vector<char> needed = relations_read_by_phases();
-      std::erase_if(own, [&](const std::vector<int>& stratum) {
-        return std::none_of(stratum.begin(), stratum.end(), [&](int r) { return needed[static_cast<std::size_t>(r)]; });
-      });
+      // Worked out once per selection (an Evaluator deciding the same phase again keeps it).
+      if (!asked_strata || asked_strata->first != *opt.phases) {
+        if (!owned) own = p.strata;
+        const std::vector<char> needed = relations_read_by_phases();
+        std::erase_if(own, [&](const std::vector<int>& stratum) {
+          return std::none_of(stratum.begin(), stratum.end(), [&](int r) { return needed[static_cast<std::size_t>(r)]; });
+        });
+        asked_strata.emplace(*opt.phases, std::move(own));
+      }
+      return run_strata_list(asked_strata->second);
     }
-    const std::vector<std::vector<int>>& strata = owned ? own : p.strata;
+    run_strata_list(owned ? own : p.strata);
+  }
+
+  // The strata asked for last (EvalOptions::phases) and those they come to (see run_strata).
+  std::optional<std::pair<std::vector<int>, std::vector<std::vector<int>>>> asked_strata;
+
+  void run_strata_list(const std::vector<std::vector<int>>& strata) {
     const unsigned threads = strata_threads(strata);  // before any table is given back
     // What the strata read: for threads and for giving tables back; a small evaluation (a single
     // decision) needs neither and does not pay for it.
