@@ -72,27 +72,33 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   std::vector<std::pair<std::string, const std::string*>> texts;  // sha256, text
   nlohmann::json files = nlohmann::json::array();
   for (const auto& f : in.rules_files) {
-    std::string sha = sha256_hex(f.text);
+    std::string sha = impl.text_sha256(f.text);
     files.push_back({{"path", f.path}, {"sha256", sha}});
     texts.emplace_back(sha, &f.text);
   }
   row.rules_files = canonical_json(files);
 
-  std::vector<const SnapshotFact*> sorted;
-  for (const auto& f : in.facts) sorted.push_back(&f);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const SnapshotFact* a, const SnapshotFact* b) {
-    return std::tie(a->name, a->args_text) < std::tie(b->name, b->args_text);
-  });
-  nlohmann::json snapshot = nlohmann::json::array();
-  for (const auto* f : sorted) snapshot.push_back(detail::snapshot_to_json(*f));
-  std::string snapshot_body = canonical_json(snapshot);
-  row.facts_sha256 = sha256_hex(snapshot_body);
+  if (!impl.last_snapshot || impl.last_snapshot->facts != in.facts) {
+    std::vector<const SnapshotFact*> sorted;
+    for (const auto& f : in.facts) sorted.push_back(&f);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const SnapshotFact* a, const SnapshotFact* b) {
+      return std::tie(a->name, a->args_text) < std::tie(b->name, b->args_text);
+    });
+    nlohmann::json snapshot = nlohmann::json::array();
+    for (const auto* f : sorted) snapshot.push_back(detail::snapshot_to_json(*f));
+    impl.last_snapshot.reset();  // (if what follows throws, no stale pairing is left)
+    Store::Impl::Snapshot fresh{in.facts, canonical_json(snapshot), {}};
+    fresh.sha256 = sha256_hex(fresh.body);
+    impl.last_snapshot = std::move(fresh);
+  }
+  const std::string& snapshot_body = impl.last_snapshot->body;
+  row.facts_sha256 = impl.last_snapshot->sha256;
   auto counts = detail::count_verdicts(in.verdicts);
 
   auto& c = impl.conn;
   return in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
     if (expect_latest) {
-      Statement st(c.get(),
+      Statement st(c,
                    moment.empty()
                        ? "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0"
                        : "SELECT max(recorded_at) FROM import_batch WHERE line_count > 0 AND recorded_at <= ?1");
@@ -109,12 +115,12 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     // caught by `audit verify` even if the attacker re-computes the import hashes.
     {
       nlohmann::json o = options;
-      Statement st(c.get(), "SELECT id, hash FROM import_batch ORDER BY id DESC LIMIT 1");
+      Statement st(c, "SELECT id, hash FROM import_batch ORDER BY id DESC LIMIT 1");
       if (st.step()) o["imports"] = {{"batch", st.integer(0)}, {"hash", st.text(1)}};
       row.options = canonical_json(o);
     }
     {
-      Statement st(c.get(), "SELECT id, hash FROM decision ORDER BY id DESC LIMIT 1");
+      Statement st(c, "SELECT id, hash FROM decision ORDER BY id DESC LIMIT 1");
       if (st.step()) {
         row.id = st.integer(0) + 1;
         row.prev_hash = st.text(1);
@@ -125,7 +131,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     row.hash = detail::row_hash(row);
     {
-      Statement st(c.get(), "INSERT OR IGNORE INTO rules_text (sha256, text) VALUES (?1, ?2)");
+      Statement st(c, "INSERT OR IGNORE INTO rules_text (sha256, text) VALUES (?1, ?2)");
       for (const auto& [sha, text] : texts) {
         st.reset();
         st.bind(1, sha).bind(2, *text);
@@ -133,12 +139,12 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       }
     }
     {
-      Statement st(c.get(), "INSERT OR IGNORE INTO fact_snapshot (sha256, body) VALUES (?1, ?2)");
+      Statement st(c, "INSERT OR IGNORE INTO fact_snapshot (sha256, body) VALUES (?1, ?2)");
       st.bind(1, row.facts_sha256).bind(2, snapshot_body);
       st.step();
     }
     {
-      Statement st(c.get(), std::string("INSERT INTO decision (") + detail::kDecisionColumns +
+      Statement st(c, std::string("INSERT INTO decision (") + detail::kDecisionColumns +
                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
       st.bind(1, row.id).bind(2, row.recorded_at).bind(3, row.actor).bind(4, row.ruleset_name);
       st.bind_opt(5, row.ruleset_version).bind(6, row.ruleset_sha256).bind(7, row.rules_files);
@@ -151,10 +157,10 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       // Index rows already under this new id belong to no decision (put there by hand; audit verify
       // reports them): the index is derived from the verdicts, so this decision's own rows replace
       // them rather than every later recording failing on them.
-      Statement stray(c.get(), "DELETE FROM decision_phase WHERE decision_id = ?1");
+      Statement stray(c, "DELETE FROM decision_phase WHERE decision_id = ?1");
       stray.bind(1, row.id);
       stray.step();
-      Statement st(c.get(), "INSERT INTO decision_phase (decision_id, phase, verdict, count) VALUES (?1, ?2, ?3, ?4)");
+      Statement st(c, "INSERT INTO decision_phase (decision_id, phase, verdict, count) VALUES (?1, ?2, ?3, ?4)");
       for (const auto& pc : counts) {
         st.reset();
         st.bind(1, row.id).bind(2, pc.phase).bind(3, pc.verdict).bind(4, pc.count);
@@ -163,6 +169,15 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     return RecordedDecision{row.id, row.recorded_at, row.hash};
   });
+}
+
+std::string Store::Impl::text_sha256(const std::string& text) {
+  constexpr std::size_t kKept = 8;
+  for (auto it = text_hashes.begin(); it != text_hashes.end(); ++it)
+    if (it->first == text) return it->second;
+  if (text_hashes.size() >= kKept) text_hashes.erase(text_hashes.begin());
+  text_hashes.emplace_back(text, sha256_hex(text));
+  return text_hashes.back().second;
 }
 
 RecordedDecision Store::record_decision(const DecisionInput& in) { return *record(*impl_, in, std::nullopt, ""); }

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -20,6 +23,21 @@ struct Store::Impl {
   // Inside a write transaction: the next recorded_at, strictly after every
   // earlier one in this store even if the system clock steps back.
   std::string next_recorded_at();
+
+  // SHA-256 of a rules file's text as it is recorded with a decision. A service records decision
+  // after decision on the same rules: the last few texts and their hashes are kept (comparing a
+  // text costs a fraction of hashing it).
+  std::string text_sha256(const std::string& text);
+  std::vector<std::pair<std::string, std::string>> text_hashes;  // text, SHA-256; newest last
+
+  // The fact snapshot of the last decision recorded, as given, and its canonical body and hash:
+  // the next decision on the same facts reuses them (writing the snapshot as canonical JSON and
+  // hashing it costs more than the rest of recording).
+  struct Snapshot {
+    std::vector<SnapshotFact> facts;
+    std::string body, sha256;
+  };
+  std::optional<Snapshot> last_snapshot;
 };
 
 namespace detail {

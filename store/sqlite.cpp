@@ -48,7 +48,22 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (rc != SQLITE_OK) throw_sqlite(db, rc, "preparing a store query");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Connection& c, std::string_view sql) : db_(c.get()), home_(&c), sql_(sql) {
+  stmt_ = c.take_cached(sql);
+  if (stmt_) return;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "preparing a store query");
+}
+
+Statement::~Statement() {
+  if (home_ && stmt_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    home_->put_cached(std::move(sql_), stmt_);
+    return;
+  }
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
@@ -111,16 +126,47 @@ bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) 
 
 // ---------------------------------------------------------------- Connection
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  drop_cached();
+  sqlite3_close_v2(db_);
+}
 
 Connection& Connection::operator=(Connection&& o) noexcept {
   if (this != &o) {
+    drop_cached();
     sqlite3_close_v2(db_);
     db_ = o.db_;
+    cached_ = std::move(o.cached_);
+    o.cached_.clear();
     busy_timeout_ms_ = o.busy_timeout_ms_;
     o.db_ = nullptr;
   }
   return *this;
+}
+
+sqlite3_stmt* Connection::take_cached(std::string_view sql) {
+  for (auto it = cached_.begin(); it != cached_.end(); ++it)
+    if (it->first == sql) {
+      sqlite3_stmt* stmt = it->second;
+      cached_.erase(it);
+      return stmt;
+    }
+  return nullptr;
+}
+
+void Connection::put_cached(std::string&& sql, sqlite3_stmt* stmt) {
+  constexpr std::size_t kMaxCached = 32;
+  for (const auto& [text, _] : cached_)
+    if (text == sql || cached_.size() >= kMaxCached) {  // a second of the same text in use, or full
+      sqlite3_finalize(stmt);
+      return;
+    }
+  cached_.emplace_back(std::move(sql), stmt);
+}
+
+void Connection::drop_cached() noexcept {
+  for (auto& [_, stmt] : cached_) sqlite3_finalize(stmt);
+  cached_.clear();
 }
 
 void Connection::open(const std::string& path, bool create, int busy_timeout_ms) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "store/error.hpp"
 
@@ -16,9 +18,15 @@ namespace phasegate::store::detail {
 // Throws the StoreError that an SQLite result code stands for.
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view what);
 
+class Connection;
+
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
+  // The same, prepared once per connection: the statement goes back to `c`'s cache when this is
+  // destroyed (reset, bindings cleared) for the next Statement of the same text. For statements a
+  // hot path runs again and again (recording a decision): preparing costs more than running them.
+  Statement(Connection& c, std::string_view sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -40,6 +48,8 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  Connection* home_ = nullptr;  // the connection whose cache stmt_ goes back to
+  std::string sql_;             // its text, the cache's key
   bool started_ = false;  // stepped since the last reset
   static constexpr int kRetryMs = 10'000;
 };
@@ -48,7 +58,7 @@ class Connection {
  public:
   Connection() = default;
   ~Connection();
-  Connection(Connection&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Connection(Connection&& o) noexcept : db_(o.db_), cached_(std::move(o.cached_)) { o.db_ = nullptr; }
   Connection& operator=(Connection&& o) noexcept;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -73,8 +83,15 @@ class Connection {
   void rollback() noexcept;
 
  private:
+  friend class Statement;
+  // Statements prepared with Statement(Connection&, sql) and not in use, by their text.
+  sqlite3_stmt* take_cached(std::string_view sql);
+  void put_cached(std::string&& sql, sqlite3_stmt* stmt);
+  void drop_cached() noexcept;
+
   sqlite3* db_ = nullptr;
   int busy_timeout_ms_ = 10'000;
+  std::vector<std::pair<std::string, sqlite3_stmt*>> cached_;
 };
 
 // Runs `body` inside a transaction; commits on success, rolls back on any exception.

@@ -119,6 +119,7 @@ struct SnapshotFact {
   bool assumption = false;     // from `--assume`
 
   std::string fact_text() const;  // `name(args) = value`
+  bool operator==(const SnapshotFact&) const = default;
 };
 
 struct RulesFileText {

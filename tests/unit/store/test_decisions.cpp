@@ -89,6 +89,39 @@ TEST_CASE("decisions are recorded on a hash chain and read back whole", "[store]
   CHECK(rep.head == s.head()->hash);
 }
 
+TEST_CASE("decisions recorded one after another on changing facts and rules keep each their own snapshot",
+          "[store][audit]") {
+  // The store keeps the last snapshot's body and the rules texts' hashes, and its prepared
+  // statements, from one decision to the next: each decision must still get what it was given.
+  TempDir dir;
+  FakeClock clock;
+  ps::StoreOptions opt;
+  opt.clock = clock.fn();
+  auto s = ps::Store::open(dir.file("s.db"), ps::OpenMode::create_if_missing, opt);
+  const std::string other_rules = "phases: p1 p2 p3 # v2";
+  auto a = toy_decision(kRules, gates("true", "false"));
+  auto b = toy_decision(other_rules, gates("true", "true"));
+  auto c = toy_decision(kRules, gates("true", "false"));
+  c.facts[1].source = "another source";  // one field of one fact differs
+  for (const auto* in : {&a, &b, &a, &c, &c, &b}) s.record_decision(*in);
+  std::vector<ps::Decision> got;
+  for (int id = 1; id <= 6; ++id) got.push_back(s.decision(id));
+  CHECK(got[0].facts_sha256 == got[2].facts_sha256);
+  CHECK(got[0].facts_sha256 != got[1].facts_sha256);
+  CHECK(got[0].facts_sha256 != got[3].facts_sha256);
+  CHECK(got[3].facts_sha256 == got[4].facts_sha256);
+  CHECK(got[5].facts_sha256 == got[1].facts_sha256);
+  CHECK(got[3].facts[1].source == "another source");
+  CHECK(got[2].facts[1].source == "briefing");
+  CHECK(got[1].rules_files[0].text == other_rules);
+  CHECK(got[1].rules_file_sha256[0] == ps::sha256_hex(other_rules));
+  CHECK(got[2].rules_file_sha256[0] == ps::sha256_hex(kRules));
+  CHECK(got[5].rules_file_sha256[0] == ps::sha256_hex(other_rules));
+  auto rep = s.verify(toy_replay);
+  CHECK(rep.ok());
+  CHECK(rep.records == 6);
+}
+
 TEST_CASE("a decision with malformed verdicts is refused and nothing is written", "[store][audit]") {
   TempDir dir;
   auto s = ps::Store::open(dir.file("s.db"), ps::OpenMode::create_if_missing);
