@@ -1246,6 +1246,21 @@ std::vector<ExprId> Lowerer::bind(const std::vector<ExprId>& roots, std::set<int
         if (t.kind != Term::Kind::constant && !closed_vars.count(t.var)) return false;
       return true;
     });
+    // Of open atoms, the first written (the body's, before the filter's) ranges; a later one whose
+    // variables it binds is a filter too: in `count(seen(y) where w(y) < 20)` the unlisted w("c")
+    // is unknown within w's range for the listed seen("c"), not a reason to skip "c".
+    std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.id < b.id; });
+    std::set<int> ranged = closed_vars;
+    std::erase_if(cands, [&](const Cand& c) {
+      if (!is_open(c.id)) return false;
+      bool adds = false;
+      for (const auto& t : at(c.id).args)
+        if (t.kind != Term::Kind::constant && !ranged.count(t.var)) adds = true;
+      if (!adds) return true;
+      for (const auto& t : at(c.id).args)
+        if (t.kind != Term::Kind::constant) ranged.insert(t.var);
+      return false;
+    });
   }
   // variables that atoms bind
   std::set<int> by_atoms = bound;

@@ -927,6 +927,50 @@ struct Model::Impl {
     return *aggregate_memo[i];
   }
 
+  // Whether a tuple an open generator of aggregate `e` did not list may take part (its locals
+  // unbound in `fr`): not when a conjunct of the filter is false whatever the tuple is. A conjunct
+  // that reads none of the locals (`where false`, `where flag` with flag false), or that compares a
+  // fact's value at the tuple, which lies in the fact's declared range or is absent, with what reads
+  // none of them (`where stock(y) > 100`, stock in 0..10). Otherwise it may (LANGUAGE 3.3).
+  bool unlisted_may_take_part(const Expr& e, Frame& fr) {
+    if (e.children.size() < 2) return true;
+    auto reads_locals = [&](ExprId id) {
+      std::vector<int> vars;
+      frame_vars(id, vars);
+      for (int v : vars)
+        if (std::find(e.locals.begin(), e.locals.end(), v) != e.locals.end()) return true;
+      return false;
+    };
+    std::vector<ExprId> todo{e.children[1]};
+    while (!todo.empty()) {
+      const ExprId c = todo.back();
+      todo.pop_back();
+      const Expr& x = p.exprs[static_cast<std::size_t>(c)];
+      if (x.kind == ExprKind::and_) {
+        todo.insert(todo.end(), x.children.begin(), x.children.end());
+        continue;
+      }
+      if (!reads_locals(c)) {
+        if (eval_truth(c, fr) == Truth::false_) return false;
+        continue;
+      }
+      if (x.kind != ExprKind::compare || x.children.size() != 2) continue;
+      for (int side = 0; side < 2; ++side) {
+        const Expr& a = p.exprs[static_cast<std::size_t>(x.children[static_cast<std::size_t>(side)])];
+        const ExprId other = x.children[static_cast<std::size_t>(1 - side)];
+        if (a.kind != ExprKind::atom_value || a.relation < 0 || !valued(a.relation) ||
+            p.relations[static_cast<std::size_t>(a.relation)].kind != RelationKind::fact || reads_locals(other))
+          continue;
+        const Value& any = unknown_value[static_cast<std::size_t>(a.relation)];
+        const Value o = eval(other, fr);
+        if (any.kind != Value::Kind::numeric || o.kind != Value::Kind::numeric) continue;
+        const Truth t = side == 0 ? compare(x.cmp, any, o) : compare(x.cmp, o, any);
+        if (t == Truth::false_) return false;
+      }
+    }
+    return true;
+  }
+
   Value eval_aggregate(ExprId id, Frame& fr) {
     const Expr& e = p.exprs[static_cast<std::size_t>(id)];
     KeyBuf saved;  // the locals' bindings outside (an aggregate runs once per outer binding: no allocation)
@@ -1006,6 +1050,7 @@ struct Model::Impl {
       }
     };
     enumerate(e.generators, 0, fr, ranges, yield);
+    if (open_side && !unlisted_may_take_part(e, fr)) open_side = false;
     for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
 
     // The unlisted tuples of an open relation that a generator ranged over.
@@ -2092,6 +2137,7 @@ struct Model::Impl {
           if (e.agg != AggregateOp::count) collect_if_uncertain(body, fr, c);
         };
         enumerate(e.generators, 0, fr, ranges, yield);
+        if (open_side && !unlisted_may_take_part(e, fr)) open_side = false;
         for (std::size_t k = 0; k < e.locals.size(); ++k) fr[static_cast<std::size_t>(e.locals[k])] = saved[k];
         if (open_side)
           for (ExprId g : e.generators) {
