@@ -3,6 +3,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
+#include <variant>
 #include <nlohmann/json.hpp>
 
 #include "cli/advice.hpp"
@@ -13,6 +15,7 @@
 #include "engine/calendar.hpp"
 #include "engine/eval/evaluate.hpp"
 #include "grammar/parse.hpp"
+#include "grammar/quote.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,11 +32,11 @@ struct DiffOptions {
   std::string format = "text";
 };
 
-// One situation to compare on: facts files plus inline lines (a scenario, or the --facts given).
+// One situation to compare on: facts files and inline lines in the order they apply, later ones
+// winning (a scenario's givens, or the --facts given).
 struct Situation {
   std::string name;
-  std::vector<std::string> files;
-  std::vector<const syntax::FactLine*> lines;
+  std::vector<std::variant<std::string, const syntax::FactLine*>> givens;  // a facts file's path, or a line
 };
 
 struct Change {
@@ -69,17 +72,18 @@ class Differ {
     }
     std::vector<Situation> situations;
     std::vector<syntax::ScenariosFile> files;  // keeps the lines alive
+    const Situation given{"the facts given", {o_.facts.begin(), o_.facts.end()}};
     if (o_.scenarios.empty()) {
-      situations.push_back({"the facts given", o_.facts, {}});
+      situations.push_back(given);
     } else {
       for (const auto& path : o_.scenarios) collect(path, files);
       for (const auto& file : files) {
         fs::path dir = fs::path(file.path).parent_path();
         for (const auto& s : file.scenarios) {
-          Situation sit{"scenario \"" + s.title + "\"", o_.facts, {}};
-          for (const auto& item : s.items) {
-            if (const auto* g = std::get_if<syntax::GivenFile>(&item)) sit.files.push_back((dir / g->path).string());
-            else if (const auto* l = std::get_if<syntax::FactLine>(&item)) sit.lines.push_back(l);
+          Situation sit{"scenario " + quote_string(s.title), given.givens};
+          for (const auto& item : s.items) {  // in the order written, as `test` applies them
+            if (const auto* g = std::get_if<syntax::GivenFile>(&item)) sit.givens.emplace_back((dir / g->path).string());
+            else if (const auto* l = std::get_if<syntax::FactLine>(&item)) sit.givens.emplace_back(l);
           }
           situations.push_back(std::move(sit));
         }
@@ -90,10 +94,8 @@ class Differ {
       return loader_.exit_code();
     }
     for (const auto& s : situations) compare(before->program, after->program, s);
-    if (loader_.diagnostics().has_errors()) {
-      loader_.print_diagnostics();
-      return loader_.exit_code();
-    }
+    loader_.print_diagnostics();  // the errors, or the warnings (W0706) before the result
+    if (loader_.diagnostics().has_errors()) return loader_.exit_code();
     if (format == Format::json) print_json(situations.size());
     else print_text(situations.size());
     return kOk;
@@ -115,22 +117,65 @@ class Differ {
     }
   }
 
-  std::optional<engine::Evaluation> evaluate(const engine::Program& program, const Situation& s) {
+  // A fact the other version declares and `program` does not (a fact the change adds or removes):
+  // its lines are left out of `program`'s evaluation, with a warning naming the version, once per
+  // fact. A fact neither declares is an error, as anywhere else.
+  bool only_in_other(const engine::Program& program, const engine::Program& other, const syntax::Ident& name,
+                     const std::string& version) {
+    auto declared = [&](const engine::Program& p) {
+      const int r = p.find_relation(name.name);
+      return r >= 0 && p.relations[static_cast<std::size_t>(r)].kind == engine::RelationKind::fact;
+    };
+    if (declared(program) || !declared(other)) return false;
+    if (warned_.insert(version + '\n' + name.name).second)
+      loader_.diagnostics().warning("W0706", name.pos,
+                                    "fact `" + name.name + "` is not declared in " + version +
+                                        ": its lines are left out when evaluating that version",
+                                    {"the other version declares it; the verdicts compared are each version's own"});
+    return true;
+  }
+
+  std::optional<engine::Evaluation> evaluate(const engine::Program& program, const engine::Program& other,
+                                             const std::string& version, const Situation& s) {
     engine::FactBaseBuilder builder(program);
-    if (!loader_.load_facts(program, s.files, {}, builder)) return std::nullopt;
-    for (const auto* line : s.lines) {
-      engine::FactOrigin origin;
-      origin.file = line->pos.file;
-      origin.line = line->pos.line;
-      if (!builder.add_line(*line, origin, loader_.diagnostics())) return std::nullopt;
+    auto& diags = loader_.diagnostics();
+    const std::size_t errors_at_start = diags.error_count();
+    for (const auto& g : s.givens) {
+      if (const auto* path = std::get_if<std::string>(&g)) {
+        ReadResult rr;
+        const std::size_t errors_before = diags.error_count();
+        auto file = read_facts(*path, loader_.sources(), diags, &rr, parse_limits());
+        if (rr.io_error) loader_.mark_io_error();
+        if (rr.io_error || diags.error_count() > errors_before) continue;
+        std::erase_if(file.items, [&](const syntax::FactsItem& item) {
+          if (const auto* l = std::get_if<syntax::FactLine>(&item)) return only_in_other(program, other, l->name, version);
+          return only_in_other(program, other, std::get<syntax::LoadLine>(item).relation, version);
+        });
+        builder.add_file(file, loader_.sources(), diags, parse_limits().max_file_bytes);
+      } else {
+        const syntax::FactLine& line = *std::get<const syntax::FactLine*>(g);
+        if (only_in_other(program, other, line.name, version)) continue;
+        engine::FactOrigin origin;
+        origin.file = line.pos.file;
+        origin.line = line.pos.line;
+        origin.column = line.pos.column;
+        builder.add_line(line, origin, diags);
+      }
     }
     for (std::size_t i = 0; i < o_.assume.size(); ++i) {  // assumptions win over everything
+      const std::string label = o_.assume.size() == 1 ? "--assume" : "--assume#" + std::to_string(i + 1);
+      loader_.sources().add(label, o_.assume[i]);
+      auto line = parse_fact_line(label, o_.assume[i], diags);
+      if (!line || only_in_other(program, other, line->name, version)) continue;
       engine::FactOrigin origin;
+      origin.file = "--assume";
+      origin.line = static_cast<std::uint32_t>(i + 1);
+      origin.column = 1;
       origin.source = "assumption";
       origin.assumption = true;
-      if (!loader_.add_line(program, "--assume#" + std::to_string(i + 1), o_.assume[i], origin, builder))
-        return std::nullopt;
+      builder.add_line(*line, origin, diags);
     }
+    if (diags.error_count() > errors_at_start) return std::nullopt;
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
@@ -144,8 +189,8 @@ class Differ {
   }
 
   void compare(const engine::Program& p0, const engine::Program& p1, const Situation& s) {
-    auto e0 = evaluate(p0, s);
-    auto e1 = evaluate(p1, s);
+    auto e0 = evaluate(p0, p1, o_.old_rules, s);
+    auto e1 = evaluate(p1, p0, o_.new_rules, s);
     if (!e0 || !e1) return;
     std::map<std::string, const engine::PhaseResult*> old_rows, new_rows;
     std::vector<std::string> order;
@@ -194,6 +239,7 @@ class Differ {
   Loader loader_;
   engine::Date today_;
   std::vector<Change> changes_;
+  std::set<std::string> warned_;  // W0706 given: version and fact
 };
 
 }  // namespace
