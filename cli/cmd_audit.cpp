@@ -11,6 +11,7 @@
 #include "cli/replay.hpp"
 #include "store/json.hpp"
 #include "store/store.hpp"
+#include "grammar/quote.hpp"
 
 namespace phasegate::cli {
 
@@ -115,10 +116,10 @@ int run_show(const AuditOptions& o) {
               << (md ? "## Facts\n\n" : "Facts:\n");
     for (const auto& x : d.facts)
       std::cout << (md ? "- `" : "  ") << x.fact_text() << (md ? "`" : "") << "  — "
-                << (x.assumption ? "ASSUMED" : x.source.empty() ? "no source" : x.source)
+                << (x.assumption ? "ASSUMED" : x.source.empty() ? "no source" : printable(x.source))
                 << (x.as_of.empty() ? "" : ", as of " + x.as_of)
                 << (x.recorded_by.empty() ? "" : ", entered by " + x.recorded_by + " at " + x.recorded_at) << " ("
-                << x.file << (x.line ? ":" + std::to_string(x.line) : "") << ")\n";
+                << printable(x.file) << (x.line ? ":" + std::to_string(x.line) : "") << ")\n";
     std::cout << (md ? "\n## Verdicts\n\n" : "\nVerdicts:\n");
     for (const auto& v : d.verdicts) {
       std::cout << (md ? "- **" : "  ") << key_of(v) << (md ? "**: " : "  ") << store::member_text(v, "verdict") << '\n';
@@ -174,7 +175,7 @@ int run_diff(const AuditOptions& o) {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
     auto df = s.diff(o.id, o.id2);
     auto fact_text = [](const std::optional<store::SnapshotFact>& x) {
-      return x ? x->fact_text() + (x->source.empty() ? "" : "  (" + x->source + ")") : std::string("-");
+      return x ? x->fact_text() + (x->source.empty() ? "" : "  (" + printable(x->source) + ")") : std::string("-");
     };
     if (f == Format::json) {
       std::cout << store::as_json(df).dump(2) << '\n';

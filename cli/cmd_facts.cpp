@@ -9,6 +9,7 @@
 #include "cli/store_facts.hpp"
 #include "store/json.hpp"
 #include "store/store.hpp"
+#include "grammar/quote.hpp"
 
 namespace phasegate::cli {
 
@@ -89,7 +90,7 @@ int run_list(const FactsOptions& o) {
     for (const auto& f : state.facts) width = std::max(width, f.fact_text().size() + 2);
     for (const auto& f : state.facts) {
       std::string text = f.fact_text();
-      std::cout << text << std::string(width - text.size(), ' ') << "# " << (f.source.empty() ? "-" : f.source)
+      std::cout << text << std::string(width - text.size(), ' ') << "# " << (f.source.empty() ? "-" : printable(f.source))
                 << (f.as_of.empty() ? "" : ", as of " + f.as_of) << ", by " << f.actor << " at " << f.recorded_at
                 << '\n';
     }
@@ -117,8 +118,8 @@ int run_history(const FactsOptions& o) {
     for (const auto& f : h) {
       std::cout << f.recorded_at << "  " << f.actor << "  "
                 << (f.kind == store::AssertionKind::retraction ? "retracted " + f.name + f.args_text : f.fact_text())
-                << "  # " << (f.source.empty() ? "-" : f.source) << (f.as_of.empty() ? "" : ", as of " + f.as_of)
-                << " (" << f.file << ":" << f.line << ")\n";
+                << "  # " << (f.source.empty() ? "-" : printable(f.source)) << (f.as_of.empty() ? "" : ", as of " + f.as_of)
+                << " (" << printable(f.file) << ":" << f.line << ")\n";
     }
     if (h.empty()) std::cout << "no assertion of `" << o.name << "`\n";
   } catch (const store::StoreError& e) {

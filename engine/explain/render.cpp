@@ -8,6 +8,7 @@
 #include "engine/eval/value.hpp"
 #include "engine/explain/explain.hpp"
 #include "engine/json_string.hpp"
+#include "grammar/quote.hpp"
 
 namespace phasegate::engine {
 
@@ -35,7 +36,7 @@ std::string origin_text(const FactOrigin& o) {
     s = o.file;
     if (o.line) s += ":" + std::to_string(o.line);
   }
-  if (!o.source.empty()) s += "; source \"" + o.source + "\"";
+  if (!o.source.empty()) s += "; source " + quote_string(o.source);
   if (o.as_of) s += "; as of " + format_iso_date(o.as_of->days);
   if (!o.recorded_by.empty()) s += "; recorded by " + o.recorded_by;
   if (!o.recorded_at.empty()) s += " at " + o.recorded_at;
