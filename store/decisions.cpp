@@ -84,10 +84,16 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     std::stable_sort(sorted.begin(), sorted.end(), [](const SnapshotFact* a, const SnapshotFact* b) {
       return std::tie(a->name, a->args_text) < std::tie(b->name, b->args_text);
     });
-    nlohmann::json snapshot = nlohmann::json::array();
-    for (const auto* f : sorted) snapshot.push_back(detail::snapshot_to_json(*f));
+    // The canonical JSON of the array, written a fact at a time: the same text as dumping one
+    // array, without a tree of every fact (whose destructor allocates: out of memory, it aborts).
+    std::string body = "[";
+    for (const auto* f : sorted) {
+      if (body.size() > 1) body += ',';
+      body += canonical_json(detail::snapshot_to_json(*f));
+    }
+    body += ']';
     impl.last_snapshot.reset();  // (if what follows throws, no stale pairing is left)
-    Store::Impl::Snapshot fresh{in.facts, canonical_json(snapshot), {}};
+    Store::Impl::Snapshot fresh{in.facts, std::move(body), {}};
     fresh.sha256 = sha256_hex(fresh.body);
     impl.last_snapshot = std::move(fresh);
   }
@@ -307,7 +313,9 @@ Decision Store::decision(std::int64_t id) const {
       Statement snap(c.get(), "SELECT body FROM fact_snapshot WHERE sha256 = ?1");
       snap.bind(1, r.facts_sha256);
       if (!snap.step()) throw corrupt("its fact snapshot is missing");
-      for (const auto& f : nlohmann::json::parse(snap.text(0))) d.facts.push_back(detail::snapshot_from_json(f));
+      if (!detail::for_each_json_element(
+              snap.text(0), [&](const nlohmann::json& f) { d.facts.push_back(detail::snapshot_from_json(f)); }, true))
+        throw corrupt("its fact snapshot is not a list");
     } catch (const nlohmann::json::exception& e) {
       throw corrupt(std::string("unreadable stored JSON (") + e.what() + ")");
     }

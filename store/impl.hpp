@@ -88,6 +88,24 @@ std::string canonical_json(const nlohmann::json& j);
 nlohmann::json snapshot_to_json(const SnapshotFact& f);
 SnapshotFact snapshot_from_json(const nlohmann::json& j);
 
+// Calls `f` on each element of the JSON array `body` in turn, without a tree of the whole array (a
+// snapshot of a million facts): such a tree's destructor allocates, and out of memory it aborts the
+// process instead of reporting. False when `body` is not a JSON array; with `allow_exceptions` a
+// syntax error throws nlohmann's parse_error.
+template <class F>
+bool for_each_json_element(const std::string& body, F&& f, bool allow_exceptions) {
+  using Event = nlohmann::json::parse_event_t;
+  bool array = false;
+  auto each = [&](int depth, Event ev, nlohmann::json& parsed) {
+    if (depth == 0 && ev == Event::array_start) array = true;
+    if (!array || depth != 1 || (ev != Event::object_end && ev != Event::array_end && ev != Event::value)) return true;
+    f(static_cast<const nlohmann::json&>(parsed));
+    return false;  // handled: not kept
+  };
+  const nlohmann::json rest = nlohmann::json::parse(body, each, allow_exceptions);
+  return array && !rest.is_discarded();
+}
+
 // A user's timestamp in the stored form; throws StoreError(invalid) when it is not one.
 std::string normalise_moment(const std::string& text, DateBound bound);
 

@@ -59,8 +59,11 @@ Statement::~Statement() {
   if (home_ && stmt_) {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
-    home_->put_cached(std::move(sql_), stmt_);
-    return;
+    try {
+      home_->put_cached(std::move(sql_), stmt_);
+      return;
+    } catch (...) {  // no memory to keep it: finalized instead (a destructor must not throw)
+    }
   }
   sqlite3_finalize(stmt_);
 }

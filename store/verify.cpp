@@ -1,5 +1,6 @@
 // Verifying the decision log: the hash chain, the stored texts, the phase index, and a replay of every decision.
 #include <algorithm>
+#include <new>
 #include <map>
 #include <unordered_map>
 
@@ -63,19 +64,20 @@ std::string compare_verdicts(const nlohmann::json& stored, const nlohmann::json&
 // Whether the store records a snapshot names (record_id) still hold what the snapshot took from them:
 // "" if so, else what is wrong with the first that does not (and how many more).
 std::string store_records_problem(const std::string& snapshot_body, Statement& record_q) {
-  const nlohmann::json facts = nlohmann::json::parse(snapshot_body, nullptr, false);
-  if (!facts.is_array()) return "";  // an unreadable snapshot is reported as modified
   std::string first;
   std::size_t bad = 0;
-  for (const auto& j : facts) {
-    if (!j.is_object() || !j.contains("record_id") || !j["record_id"].is_number_integer()) continue;
+  // (An unreadable snapshot is reported as modified, apart from this.)
+  detail::for_each_json_element(snapshot_body, [&](const nlohmann::json& j) {
+    if (!j.is_object() || !j.contains("record_id") || !j["record_id"].is_number_integer()) return;
     const std::int64_t id = j["record_id"].get<std::int64_t>();
-    if (id <= 0) continue;
+    if (id <= 0) return;
     SnapshotFact f;
     try {
       f = detail::snapshot_from_json(j);
+    } catch (const std::bad_alloc&) {
+      throw;
     } catch (const std::exception&) {
-      continue;
+      return;
     }
     record_q.reset();
     record_q.bind(1, id);
@@ -100,9 +102,9 @@ std::string store_records_problem(const std::string& snapshot_body, Statement& r
               "`), which it used, now gives another source, as-of date, author or time than when it was used "
               "(the fact import was rewritten)";
     }
-    if (why.empty()) continue;
+    if (why.empty()) return;
     if (bad++ == 0) first = why;
-  }
+  }, false);
   if (bad > 1) first += "; and " + std::to_string(bad - 1) + " more";
   return first;
 }
@@ -290,6 +292,8 @@ VerifyReport Store::verify(const ReplayFn& replay, const std::optional<std::stri
               std::string why = compare_verdicts(stored, again);
               if (!why.empty())
                 add(r.id, ProblemKind::verdict_mismatch, d + ": replaying it gives other verdicts: " + why);
+            } catch (const std::bad_alloc&) {
+              throw;  // this machine's shortage, not the record's fault: verify stops (74), fails nothing
             } catch (const std::exception& e) {
               add(r.id, ProblemKind::replay_failed, d + ": cannot be replayed: " + e.what());
             }
