@@ -167,7 +167,7 @@ int run_advise(const AdviseOptions& o) {
 
   bool color = stdout_color();
   if (o.summary) {
-    if (format == Format::json) std::cout << summary_json(report).dump(2) << '\n';
+    if (format == Format::json) std::cout << json_text(summary_json(report)) << '\n';
     else if (format == Format::markdown) std::cout << summary_markdown(report);
     else std::cout << summary_text(report, color);
   } else if (format == Format::json) {

@@ -65,7 +65,7 @@ std::string key_of(const nlohmann::json& v) {
   const auto& args = store::member_args(v);
   if (args.empty()) return key;
   key += '(';
-  for (std::size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + args[i].dump();
+  for (std::size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + json_text(args[i], -1);
   return key + ')';
 }
 
@@ -79,7 +79,7 @@ int run_list(const AuditOptions& o) {
     if (f == Format::json) {
       auto out = nlohmann::json::array();
       for (const auto& d : list) out.push_back(store::as_json(d));
-      std::cout << out.dump(2) << '\n';
+      std::cout << json_text(out) << '\n';
       return int(kOk);
     }
     for (const auto& d : list) {
@@ -102,7 +102,7 @@ int run_show(const AuditOptions& o) {
     auto s = store::Store::open(db_path(o), store::OpenMode::must_exist);
     auto d = s.decision(o.id);
     if (f == Format::json) {
-      std::cout << store::as_json(d, true).dump(2) << '\n';
+      std::cout << json_text(store::as_json(d, true)) << '\n';
       return int(kOk);
     }
     bool md = f == Format::markdown;
@@ -152,7 +152,7 @@ int run_verify(const AuditOptions& o) {
     std::transform(head.begin(), head.end(), head.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     auto report = s.verify(replay_verdicts, opt(head));
     if (f == Format::json) {
-      std::cout << store::as_json(report).dump(2) << '\n';
+      std::cout << json_text(store::as_json(report)) << '\n';
     } else {
       for (const auto& p : report.problems)
         std::cout << "FAIL " << (p.decision_id ? "decision #" + std::to_string(p.decision_id)
@@ -178,7 +178,7 @@ int run_diff(const AuditOptions& o) {
       return x ? x->fact_text() + (x->source.empty() ? "" : "  (" + printable(x->source) + ")") : std::string("-");
     };
     if (f == Format::json) {
-      std::cout << store::as_json(df).dump(2) << '\n';
+      std::cout << json_text(store::as_json(df)) << '\n';
       return int(kOk);
     }
     std::cout << "decision #" << df.a << " -> #" << df.b << '\n';
@@ -215,7 +215,7 @@ int run_head(const AuditOptions& o) {
       // {"id": 12, "hash": "…"}; both null for an empty log.
       nlohmann::json j = {{"id", nullptr}, {"hash", nullptr}};
       if (h) j = {{"id", h->id}, {"hash", h->hash}};
-      std::cout << j.dump(2) << '\n';
+      std::cout << json_text(j) << '\n';
     } else if (h) {
       std::cout << h->hash << '\n';
     } else {

@@ -57,7 +57,7 @@ int run_check(const CheckOptions& o) {
   if (o.strict) diags.promote_warnings();
   diags.sort_and_dedupe();
   if (format == Format::json) {
-    std::cout << diagnostics_json(diags).dump(2) << '\n';
+    std::cout << json_text(diagnostics_json(diags)) << '\n';
   } else {
     loader.print_diagnostics();
     if (!diags.has_errors()) {

@@ -232,7 +232,7 @@ class Differ {
                       {"after", c.after},
                       {"reasons_before", c.reasons_before},
                       {"reasons_after", c.reasons_after}});
-    std::cout << nlohmann::json{{"changes", list}, {"situations", situations}}.dump(2) << '\n';
+    std::cout << json_text(nlohmann::json{{"changes", list}, {"situations", situations}}) << '\n';
   }
 
   const DiffOptions& o_;

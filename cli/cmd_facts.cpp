@@ -83,7 +83,7 @@ int run_list(const FactsOptions& o) {
     if (format == Format::json) {
       auto list = nlohmann::json::array();
       for (const auto& f : state.facts) list.push_back(store::as_json(f));
-      std::cout << store::as_json(state).dump(2) << '\n';
+      std::cout << json_text(store::as_json(state)) << '\n';
       return kOk;
     }
     std::size_t width = 4;
@@ -112,7 +112,7 @@ int run_history(const FactsOptions& o) {
     if (format == Format::json) {
       auto list = nlohmann::json::array();
       for (const auto& f : h) list.push_back(store::as_json(f));
-      std::cout << list.dump(2) << '\n';
+      std::cout << json_text(list) << '\n';
       return kOk;
     }
     for (const auto& f : h) {

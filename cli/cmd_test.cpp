@@ -181,7 +181,7 @@ std::string ref_key(const syntax::PhaseRef& ref) {
           if constexpr (std::is_same_v<T, syntax::NumberLit>) {
             auto d = engine::Decimal::parse(v.text);
             key += d ? d->to_string() : v.text;
-          } else if constexpr (std::is_same_v<T, syntax::StringLit>) key += nlohmann::json(v.value).dump();
+          } else if constexpr (std::is_same_v<T, syntax::StringLit>) key += json_text(nlohmann::json(v.value), -1);
           else if constexpr (std::is_same_v<T, syntax::DateLit>)
             key += engine::format_iso_date(engine::days_from_civil(v.year, v.month, v.day));
           else if constexpr (std::is_same_v<T, syntax::BoolLit>) key += v.value ? "true" : "false";
@@ -522,7 +522,7 @@ class Runner {
     doc["not_run"] = considered_ - results_.size();  // scenarios that errors stopped
     if (options_.coverage) doc["coverage"] = coverage_json();
     // Standard output is the JSON document alone (for programs); the count line goes to stderr.
-    std::cout << doc.dump(2) << '\n';
+    std::cout << json_text(doc) << '\n';
     std::cerr << passed_ << " passed, " << failed_ << " failed\n";
   }
 

@@ -1,6 +1,7 @@
 // What every subcommand shares: exit codes, output format, colour, and where results and logs go.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 namespace phasegate::cli {
@@ -39,6 +40,11 @@ std::string moment_check(const std::string& text);
 std::string head_check(const std::string& text);
 
 // ANSI colour for stdout: only on a terminal, never when NO_COLOR is set.
+// `j` as JSON text, indented by `indent` (-1: one line); bytes that are not UTF-8 (a file name in
+// another encoding) as U+FFFD, so that the output is valid JSON rather than an exception.
+std::string json_text(const nlohmann::json& j, int indent = 2);
+std::string json_text(const nlohmann::ordered_json& j, int indent = 2);  // keys in the order written
+
 bool stdout_color();
 bool stderr_color();
 

@@ -1,6 +1,8 @@
 // Loading rulesets, facts files and assumptions, with every problem collected as a diagnostic.
 #include "cli/load.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,6 +78,14 @@ bool parse_format(const std::string& name, Format& out) {
 
 static bool color_for(int fd) { return std::getenv("NO_COLOR") == nullptr && ::isatty(fd) == 1; }
 bool stdout_color() { return color_for(STDOUT_FILENO); }
+
+std::string json_text(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string json_text(const nlohmann::ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 bool stderr_color() { return color_for(STDERR_FILENO); }
 
 namespace {

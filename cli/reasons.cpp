@@ -1,5 +1,6 @@
 // Reasons for a verdict, read off the evaluated clauses of one phase binding.
 #include "cli/reasons.hpp"
+#include "cli/common.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -113,7 +114,7 @@ std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const
   return out;
 }
 
-static std::string quote(const std::string& s) { return nlohmann::json(s).dump(); }
+static std::string quote(const std::string& s) { return json_text(nlohmann::json(s), -1); }
 
 std::string format_arg(const engine::Program& program, const engine::Constant& c) {
   return std::visit(

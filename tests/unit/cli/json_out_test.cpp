@@ -105,7 +105,8 @@ TEST_CASE("JsonOut escapes a special character wherever it is in a long string")
 }
 
 // Every byte value at every place of the first word, the second and the tail, against escaping one
-// byte at a time (nlohmann cannot be the reference here: it refuses bytes that are not UTF-8).
+// byte at a time (nlohmann cannot be the reference here: it refuses bytes that are not UTF-8). A byte
+// of 0x80 or above alone is not UTF-8: it is written as U+FFFD, so the output stays valid JSON.
 TEST_CASE("JsonOut escapes exactly the bytes JSON needs escaped, wherever they are") {
   auto reference = [](const std::string& s) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -122,6 +123,7 @@ TEST_CASE("JsonOut escapes exactly the bytes JSON needs escaped, wherever they a
         case '\t': out += "\\t"; break;
         default:
           if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+          else if (c >= 0x80) out += "\xEF\xBF\xBD";
           else out += ch;
       }
     }
