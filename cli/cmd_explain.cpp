@@ -124,7 +124,9 @@ void add_explain_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
   cmd->add_option("--format", o->format, "text, json, markdown or dot")->capture_default_str();
-  cmd->add_option("--max-sets", o->max_sets, "Sets listed per question")->capture_default_str();
+  cmd->add_option("--max-sets", o->max_sets, "Sets listed per question")
+      ->capture_default_str()
+      ->check([](const std::string& s) { return count_check(s, true); });
   cmd->add_option("--max-seconds", o->max_seconds, "Budget of the search for smallest sets")
       ->capture_default_str()
       ->check([](const std::string& s) { return seconds_check(s, false); });

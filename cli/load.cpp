@@ -1,5 +1,6 @@
 // Loading rulesets, facts files and assumptions, with every problem collected as a diagnostic.
 #include "cli/load.hpp"
+#include "store/timestamp.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -56,8 +57,13 @@ std::string date_check(const std::string& text) {
 }
 
 std::string moment_check(const std::string& text) {
-  // The moment itself is read by the command; an empty one would silently mean "now" (or no bound).
-  return text.empty() ? "wants a date or timestamp, not an empty text (leave the option out for the present)" : "";
+  // Checked here, before the store is opened: a bad moment is a usage error (64) whether or not the
+  // store exists. An empty one would silently mean "now" (or no bound).
+  if (text.empty()) return "wants a date or timestamp, not an empty text (leave the option out for the present)";
+  if (!store::parse_timestamp(text))
+    return "wants a date or timestamp (2026-11-20, 2026-11-20T14:30 or 2026-11-20T14:30:00Z, years 0001-9999), not `" +
+           text + "`";
+  return "";
 }
 
 std::string head_check(const std::string& text) {

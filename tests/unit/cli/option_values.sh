@@ -21,6 +21,15 @@ expect 64 "facts export --known-at ''" "$PG" facts export --db s.db --known-at "
 expect 64 "audit list --from ''" "$PG" audit list --db s.db --from ""
 expect 64 "audit verify --head ''" "$PG" audit verify --db s.db --head ""
 expect 64 "audit verify --head not-a-hash" "$PG" audit verify --db s.db --head not-a-hash
+# A malformed moment is a usage error whether or not the store exists (it was 66 without one).
+expect 64 "advise --known-at garbage, no store" "$PG" advise "$R" --db none.db --today 2026-02-16 --known-at garbage
+expect 64 "explain --known-at 2026-13-01, no store" "$PG" explain "$R" --db none.db --phase phase1 --known-at 2026-13-01
+expect 64 "facts list --known-at garbage, no store" "$PG" facts list --db none.db --known-at garbage
+expect 64 "audit list --to garbage, no store" "$PG" audit list --db none.db --to garbage
+expect 66 "advise --known-at a good moment, no store" "$PG" advise "$R" --db none.db --today 2026-02-16 --known-at 2026-02-01T10:00+02:00
+# A negative --max-sets wrapped round to a huge budget.
+expect 64 "explain --max-sets -1" "$PG" explain "$R" --phase phase1 --max-sets -1
+expect 64 "explain --max-sets 0" "$PG" explain "$R" --phase phase1 --max-sets 0
 head=$("$PG" audit head --db s.db)
 expect 0 "audit verify --head HEAD" "$PG" audit verify --db s.db --head "$head"
 expect 0 "audit verify --head HEAD in upper case" "$PG" audit verify --db s.db --head "${head^^}"
