@@ -1,5 +1,6 @@
 // `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -191,6 +192,11 @@ int run_advise(const AdviseOptions& o) {
     }
   }
   std::cout.flush();
+  if (report.decision_id && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)))
+    // The decision is in the log though its id never reached the caller, who would otherwise record
+    // it again (the exit code is 74: the results were not written).
+    std::cerr << "phasegate advise: decision " << *report.decision_id
+              << " was recorded, but the results could not be written to standard output\n";
 
   return counts_only ? verdict_exit_code(report.counts) : verdict_exit_code(report.rows);
 }

@@ -21,6 +21,11 @@ expect74() {  # description, then the command (its stdout goes to /dev/full or i
 "$PG" advise r.rules --facts f.facts --format json > /dev/full 2> err.txt; expect74 "advise --format json > /dev/full" $?
 "$PG" audit list --db s.db > /dev/full 2> err.txt; expect74 "audit list > /dev/full" $?
 "$PG" facts export --db s.db >&- 2> err.txt; expect74 "facts export, stdout closed" $?
+# Recorded, but the id never reached the caller: stderr says which decision is in the log.
+"$PG" advise r.rules --db s.db --record > /dev/full 2> err.txt; expect74 "advise --record > /dev/full" $?
+grep -q 'decision 1 was recorded' err.txt || { echo "advise --record > /dev/full: the recorded id is not reported"; cat err.txt; fail=1; }
+"$PG" advise r.rules --db s.db --record >&- 2> err.txt; expect74 "advise --record, stdout closed" $?
+grep -q 'decision 2 was recorded' err.txt || { echo "advise --record, stdout closed: the recorded id is not reported"; cat err.txt; fail=1; }
 # Written: the exit code is the command's own (advise: 0, all GO).
 "$PG" advise r.rules --facts f.facts > out.txt 2> err.txt || { echo "advise to a file failed"; fail=1; }
 exit $fail
