@@ -18,7 +18,8 @@ bool add_store_fact(Loader& loader, const engine::Program& program, const store:
                     engine::FactBaseBuilder& builder) {
   engine::FactOrigin origin;
   // Its provenance names the facts file and line it was imported from (the record id says it came
-  // through the store); diagnostics about the line name the record (`store#18`).
+  // through the store); diagnostics about the line name the record and that file and line
+  // (`store#18 (day1.facts:4)`), the text shown being the record's.
   origin.file = f.file.empty() ? "store#" + std::to_string(f.id) : f.file;
   origin.line = f.file.empty() ? 1 : f.line;
   origin.source = f.source;
@@ -28,22 +29,44 @@ bool add_store_fact(Loader& loader, const engine::Program& program, const store:
   origin.record_id = f.id;
   // A retraction names the tuple only: `= unknown` types its arguments for any fact relation.
   std::string text = f.kind == store::AssertionKind::retraction ? f.name + f.args_text + " = unknown" : f.fact_text();
-  return loader.add_line(program, "store#" + std::to_string(f.id), text, origin, builder);
+  std::string label = "store#" + std::to_string(f.id);
+  if (!f.file.empty()) label += " (" + f.file + ":" + std::to_string(f.line) + ")";
+  return loader.add_line(program, label, text, origin, builder);
 }
 
 bool add_store_facts(Loader& loader, const engine::Program& program, const store::FactState& state,
                      engine::FactBaseBuilder& builder) {
   bool ok = true;
   std::size_t skipped = 0;
+  std::set<std::string> names;  // of the facts left out
   for (const auto& f : state.facts) {
     int rel = program.find_relation(f.name);
     if (rel < 0 || program.relations[static_cast<std::size_t>(rel)].kind != engine::RelationKind::fact) {
       ++skipped;
+      names.insert(f.name);
       continue;
     }
     ok = add_store_fact(loader, program, f, builder) && ok;
   }
-  if (skipped) spdlog::info("{} store fact(s) not declared by ruleset {} were left out", skipped, program.name);
+  if (skipped) {
+    // A store may hold the facts of several rulesets; a name this one does not declare may also be a
+    // misspelling imported without --rules, whose fact then reads as unknown: say so, with the
+    // nearest declared name.
+    std::vector<std::string> declared;
+    for (const auto& r : program.relations)
+      if (r.kind == engine::RelationKind::fact) declared.push_back(r.name);
+    std::string list;
+    std::size_t shown = 0;
+    for (const auto& n : names) {
+      if (shown++ == 5) {
+        list += ", ...";
+        break;
+      }
+      list += (list.empty() ? "`" : ", `") + n + "`";
+      if (auto near = nearest_name(n, declared); !near.empty()) list += " (did you mean `" + near + "`?)";
+    }
+    spdlog::warn("{} store fact(s) that ruleset {} does not declare were left out: {}", skipped, program.name, list);
+  }
   return ok;
 }
 
