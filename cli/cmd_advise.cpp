@@ -11,6 +11,7 @@
 #include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/limits.hpp"
 #include "cli/explain_hook.hpp"
 #include "cli/load.hpp"
 #include "cli/reasons.hpp"
@@ -37,9 +38,7 @@ struct AdviseOptions {
   bool record = false;
   bool explain = false;
   bool summary = false;
-  std::uint64_t max_tuples = 50'000'000;
-  double max_seconds = 60.0;
-  std::uint64_t max_memory = 0;
+  EvalLimits limits;
 };
 
 int run_advise(const AdviseOptions& o) {
@@ -49,9 +48,7 @@ int run_advise(const AdviseOptions& o) {
     return kUsage;
   }
   engine::EvalOptions eval_options;
-  eval_options.max_tuples = o.max_tuples;
-  eval_options.max_seconds = o.max_seconds;
-  eval_options.max_memory_mb = o.max_memory;
+  o.limits.apply(eval_options);
   eval_options.facts_fixed = true;  // one evaluation: the facts' tables are read in place
   if (!parse_today(o.today, "advise", eval_options.today)) return kUsage;
   if (o.summary && o.explain && !o.record) {  // it would be computed and thrown away
@@ -223,15 +220,7 @@ void add_advise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--actor", o->actor, "Who records the decision (default: the OS user)")->check(name_check);
   cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Count GO, NO-GO and UNDETERMINED bindings per phase");
-  cmd->add_option("--max-tuples", o->max_tuples, "Stop when more tuples are derived")
-      ->capture_default_str()
-      ->check([](const std::string& s) { return count_check(s, true); });
-  cmd->add_option("--max-seconds", o->max_seconds, "Stop evaluation after this long")
-      ->capture_default_str()
-      ->check([](const std::string& s) { return seconds_check(s, true); });
-  cmd->add_option("--max-memory", o->max_memory, "Stop evaluation above this resident size in MiB (0: 4/5 of RAM)")
-      ->capture_default_str()
-      ->check([](const std::string& s) { return count_check(s, false); });
+  o->limits.add_options(cmd);
   cmd->callback([o, &exit_code] { exit_code = run_advise(*o); });
 }
 

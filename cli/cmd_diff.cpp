@@ -10,6 +10,7 @@
 #include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/limits.hpp"
 #include "cli/load.hpp"
 #include "cli/reasons.hpp"
 #include "engine/calendar.hpp"
@@ -30,6 +31,7 @@ struct DiffOptions {
   std::vector<std::string> scenarios;
   std::string today;
   std::string format = "text";
+  EvalLimits limits;
 };
 
 // One situation to compare on: facts files and inline lines in the order they apply, later ones
@@ -179,10 +181,12 @@ class Differ {
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
+    o_.limits.apply(eo);
     auto outcome = engine::evaluate(program, facts, eo);
     if (!outcome.evaluation) {
       const auto& e = *outcome.error;
-      loader_.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message);
+      loader_.diagnostics().error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message,
+                                  {"evaluating " + version + " on " + s.name});
       return std::nullopt;
     }
     return std::move(outcome.evaluation);
@@ -258,6 +262,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--today", o->today, "Evaluation date YYYY-MM-DD (default: the system date)")
       ->check(date_check);
   cmd->add_option("--format", o->format, "text or json")->capture_default_str();
+  o->limits.add_options(cmd, "each version on each situation");
   cmd->callback([o, &exit_code] { exit_code = Differ(*o).run(); });
 }
 

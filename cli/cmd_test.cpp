@@ -12,6 +12,7 @@
 #include "cli/advice.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/limits.hpp"
 #include "cli/load.hpp"
 #include "cli/reasons.hpp"
 #include "engine/calendar.hpp"
@@ -33,6 +34,7 @@ struct TestOptions {
   std::string today;
   bool coverage = false;
   double coverage_min = -1;
+  EvalLimits limits;
 };
 
 // Which requirements, blocks, waivers and condition alternatives the scenarios saw true and false.
@@ -417,10 +419,13 @@ class Runner {
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;
     eo.today = today_;
+    options_.limits.apply(eo);
     auto model_outcome = engine::evaluate_model(program, facts, eo);
     if (!model_outcome.model) {
       const auto e = model_outcome.error.value_or(engine::EvalError{"evaluation failed", {}, "E0900"});
-      diags.error(e.code, syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0}, e.message,
+      // A limit is about no place in the rules: it is reported at the scenario.
+      const syntax::Position at = e.pos.file.empty() ? scenario.pos : syntax::Position{e.pos.file, e.pos.line, e.pos.column, 0};
+      diags.error(e.code, at, e.message,
                   {"evaluating scenario " + quote_string(scenario.title) + " (" + where(scenario.pos) + ")"});
       return;
     }
@@ -554,6 +559,7 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--coverage", o->coverage,
                 "Report which requirements, blocks, waivers and condition alternatives no scenario saw true and false");
   cmd->add_option("--coverage-min", o->coverage_min, "With --coverage: fail below this percentage");
+  o->limits.add_options(cmd, "each scenario");
   cmd->callback([o, &exit_code] {
     if (o->coverage_min >= 0) o->coverage = true;
     exit_code = Runner(*o).run();

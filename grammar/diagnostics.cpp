@@ -175,8 +175,8 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, bool colo
   const char* reset = color ? "\x1b[0m" : "";
   std::string out;
   out += bold;
-  out += d.pos.file;
-  if (d.pos.line > 0) {
+  out += d.pos.file.empty() ? "phasegate" : d.pos.file;  // not about a place in a file (a time limit)
+  if (d.pos.line > 0 && !d.pos.file.empty()) {
     out += ':';
     out += std::to_string(d.pos.line);
     out += ':';
