@@ -1,0 +1,1 @@
+phasegate test limits/chain.scenarios --max-tuples 5
