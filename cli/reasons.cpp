@@ -94,12 +94,16 @@ std::vector<Reason> reasons_for(const engine::Program& program, const engine::Ph
 
 std::string reason_label(const Reason& r) { return r.kind == "after" ? "after " + r.label : r.label; }
 
-std::string reason_statement(const Reason& r, const std::string& quote) {
+std::string reason_statement(const Reason& r, const std::function<std::string(const std::string&)>& code) {
   // An `after` phase is not GO: what it is, as advise's table says it.
   if (r.kind == "after") return std::string("it is ") + (r.value == Truth::false_ ? "NO-GO" : "UNDETERMINED");
-  std::string s = quote + r.text + quote + " is " + engine::to_string(r.expr_value);
-  if (!r.waived_by.empty()) s += ", unless waived: " + quote + r.waived_by + quote + " (unknown)";
+  std::string s = code(r.text) + " is " + engine::to_string(r.expr_value);
+  if (!r.waived_by.empty()) s += ", unless waived: " + code(r.waived_by) + " (unknown)";
   return s;
+}
+
+std::string reason_statement(const Reason& r, const std::string& quote) {
+  return reason_statement(r, [&](const std::string& text) { return quote + text + quote; });
 }
 
 std::vector<AppliedWaiver> waivers_applied(const engine::Program& program, const engine::PhaseResult& r) {

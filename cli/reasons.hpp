@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct Reason {
 // unknown waiver may still meet, ", unless waived: WAIVER (unknown)". `quote` wraps TEXT (markdown: "`").
 // (An `after` reason: "it is NO-GO" or "it is UNDETERMINED".)
 std::string reason_statement(const Reason& r, const std::string& quote = "");
+// The same with each expression written by `code` (a Markdown code span fit for a table cell).
+std::string reason_statement(const Reason& r, const std::function<std::string(const std::string&)>& code);
 // The reason's label as the table shows it: `after phase2` for an `after` reason, else its label.
 std::string reason_label(const Reason& r);
 

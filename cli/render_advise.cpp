@@ -59,6 +59,23 @@ std::string md_escape(const std::string& s) {
   return out;
 }
 
+// Text as a Markdown code span that a table cell can hold: fenced with more backticks than it holds
+// in a row (spaced when it starts or ends with one), `|` escaped (GitHub's tables split cells on it
+// even inside code), line breaks as spaces.
+std::string md_code(const std::string& s) {
+  std::size_t run = 0, longest = 0;
+  std::string body;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+    if (c == '|') body += "\\|";
+    else body += c == '\n' ? ' ' : c;
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = !s.empty() && (s.front() == '`' || s.back() == '`');
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
 // What every JSON rendering of an advice starts with: the ruleset, the day, the store moment, the
 // decision, in the key order of CLI.md.
 nlohmann::ordered_json header_json(const AdviseReport& r) {
@@ -197,7 +214,7 @@ std::string advise_markdown(const AdviseReport& r) {
   const auto& p = *r.program;
   std::ostringstream out;
   out << "# " << md_escape(p.title.empty() ? p.name : p.title) << "\n\n";
-  out << "Ruleset `" << p.name << "`" << (p.version.empty() ? "" : " version " + p.version) << " (sha256 `"
+  out << "Ruleset `" << p.name << "`" << (p.version.empty() ? "" : " version " + md_escape(p.version)) << " (sha256 `"
       << r.sha256.substr(0, 16) << "…`), today " << r.today;
   if (r.known_at) out << ", as known at " << *r.known_at;
   if (r.decision_id) out << ", decision " << *r.decision_id;
@@ -208,16 +225,16 @@ std::string advise_markdown(const AdviseReport& r) {
     for (const auto& reason : reasons_for(p, *row)) {
       if (!first) out << "<br>";
       first = false;
-      out << md_escape(reason_label(reason)) << ": " << reason_statement(reason, "`");
+      out << md_escape(reason_label(reason)) << ": " << reason_statement(reason, md_code);
       if (!reason.because.empty()) out << " — " << md_escape(reason.because);
     }
     for (const auto& w : waivers_applied(p, *row)) {
       if (!first) out << "<br>";
       first = false;
-      out << md_escape(w.label) << " waived: `" << w.text << "`";
+      out << md_escape(w.label) << " waived: " << md_code(w.text);
     }
     out << " | ";
-    for (std::size_t i = 0; i < row->unknowns.size(); ++i) out << (i ? ", " : "") << "`" << row->unknowns[i] << "`";
+    for (std::size_t i = 0; i < row->unknowns.size(); ++i) out << (i ? ", " : "") << md_code(row->unknowns[i]);
     out << " |\n";
   }
   auto n = count(r);
