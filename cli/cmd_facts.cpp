@@ -38,6 +38,8 @@ bool check_format(const FactsOptions& o, Format& format, const char* what) {
 }
 
 int run_import(const FactsOptions& o) {
+  Format format;
+  if (!check_format(o, format, "import")) return kUsage;
   Loader loader;
   std::optional<LoadedRules> rules;
   if (!o.rules.empty()) {
@@ -66,7 +68,8 @@ int run_import(const FactsOptions& o) {
     for (std::size_t i = 0; i < titles.size(); ++i) io.title += (i ? "; " : "") + titles[i];
     io.files = o.files;
     auto r = s.import_facts(lines, io);
-    std::cout << "imported " << r.count << " fact(s) as batch " << r.batch_id << " at " << r.recorded_at << '\n';
+    if (format == Format::json) std::cout << json_text(store::as_json(r)) << '\n';
+    else std::cout << "imported " << r.count << " fact(s) as batch " << r.batch_id << " at " << r.recorded_at << '\n';
   } catch (const store::StoreError& e) {
     std::cerr << "phasegate facts import: " << e.what() << "\nnothing was imported\n";
     return e.exit_code();
@@ -155,6 +158,7 @@ void add_facts_command(CLI::App& app, int& exit_code) {
   add_db(imp, *oi);
   imp->add_option("--actor", oi->actor, "Who enters the facts (default: the OS user)")->check(name_check);
   imp->add_option("--rules", oi->rules, "Check values against this ruleset (needed for `load` tables)");
+  imp->add_option("--format", oi->format, "text or json")->capture_default_str();
   imp->callback([oi, &exit_code] { exit_code = run_import(*oi); });
 
   auto ol = std::make_shared<FactsOptions>();

@@ -18,4 +18,7 @@ rc=0; "$PG" advise "$T/m.rules" --db "$T/b.db" --today 2026-12-01 >/dev/null 2>"
 [ $rc -eq 65 ] || fail "advise on a badly typed store fact: exit $rc"
 grep -q 'bad.facts:2).*error\[E0602\]' "$T/err" || fail "the error does not name the file and line imported from: $(cat "$T/err")"
 grep -q 'bad.facts:3).*error\[E0604\]' "$T/err" || fail "the second error does not name its line: $(cat "$T/err")"
+# facts import --format json gives the import as store.md documents it.
+"$PG" facts import "$T/typo.facts" --db "$T/j.db" --format json > "$T/imp.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert sorted(d) == ["batch", "count", "recorded_at"] and d["batch"] == 1 and d["count"] == 1, d' "$T/imp.json" || fail "facts import --format json: $(cat "$T/imp.json")"
 echo "ok"
