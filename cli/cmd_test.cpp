@@ -459,7 +459,10 @@ class Runner {
           for (const auto& r : reasons_for(program, *row)) found = found || r.label == b->label.name;
           if (!found)
             failures.push_back({scenario.title, where(b->pos), phase_key(program, *row) + " because " + b->label.name,
-                                "`" + b->label.name + "` is not among the reasons", explain_row(program, *row)});
+                                row->verdict == engine::Verdict::go
+                                    ? phase_key(program, *row) + " is GO, which has no reasons"
+                                    : "`" + b->label.name + "` is not among the reasons",
+                                explain_row(program, *row)});
         }
       }
     }
