@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "cli/advice.hpp"
@@ -267,6 +268,13 @@ class Runner {
         loader_.mark_io_error();  // exit 66; the files that are there still run
       }
     }
+    // A file named twice (`test a.scenarios ./a.scenarios`, or a folder and a file in it) runs once.
+    std::set<std::string> seen;
+    std::erase_if(out, [&](const std::string& f) {
+      std::error_code ec;
+      auto key = fs::weakly_canonical(f, ec);
+      return !seen.insert(ec ? f : key.string()).second;
+    });
     return out;
   }
 
