@@ -79,7 +79,9 @@ std::optional<Program> check_ruleset(const syntax::Ruleset& ruleset, Diagnostics
   check::lower_phases(cx);
   check::stratify(cx);
   check::order_phases(cx);
-  if (options.warnings) check::lint(cx);
+  // After a syntax error the declarations that did not parse are not here: what reads a fact or
+  // condition is not all known, and "never used" would be noise. Only the other warnings are given.
+  if (options.warnings) check::lint(cx, errors_before == 0);
   if (diags.error_count() > errors_before) return std::nullopt;
   return std::move(cx.program);
 }

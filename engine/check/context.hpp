@@ -127,7 +127,8 @@ void lower_conditions(Context& cx);  // conditions into rules (type inference, s
 void lower_phases(Context& cx);      // phases, clauses, labels, waivers, for each, after
 void stratify(Context& cx);          // strata and their cycles
 void order_phases(Context& cx);      // phase_order and `after` cycles
-void lint(Context& cx);              // the warnings
+// The warnings; "never used" and "never cited" only when `uses_known` (no declaration failed).
+void lint(Context& cx, bool uses_known);
 
 // The `because` and `cites SOURCE, "locator"` of a rule, requirement or waiver; an undeclared source
 // is reported (with the nearest declared one), a declared one is marked cited.

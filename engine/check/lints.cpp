@@ -196,10 +196,10 @@ std::optional<bool> fold_truth(const Program& p, ExprId id) {
 
 }  // namespace
 
-void lint(Context& cx) {
+void lint(Context& cx, bool uses_known) {
   const auto& prog = cx.program;
   // facts nothing uses
-  for (std::size_t r = 0; r < prog.relations.size(); ++r) {
+  for (std::size_t r = 0; uses_known && r < prog.relations.size(); ++r) {
     const auto& rel = prog.relations[r];
     if (rel.kind == RelationKind::fact && !cx.relation_used[r])
       cx.diags.warning(code::unused_fact, to_pos(rel.pos), "fact `" + rel.name + "` is declared but never used",
@@ -217,7 +217,7 @@ void lint(Context& cx) {
     reached[static_cast<std::size_t>(r)] = true;
     for (int t : out[static_cast<std::size_t>(r)]) stack.push_back(t);
   }
-  for (std::size_t r = 0; r < prog.relations.size(); ++r) {
+  for (std::size_t r = 0; uses_known && r < prog.relations.size(); ++r) {
     const auto& rel = prog.relations[r];
     if (rel.kind == RelationKind::condition && !reached[r])
       cx.diags.warning(code::unreached_condition, to_pos(rel.pos),
@@ -246,7 +246,7 @@ void lint(Context& cx) {
     }
   }
   // sources never cited
-  for (std::size_t s = 0; s < prog.sources.size(); ++s)
+  for (std::size_t s = 0; uses_known && s < prog.sources.size(); ++s)
     if (!cx.source_cited[s])
       cx.diags.warning(code::uncited_source, to_pos(prog.sources[s].pos),
                        "source `" + prog.sources[s].id + "` is never cited",
