@@ -1,6 +1,7 @@
 // `phasegate audit list|show|verify|diff|head`: the decision log and its tamper-evidence chain.
 #include <cctype>
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -225,6 +226,16 @@ int run_head(const AuditOptions& o) {
   });
 }
 
+// A decision id: a whole number from 1 up that fits the log's ids (a longer one was read as the
+// largest id and reported as "no decision 9223372036854775807").
+std::string decision_id_check(const std::string& text) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 1)
+    return "wants a decision id (a whole number from 1, as `audit list` shows), not `" + text + "`";
+  return "";
+}
+
 }  // namespace
 
 void add_audit_command(CLI::App& app, int& exit_code) {
@@ -251,7 +262,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   }
   {
     auto [cmd, o] = make("show", "One decision: rules, facts with provenance, verdicts, explanations", run_show);
-    cmd->add_option("id", o->id, "Decision id")->required();
+    cmd->add_option("id", o->id, "Decision id")->required()->check(decision_id_check);
     cmd->add_option("--format", o->format, "text, json or markdown")->capture_default_str();
   }
   {
@@ -262,8 +273,8 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   }
   {
     auto [cmd, o] = make("diff", "Which facts changed and which verdicts flipped between two decisions", run_diff);
-    cmd->add_option("a", o->id, "First decision id")->required();
-    cmd->add_option("b", o->id2, "Second decision id")->required();
+    cmd->add_option("a", o->id, "First decision id")->required()->check(decision_id_check);
+    cmd->add_option("b", o->id2, "Second decision id")->required()->check(decision_id_check);
     cmd->add_option("--format", o->format, "text or json")->capture_default_str();
   }
   {

@@ -366,7 +366,8 @@ struct Model::Impl {
     if (shared && shared->stop.load(std::memory_order_relaxed)) fail("E0901", "evaluation stopped by another thread");
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (elapsed > opt.max_seconds)
-      fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) + " seconds was reached");
+      fail("E0902", "evaluation stopped: the time limit of " + seconds_text(opt.max_seconds) +
+                        (opt.max_seconds == 1.0 ? " second" : " seconds") + " was reached");
     if ((steps & 0x3ffff) == 0) check_memory();
   }
 

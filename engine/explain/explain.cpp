@@ -3,6 +3,7 @@
 #include "engine/explain/explain.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
@@ -1700,7 +1701,11 @@ class Builder {
       e_.to_stop_complete = e_.to_stop_complete && !timed_out_;
     }
     std::string note;
-    if (timed_out_) note = "the search stopped at its time budget (" + std::to_string(opt_.max_seconds) + " s)";
+    if (timed_out_) {
+      char budget[32];
+      std::snprintf(budget, sizeof budget, "%g", opt_.max_seconds);
+      note = std::string("the search stopped at its time budget (") + budget + " s)";
+    }
     else if (limited && (limit_hit_ || (!derivations_followed_ && !aggregate_followed_)))
       note = "more sets may exist: listed at most " + std::to_string(opt_.max_sets) + " sets of at most " +
              std::to_string(opt_.max_set_size) + " changes";

@@ -30,6 +30,11 @@ expect 66 "advise --known-at a good moment, no store" "$PG" advise "$R" --db non
 # A negative --max-sets wrapped round to a huge budget.
 expect 64 "explain --max-sets -1" "$PG" explain "$R" --phase phase1 --max-sets -1
 expect 64 "explain --max-sets 0" "$PG" explain "$R" --phase phase1 --max-sets 0
+# A decision id too long for the log's ids was read as the largest one ("no decision 9223372036854775807").
+expect 64 "audit show 99999999999999999999999" "$PG" audit show 99999999999999999999999 --db s.db
+expect 64 "audit show 0" "$PG" audit show 0 --db s.db
+expect 64 "audit diff 1 x" "$PG" audit diff 1 x --db s.db
+expect 66 "audit show 99" "$PG" audit show 99 --db s.db
 head=$("$PG" audit head --db s.db)
 expect 0 "audit verify --head HEAD" "$PG" audit verify --db s.db --head "$head"
 expect 0 "audit verify --head HEAD in upper case" "$PG" audit verify --db s.db --head "${head^^}"
