@@ -952,7 +952,13 @@ struct Model::Impl {
         continue;
       }
       if (!reads_locals(c)) {
-        if (eval_truth(c, fr) == Truth::false_) return false;
+        // Read here even when no tuple was listed (and the filter never read): an arithmetic error in
+        // it (`10 / n` with n = 0) leaves the unlisted tuples as they were, not stops the evaluation.
+        try {
+          if (eval_truth(c, fr) == Truth::false_) return false;
+        } catch (const EvalAbort& stop) {
+          if (stop.error.code != "E0903" && stop.error.code != "E0904") throw;  // limits stop everything
+        }
         continue;
       }
       if (x.kind != ExprKind::compare || x.children.size() != 2) continue;
@@ -963,7 +969,13 @@ struct Model::Impl {
             p.relations[static_cast<std::size_t>(a.relation)].kind != RelationKind::fact || reads_locals(other))
           continue;
         const Value& any = unknown_value[static_cast<std::size_t>(a.relation)];
-        const Value o = eval(other, fr);
+        Value o;
+        try {
+          o = eval(other, fr);
+        } catch (const EvalAbort& stop) {
+          if (stop.error.code != "E0903" && stop.error.code != "E0904") throw;
+          continue;
+        }
         if (any.kind != Value::Kind::numeric || o.kind != Value::Kind::numeric) continue;
         const Truth t = side == 0 ? compare(x.cmp, any, o) : compare(x.cmp, o, any);
         if (t == Truth::false_) return false;
