@@ -19,20 +19,31 @@ bool needs_escape(std::uint64_t x) {
   return ((control | is_quote | is_backslash | x) & highs) != 0;  // `| x`: a byte of 0x80 or above
 }
 
-// The length of the well-formed UTF-8 sequence at s[i] (a byte of 0x80 or above), or 0 if there is
-// none there (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, cut short).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-  const unsigned c = b(0);
-  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return b(k) >= lo && b(k) <= hi; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
+// At s[i] (a byte of 0x80 or above): whether a well-formed UTF-8 sequence starts there, and how many
+// bytes to take: the sequence, or else the longest start of one (at least the byte itself), which is
+// replaced by one U+FFFD as nlohmann's `replace` handler does (a lead byte and its continuation bytes
+// cut short by another character: one; a stray continuation byte, an overlong form, a surrogate,
+// beyond U+10FFFF: one per byte that cannot start or continue a sequence).
+bool utf8_sequence(std::string_view s, std::size_t i, std::size_t& taken) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t need = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c == 0xE0) need = 2, lo = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
+  else if (c == 0xED) need = 2, hi = 0x9F;
+  else if (c == 0xF0) need = 3, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) need = 3;
+  else if (c == 0xF4) need = 3, hi = 0x8F;
+  taken = 1;
+  if (need == 0) return false;
+  for (std::size_t k = 1; k <= need; ++k) {
+    if (i + k >= s.size()) return false;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    taken = k + 1;
+  }
+  return true;
 }
 
 }  // namespace
@@ -52,14 +63,14 @@ void append_json_string(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
     if (c >= 0x80) {
-      if (const std::size_t n = utf8_sequence(s, i)) {
-        i += n - 1;
-        continue;
+      std::size_t n = 1;
+      const bool ok = utf8_sequence(s, i, n);
+      if (!ok) {  // not UTF-8 (a file name in another encoding): U+FFFD, so the output stays valid JSON
+        out.append(s.data() + run, i - run);
+        run = i + n;
+        out += "\xEF\xBF\xBD";
       }
-      // Not UTF-8 (a file name in another encoding): U+FFFD, so the output stays valid JSON.
-      out.append(s.data() + run, i - run);
-      run = i + 1;
-      out += "\xEF\xBF\xBD";
+      i += n - 1;
       continue;
     }
     out.append(s.data() + run, i - run);
