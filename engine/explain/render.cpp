@@ -18,7 +18,7 @@ const ExplainNode& node_at(const Explanation& e, int i) { return e.nodes[static_
 
 std::string where(const NodePos& pos) {
   if (pos.file.empty()) return "";
-  return std::string(pos.file) + ":" + std::to_string(pos.line);
+  return printable(pos.file) + ":" + std::to_string(pos.line);
 }
 
 // Where an assumption was given: `--assume, line 2` for the second.
@@ -33,10 +33,11 @@ std::string origin_text(const FactOrigin& o) {
   } else if (o.file == "store" || o.record_id != 0) {
     s = "store record " + std::to_string(o.record_id);
   } else {
-    s = o.file;
+    s = printable(o.file);
     if (o.line) s += ":" + std::to_string(o.line);
   }
-  if (!o.source.empty()) s += "; source " + quote_string(o.source);
+  // (quote_string escapes `"`, `\`, line breaks and tabs; printable the other control characters)
+  if (!o.source.empty()) s += "; source " + printable(quote_string(o.source));
   if (o.as_of) s += "; as of " + format_iso_date(o.as_of->days);
   if (!o.recorded_by.empty()) s += "; recorded by " + o.recorded_by;
   if (!o.recorded_at.empty()) s += " at " + o.recorded_at;

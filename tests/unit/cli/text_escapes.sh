@@ -25,4 +25,12 @@ check "audit diff" "$("$PG" audit diff 1 2)"
 check "explain" "$("$PG" explain "$T/m.rules" --db "$PHASEGATE_DB" --known-at "$("$PG" audit show 1 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recorded_at"])')" --phase go)"
 out=$("$PG" facts list)
 grep -qF 'S2\tand\nmore' <<<"$out" || fail "facts list does not escape the tab and line break: $out"
+# A facts file whose name holds a line break, and a source with terminal escapes: explain shows each
+# fact on one line, the control characters escaped.
+fn="$T/"$'n\nb = true  # forged.facts'
+printf 'facts "f"\nready = true  source "S1\x1b[2Kx\x07"\n' > "$fn"
+out=$("$PG" explain "$T/m.rules" --facts "$fn" --phase go)
+if grep -q '^b = true' <<<"$out"; then fail "explain shows the file name's line break as a new line"; fi
+grep -qF 'forged.facts:2; source "S1\x1B[2Kx\x07"' <<<"$out" || fail "explain does not escape the file name and source: $out"
+if grep -q $'\x1b' <<<"$out"; then fail "explain writes a raw escape character"; fi
 echo "ok"
