@@ -1,5 +1,6 @@
 // `phasegate advise`: the go/no-go table for every phase (or the phases asked about), from files and the store.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -42,6 +43,9 @@ struct AdviseOptions {
 };
 
 int run_advise(const AdviseOptions& o) {
+  // A decision recorded must be reported even when the reader of standard output has gone (`| head`):
+  // without SIGPIPE the write fails, and the exit (74) and stderr say which decision is in the log.
+  if (o.record) std::signal(SIGPIPE, SIG_IGN);
   Format format;
   if (!parse_format(o.format, format) || format == Format::dot) {
     std::cerr << "phasegate advise: --format must be text, json or markdown\n";

@@ -26,6 +26,13 @@ expect74() {  # description, then the command (its stdout goes to /dev/full or i
 grep -q 'decision 1 was recorded' err.txt || { echo "advise --record > /dev/full: the recorded id is not reported"; cat err.txt; fail=1; }
 "$PG" advise r.rules --db s.db --record >&- 2> err.txt; expect74 "advise --record, stdout closed" $?
 grep -q 'decision 2 was recorded' err.txt || { echo "advise --record, stdout closed: the recorded id is not reported"; cat err.txt; fail=1; }
+# The reader of a pipe gone (`| true`): not killed by SIGPIPE in silence, but 74 and the id.
+rc=$(python3 -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)  # a pipe whose reader is gone before the command writes
+with open("err.txt", "w") as err:
+    print(subprocess.run(sys.argv[1:], stdout=w, stderr=err).returncode)' "$PG" advise r.rules --db s.db --record --format json)
+expect74 "advise --record | true" $rc
+grep -q 'decision 3 was recorded' err.txt || { echo "advise --record | true: the recorded id is not reported"; cat err.txt; fail=1; }
 # Written: the exit code is the command's own (advise: 0, all GO).
 "$PG" advise r.rules --facts f.facts > out.txt 2> err.txt || { echo "advise to a file failed"; fail=1; }
 exit $fail
