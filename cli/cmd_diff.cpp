@@ -124,11 +124,7 @@ class Differ {
   // fact. A fact neither declares is an error, as anywhere else.
   bool only_in_other(const engine::Program& program, const engine::Program& other, const syntax::Ident& name,
                      const std::string& version) {
-    auto declared = [&](const engine::Program& p) {
-      const int r = p.find_relation(name.name);
-      return r >= 0 && p.relations[static_cast<std::size_t>(r)].kind == engine::RelationKind::fact;
-    };
-    if (declared(program) || !declared(other)) return false;
+    if (program.declares_fact(name.name) || !other.declares_fact(name.name)) return false;
     if (warned_.insert(version + '\n' + name.name).second)
       loader_.diagnostics().warning("W0706", name.pos,
                                     "fact `" + name.name + "` is not declared in " + version +

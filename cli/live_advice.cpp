@@ -44,8 +44,7 @@ int LiveAdvice::refresh(LiveRefresh* out) {
   engine::FactBaseBuilder set_builder(program), removed_builder(program);
   bool ok = true;
   for (const auto& [key, f] : latest) {
-    int rel = program.find_relation(f->name);
-    if (rel < 0 || program.relations[static_cast<std::size_t>(rel)].kind != engine::RelationKind::fact) {
+    if (!program.declares_fact(f->name)) {
       ++stats.skipped;
       continue;
     }

@@ -40,8 +40,7 @@ bool add_store_facts(Loader& loader, const engine::Program& program, const store
   std::size_t skipped = 0;
   std::set<std::string> names;  // of the facts left out
   for (const auto& f : state.facts) {
-    int rel = program.find_relation(f.name);
-    if (rel < 0 || program.relations[static_cast<std::size_t>(rel)].kind != engine::RelationKind::fact) {
+    if (!program.declares_fact(f.name)) {
       ++skipped;
       names.insert(f.name);
       continue;

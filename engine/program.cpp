@@ -9,6 +9,11 @@ int Program::find_relation(const std::string& name) const {
   return -1;
 }
 
+bool Program::declares_fact(const std::string& name) const {
+  const int r = find_relation(name);
+  return r >= 0 && relations[static_cast<std::size_t>(r)].kind == RelationKind::fact;
+}
+
 int Program::find_phase(const std::string& name) const {
   for (std::size_t i = 0; i < phases.size(); ++i)
     if (phases[i].name == name) return static_cast<int>(i);

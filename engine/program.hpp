@@ -219,6 +219,7 @@ struct Program {
   std::vector<int> phase_order;               // phase ids, each after the phases it names in `after`
 
   int find_relation(const std::string& name) const;  // -1 when absent
+  bool declares_fact(const std::string& name) const;  // a `fact` of that name (not a condition)
   int find_phase(const std::string& name) const;     // -1 when absent
 };
 
