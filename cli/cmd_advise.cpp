@@ -192,8 +192,7 @@ int run_advise(const AdviseOptions& o) {
       for (const auto* row : report.rows) std::cout << '\n' << explanation_text_for(model, *row, color, false, assumed);
     }
   }
-  std::cout.flush();
-  if (report.decision_id && (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)))
+  if (report.decision_id && stdout_failed())
     // The decision is in the log though its id never reached the caller, who would otherwise record
     // it again (the exit code is 74: the results were not written).
     std::cerr << "phasegate advise: decision " << *report.decision_id

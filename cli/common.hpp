@@ -45,6 +45,10 @@ std::string head_check(const std::string& text);
 std::string json_text(const nlohmann::json& j, int indent = 2);
 std::string json_text(const nlohmann::ordered_json& j, int indent = 2);  // keys in the order written
 
+// Flushes standard output; true when what was written did not all reach it (a full disk, a closed
+// pipe). errno then says why.
+bool stdout_failed();
+
 bool stdout_color();
 bool stderr_color();
 

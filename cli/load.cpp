@@ -85,6 +85,11 @@ bool parse_format(const std::string& name, Format& out) {
 static bool color_for(int fd) { return std::getenv("NO_COLOR") == nullptr && ::isatty(fd) == 1; }
 bool stdout_color() { return color_for(STDOUT_FILENO); }
 
+bool stdout_failed() {
+  std::cout.flush();
+  return !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+}
+
 std::string json_text(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -25,9 +25,7 @@ namespace {
 // closed stdout must not pass for "all GO" or a written backup (`facts export > backup.facts`).
 int output_written(int exit_code) {
   errno = 0;
-  std::cout.flush();
-  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
-  if (!failed) return exit_code;
+  if (!phasegate::cli::stdout_failed()) return exit_code;
   const int err = errno;
   std::cerr << "phasegate: cannot write the results to standard output" << (err ? std::string(": ") + std::strerror(err) : "")
             << '\n';
