@@ -15,24 +15,49 @@ static engine::ExplainOptions options(bool counterfactuals) {
 }
 
 std::vector<std::string> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
-                                      bool counterfactuals) {
+                                      bool counterfactuals, unsigned builders) {
   std::vector<std::string> out;
   out.reserve(rows.size());
+  if (builders != 1 && !rows.empty()) {
+    ExplanationStream stream(model, rows, counterfactuals, builders);
+    for (std::size_t i = 0; i < rows.size(); ++i) stream.next(out.emplace_back());
+    return out;
+  }
   auto o = options(counterfactuals);
   o.assumed = assumed_facts_of(model);  // once for all rows
-  for (const auto* row : rows)
-    out.push_back(engine::explanation_json_text(model, engine::explain_phase(model, *row, o)));
+  o.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model));
+  engine::Explanation e;  // its vectors reused from one row to the next
+  for (const auto* row : rows) {
+    engine::explain_phase(model, *row, o, e);
+    out.push_back(engine::explanation_json_text(model, e));
+  }
   return out;
 }
 
 namespace {
-constexpr std::size_t kBatch = 256;   // rows per batch handed over
-constexpr std::size_t kAhead = 8;     // batches built ahead of the writer at most
+constexpr std::size_t kBatch = 256;  // rows per batch handed over
+constexpr std::size_t kAhead = 8;    // batches built ahead of the writer at most
 }  // namespace
 
 ExplanationStream::ExplanationStream(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
-                                     bool counterfactuals)
-    : model_(model), rows_(rows), counterfactuals_(counterfactuals), builder_([this] { build(); }) {}
+                                     bool counterfactuals, unsigned builders)
+    : model_(model), rows_(rows), counterfactuals_(counterfactuals), options_(options(counterfactuals)),
+      batches_((rows.size() + kBatch - 1) / kBatch) {
+  options_.assumed = assumed_facts_of(model_);  // once for all rows
+  options_.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model_));
+  if (builders == 0) builders = std::max(1u, std::thread::hardware_concurrency());
+  builders = std::min<unsigned>({builders, kMaxBuilders, static_cast<unsigned>(std::max<std::size_t>(batches_, 1))});
+  if (builders > 1) {
+    options_.model_lock = &model_lock_;
+    model_.facts().index_all();  // the builders read the facts at once, without the lock
+  }
+  builders_.reserve(builders);
+  try {
+    for (unsigned i = 0; i < builders; ++i) builders_.emplace_back([this] { build(); });
+  } catch (...) {  // no thread to be had: those started finish the work
+    if (builders_.empty()) throw;
+  }
+}
 
 ExplanationStream::~ExplanationStream() {
   {
@@ -40,49 +65,58 @@ ExplanationStream::~ExplanationStream() {
     stop_ = true;
   }
   changed_.notify_all();
-  builder_.join();
+  for (auto& t : builders_) t.join();
 }
 
+// A builder claims the next batch (batches are claimed in order, at most kAhead past the one being
+// written), builds its trees and turns each into JSON text at once, freeing it before the next is
+// built (the next reuses its memory where the allocator keeps it for this thread: a batch of trees
+// freed together overflowed that cache, and allocating was a quarter of building).
 void ExplanationStream::build() {
-  try {
-    auto o = options(counterfactuals_);
-    o.assumed = assumed_facts_of(model_);  // once for all rows
-    for (std::size_t first = 0; first < rows_.size(); first += kBatch) {
-      // Each tree is written as JSON text and freed at once, before the next is built: the next
-      // reuses its memory where the allocator keeps it for this thread (a batch of trees freed
-      // together overflowed that cache, and allocating was a quarter of building).
-      std::vector<std::string> batch;
-      batch.reserve(std::min(kBatch, rows_.size() - first));
-      for (std::size_t i = first; i < rows_.size() && i < first + kBatch; ++i)
-        batch.push_back(engine::explanation_json_text(model_, engine::explain_phase(model_, *rows_[i], o)));
+  for (;;) {
+    std::size_t b = 0;
+    {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || ready_.size() < kAhead; });
-      if (stop_) return;
-      ready_.push_back(std::move(batch));
-      lock.unlock();
-      changed_.notify_all();
+      changed_.wait(lock, [&] { return stop_ || error_ || claimed_ >= batches_ || claimed_ < written_ + kAhead; });
+      if (stop_ || error_ || claimed_ >= batches_) return;
+      b = claimed_++;
     }
-  } catch (...) {
-    std::lock_guard lock(mutex_);
-    error_ = std::current_exception();
+    std::vector<std::string> batch;
+    try {
+      const std::size_t first = b * kBatch, last = std::min(rows_.size(), first + kBatch);
+      batch.reserve(last - first);
+      engine::Explanation e;  // its vectors reused from one row to the next
+      for (std::size_t i = first; i < last; ++i) {
+        engine::explain_phase(model_, *rows_[i], options_, e);
+        batch.push_back(engine::explanation_json_text(model_, e));
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (b < failed_batch_) {
+        failed_batch_ = b;
+        error_ = std::current_exception();
+      }
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (b != failed_batch_) ready_.emplace(b, std::move(batch));
+    }
+    changed_.notify_all();
   }
-  {
-    std::lock_guard lock(mutex_);
-    done_ = true;
-  }
-  changed_.notify_all();
 }
 
 void ExplanationStream::next(std::string& out) {
   if (taken_ == current_.size()) {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty() || done_; });
-    if (ready_.empty()) {
-      if (error_) std::rethrow_exception(error_);
-      throw std::logic_error("ExplanationStream: more explanations asked for than rows");
-    }
-    current_ = std::move(ready_.front());
-    ready_.pop_front();
+    const std::size_t want = written_;
+    if (want >= batches_) throw std::logic_error("ExplanationStream: more explanations asked for than rows");
+    // Every batch before the first that failed is claimed before it, so it comes.
+    changed_.wait(lock, [&] { return ready_.count(want) != 0 || failed_batch_ == want; });
+    if (failed_batch_ == want) std::rethrow_exception(error_);
+    auto it = ready_.find(want);
+    current_ = std::move(it->second);
+    ready_.erase(it);
+    ++written_;
     taken_ = 0;
     lock.unlock();
     changed_.notify_all();

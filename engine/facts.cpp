@@ -519,6 +519,12 @@ void FactBase::set(int relation, const FactEntry& entry) {
   set_ids(relation, ids.data(), ids.size(), value, entry.origin);
 }
 
+void FactBase::index_all() const {
+  if (hashed_ != 0 && pool_slots_.empty()) rehash_pool(capacity_for(hashed_, 0, 64));
+  for (const Rows& rows : rel_)
+    if (rows.prov.size() != 0 && rows.slots.empty()) rehash(rows, capacity_for(rows.prov.size(), 0, 16), rows.prov.size());
+}
+
 void FactBase::release_index() {
   for (Rows& rows : rel_) std::vector<std::uint64_t>().swap(rows.slots);
   std::vector<std::uint64_t>().swap(pool_slots_);

@@ -321,6 +321,9 @@ class FactBase {
   // later (find, set, erase, merge, intern) builds them again first; so find() on a const FactBase
   // then writes, and must not run concurrently with other calls.
   void release_index();
+  // Builds again what release_index() dropped. Afterwards, and until the next change, the const
+  // readers change nothing: several threads may read the fact base at once.
+  void index_all() const;
   // The same for one relation's entries only. FactBaseBuilder gives back the index of each relation
   // it loads from tables, so that loading many large tables holds one table's index at a time: the
   // caution above holds for every FactBase it built with a table (one thread looking facts up).

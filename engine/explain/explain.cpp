@@ -139,7 +139,18 @@ class Builder {
  public:
   Builder(const Model& m, const ExplainOptions& opt, Explanation& e)
       : m_(m), p_(m.program()), fb_(m.facts()), opt_(opt), e_(e), start_(Clock::now()) {
-    expandable_.assign(p_.relations.size(), -1);
+    if (opt.expandable && opt.expandable->size() == p_.relations.size())
+      expandable_.assign(opt.expandable->begin(), opt.expandable->end());
+    else
+      expandable_.assign(p_.relations.size(), -1);
+  }
+
+  // A read of the model or its facts: under ExplainOptions::model_lock when there is one.
+  template <class Read>
+  auto reading(Read&& read) const {
+    if (!opt_.model_lock) return read();
+    std::lock_guard lock(*opt_.model_lock);
+    return read();
   }
 
   bool out_of_time() const {
@@ -150,87 +161,130 @@ class Builder {
 
   std::string constant_text(const Constant& c) const { return format_constant_text(c, p_); }
 
-  std::string term_text(const Term& t, const Binding& b, const Names& names) const {
+  void term_to(std::string& s, const Term& t, const Binding& b, const Names& names) const {
     switch (t.kind) {
-      case Term::Kind::constant: return constant_text(t.constant);
+      case Term::Kind::constant: s += constant_text(t.constant); return;
       case Term::Kind::wildcard:  // `_` is a slot of its own: a derivation binds it
       case Term::Kind::variable:
-        if (t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() && b[static_cast<std::size_t>(t.var)])
-          return constant_text(*b[static_cast<std::size_t>(t.var)]);
-        if (t.kind == Term::Kind::wildcard) return "_";
-        return t.var >= 0 && static_cast<std::size_t>(t.var) < names.size() ? names[static_cast<std::size_t>(t.var)]
-                                                                             : "_";
+        if (t.var >= 0 && static_cast<std::size_t>(t.var) < b.size() && b[static_cast<std::size_t>(t.var)]) {
+          s += constant_text(*b[static_cast<std::size_t>(t.var)]);
+          return;
+        }
+        if (t.kind == Term::Kind::wildcard) {
+          s += '_';
+          return;
+        }
+        s += t.var >= 0 && static_cast<std::size_t>(t.var) < names.size() ? names[static_cast<std::size_t>(t.var)] : "_";
+        return;
     }
-    return "_";
+    s += '_';
   }
 
-  std::string wrap(ExprId id, int min_prec, const Binding& b, const Names& names) const {
-    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-    std::string s = render(id, b, names);
-    return precedence(x) < min_prec ? "(" + s + ")" : s;
-  }
-
+  // An expression as written, its bound variables replaced by their values (`fuel(87) < 10`).
   std::string render(ExprId id, const Binding& b, const Names& names) const {
-    if (id < 0 || static_cast<std::size_t>(id) >= p_.exprs.size()) return "";
+    std::string s;
+    render_to(s, id, b, names);
+    return s;
+  }
+
+  // The text of an expression, appended (in parentheses when it binds less tightly than min_prec).
+  void wrap_to(std::string& s, ExprId id, int min_prec, const Binding& b, const Names& names) const {
+    const bool paren = precedence(p_.exprs[static_cast<std::size_t>(id)]) < min_prec;
+    if (paren) s += '(';
+    render_to(s, id, b, names);
+    if (paren) s += ')';
+  }
+
+  void render_to(std::string& s, ExprId id, const Binding& b, const Names& names) const {
+    if (id < 0 || static_cast<std::size_t>(id) >= p_.exprs.size()) return;
     const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
     switch (x.kind) {
-      case ExprKind::constant: return constant_text(x.constant);
-      case ExprKind::today: return "today";
+      case ExprKind::constant: s += constant_text(x.constant); return;
+      case ExprKind::today: s += "today"; return;
       case ExprKind::variable: {
         Term t;
         t.kind = Term::Kind::variable;
         t.var = x.var;
-        return term_text(t, b, names);
+        term_to(s, t, b, names);
+        return;
       }
       case ExprKind::atom:
       case ExprKind::atom_value: {
-        std::string s = p_.relations[static_cast<std::size_t>(x.relation)].name;
+        s += p_.relations[static_cast<std::size_t>(x.relation)].name;
         if (!x.args.empty()) {
-          s += "(";
-          for (std::size_t k = 0; k < x.args.size(); ++k) s += (k ? ", " : "") + term_text(x.args[k], b, names);
-          s += ")";
+          s += '(';
+          for (std::size_t k = 0; k < x.args.size(); ++k) {
+            if (k) s += ", ";
+            term_to(s, x.args[k], b, names);
+          }
+          s += ')';
         }
-        return s;
+        return;
       }
       case ExprKind::aggregate: {
         static const char* agg_names[] = {"count", "sum", "min", "max"};
-        std::string s = std::string(agg_names[static_cast<int>(x.agg)]) + "(";
-        if (!x.children.empty()) s += render(x.children[0], b, names);
-        if (x.children.size() > 1) s += " where " + render(x.children[1], b, names);
-        return s + ")";
+        s += agg_names[static_cast<int>(x.agg)];
+        s += '(';
+        if (!x.children.empty()) render_to(s, x.children[0], b, names);
+        if (x.children.size() > 1) {
+          s += " where ";
+          render_to(s, x.children[1], b, names);
+        }
+        s += ')';
+        return;
       }
       case ExprKind::not_: {
         ExprId c = x.children.at(0);
         const Expr& cx = p_.exprs[static_cast<std::size_t>(c)];
-        if (cx.kind == ExprKind::compare) return "not (" + render(c, b, names) + ")";
-        return "not " + wrap(c, 3, b, names);
+        if (cx.kind == ExprKind::compare) {
+          s += "not (";
+          render_to(s, c, b, names);
+          s += ')';
+          return;
+        }
+        s += "not ";
+        wrap_to(s, c, 3, b, names);
+        return;
       }
-      case ExprKind::negate: return "-" + wrap(x.children.at(0), 8, b, names);
+      case ExprKind::negate:
+        s += '-';
+        wrap_to(s, x.children.at(0), 8, b, names);
+        return;
       case ExprKind::and_:
       case ExprKind::or_: {
-        std::string s;
         int own = precedence(x);
         for (std::size_t k = 0; k < x.children.size(); ++k) {
           if (k) s += x.kind == ExprKind::and_ ? " and " : " or ";
-          s += wrap(x.children[k], own + 1, b, names);
+          wrap_to(s, x.children[k], own + 1, b, names);
         }
-        return s;
+        return;
       }
       case ExprKind::compare:
-        return wrap(x.children.at(0), 5, b, names) + " " + op_text(x.cmp) + " " + wrap(x.children.at(1), 5, b, names);
+        wrap_to(s, x.children.at(0), 5, b, names);
+        s += ' ';
+        s += op_text(x.cmp);
+        s += ' ';
+        wrap_to(s, x.children.at(1), 5, b, names);
+        return;
       case ExprKind::arith: {
         static const char* ops[] = {"+", "-", "*", "/"};
         int own = precedence(x);
         bool right_strict = x.arith == ArithOp::sub || x.arith == ArithOp::div;
-        return wrap(x.children.at(0), own, b, names) + " " + ops[static_cast<int>(x.arith)] + " " +
-               wrap(x.children.at(1), right_strict ? own + 1 : own, b, names);
+        wrap_to(s, x.children.at(0), own, b, names);
+        s += ' ';
+        s += ops[static_cast<int>(x.arith)];
+        s += ' ';
+        wrap_to(s, x.children.at(1), right_strict ? own + 1 : own, b, names);
+        return;
       }
       case ExprKind::bind:
-        return (x.var >= 0 && static_cast<std::size_t>(x.var) < names.size() ? names[static_cast<std::size_t>(x.var)]
-                                                                             : std::string("_")) +
-               " = " + wrap(x.children.at(0), 5, b, names);
+        s += x.var >= 0 && static_cast<std::size_t>(x.var) < names.size() ? names[static_cast<std::size_t>(x.var)]
+                                                                          : std::string("_");
+        s += " = ";
+        wrap_to(s, x.children.at(0), 5, b, names);
+        return;
     }
-    return x.text;
+    s += x.text;
   }
 
   // ------------------------------------------------------------ facts and provenance
@@ -300,14 +354,14 @@ class Builder {
       return f;
     }
     if (!rel.value_type) {  // a boolean relation, not listed
-      Truth t = m_.truth(relation, args);
+      Truth t = reading([&] { return m_.truth(relation, args); });
       f.known = t != Truth::unknown;
       if (t == Truth::true_) f.value = "true";
       else if (t == Truth::unknown) f.value = "unknown (not listed, open)";
       else f.value = "false (not listed)";
       return f;
     }
-    Value v = m_.value(relation, args);
+    Value v = reading([&] { return m_.value(relation, args); });
     f.known = !v.is_uncertain();
     if (v.kind == Value::Kind::none) {
       f.value = "no value";
@@ -363,7 +417,7 @@ class Builder {
     n.evidence = true;
     n.text = render(id, outer, names);
     n.pos = a.pos;
-    Value v = m_.eval(id, outer);
+    Value v = reading([&] { return m_.eval(id, outer); });
     n.value = to_string(v, p_);
     n.truth = truth_of_value(v);
     Binding b = outer;
@@ -384,7 +438,7 @@ class Builder {
       Body bd;
       bd.expr = test;
       bd.generators = a.generators;
-      for (auto& s : m_.solutions(bd, b)) {
+      for (auto& s : reading([&] { return m_.solutions(bd, b); })) {
         ++total;
         if (sols.size() < cap) {
           sols.push_back(std::move(s.first));
@@ -394,7 +448,7 @@ class Builder {
     } else if (a.generators.size() == 1) {
       ExprId g = a.generators[0];
       const Expr& gx = p_.exprs[static_cast<std::size_t>(g)];
-      for (const TupleTruth& tt : m_.match(g, b)) {
+      for (const TupleTruth& tt : reading([&] { return m_.match(g, b); })) {
         ++total;
         if (sols.size() >= cap) continue;
         Binding s = b;
@@ -420,21 +474,21 @@ class Builder {
       const Binding& s = sols[si];
       Truth part = Truth::true_;
       for (ExprId g : a.generators)
-        if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, truth_of_value(m_.eval(g, s)));
+        if (p_.exprs[static_cast<std::size_t>(g)].kind == ExprKind::atom) part = truth_and(part, truth_of_value(reading([&] { return m_.eval(g, s); })));
       // The filter as the enumeration evaluated it: there `x = EXPR` with EXPR unknown assigned x
       // (true); evaluated again from the solution it would be a comparison of unknowns.
       Truth filter_truth = Truth::true_;
       if (filter != kNoExpr) {
-        filter_truth = test == filter && si < sol_truth.size() ? sol_truth[si] : truth_of_value(m_.eval(filter, s));
+        filter_truth = test == filter && si < sol_truth.size() ? sol_truth[si] : truth_of_value(reading([&] { return m_.eval(filter, s); }));
         part = truth_and(part, filter_truth);
       }
       if (a.agg == AggregateOp::count && body != kNoExpr) {
         const Expr& bx = p_.exprs[static_cast<std::size_t>(body)];
         if (bx.kind == ExprKind::atom_value) {
           std::vector<Constant> args;
-          if (ground(bx, s, args)) part = truth_and(part, m_.truth(bx.relation, args));
+          if (ground(bx, s, args)) part = truth_and(part, reading([&] { return m_.truth(bx.relation, args); }));
         } else {
-          part = truth_and(part, truth_of_value(m_.eval(body, s)));
+          part = truth_and(part, truth_of_value(reading([&] { return m_.eval(body, s); })));
         }
       }
       if (part == Truth::false_) {
@@ -444,7 +498,7 @@ class Builder {
       Row r;
       r.t.part = part;
       r.t.tuple = body != kNoExpr ? render(assigned_from(body, filter), s, names) : "";
-      if (a.agg != AggregateOp::count && body != kNoExpr) r.t.value = to_string(m_.eval(assigned_from(body, filter), s), p_);
+      if (a.agg != AggregateOp::count && body != kNoExpr) r.t.value = to_string(reading([&] { return m_.eval(assigned_from(body, filter), s); }), p_);
       for (ExprId g : a.generators) {
         const Expr& gx = p_.exprs[static_cast<std::size_t>(g)];
         if (gx.kind != ExprKind::atom && gx.kind != ExprKind::atom_value) continue;
@@ -552,7 +606,7 @@ class Builder {
 
   // ------------------------------------------------------------ the tree
 
-  int add(ExplainNode n) {
+  int add(ExplainNode&& n) {
     e_.nodes.push_back(std::move(n));
     return static_cast<int>(e_.nodes.size()) - 1;
   }
@@ -573,13 +627,12 @@ class Builder {
       if (it != cond_index_.end()) return it->second;
     }
     if (!e_.options.counterfactuals) {  // the cheap tree: no sharing needed, no search follows
-      AtomicCondition c;
+      AtomicCondition& c = e_.conditions.emplace_back();  // in place: a condition is a dozen strings
       c.text = text;
       c.truth = t;
       c.changeable = changeable;
       c.node = node;
       (void)value;
-      e_.conditions.push_back(std::move(c));
       leaf_.emplace_back();
       return static_cast<int>(e_.conditions.size()) - 1;
     }
@@ -689,7 +742,7 @@ class Builder {
         const Expr& sx = p_.exprs[static_cast<std::size_t>(side)];
         if (sx.kind == ExprKind::constant || sx.kind == ExprKind::variable) continue;
         if (!value.empty()) value += "; ";
-        value += render(side, b, names) + " = " + to_string(m_.eval(side, b), p_);
+        value += render(side, b, names) + " = " + to_string(reading([&] { return m_.eval(side, b); }), p_);
       }
       n.value = value;
     } else if (kind == NodeKind::atom && facts.size() == 1) {
@@ -725,7 +778,7 @@ class Builder {
         n.text = render(id, b, names);
         n.pos = x.pos;
         std::vector<Truth> kids;
-        for (ExprId c : x.children) kids.push_back(truth_of_value(m_.eval(c, b)));
+        for (ExprId c : x.children) kids.push_back(truth_of_value(reading([&] { return m_.eval(c, b); })));
         std::vector<bool> r = reasons(x.kind == ExprKind::and_ ? 'a' : 'o', t, kids);
         std::vector<int> ch;
         std::vector<bool> rs;
@@ -820,7 +873,7 @@ class Builder {
       }
       if (!ok) continue;
       rules.push_back(ri);
-      kids.push_back(truth_of_value(m_.eval(r.body.expr, rb)));
+      kids.push_back(truth_of_value(reading([&] { return m_.eval(r.body.expr, rb); })));
       bindings.push_back(std::move(rb));
     }
     std::vector<bool> r = reasons('o', t, kids);
@@ -863,7 +916,7 @@ class Builder {
     ++depth_;
     // For a false tuple, its rules' attempts (Model::derivations passes every atom whose arguments
     // are bound, so a rule the head fixes whole, `reach(a, b) when link(a, b)`, is one attempt).
-    std::vector<Derivation> ds = m_.derivations(relation, args, t == Truth::false_);
+    std::vector<Derivation> ds = reading([&] { return m_.derivations(relation, args, t == Truth::false_); });
     // Every derivation of every derivation grows exponentially over a graph with many paths (a grid
     // of roads: 4.6 GB for 36 places): past kMaxFullNodes nodes or the time budget, one derivation is
     // shown as evidence, and what could stop the tuple is no longer searched through it.
@@ -896,19 +949,7 @@ class Builder {
       if (t == Truth::true_ && d.truth != Truth::true_) continue;
       const Rule& r = p_.rules[static_cast<std::size_t>(d.rule)];
       // Skip a derivation that goes through a tuple already being explained (a cycle).
-      bool cyclic = false;
-      std::function<void(ExprId)> scan = [&](ExprId id) {
-        const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
-        if (x.kind == ExprKind::atom && p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition) {
-          std::vector<Constant> a;
-          if (ground(x, d.binding, a) && std::find(path_.begin(), path_.end(), tuple_text(x.relation, a)) != path_.end())
-            cyclic = true;
-        }
-        if (x.kind != ExprKind::aggregate)
-          for (ExprId c : x.children) scan(c);
-      };
-      scan(r.body.expr);
-      if (cyclic && t == Truth::true_) continue;
+      if (t == Truth::true_ && through_path(r.body.expr, d.binding)) continue;
       bool saved = full_;
       full_ = false;  // evidence: reasons only
       int rn = rule_node(d.rule, d.binding, d.truth);
@@ -921,6 +962,20 @@ class Builder {
     }
     --depth_;
     path_.pop_back();
+  }
+
+  // Whether an expression names, under a binding, a condition tuple already being explained (on path_).
+  bool through_path(ExprId id, const Binding& b) const {
+    const Expr& x = p_.exprs[static_cast<std::size_t>(id)];
+    if (x.kind == ExprKind::atom && p_.relations[static_cast<std::size_t>(x.relation)].kind == RelationKind::condition &&
+        !path_.empty()) {
+      std::vector<Constant> a;
+      if (ground(x, b, a) && std::find(path_.begin(), path_.end(), tuple_text(x.relation, a)) != path_.end()) return true;
+    }
+    if (x.kind != ExprKind::aggregate)
+      for (ExprId c : x.children)
+        if (through_path(c, b)) return true;
+    return false;
   }
 
   void mark_evidence(int node) {
@@ -2293,12 +2348,33 @@ std::vector<FactRef> assumed_facts(const Model& model) {
   return Builder(model, ExplainOptions{}, scratch).assumed_facts();
 }
 
+std::vector<std::int8_t> expandable_relations(const Model& model) {
+  Explanation scratch;
+  Builder b(model, ExplainOptions{}, scratch);
+  std::vector<std::int8_t> out(model.program().relations.size());
+  for (std::size_t r = 0; r < out.size(); ++r) out[r] = b.expandable(static_cast<int>(r)) ? 1 : 0;
+  return out;
+}
+
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options) {
   Explanation e;
-  if (row.phase < 0 || static_cast<std::size_t>(row.phase) >= model.program().phases.size()) return e;
+  explain_phase(model, row, options, e);
+  return e;
+}
+
+void explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options, Explanation& e) {
+  // The node and condition vectors keep their memory (a tree's worth, kilobytes, allocated and
+  // freed for every binding of a large phase otherwise); everything else starts afresh.
+  std::vector<ExplainNode> nodes = std::move(e.nodes);
+  std::vector<AtomicCondition> conditions = std::move(e.conditions);
+  nodes.clear();
+  conditions.clear();
+  e = Explanation{};
+  e.nodes = std::move(nodes);
+  e.conditions = std::move(conditions);
+  if (row.phase < 0 || static_cast<std::size_t>(row.phase) >= model.program().phases.size()) return;
   Builder b(model, options, e);
   b.run(row);
-  return e;
 }
 
 }  // namespace phasegate::engine

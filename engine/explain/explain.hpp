@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,14 @@ struct ExplainOptions {
   // The facts given by --assume (assumed_facts(model)), when the caller explains many bindings of one
   // model and finds them once; else each explanation finds them.
   std::shared_ptr<const std::vector<FactRef>> assumed;
+  // Set when several threads explain bindings of one model at once (advise --explain builds the trees
+  // of many rows in parallel): every read of the model is then made under this lock. A model's
+  // readers share state (the constants they intern, the row each generator is at), and they are a
+  // small part of building a tree: the rest (texts, nodes, provenance) runs in parallel. The facts
+  // are read without it: call FactBase::index_all() first, and their readers change nothing.
+  std::mutex* model_lock = nullptr;
+  // expandable_relations(model), when the caller explains many bindings of one model and finds it once.
+  std::shared_ptr<const std::vector<std::int8_t>> expandable;
 };
 
 // An input fact read by a node of the tree, with its value and where it came from.
@@ -178,8 +188,14 @@ struct Explanation {
 };
 
 Explanation explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options);
+// The same into `e`, whose node and condition vectors are reused (one Explanation for the bindings
+// of a large phase explained one after the other).
+void explain_phase(const Model& model, const PhaseResult& row, const ExplainOptions& options, Explanation& e);
 // The facts given by --assume, as an explanation shows them (for ExplainOptions::assumed).
 std::vector<FactRef> assumed_facts(const Model& model);
+// Per relation, 1 when every rule of the condition has all its variables fixed by its head (a
+// ground tuple's rules are then shown as formulas, false ones included), else 0.
+std::vector<std::int8_t> expandable_relations(const Model& model);
 // A constant as a JSON value: a number exactly as it is (`123456789.123456789`, never through a
 // double), a date as "YYYY-MM-DD", text as a string, a level member or a duration as its text, unknown
 // as null. Phase arguments in `advise` and `explain` JSON.
