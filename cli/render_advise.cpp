@@ -125,13 +125,17 @@ void write_advise_json(std::ostream& out, const AdviseReport& r) {
         write_verdict_members(line, p, *r.rows[i]);
         line.key("explanation");
         if (r.next_explanation) {
-          line.raw("");  // the separator; the explanation's text follows
-          r.next_explanation(row);
+          // The row up to its explanation, then the explanation appended in place (it is most of the
+          // bytes: not copied through `row`), then the row's closing brace.
+          line.raw("");
+          doc.raw(row);
+          r.next_explanation(text);
+          text += '}';
         } else {
           line.raw(i < r.explanations.size() ? r.explanations[i] : std::string("null"));
+          line.end_object();
+          doc.raw(row);
         }
-        line.end_object();
-        doc.raw(row);
       }
       if (text.size() > (1u << 20)) {  // written on as it grows: the buffer stays small
         out << text;
