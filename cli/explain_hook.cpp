@@ -46,6 +46,9 @@ ExplanationStream::ExplanationStream(const engine::Model& model, const std::vect
   options_.assumed = assumed_facts_of(model_);  // once for all rows
   options_.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model_));
   if (builders == 0) builders = std::max(1u, std::thread::hardware_concurrency());
+  // What would it take / what could stop it format their changes through the model and measure their
+  // time budget by the clock (time spent waiting on the lock would cut the searches short): one builder.
+  if (counterfactuals) builders = 1;
   builders = std::min<unsigned>({builders, kMaxBuilders, static_cast<unsigned>(std::max<std::size_t>(batches_, 1))});
   if (builders > 1) {
     options_.model_lock = &model_lock_;
@@ -60,6 +63,7 @@ ExplanationStream::ExplanationStream(const engine::Model& model, const std::vect
 }
 
 ExplanationStream::~ExplanationStream() {
+  quit_.store(true, std::memory_order_relaxed);  // a builder leaves its batch at the next row
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -81,25 +85,23 @@ void ExplanationStream::build() {
       if (stop_ || error_ || claimed_ >= batches_) return;
       b = claimed_++;
     }
-    std::vector<std::string> batch;
     try {
+      std::vector<std::string> batch;
       const std::size_t first = b * kBatch, last = std::min(rows_.size(), first + kBatch);
       batch.reserve(last - first);
       engine::Explanation e;  // its vectors reused from one row to the next
-      for (std::size_t i = first; i < last; ++i) {
+      for (std::size_t i = first; i < last && !quit_.load(std::memory_order_relaxed); ++i) {
         engine::explain_phase(model_, *rows_[i], options_, e);
         batch.push_back(engine::explanation_json_text(model_, e));
       }
+      std::lock_guard lock(mutex_);
+      ready_.emplace(b, std::move(batch));
     } catch (...) {
       std::lock_guard lock(mutex_);
       if (b < failed_batch_) {
         failed_batch_ = b;
         error_ = std::current_exception();
       }
-    }
-    {
-      std::lock_guard lock(mutex_);
-      if (b != failed_batch_) ready_.emplace(b, std::move(batch));
     }
     changed_.notify_all();
   }
@@ -121,7 +123,8 @@ void ExplanationStream::next(std::string& out) {
     lock.unlock();
     changed_.notify_all();
   }
-  out += current_[taken_++];
+  out += current_[taken_];
+  std::string().swap(current_[taken_++]);  // written: its memory goes back now, not with the batch
 }
 
 AssumedFacts assumed_facts_of(const engine::Model& model) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,8 @@ std::vector<std::string> explain_rows(const engine::Model& model, const std::vec
                                       bool counterfactuals, unsigned builders = 0);
 // The explanations of many rows as JSON text, in row order, for a writer that writes each as it comes
 // (`advise --explain --format json`): the trees, which only read the model, are built and turned into
-// text in batches on builder threads (one per core the machine offers, at most kMaxBuilders), a few
+// text in batches on builder threads (one per core the machine offers, at most kMaxBuilders; one
+// with counterfactuals, whose searches are timed and format through the model), a few
 // batches ahead of the caller, who writes them in row order as they come; only a few batches are held
 // at once. The model and rows must not change while the stream lives.
 class ExplanationStream {
@@ -58,6 +60,7 @@ class ExplanationStream {
   std::size_t claimed_ = 0;   // batches handed to a builder
   std::size_t written_ = 0;   // batches taken by the writer
   bool stop_ = false;
+  std::atomic<bool> quit_{false};  // stop_, read by the builders between rows without the mutex
   std::size_t failed_batch_ = SIZE_MAX;  // the first batch whose building threw, and what it threw
   std::exception_ptr error_;
   std::vector<std::string> current_;  // the batch being written

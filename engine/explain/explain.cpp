@@ -1687,6 +1687,7 @@ class Builder {
     e_.title = ph.title;
     e_.verdict = row.verdict;
     e_.options = opt_;
+    e_.options.model_lock = nullptr;  // the caller's, for building: an explanation may outlive it
     full_ = opt_.counterfactuals;
     // Room for a typical tree: nodes and conditions are large, and growing moves them all.
     e_.nodes.reserve(32);

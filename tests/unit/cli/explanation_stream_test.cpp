@@ -83,6 +83,12 @@ TEST_CASE("explain_rows on several builders gives the rows' explanations in orde
   CHECK(pc::explain_rows(*r.model, {}, false, 3).empty());
 }
 
+TEST_CASE("with counterfactuals the stream builds on one thread, as alone") {
+  Readiness r(20);  // what would it take / what could stop it: timed searches, model re-evaluated
+  std::vector<const pg::engine::PhaseResult*> some(r.rows.begin(), r.rows.begin() + std::min<std::ptrdiff_t>(60, std::ssize(r.rows)));
+  CHECK(pc::explain_rows(*r.model, some, true, 4) == pc::explain_rows(*r.model, some, true, 1));
+}
+
 TEST_CASE("builders read facts whose index was released (advise without --explain releases it)") {
   Readiness r(600);
   const std::vector<std::string> alone = pc::explain_rows(*r.model, r.rows, /*counterfactuals=*/false, 1);
