@@ -143,6 +143,10 @@ struct DecisionInput {
   // An array of {"phase": "...", "args": [...], "verdict": "GO"|"NO-GO"|"UNDETERMINED", ...}.
   nlohmann::json verdicts = nlohmann::json::array();
   nlohmann::json explanation;  // null for none
+  // Instead of `explanation`, when not empty: the same as canonical JSON text (compact, keys sorted,
+  // as nlohmann's dump() prints it), stored as given. The explanations of a large table are tens of
+  // megabytes of text, and ten times that as a tree.
+  std::string explanation_text;
 };
 
 struct RecordedDecision {

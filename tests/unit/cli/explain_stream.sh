@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# advise --explain --format json streams its explanations (built on a second thread, batch by
-# batch); a recorded decision builds them all first. Both must give the same table, over more
-# rows than one batch holds.
+# advise --explain --format json streams its explanations (built on several threads, batch by
+# batch); a recorded decision builds them all first and logs them as one JSON text. The table,
+# the recorded table and the log's explanations must agree, over more rows than one batch holds.
 set -euo pipefail
 PG=$1; TOP=$2
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -29,11 +29,15 @@ rc=0; "$PG" advise "$R" --facts "$T/units.facts" --today 2026-11-24 --explain --
 rc=0; "$PG" advise "$R" --facts "$T/units.facts" --today 2026-11-24 --explain --record --db "$T/s.db" --format json \
   > "$T/recorded.json" || rc=$?
 [ $rc -le 2 ] || { echo "FAIL: advise --record exit $rc" >&2; exit 1; }
+"$PG" audit show 1 --db "$T/s.db" --format json > "$T/logged.json"
+"$PG" audit verify --db "$T/s.db" > /dev/null
 python3 - "$T" <<'PY'
 import json, sys
 t = sys.argv[1]
 s = json.load(open(t + "/streamed.json"))
 r = json.load(open(t + "/recorded.json"))
+logged = json.load(open(t + "/logged.json"))["explanation"]
+assert logged == [p["explanation"] for p in s["phases"]], "the log's explanations are not the table's"
 rows = s["phases"]
 assert len(rows) > 600, len(rows)
 assert all(isinstance(p.get("explanation"), dict) for p in rows), "a row without its explanation"
