@@ -11,10 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/check/check.hpp"
+#include "bench/load.hpp"
 #include "engine/eval/model.hpp"
 #include "engine/explain/explain.hpp"
-#include "grammar/parse.hpp"
 
 using namespace phasegate;
 using Clock = std::chrono::steady_clock;
@@ -29,22 +28,10 @@ int main(int argc, char** argv) {
     return 64;
   }
   const int rounds = argc > 3 ? std::max(1, std::stoi(argv[3])) : 3;
-  SourceMap sources;
-  Diagnostics diags;
-  auto parsed = read_ruleset(argv[1], sources, diags);
-  std::optional<engine::Program> program;
-  if (!diags.has_errors()) program = engine::check_ruleset(parsed, diags, {.warnings = false});
-  if (!program || diags.has_errors()) {
-    std::fputs(render_text(diags, sources).c_str(), stderr);
-    return 65;
-  }
-  engine::FactBaseBuilder builder(*program);
-  auto facts_file = read_facts(argv[2], sources, diags);
-  if (!builder.add_file(facts_file, sources, diags)) {
-    std::fputs(render_text(diags, sources).c_str(), stderr);
-    return 65;
-  }
-  engine::FactBase facts = std::move(builder).build();
+  bench::Loaded loaded;
+  if (!bench::load(argv[1], argv[2], loaded)) return 65;
+  const auto& program = loaded.program;
+  engine::FactBase& facts = *loaded.facts;
   auto t = Clock::now();
   auto outcome = engine::evaluate_model(*program, facts, engine::EvalOptions{});
   if (!outcome.model) {

@@ -14,9 +14,8 @@
 #include <vector>
 
 #include "engine/calendar.hpp"
-#include "engine/check/check.hpp"
+#include "bench/load.hpp"
 #include "engine/eval/model.hpp"
-#include "grammar/parse.hpp"
 
 using namespace phasegate;
 using Clock = std::chrono::steady_clock;
@@ -51,22 +50,10 @@ int main(int argc, char** argv) {
     return 64;
   }
   const long changes = argc > 3 ? std::stol(argv[3]) : 1'000;
-  SourceMap sources;
-  Diagnostics diags;
-  auto parsed = read_ruleset(argv[1], sources, diags);
-  std::optional<engine::Program> program;
-  if (!diags.has_errors()) program = engine::check_ruleset(parsed, diags, {.warnings = false});
-  if (!program || diags.has_errors()) {
-    std::fputs(render_text(diags, sources).c_str(), stderr);
-    return 65;
-  }
-  engine::FactBaseBuilder builder(*program);
-  auto facts_file = read_facts(argv[2], sources, diags);
-  if (!builder.add_file(facts_file, sources, diags)) {
-    std::fputs(render_text(diags, sources).c_str(), stderr);
-    return 65;
-  }
-  engine::FactBase facts = std::move(builder).build();
+  bench::Loaded loaded;
+  if (!bench::load(argv[1], argv[2], loaded)) return 65;
+  const auto& program = loaded.program;
+  engine::FactBase& facts = *loaded.facts;
   const int unit = program->find_relation("unit"), fuel = program->find_relation("fuel"),
             status = program->find_relation("status"), comms = program->find_relation("comms"),
             staff = program->find_relation("staff");
