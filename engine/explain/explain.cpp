@@ -1923,7 +1923,8 @@ class Builder {
         }
         auto changes = fact_changes(m_, e_, fewer);
         if (!changes) continue;
-        auto model = applied(*changes, row);
+        FactBase storage;  // before the model, which reads it
+        auto model = applied(*changes, row, storage);
         if (!model || !verdict_is(*model, row, want)) continue;
         // Its condition met by the others' value for its own fact is luck (that value was picked for
         // another condition); met while its fact is untouched, the others imply it (`y >= 10` makes
@@ -1941,11 +1942,13 @@ class Builder {
     }
   }
 
-  // The facts with `changes` applied, evaluated for this binding's phase (null: the evaluation stopped).
-  std::unique_ptr<Model> applied(const std::vector<FactChange>& changes, const PhaseResult& row) const {
-    FactBase fb = fb_;
-    for (const FactChange& ch : changes) fb = facts_with(fb, ch.relation, ch.args, ch.value, ch.remove);
-    return reevaluate(fb, {row.phase});
+  // The facts with `changes` applied (into `storage`, which the model reads: it must outlive the
+  // model), evaluated for this binding's phase (null: the evaluation stopped).
+  std::unique_ptr<Model> applied(const std::vector<FactChange>& changes, const PhaseResult& row,
+                                 FactBase& storage) const {
+    storage = fb_;
+    for (const FactChange& ch : changes) storage = facts_with(storage, ch.relation, ch.args, ch.value, ch.remove);
+    return reevaluate(storage, {row.phase});
   }
 
   static bool verdict_is(const Model& model, const PhaseResult& row, Verdict want) {
@@ -1955,7 +1958,8 @@ class Builder {
   }
 
   bool gives_verdict(const std::vector<FactChange>& changes, const PhaseResult& row, Verdict want) const {
-    auto model = applied(changes, row);
+    FactBase storage;
+    auto model = applied(changes, row, storage);
     return model && verdict_is(*model, row, want);
   }
 
