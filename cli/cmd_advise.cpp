@@ -104,19 +104,18 @@ int run_advise(const AdviseOptions& o) {
     in.facts_known_at = advice.gathered.facts_known_at;
     in.options = {{"phases", o.phases}};
     in.verdicts = verdicts_json(program, report.rows);
-    in.explanation = nlohmann::json(nullptr);
     if (!report.explanations.empty()) {
       // The array as text: each explanation is already canonical JSON (what dump() prints). Parsed
       // into one tree it took ten times its size (1 GB for readiness 10 000).
       std::size_t size = 2;
       for (const auto& text : report.explanations) size += text.size() + 1;
-      in.explanation_text.reserve(size);
-      in.explanation_text += '[';
+      in.explanation_json.reserve(size);
+      in.explanation_json += '[';
       for (std::size_t i = 0; i < report.explanations.size(); ++i) {
-        if (i) in.explanation_text += ',';
-        in.explanation_text += report.explanations[i];
+        if (i) in.explanation_json += ',';
+        in.explanation_json += report.explanations[i];
       }
-      in.explanation_text += ']';
+      in.explanation_json += ']';
     }
     return in;
   };

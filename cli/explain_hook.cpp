@@ -14,6 +14,14 @@ static engine::ExplainOptions options(bool counterfactuals) {
   return o;
 }
 
+// For the explanations of many rows of one model: what every row would otherwise find again.
+static engine::ExplainOptions options_for_rows(const engine::Model& model, bool counterfactuals) {
+  engine::ExplainOptions o = options(counterfactuals);
+  o.assumed = assumed_facts_of(model);
+  o.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model));
+  return o;
+}
+
 std::vector<std::string> explain_rows(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
                                       bool counterfactuals, unsigned builders) {
   std::vector<std::string> out;
@@ -23,9 +31,7 @@ std::vector<std::string> explain_rows(const engine::Model& model, const std::vec
     for (std::size_t i = 0; i < rows.size(); ++i) stream.next(out.emplace_back());
     return out;
   }
-  auto o = options(counterfactuals);
-  o.assumed = assumed_facts_of(model);  // once for all rows
-  o.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model));
+  const engine::ExplainOptions o = options_for_rows(model, counterfactuals);
   engine::Explanation e;  // its vectors reused from one row to the next
   for (const auto* row : rows) {
     engine::explain_phase(model, *row, o, e);
@@ -41,10 +47,8 @@ constexpr std::size_t kAhead = 8;    // batches built ahead of the writer at mos
 
 ExplanationStream::ExplanationStream(const engine::Model& model, const std::vector<const engine::PhaseResult*>& rows,
                                      bool counterfactuals, unsigned builders)
-    : model_(model), rows_(rows), counterfactuals_(counterfactuals), options_(options(counterfactuals)),
+    : model_(model), rows_(rows), options_(options_for_rows(model, counterfactuals)),
       batches_((rows.size() + kBatch - 1) / kBatch) {
-  options_.assumed = assumed_facts_of(model_);  // once for all rows
-  options_.expandable = std::make_shared<const std::vector<std::int8_t>>(engine::expandable_relations(model_));
   if (builders == 0) builders = std::max(1u, std::thread::hardware_concurrency());
   // What would it take / what could stop it format their changes through the model and measure their
   // time budget by the clock (time spent waiting on the lock would cut the searches short): one builder.

@@ -50,7 +50,6 @@ class ExplanationStream {
 
   const engine::Model& model_;
   const std::vector<const engine::PhaseResult*>& rows_;
-  bool counterfactuals_;
   engine::ExplainOptions options_;  // shared by the builders (read only)
   std::mutex model_lock_;           // with several builders: their reads of the model (ExplainOptions::model_lock)
   std::size_t batches_ = 0;

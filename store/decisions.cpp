@@ -67,7 +67,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   const nlohmann::json options = in.options.is_null() ? nlohmann::json::object() : in.options;
   if (!options.is_object()) throw StoreError(ErrorKind::invalid, "decision options must be a JSON object");
   row.verdicts = canonical_json(in.verdicts);
-  row.explanation = !in.explanation_text.empty() ? in.explanation_text
+  row.explanation = !in.explanation_json.empty() ? in.explanation_json
                     : in.explanation.is_null()     ? ""
                                                    : canonical_json(in.explanation);
 

@@ -146,7 +146,7 @@ struct DecisionInput {
   // Instead of `explanation`, when not empty: the same as canonical JSON text (compact, keys sorted,
   // as nlohmann's dump() prints it), stored as given. The explanations of a large table are tens of
   // megabytes of text, and ten times that as a tree.
-  std::string explanation_text;
+  std::string explanation_json;
 };
 
 struct RecordedDecision {

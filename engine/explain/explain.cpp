@@ -145,7 +145,8 @@ class Builder {
       expandable_.assign(p_.relations.size(), -1);
   }
 
-  // A read of the model or its facts: under ExplainOptions::model_lock when there is one.
+  // A read of the model: under ExplainOptions::model_lock when there is one (the facts are read
+  // without it: see ExplainOptions::model_lock).
   template <class Read>
   auto reading(Read&& read) const {
     if (!opt_.model_lock) return read();
