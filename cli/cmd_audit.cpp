@@ -165,6 +165,15 @@ int run_verify(const AuditOptions& o) {
                 << '\n';
       if (!report.head.empty()) std::cout << "head " << report.head << '\n';
     }
+    // A damaged file is a store failure (CLI.md: "corrupt file", 74), even though the walk reports
+    // what it could still read: an auditor must not take it for a record that was altered.
+    const bool corrupt = std::any_of(report.problems.begin(), report.problems.end(),
+                                     [](const store::Problem& p) { return p.kind == store::ProblemKind::store_corrupt; });
+    if (corrupt) {
+      std::cerr << "phasegate audit verify: the store file is corrupt (SQLite finds damaged pages); the problems "
+                   "listed are what could still be read\n";
+      return int(kIoError);
+    }
     return report.ok() ? int(kOk) : int(kNoGo);
   });
 }

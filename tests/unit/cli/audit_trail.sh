@@ -195,4 +195,21 @@ printf 'facts "twice"\n  source "s"\ncommittee_in_place = true\ncommittee_in_pla
   fail "a fact given twice in one file lost a line: $("$PG" facts history committee_in_place --db "$T/twice.db")"
 listed=$("$PG" facts list --db "$T/twice.db")
 grep -q '^committee_in_place = false' <<<"$listed" || fail "the last line is not the state"
+# A store whose pages are damaged (the decision table's first page overwritten) is a corrupt file:
+# exit 74 (CLI.md), never 0 and never 1 as if a record had been altered; the report still says why.
+cp "$PHASEGATE_DB" "$T/damaged.db"
+python3 - "$T/damaged.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+page = c.execute("PRAGMA page_size").fetchone()[0]
+root = c.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'decision'").fetchone()[0]
+c.close()
+with open(sys.argv[1], "r+b") as f:
+    f.seek((root - 1) * page + 8)
+    f.write(b"\x7f" * 64)
+PY
+rc=0; "$PG" audit verify --db "$T/damaged.db" > "$T/v.txt" 2> "$T/err.txt" || rc=$?
+[ $rc -eq 74 ] || fail "audit verify of a damaged store exits $rc, not 74: $(cat "$T/v.txt" "$T/err.txt")"
+grep -q 'store-corrupt' "$T/v.txt" || fail "audit verify of a damaged store does not say so: $(cat "$T/v.txt")"
+grep -q 'corrupt' "$T/err.txt" || fail "audit verify of a damaged store gives no message: $(cat "$T/err.txt")"
 echo "audit trail: ok"
