@@ -67,9 +67,8 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   const nlohmann::json options = in.options.is_null() ? nlohmann::json::object() : in.options;
   if (!options.is_object()) throw StoreError(ErrorKind::invalid, "decision options must be a JSON object");
   row.verdicts = canonical_json(in.verdicts);
-  row.explanation = !in.explanation_json.empty() ? in.explanation_json
-                    : in.explanation.is_null()     ? ""
-                                                   : canonical_json(in.explanation);
+  if (!in.explanation_json.empty()) row.explanation_ref = &in.explanation_json;  // not copied: it can be large
+  else if (!in.explanation.is_null()) row.explanation = canonical_json(in.explanation);
 
   std::vector<std::pair<std::string, const std::string*>> texts;  // sha256, text
   nlohmann::json files = nlohmann::json::array();
@@ -80,7 +79,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   }
   row.rules_files = canonical_json(files);
 
-  if (!impl.last_snapshot || impl.last_snapshot->facts != in.facts) {
+  if (!impl.last_snapshot || !impl.last_snapshot->reusable || impl.last_snapshot->facts != in.facts) {
     std::vector<const SnapshotFact*> sorted;
     for (const auto& f : in.facts) sorted.push_back(&f);
     std::stable_sort(sorted.begin(), sorted.end(), [](const SnapshotFact* a, const SnapshotFact* b) {
@@ -95,7 +94,11 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     body += ']';
     impl.last_snapshot.reset();  // (if what follows throws, no stale pairing is left)
-    Store::Impl::Snapshot fresh{in.facts, std::move(body), {}};
+    // A large snapshot is not kept for the next decision: a copy of its facts would double what
+    // recording it holds, for a reuse that only a service recording many small decisions gains from.
+    constexpr std::size_t kKeptFacts = 4096;
+    Store::Impl::Snapshot fresh{in.facts.size() <= kKeptFacts ? in.facts : std::vector<SnapshotFact>{},
+                                std::move(body), {}, in.facts.size() <= kKeptFacts};
     fresh.sha256 = sha256_hex(fresh.body);
     impl.last_snapshot = std::move(fresh);
   }
@@ -104,7 +107,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   auto counts = detail::count_verdicts(in.verdicts);
 
   auto& c = impl.conn;
-  return in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
+  auto recorded = in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
     if (expect_latest) {
       Statement st(c,
                    moment.empty()
@@ -148,7 +151,7 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     {
       Statement st(c, "INSERT OR IGNORE INTO fact_snapshot (sha256, body) VALUES (?1, ?2)");
-      st.bind(1, row.facts_sha256).bind(2, snapshot_body);
+      st.bind(1, row.facts_sha256).bind_kept(2, snapshot_body);
       st.step();
     }
     {
@@ -157,7 +160,8 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
       st.bind(1, row.id).bind(2, row.recorded_at).bind(3, row.actor).bind(4, row.ruleset_name);
       st.bind_opt(5, row.ruleset_version).bind(6, row.ruleset_sha256).bind(7, row.rules_files);
       st.bind(8, row.facts_sha256).bind(9, row.today).bind_opt(10, row.known_at).bind_opt(11, row.facts_known_at);
-      st.bind(12, row.options).bind(13, row.verdicts).bind_opt(14, row.explanation).bind(15, row.prev_hash);
+      st.bind(12, row.options).bind_kept(13, row.verdicts).bind_opt_kept(14, row.explanation_text());
+      st.bind(15, row.prev_hash);
       st.bind(16, row.hash);
       st.step();
     }
@@ -177,6 +181,8 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     return RecordedDecision{row.id, row.recorded_at, row.hash};
   });
+  if (!impl.last_snapshot->reusable) impl.last_snapshot.reset();  // its body is not held on to either
+  return recorded;
 }
 
 std::string Store::Impl::text_sha256(const std::string& text) {

@@ -36,6 +36,7 @@ struct Store::Impl {
   struct Snapshot {
     std::vector<SnapshotFact> facts;
     std::string body, sha256;
+    bool reusable = true;  // false: too large to keep its facts; the next decision writes its own
   };
   std::optional<Snapshot> last_snapshot;
 };
@@ -47,6 +48,10 @@ struct DecisionRow {
   std::int64_t id = 0;
   std::string recorded_at, actor, ruleset_name, ruleset_version, ruleset_sha256, rules_files, facts_sha256, today,
       known_at, facts_known_at, options, verdicts, explanation, prev_hash, hash;
+  // When set, the explanation column's text, held by the caller (recording a large decision does
+  // not copy its explanations); `explanation` is then unused.
+  const std::string* explanation_ref = nullptr;
+  const std::string& explanation_text() const { return explanation_ref ? *explanation_ref : explanation; }
 };
 
 // The column list that read_decision_row expects, in order.
@@ -56,8 +61,7 @@ inline constexpr const char* kDecisionColumns =
 
 DecisionRow read_decision_row(const Statement& st);
 
-// The canonical content (docs/store.md) and the chain hash SHA-256(content || prev_hash).
-std::string canonical_content(const DecisionRow& row);
+// The chain hash SHA-256(canonical content || prev_hash) (docs/store.md).
 std::string row_hash(const DecisionRow& row);
 
 // Hashes the canonical content of an import batch as it streams by: its header,
@@ -68,7 +72,8 @@ class BatchHasher {
   ~BatchHasher();
   BatchHasher(const BatchHasher&) = delete;
   BatchHasher& operator=(const BatchHasher&) = delete;
-  void field(const char* name, const std::string& value);
+  void field(const char* name, std::string_view value);
+  void update(std::string_view s);  // bytes as they are
   void header(std::int64_t id, const std::string& recorded_at, const std::string& actor, const std::string& title,
               const std::string& files, std::int64_t line_count);
   void assertion(std::int64_t id, const std::string& name, const std::string& args, const std::string& kind,
@@ -78,7 +83,6 @@ class BatchHasher {
   std::string hash(const std::string& prev_hash);
 
  private:
-  void update(const std::string& s);
   struct evp_md_ctx_st* ctx_;
 };
 

@@ -90,6 +90,16 @@ Statement& Statement::bind_opt(int index, std::string_view value) {
   return value.empty() ? bind_null(index) : bind(index, value);
 }
 
+Statement& Statement::bind_kept(int index, std::string_view value) {
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "binding a value");
+  return *this;
+}
+
+Statement& Statement::bind_opt_kept(int index, std::string_view value) {
+  return value.empty() ? bind_null(index) : bind_kept(index, value);
+}
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (!started_ && (rc & 0xff) == SQLITE_BUSY) {

@@ -36,6 +36,10 @@ class Statement {
   Statement& bind_null(int index);
   // "" is bound as NULL.
   Statement& bind_opt(int index, std::string_view value);
+  // As bind and bind_opt, without SQLite's copy of the text (large texts: a decision's snapshot,
+  // verdicts and explanations). The text must stay as it is until this statement is done with.
+  Statement& bind_kept(int index, std::string_view value);
+  Statement& bind_opt_kept(int index, std::string_view value);
 
   // True when a row is ready, false when done. Throws on error.
   bool step();

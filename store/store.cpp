@@ -341,34 +341,27 @@ DecisionRow read_decision_row(const Statement& st) {
   return r;
 }
 
-std::string canonical_content(const DecisionRow& r) {
-  std::string out = "phasegate-decision/1\n";
-  auto field = [&](const char* name, const std::string& value) {
-    out += name;
-    out += ' ';
-    out += std::to_string(value.size());
-    out += ':';
-    out += value;
-    out += '\n';
-  };
-  field("id", std::to_string(r.id));
-  field("recorded_at", r.recorded_at);
-  field("actor", r.actor);
-  field("ruleset_name", r.ruleset_name);
-  field("ruleset_version", r.ruleset_version);
-  field("ruleset_sha256", r.ruleset_sha256);
-  field("rules_files", r.rules_files);
-  field("facts_sha256", r.facts_sha256);
-  field("today", r.today);
-  field("known_at", r.known_at);
-  field("facts_known_at", r.facts_known_at);
-  field("options", r.options);
-  field("verdicts", r.verdicts);
-  field("explanation", r.explanation);
-  return out;
+// SHA-256 of the canonical content (docs/store.md) and prev_hash, hashed as it streams by: the
+// verdicts and explanations of a large decision are not copied into one more string.
+std::string row_hash(const DecisionRow& r) {
+  BatchHasher h;
+  h.update("phasegate-decision/1\n");
+  h.field("id", std::to_string(r.id));
+  h.field("recorded_at", r.recorded_at);
+  h.field("actor", r.actor);
+  h.field("ruleset_name", r.ruleset_name);
+  h.field("ruleset_version", r.ruleset_version);
+  h.field("ruleset_sha256", r.ruleset_sha256);
+  h.field("rules_files", r.rules_files);
+  h.field("facts_sha256", r.facts_sha256);
+  h.field("today", r.today);
+  h.field("known_at", r.known_at);
+  h.field("facts_known_at", r.facts_known_at);
+  h.field("options", r.options);
+  h.field("verdicts", r.verdicts);
+  h.field("explanation", r.explanation_text());
+  return h.hash(r.prev_hash);
 }
-
-std::string row_hash(const DecisionRow& r) { return sha256_hex(canonical_content(r) + r.prev_hash); }
 
 BatchHasher::BatchHasher() : ctx_(EVP_MD_CTX_new()) {
   if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
@@ -376,11 +369,11 @@ BatchHasher::BatchHasher() : ctx_(EVP_MD_CTX_new()) {
 
 BatchHasher::~BatchHasher() { EVP_MD_CTX_free(ctx_); }
 
-void BatchHasher::update(const std::string& s) {
+void BatchHasher::update(std::string_view s) {
   if (EVP_DigestUpdate(ctx_, s.data(), s.size()) != 1) throw StoreError(ErrorKind::io, "SHA-256 failed");
 }
 
-void BatchHasher::field(const char* name, const std::string& value) {
+void BatchHasher::field(const char* name, std::string_view value) {
   update(std::string(name) + ' ' + std::to_string(value.size()) + ':');
   update(value);
   update("\n");
