@@ -315,7 +315,9 @@ class Runner {
     if (rr.io_error) loader_.mark_io_error();
     for (const auto& scenario : file.scenarios)
       if (options_.filter.empty() || scenario.title.find(options_.filter) != std::string::npos) ++considered_;
-    if (loader_.diagnostics().error_count() > errors_before) return;
+    // A file with lines that do not parse is not run (a scenario missing a line would pass or fail
+    // on what is left), but what did parse is still checked: every error of the file at once.
+    const bool parsed = loader_.diagnostics().error_count() == errors_before;
     if (file.rules_path.empty() && file.scenarios.empty()) return;  // empty or only comments (warning W0001)
     fs::path dir = fs::path(path).parent_path();
     const std::string rules_path = (dir / file.rules_path).string();
@@ -325,7 +327,7 @@ class Runner {
     const auto& program = rules->program;
     for (const auto& scenario : file.scenarios) {
       if (!options_.filter.empty() && scenario.title.find(options_.filter) == std::string::npos) continue;
-      run_scenario(program, dir, scenario);
+      run_scenario(program, dir, scenario, parsed);
     }
   }
 
@@ -388,7 +390,8 @@ class Runner {
     return nullptr;
   }
 
-  void run_scenario(const engine::Program& program, const fs::path& dir, const syntax::Scenario& scenario) {
+  // With `run` false, the scenario's givens and expectations are checked only.
+  void run_scenario(const engine::Program& program, const fs::path& dir, const syntax::Scenario& scenario, bool run) {
     auto& diags = loader_.diagnostics();
     const std::size_t errors_before = diags.error_count();
     engine::FactBaseBuilder builder(program);
@@ -404,7 +407,9 @@ class Runner {
         auto facts = read_facts(path, loader_.sources(), diags, &rr, parse_limits());
         if (rr.io_error) loader_.mark_io_error();
         // Only this scenario's errors count: another file's do not stop it.
-        ok = diags.error_count() == errors_before && builder.add_file(facts, loader_.sources(), diags, parse_limits().max_file_bytes) && ok;
+        // The lines that parsed are checked even when others did not: every error of the file at once.
+        const bool parsed = diags.error_count() == errors_before;
+        ok = builder.add_file(facts, loader_.sources(), diags, parse_limits().max_file_bytes) && parsed && ok;
       } else if (const auto* line = std::get_if<syntax::FactLine>(&item)) {
         engine::FactOrigin origin;
         origin.file = line->pos.file;
@@ -422,7 +427,7 @@ class Runner {
         checked_any = true;
         ok = check_expectation(program, item) && ok;
       }
-    if (!ok) return;
+    if (!ok || !run) return;
     if (!checked_any) diags.warning("W0801", scenario.pos, "scenario " + quote_string(scenario.title) + " expects nothing");
     auto facts = std::move(builder).build();
     engine::EvalOptions eo;

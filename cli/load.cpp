@@ -285,11 +285,10 @@ bool Loader::load_facts(const engine::Program& program, const std::vector<std::s
       ok = false;
       continue;
     }
-    if (diags_.error_count() > errors_before) {
-      ok = false;
-      continue;
-    }
-    ok = builder.add_file(file, sources_, diags_, g_limits.max_file_bytes) && ok;
+    // A line that does not parse does not hide the errors of the lines that do (LANGUAGE.md: every
+    // error of a file is reported): they are checked too, and the facts are then not used.
+    const bool parsed = diags_.error_count() == errors_before;
+    ok = builder.add_file(file, sources_, diags_, g_limits.max_file_bytes) && parsed && ok;
   }
   for (std::size_t i = 0; i < assumptions.size(); ++i) {
     // Its provenance: file `--assume`, line N for the N-th --assume, however many are given (the label,

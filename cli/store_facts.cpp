@@ -215,12 +215,14 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
   std::size_t errors_before = diags.error_count();
   auto file = read_facts(path, loader.sources(), diags, &rr, parse_limits());
   if (rr.io_error) loader.mark_io_error();  // exit 66: an input file that cannot be opened
-  if (rr.io_error || diags.error_count() > errors_before) return false;
+  if (rr.io_error) return false;
+  const bool parsed = diags.error_count() == errors_before;
   title = file.title.value_or("");
   if (program) {
-    // Checked and typed by the ruleset; tables are read too.
+    // Checked and typed by the ruleset; tables are read too. The lines that parsed are checked even
+    // when others did not, so that every error of the file is reported at once.
     engine::FactBaseBuilder builder(*program);
-    if (!builder.add_file(file, loader.sources(), diags, parse_limits().max_file_bytes)) return false;
+    if (!builder.add_file(file, loader.sources(), diags, parse_limits().max_file_bytes) || !parsed) return false;
     auto facts = std::move(builder).build();
     // A fact given twice in the file (`x = true` on line 5, `x = false` on line 6): the facts keep the
     // last, but the store keeps every line imported, each an assertion of its own (the earlier ones
@@ -249,6 +251,7 @@ bool assertions_from_file(Loader& loader, const engine::Program* program, const 
     }
     return true;
   }
+  if (!parsed) return false;
   for (const auto& item : file.items) {
     if (const auto* load = std::get_if<syntax::LoadLine>(&item)) {
       diags.error("E0610", load->pos, "importing a table needs the ruleset that declares `" + load->relation.name + "`",

@@ -1,4 +1,5 @@
 // Parses `.facts` and `.scenarios` files line by line, and single `--assume` lines.
+#include <algorithm>
 #include <cctype>
 
 #include "grammar/facts_def.hpp"
@@ -44,12 +45,31 @@ void report_malformed_date(const ParseState& st, Diagnostics& diags, std::string
               {"dates are written YYYY-MM-DD, with a four-digit year and two-digit month and day (`2026-03-01`)"});
 }
 
+// A line that parsed only in part (`day = 2026-3-1` read as the number 2026, the rest an error) is
+// not kept: checking what was read of it would report a second, misleading error. The lines kept
+// can then be checked even when others failed, so that every error of a file is reported at once.
+template <class Item>
+void drop_lines_with_errors(std::vector<Item>& items, const std::string& path, const Diagnostics& diags,
+                            std::size_t diags_before) {
+  std::vector<std::uint32_t> error_lines;
+  for (std::size_t i = diags_before; i < diags.items().size(); ++i)
+    if (diags.items()[i].severity == Severity::error && diags.items()[i].pos.file == path)
+      error_lines.push_back(diags.items()[i].pos.line);
+  if (error_lines.empty()) return;
+  std::sort(error_lines.begin(), error_lines.end());
+  std::erase_if(items, [&](const Item& item) {
+    const std::uint32_t line = std::visit([](const auto& x) { return x.pos.line; }, item);
+    return std::binary_search(error_lines.begin(), error_lines.end(), line);
+  });
+}
+
 }  // namespace
 
 syntax::FactsFile parse_facts_text(const std::string& path, const std::string& text, Diagnostics& diags,
                                    const ParseLimits& limits) {
   syntax::FactsFile file;
   file.path = path;
+  const std::size_t diags_before = diags.items().size();
   parse_file(path, text, limits, diags, file.comments, "facts", [&](const ParseState& st, const char* p) {
     const char* end = st.end;
     bool first = true;
@@ -93,6 +113,7 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
     auto item_done = [&](auto&&...) { first = false; };
     parse_items(st, diags, p, is_facts_sync, parse, unexpected, item_done, item_done);
   });
+  drop_lines_with_errors(file.items, path, diags, diags_before);
   return file;
 }
 
@@ -100,6 +121,7 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
                                            const ParseLimits& limits) {
   syntax::ScenariosFile file;
   file.path = path;
+  const std::size_t diags_before = diags.items().size();
   parse_file(path, text, limits, diags, file.comments, "scenarios", [&](const ParseState& st, const char* p) {
     const char* end = st.end;
     bool have_header = false;
@@ -154,6 +176,8 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
       return true;
     };
     auto unexpected = [&](const char* start, std::string_view w) {
+      // `given day = 2026-3-1`: the number 2026 was read as the value
+      if (auto date = malformed_date(st.base, start, end); !date.empty()) return report_malformed_date(st, diags, date);
       std::vector<std::string> notes = {"expected one of: `scenarios for`, `scenario`, `given`, `expect`"};
       if (!w.empty()) {
         std::string guess = nearest_name(w, {"scenarios", "scenario", "given", "expect"});
@@ -168,6 +192,7 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
       diags.error("E0131", file.scenarios.front().pos, "a scenarios file starts with `scenarios for \"file.rules\"`",
                   {"name the ruleset these scenarios test"});
   });
+  for (auto& scenario : file.scenarios) drop_lines_with_errors(scenario.items, path, diags, diags_before);
   return file;
 }
 

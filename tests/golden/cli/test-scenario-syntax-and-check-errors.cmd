@@ -1,0 +1,1 @@
+phasegate test scenario-syntax-and-check-errors.scenarios
