@@ -82,7 +82,8 @@ bool parse_format(const std::string& name, Format& out) {
   return true;
 }
 
-static bool color_for(int fd) { return std::getenv("NO_COLOR") == nullptr && ::isatty(fd) == 1; }
+// no-color.org: colour is off when NO_COLOR is set to a non-empty value (an empty one leaves it on).
+static bool color_for(int fd) { return !no_color_requested() && ::isatty(fd) == 1; }
 bool stdout_color() { return color_for(STDOUT_FILENO); }
 
 bool stdout_failed() {

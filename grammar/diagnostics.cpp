@@ -7,6 +7,11 @@
 
 namespace phasegate {
 
+bool no_color_requested() {
+  const char* v = std::getenv("NO_COLOR");
+  return v != nullptr && *v != '\0';
+}
+
 const std::string& SourceMap::add(const std::string& path, std::string text) {
   auto& slot = files_[path];
   slot = std::make_unique<File>();
@@ -167,7 +172,7 @@ void excerpt(std::string_view line, std::uint32_t column, std::string& shown, st
 }  // namespace
 
 std::string render_text(const Diagnostic& d, const SourceMap& sources, bool color) {
-  if (color && std::getenv("NO_COLOR") != nullptr) color = false;
+  if (color && no_color_requested()) color = false;
   const char* bold = color ? "\x1b[1m" : "";
   const char* red = color ? "\x1b[1;31m" : "";
   const char* yellow = color ? "\x1b[1;33m" : "";

@@ -65,6 +65,8 @@ class Diagnostics {
 };
 
 // `FILE:LINE:COL: error[CODE]: message`, the source line, a caret, then `  = note: ...` lines.
+// NO_COLOR set to a non-empty value (no-color.org): no ANSI colour anywhere.
+bool no_color_requested();
 // `color` adds ANSI colours (only on a terminal, never with NO_COLOR).
 std::string render_text(const Diagnostic& d, const SourceMap& sources, bool color = false);
 // All of them, in order; of one file's, only the first 100 errors and 100 warnings, then a line

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -306,6 +307,26 @@ TEST_CASE("render_text shows file, position, code, line, caret and notes") {
         "  = note: did you mean `bool`?\n"
         "  = note: expected one of: `bool`, `number`, `number in LO..HI`, `text`, `date`, `level { a < b }`, "
         "`one of { a, b }`\n");
+}
+
+TEST_CASE("colour is off only when NO_COLOR is set and not empty (no-color.org)") {
+  SourceMap sources;
+  sources.add("t.rules", "ruleset x \"t\"\nfact a: boo\n");
+  Diagnostics d;
+  parse_rules_text("t.rules", *sources.text("t.rules"), d);
+  const char* saved = std::getenv("NO_COLOR");
+  const std::string kept = saved ? saved : "";
+  ::unsetenv("NO_COLOR");
+  CHECK_FALSE(no_color_requested());
+  CHECK(render_text(d, sources, true).find("\x1b[") != std::string::npos);
+  ::setenv("NO_COLOR", "", 1);
+  CHECK_FALSE(no_color_requested());
+  CHECK(render_text(d, sources, true).find("\x1b[") != std::string::npos);
+  ::setenv("NO_COLOR", "1", 1);
+  CHECK(no_color_requested());
+  CHECK(render_text(d, sources, true).find("\x1b[") == std::string::npos);
+  if (saved) ::setenv("NO_COLOR", kept.c_str(), 1);
+  else ::unsetenv("NO_COLOR");
 }
 
 TEST_CASE("diagnostics sort by position and drop exact duplicates") {
