@@ -164,6 +164,12 @@ void Lowerer::begin(const std::vector<std::pair<std::string, int>>& preset,
     if (r) prescan(*r);
 }
 
+bool Lowerer::reads_as_wildcard(const Relation& rel, const std::string& name) {
+  const bool valued = rel.kind == RelationKind::fact && rel.value_type && rel.value_type->base != BaseType::boolean;
+  return opt_.mode == Mode::phase && !valued && counts_[name] == 1 && cx_.names.find(name) == cx_.names.end() &&
+         !names_a_member(name);
+}
+
 int Lowerer::find_slot(const std::string& name) const {
   for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
     auto f = it->slots.find(name);
@@ -261,6 +267,7 @@ void Lowerer::prescan(const syntax::Expr& e) {
               continue;
             }
             if (!rel || i >= rel->param_names.size()) continue;
+            if (reads_as_wildcard(*rel, nr->name)) continue;  // no slot: lower_atom makes it `_` (or, under `not`, an error)
             const auto& pt = rel->param_types[i];
             bool known = cx_.param_type_known[static_cast<std::size_t>(it->second.index)][i];
             if ((pt.base == BaseType::level || pt.base == BaseType::choice) && find_slot(nr->name) < 0) {
@@ -677,6 +684,18 @@ Lowerer::L Lowerer::lower_atom(const syntax::Expr& e, const syntax::Atom& a, Pol
           texts.push_back(nr->name);
           continue;
         }
+      }
+      // LANGUAGE 2.2: "a variable used once in a positive atom and nowhere else may be written `_`",
+      // so written with a name it means the same. In a phase clause nothing else could bind it (a
+      // phase binds only its parameters), so it is read as `_`: `require road(x, "Port")` asks
+      // whether any road to the port is listed. Its name is kept for the explanations.
+      if (pol == Polarity::positive && !in_aggregate && reads_as_wildcard(rel, nr->name) && find_slot(nr->name) < 0) {
+        t.kind = Term::Kind::wildcard;
+        t.var = frame_.add("_" + std::to_string(++frame_.wildcards));
+        wildcard_slots_.insert(t.var);
+        terms.push_back(t);
+        texts.push_back(nr->name);
+        continue;
       }
       int s = slot_for(nr->name);
       if (known[i]) set_var_type(s, pt, arg->pos, true);

@@ -74,6 +74,9 @@ class Lowerer {
     bool error = false;
   };
 
+  // A variable of a phase clause written once, in an atom of a boolean relation: it means `_`
+  // (LANGUAGE 2.2) where the atom is positive and outside an aggregate.
+  bool reads_as_wildcard(const Relation& rel, const std::string& name);
   L lower_expr(const syntax::Expr& e, Polarity pol);
   L lower_name(const syntax::Expr& e, const syntax::NameRef& n, Polarity pol);
   L lower_atom(const syntax::Expr& e, const syntax::Atom& a, Polarity pol);

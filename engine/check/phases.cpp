@@ -125,8 +125,10 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       cl.expr = lw.lower(**expr);
       lw.expect_boolean(cl.expr, (*expr)->pos);
       lw.require_bound(cl.expr, bound,
-                       nparams ? "a phase clause may use the phase's parameters and variables local to an aggregate"
-                               : "a phase clause may use variables only inside an aggregate");
+                       nparams ? "a phase clause may use the phase's parameters, variables local to an aggregate, "
+                                 "and a variable written once in an atom that is not negated (it reads as `_`)"
+                               : "a phase clause may use variables inside an aggregate, and a variable written once "
+                                 "in an atom that is not negated (it reads as `_`)");
       cl.text = cx.program.exprs[static_cast<std::size_t>(cl.expr)].text;
     }
     cite(cx, *why, cl.because, cl.cite_source, cl.cite_locator);
@@ -142,7 +144,8 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       lw.begin(preset, {w->expr.get()});
       wv.expr = lw.lower(*w->expr);
       lw.expect_boolean(wv.expr, w->expr->pos);
-      lw.require_bound(wv.expr, bound, "a waiver may use the phase's parameters and variables local to an aggregate");
+      lw.require_bound(wv.expr, bound, "a waiver may use the phase's parameters, variables local to an aggregate, and a variable "
+                                       "written once in an atom that is not negated (it reads as `_`)");
       wv.text = cx.program.exprs[static_cast<std::size_t>(wv.expr)].text;
     }
     cite(cx, w->why, wv.because, wv.cite_source, wv.cite_locator);
