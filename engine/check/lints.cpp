@@ -34,6 +34,13 @@ std::optional<Constant> fold_value(const Program& p, ExprId id) {
         break;
       case ArithOp::div:
         res = r.is_zero() ? std::nullopt : Decimal::div(l, r);
+        // An inexact quotient (`1 / 3`) is an interval for the engine (docs/language.md 3.5), so
+        // what it is compared with may be unknown: no constant here, or the lint would call
+        // `1 / 3 * 3 = 1` always false where advise says unknown.
+        if (res) {
+          auto back = Decimal::mul(*res, r);
+          if (!back || !(*back == l)) res.reset();
+        }
         break;
     }
     if (res) return *res;
