@@ -141,10 +141,11 @@ class Differ {
     for (const auto& g : s.givens) {
       if (const auto* path = std::get_if<std::string>(&g)) {
         ReadResult rr;
-        const std::size_t errors_before = diags.error_count();
         auto file = read_facts(*path, loader_.sources(), diags, &rr, parse_limits());
         if (rr.io_error) loader_.mark_io_error();
-        if (rr.io_error || diags.error_count() > errors_before) continue;
+        // A line that does not parse does not hide the errors of the lines that do (the evaluation
+        // is not used: errors_at_start below).
+        if (rr.io_error) continue;
         std::erase_if(file.items, [&](const syntax::FactsItem& item) {
           if (const auto* l = std::get_if<syntax::FactLine>(&item)) return only_in_other(program, other, l->name, version);
           return only_in_other(program, other, std::get<syntax::LoadLine>(item).relation, version);
