@@ -91,7 +91,7 @@ auto const type_spec_def =
      (kw("one")[flag_<&TypeSpec::kind, TypeKind::choice>{}] > kw("of") > punct("{") >
       member[push_<&TypeSpec::members>{}] > *(punct(",") > member[push_<&TypeSpec::members>{}]) > punct("}")));
 auto const number_range_def = (here[set_<&NumberRange::pos>{}] >> signed_number[set_<&NumberRange::lo>{}]) >
-                              punct("..") > signed_number[set_<&NumberRange::hi>{}];
+                              punct("..") > here[set_<&NumberRange::hi_pos>{}] > signed_number[set_<&NumberRange::hi>{}];
 
 // ---- conditions
 auto const set_when = [](auto& ctx) { x3::_val(ctx).when = std::move(x3::_attr(ctx).e); };

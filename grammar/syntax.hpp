@@ -123,7 +123,8 @@ struct Justification {
 
 enum class TypeKind { boolean, number, text, date, level, choice };
 struct NumberRange {
-  Position pos;
+  Position pos;     // of the range, and of its low bound
+  Position hi_pos;  // of the high bound
   NumberLit lo, hi;
 };
 struct TypeSpec {

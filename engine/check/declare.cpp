@@ -46,7 +46,7 @@ ValueType lower_type(Context& cx, const syntax::TypeSpec& t) {
       vt.base = BaseType::number;
       if (t.range) {
         auto lo = parse_number(cx, t.range->lo, t.range->pos);
-        auto hi = parse_number(cx, t.range->hi, t.range->pos);
+        auto hi = parse_number(cx, t.range->hi, t.range->hi_pos.line ? t.range->hi_pos : t.range->pos);
         if (lo && hi && *hi < *lo) {
           cx.diags.error(
               code::empty_range, t.range->pos,

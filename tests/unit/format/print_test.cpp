@@ -65,7 +65,7 @@ TEST_CASE("literals and types", "[print]") {
   syntax::TypeSpec number;
   number.kind = syntax::TypeKind::number;
   CHECK(type_text(number) == "number");
-  number.range = syntax::NumberRange{{}, {"0"}, {"50000"}};
+  number.range = syntax::NumberRange{{}, {}, {"0"}, {"50000"}};
   CHECK(type_text(number) == "number in 0..50_000");
 }
 
