@@ -166,8 +166,18 @@ void Lowerer::begin(const std::vector<std::pair<std::string, int>>& preset,
 
 bool Lowerer::reads_as_wildcard(const Relation& rel, const std::string& name) {
   const bool valued = rel.kind == RelationKind::fact && rel.value_type && rel.value_type->base != BaseType::boolean;
-  return opt_.mode == Mode::phase && !valued && counts_[name] == 1 && cx_.names.find(name) == cx_.names.end() &&
-         !names_a_member(name);
+  if (opt_.mode != Mode::phase || valued || counts_[name] != 1) return false;
+  if (opt_.phase_counts) {  // written once in the whole phase, not only in this clause
+    auto it = opt_.phase_counts->find(name);
+    if (it == opt_.phase_counts->end() || it->second != 1) return false;
+  }
+  return cx_.names.find(name) == cx_.names.end() && !names_a_member(name);
+}
+
+const std::unordered_map<std::string, int>& Lowerer::count_only(const std::vector<const syntax::Expr*>& roots) {
+  for (const auto* r : roots)
+    if (r) count_names(*r);
+  return counts_;
 }
 
 int Lowerer::find_slot(const std::string& name) const {

@@ -32,6 +32,9 @@ class Lowerer {
     Mode mode = Mode::condition;
     int owner_relation = -1;  // the condition whose rule this is (for dependency edges)
     bool quiet = false;       // inference round: no diagnostics, no recorded uses
+    // Phases: how often each name is written in the whole phase (`for each`, clauses, waivers), so
+    // that a variable written once in one clause and again in another is not read as `_`.
+    const std::unordered_map<std::string, int>* phase_counts = nullptr;
   };
 
   Lowerer(Context& cx, Frame& frame, Options opt);
@@ -53,6 +56,8 @@ class Lowerer {
   void require_head_bound(const std::vector<syntax::Ident>& head, const std::vector<int>& slots,
                           const std::set<int>& bound);
 
+  // Counts the names of `roots` only (no lowering): for Options::phase_counts.
+  const std::unordered_map<std::string, int>& count_only(const std::vector<const syntax::Expr*>& roots);
   Diagnostics& diags() { return *diags_; }
   bool failed() const { return failed_; }
   bool is_boolean(ExprId id) const;

@@ -27,7 +27,31 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
   const int nparams = static_cast<int>(ph.params.size());
   std::vector<std::pair<std::string, int>> preset;
   for (int i = 0; i < nparams; ++i) preset.emplace_back(ph.params[static_cast<std::size_t>(i)], i);
-  const Lowerer::Options opts{Lowerer::Mode::phase, -1, false};
+  // How often each name is written in the whole phase: a variable reads as `_` only when written
+  // once in all of it (LANGUAGE 2.2: "used once ... and nowhere else").
+  std::vector<const syntax::Expr*> all_exprs;
+  std::vector<syntax::Expr> for_each_exprs;  // the `for each` atoms, as expressions
+  for (const auto& c : pd.clauses) {
+    if (const auto* fe = std::get_if<syntax::ForEachClause>(&c)) {
+      syntax::Expr e;
+      e.pos = fe->atom.name.pos;
+      e.node = fe->atom;
+      for_each_exprs.push_back(std::move(e));
+    } else if (const auto* r = std::get_if<syntax::RequireClause>(&c)) {
+      all_exprs.push_back(r->expr.get());
+    } else if (const auto* b = std::get_if<syntax::BlockClause>(&c)) {
+      all_exprs.push_back(b->expr.get());
+    } else if (const auto* w = std::get_if<syntax::WaiveClause>(&c)) {
+      all_exprs.push_back(w->expr.get());
+    }
+  }
+  for (const auto& e : for_each_exprs) all_exprs.push_back(&e);
+  Frame count_frame;
+  std::vector<std::string> count_names;
+  count_frame.names = &count_names;
+  Lowerer counter(cx, count_frame, {Lowerer::Mode::phase, -1, true});
+  const std::unordered_map<std::string, int> phase_counts = counter.count_only(all_exprs);
+  const Lowerer::Options opts{Lowerer::Mode::phase, -1, false, &phase_counts};
 
   // `for each`
   const syntax::ForEachClause* for_each = nullptr;
@@ -126,9 +150,10 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       lw.expect_boolean(cl.expr, (*expr)->pos);
       lw.require_bound(cl.expr, bound,
                        nparams ? "a phase clause may use the phase's parameters, variables local to an aggregate, "
-                                 "and a variable written once in an atom that is not negated (it reads as `_`)"
-                               : "a phase clause may use variables inside an aggregate, and a variable written once "
-                                 "in an atom that is not negated (it reads as `_`)");
+                                 "and a variable written once in the phase, in an atom of a boolean relation that is not negated "
+                                 "(it reads as `_`)"
+                               : "a phase clause may use variables inside an aggregate, and a variable written once in "
+                                 "the phase, in an atom of a boolean relation that is not negated (it reads as `_`)");
       cl.text = cx.program.exprs[static_cast<std::size_t>(cl.expr)].text;
     }
     cite(cx, *why, cl.because, cl.cite_source, cl.cite_locator);
@@ -145,7 +170,8 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       wv.expr = lw.lower(*w->expr);
       lw.expect_boolean(wv.expr, w->expr->pos);
       lw.require_bound(wv.expr, bound, "a waiver may use the phase's parameters, variables local to an aggregate, and a variable "
-                                       "written once in an atom that is not negated (it reads as `_`)");
+                                       "written once in the phase, in an atom of a boolean relation that is not "
+                                       "negated (it reads as `_`)");
       wv.text = cx.program.exprs[static_cast<std::size_t>(wv.expr)].text;
     }
     cite(cx, w->why, wv.because, wv.cite_source, wv.cite_locator);
