@@ -319,6 +319,7 @@ class Runner {
     // on what is left), but what did parse is still checked: every error of the file at once.
     const bool parsed = loader_.diagnostics().error_count() == errors_before;
     if (file.rules_path.empty() && file.scenarios.empty()) return;  // empty or only comments (warning W0001)
+    if (!parsed && file.rules_path.empty()) return;  // no ruleset to check against (its line is the error)
     fs::path dir = fs::path(path).parent_path();
     const std::string rules_path = (dir / file.rules_path).string();
     if (!named_file_exists(rules_path, file.rules_pos, "rules file")) return;

@@ -45,22 +45,42 @@ void report_malformed_date(const ParseState& st, Diagnostics& diags, std::string
               {"dates are written YYYY-MM-DD, with a four-digit year and two-digit month and day (`2026-03-01`)"});
 }
 
-// A line that parsed only in part (`day = 2026-3-1` read as the number 2026, the rest an error) is
-// not kept: checking what was read of it would report a second, misleading error. The lines kept
-// can then be checked even when others failed, so that every error of a file is reported at once.
+// Where an item was read: from its first byte to the byte after it (offsets in the file).
+struct Span {
+  std::size_t begin = 0, end = 0;
+};
+
+// An item that was read only in part (`day = 2026-3-1` read as the number 2026, the rest an error;
+// `n =` followed by the next line's name read as its value) is not kept: checking what was read of it
+// would report a second, misleading error. It is one with an error inside it, or right after it on
+// the line where it ends (what is left over of it). The items kept can then be checked even when
+// others failed, so that every error of a file is reported at once.
 template <class Item>
-void drop_lines_with_errors(std::vector<Item>& items, const std::string& path, const Diagnostics& diags,
-                            std::size_t diags_before) {
-  std::vector<std::uint32_t> error_lines;
+void drop_items_with_errors(const ParseState& st, std::vector<Item>& items, std::vector<Span>& spans,
+                            const std::string& path, const Diagnostics& diags, std::size_t diags_before) {
+  std::vector<std::size_t> errors;
   for (std::size_t i = diags_before; i < diags.items().size(); ++i)
     if (diags.items()[i].severity == Severity::error && diags.items()[i].pos.file == path)
-      error_lines.push_back(diags.items()[i].pos.line);
-  if (error_lines.empty()) return;
-  std::sort(error_lines.begin(), error_lines.end());
-  std::erase_if(items, [&](const Item& item) {
-    const std::uint32_t line = std::visit([](const auto& x) { return x.pos.line; }, item);
-    return std::binary_search(error_lines.begin(), error_lines.end(), line);
-  });
+      errors.push_back(diags.items()[i].pos.offset);
+  if (errors.empty() || spans.size() != items.size()) return;
+  std::sort(errors.begin(), errors.end());
+  const std::size_t size = static_cast<std::size_t>(st.end - st.base);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const Span sp = spans[k];
+    std::size_t last = sp.end;  // the first byte left over, when it is on the item's last line
+    const char* after = skip_space(st.base + std::min(sp.end, size), st.end);
+    if (std::find(st.base + std::min(sp.end, size), after, '\n') == after) last = static_cast<std::size_t>(after - st.base);
+    auto it = std::lower_bound(errors.begin(), errors.end(), sp.begin);
+    if (it != errors.end() && *it <= last) continue;  // dropped
+    if (kept != k) {
+      items[kept] = std::move(items[k]);
+      spans[kept] = sp;
+    }
+    ++kept;
+  }
+  items.resize(kept);
+  spans.resize(kept);
 }
 
 }  // namespace
@@ -73,7 +93,8 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
   parse_file(path, text, limits, diags, file.comments, "facts", [&](const ParseState& st, const char* p) {
     const char* end = st.end;
     bool first = true;
-    auto parse = [&](const char*, std::string_view w, const char*& q) {
+    std::vector<Span> spans;  // one per item of file.items
+    auto parse_item = [&](std::string_view w, const char*& q) {
       if (w == "facts") {
         facts::PFactsHeader h;
         if (!run(q, end, facts::facts_header, h)) return false;
@@ -97,6 +118,12 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
       file.items.emplace_back(std::move(l));
       return true;
     };
+    auto parse = [&](const char* start, std::string_view w, const char*& q) {
+      const std::size_t items_before = file.items.size();
+      const bool ok = parse_item(w, q);
+      if (ok && file.items.size() > items_before) spans.push_back({st.offset(start), st.offset(q)});
+      return ok;
+    };
     auto unexpected = [&](const char* start, std::string_view w) {
       if (auto date = malformed_date(st.base, start, end); !date.empty()) return report_malformed_date(st, diags, date);
       std::vector<std::string> notes = {
@@ -112,8 +139,8 @@ syntax::FactsFile parse_facts_text(const std::string& path, const std::string& t
     };
     auto item_done = [&](auto&&...) { first = false; };
     parse_items(st, diags, p, is_facts_sync, parse, unexpected, item_done, item_done);
+    drop_items_with_errors(st, file.items, spans, path, diags, diags_before);
   });
-  drop_lines_with_errors(file.items, path, diags, diags_before);
   return file;
 }
 
@@ -127,7 +154,9 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
     bool have_header = false;
     bool first = true;
     bool reported_orphan = false;
-    auto parse = [&](const char*, std::string_view w, const char*& q) {
+    std::vector<std::vector<Span>> spans;  // per scenario, one per item
+    bool item_added = false;
+    auto parse_item = [&](std::string_view w, const char*& q) {
       if (w == "scenarios") {
         facts::PScenariosHeader h;
         if (!run(q, end, facts::scenarios_header, h)) return false;
@@ -168,12 +197,22 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
       }
       if (!file.scenarios.empty()) {
         file.scenarios.back().items.push_back(std::move(item));
+        item_added = true;
       } else if (!reported_orphan) {
         diags.error("E0127", pos, "`" + std::string(w) + "` belongs inside a scenario",
                     {"start one with `scenario \"title\"`"});
         reported_orphan = true;
       }
       return true;
+    };
+    auto parse = [&](const char* start, std::string_view w, const char*& q) {
+      item_added = false;
+      const bool ok = parse_item(w, q);
+      if (ok && item_added) {
+        spans.resize(file.scenarios.size());
+        spans.back().push_back({st.offset(start), st.offset(q)});
+      }
+      return ok;
     };
     auto unexpected = [&](const char* start, std::string_view w) {
       // `given day = 2026-3-1`: the number 2026 was read as the value
@@ -191,8 +230,10 @@ syntax::ScenariosFile parse_scenarios_text(const std::string& path, const std::s
     if (!have_header && !file.scenarios.empty())
       diags.error("E0131", file.scenarios.front().pos, "a scenarios file starts with `scenarios for \"file.rules\"`",
                   {"name the ruleset these scenarios test"});
+    spans.resize(file.scenarios.size());
+    for (std::size_t k = 0; k < file.scenarios.size(); ++k)
+      drop_items_with_errors(st, file.scenarios[k].items, spans[k], path, diags, diags_before);
   });
-  for (auto& scenario : file.scenarios) drop_lines_with_errors(scenario.items, path, diags, diags_before);
   return file;
 }
 

@@ -1,0 +1,1 @@
+phasegate check ../../../rules/isf/isf.rules --facts facts-partial-items.facts

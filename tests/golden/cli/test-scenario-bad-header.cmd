@@ -1,0 +1,1 @@
+phasegate test scenario-bad-header.scenarios
