@@ -107,7 +107,14 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   auto counts = detail::count_verdicts(in.verdicts);
 
   auto& c = impl.conn;
-  auto recorded = in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
+  // A snapshot too large to keep is let go once written, whether the transaction commits or throws.
+  struct DropUnkept {
+    std::optional<Store::Impl::Snapshot>& snapshot;
+    ~DropUnkept() {
+      if (snapshot && !snapshot->reusable) snapshot.reset();
+    }
+  } drop_unkept{impl.last_snapshot};
+  return in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
     if (expect_latest) {
       Statement st(c,
                    moment.empty()
@@ -181,8 +188,6 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     return RecordedDecision{row.id, row.recorded_at, row.hash};
   });
-  if (!impl.last_snapshot->reusable) impl.last_snapshot.reset();  // its body is not held on to either
-  return recorded;
 }
 
 std::string Store::Impl::text_sha256(const std::string& text) {
