@@ -52,6 +52,8 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
   Lowerer counter(cx, count_frame, {Lowerer::Mode::phase, -1, true});
   const std::unordered_map<std::string, int> phase_counts = counter.count_only(all_exprs);
   const Lowerer::Options opts{Lowerer::Mode::phase, -1, false, &phase_counts};
+  const std::string kWrittenOnce =
+      "a variable written once in the phase, in an atom of a boolean relation that is not negated (it reads as `_`)";
 
   // `for each`
   const syntax::ForEachClause* for_each = nullptr;
@@ -149,11 +151,9 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       cl.expr = lw.lower(**expr);
       lw.expect_boolean(cl.expr, (*expr)->pos);
       lw.require_bound(cl.expr, bound,
-                       nparams ? "a phase clause may use the phase's parameters, variables local to an aggregate, "
-                                 "and a variable written once in the phase, in an atom of a boolean relation that is not negated "
-                                 "(it reads as `_`)"
-                               : "a phase clause may use variables inside an aggregate, and a variable written once in "
-                                 "the phase, in an atom of a boolean relation that is not negated (it reads as `_`)");
+                       nparams ? "a phase clause may use the phase's parameters, variables local to an aggregate, and " +
+                                     kWrittenOnce
+                               : "a phase clause may use variables inside an aggregate, and " + kWrittenOnce);
       cl.text = cx.program.exprs[static_cast<std::size_t>(cl.expr)].text;
     }
     cite(cx, *why, cl.because, cl.cite_source, cl.cite_locator);
@@ -169,9 +169,8 @@ void lower_phase(Context& cx, int phase_id, const syntax::PhaseDecl& pd) {
       lw.begin(preset, {w->expr.get()});
       wv.expr = lw.lower(*w->expr);
       lw.expect_boolean(wv.expr, w->expr->pos);
-      lw.require_bound(wv.expr, bound, "a waiver may use the phase's parameters, variables local to an aggregate, and a variable "
-                                       "written once in the phase, in an atom of a boolean relation that is not "
-                                       "negated (it reads as `_`)");
+      lw.require_bound(wv.expr, bound,
+                       "a waiver may use the phase's parameters, variables local to an aggregate, and " + kWrittenOnce);
       wv.text = cx.program.exprs[static_cast<std::size_t>(wv.expr)].text;
     }
     cite(cx, w->why, wv.because, wv.cite_source, wv.cite_locator);
