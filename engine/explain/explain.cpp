@@ -1558,6 +1558,50 @@ class Builder {
     };
     std::optional<Bound> true_bound;
     std::optional<Edge> true_edge;
+    // `x * 4 = 10` (or, to make it false, `x * 4 != 10`): both ends of the range miss the wanted
+    // value, which lies at one point between them. Where the two sides of the comparison cross, found
+    // by the sign of their difference (`x * 4 >= 10`), is that point if it is one the fact can take;
+    // it is checked before it is given, so a crossing between two representable values gives nothing.
+    auto solve_equality = [&](bool want_true) {
+      if (direct) return;  // `x = 5`: the condition is the bound, and 5 is among the values tried
+      const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
+      const Expr& x = p_.exprs[static_cast<std::size_t>(li.expr)];
+      if (x.kind != ExprKind::compare || x.children.size() != 2) return;
+      if (x.cmp != (want_true ? CompareOp::eq : CompareOp::ne)) return;
+      const Truth want = want_true ? Truth::true_ : Truth::false_;
+      std::map<Unit, Truth> above_memo;
+      auto above = [&](Unit v) {  // whether the left side is at least the right one at v
+        auto it = above_memo.find(v);
+        if (it != above_memo.end()) return it->second;
+        storage = facts_with(fb_, f.relation, f.args, unit_constant(vt, v), false);
+        Truth t = Truth::unknown;
+        if (auto model = reevaluate(storage, {})) {
+          EvalError error;
+          const Value l = model->eval(x.children[0], li.binding, &error);
+          const Value r = model->eval(x.children[1], li.binding, &error);
+          if (error.code.empty()) t = compare(CompareOp::ge, l, r);
+        }
+        above_memo.emplace(v, t);
+        return t;
+      };
+      const Truth alo = above(lo), ahi = above(hi);
+      if (alo == Truth::unknown || ahi == Truth::unknown || alo == ahi) return;  // no crossing found
+      const bool rising = ahi == Truth::true_;
+      auto edge = find_edge([&](Unit v) { return (above(v) == Truth::true_) == rising; });
+      if (!edge) return;
+      for (Unit v : {edge->first, edge->second}) {
+        if (at(v) != want) continue;
+        FactChange ch{f.relation, f.args, unit_constant(vt, v), false};
+        (want_true ? c.realise_true : c.realise_false) = ch;
+        auto& points = edge_points_[f.tuple];  // "which unknowns matter" tries it too
+        if (std::find(points.begin(), points.end(), unit_constant(vt, v)) == points.end())
+          points.push_back(unit_constant(vt, v));
+        const std::string value = constant_text(unit_constant(vt, v));
+        (want_true ? c.bound_true : c.bound_false) = f.tuple + " = " + value;
+        (want_true ? c.question_true : c.question_false) = "Is " + f.tuple + " exactly " + spoken(value) + "?";
+        return;
+      }
+    };
     auto search = [&](bool want_true) -> void {
       Truth want = want_true ? Truth::true_ : Truth::false_;
       bool at_lo = tlo == want, at_hi = thi == want;
@@ -1565,6 +1609,8 @@ class Builder {
         if (at_lo) {  // both ends: any value (record one witness)
           FactChange ch{f.relation, f.args, unit_constant(vt, lo), false};
           (want_true ? c.realise_true : c.realise_false) = ch;
+        } else {
+          solve_equality(want_true);
         }
         return;
       }
