@@ -79,7 +79,12 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
   }
   row.rules_files = canonical_json(files);
 
-  if (!impl.last_snapshot || !impl.last_snapshot->reusable || impl.last_snapshot->facts != in.facts) {
+  // The snapshot written with this decision: the last one, while the facts are the same, or a fresh
+  // one. A large one is not kept for the next decision (it lives in `unkept` until this returns): a
+  // copy of its facts would double what recording it holds, for a reuse that only a service
+  // recording many small decisions gains from.
+  std::optional<Store::Impl::Snapshot> unkept;
+  if (!impl.last_snapshot || impl.last_snapshot->facts != in.facts) {
     std::vector<const SnapshotFact*> sorted;
     for (const auto& f : in.facts) sorted.push_back(&f);
     std::stable_sort(sorted.begin(), sorted.end(), [](const SnapshotFact* a, const SnapshotFact* b) {
@@ -94,26 +99,22 @@ static std::optional<RecordedDecision> record(Store::Impl& impl, const DecisionI
     }
     body += ']';
     impl.last_snapshot.reset();  // (if what follows throws, no stale pairing is left)
-    // A large snapshot is not kept for the next decision: a copy of its facts would double what
-    // recording it holds, for a reuse that only a service recording many small decisions gains from.
-    constexpr std::size_t kKeptFacts = 4096;
-    Store::Impl::Snapshot fresh{in.facts.size() <= kKeptFacts ? in.facts : std::vector<SnapshotFact>{},
-                                std::move(body), {}, in.facts.size() <= kKeptFacts};
+    Store::Impl::Snapshot fresh{{}, std::move(body), {}};
     fresh.sha256 = sha256_hex(fresh.body);
-    impl.last_snapshot = std::move(fresh);
+    constexpr std::size_t kKeptFacts = 4096;
+    if (in.facts.size() <= kKeptFacts) {
+      fresh.facts = in.facts;
+      impl.last_snapshot = std::move(fresh);
+    } else {
+      unkept = std::move(fresh);
+    }
   }
-  const std::string& snapshot_body = impl.last_snapshot->body;
-  row.facts_sha256 = impl.last_snapshot->sha256;
+  const Store::Impl::Snapshot& snapshot = unkept ? *unkept : *impl.last_snapshot;
+  const std::string& snapshot_body = snapshot.body;
+  row.facts_sha256 = snapshot.sha256;
   auto counts = detail::count_verdicts(in.verdicts);
 
   auto& c = impl.conn;
-  // A snapshot too large to keep is let go once written, whether the transaction commits or throws.
-  struct DropUnkept {
-    std::optional<Store::Impl::Snapshot>& snapshot;
-    ~DropUnkept() {
-      if (snapshot && !snapshot->reusable) snapshot.reset();
-    }
-  } drop_unkept{impl.last_snapshot};
   return in_transaction(c, true, [&]() -> std::optional<RecordedDecision> {
     if (expect_latest) {
       Statement st(c,

@@ -36,7 +36,6 @@ struct Store::Impl {
   struct Snapshot {
     std::vector<SnapshotFact> facts;
     std::string body, sha256;
-    bool reusable = true;  // false: too large to keep its facts; the next decision writes its own
   };
   std::optional<Snapshot> last_snapshot;
 };
@@ -64,8 +63,9 @@ DecisionRow read_decision_row(const Statement& st);
 // The chain hash SHA-256(canonical content || prev_hash) (docs/store.md).
 std::string row_hash(const DecisionRow& row);
 
-// Hashes the canonical content of an import batch as it streams by: its header,
-// then every assertion in id order (docs/store.md). Large imports are not held in memory.
+// Hashes canonical content as it streams by (docs/store.md): an import batch's header, then every
+// assertion in id order, or a decision's fields (row_hash). Large imports and decisions are not
+// copied into one more string to be hashed.
 class BatchHasher {
  public:
   BatchHasher();

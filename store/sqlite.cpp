@@ -74,11 +74,14 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+Statement& Statement::bind_text(int index, std::string_view value, bool copy) {
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), copy ? SQLITE_TRANSIENT : SQLITE_STATIC,
+                               SQLITE_UTF8);
   if (rc != SQLITE_OK) throw_sqlite(db_, rc, "binding a value");
   return *this;
 }
+
+Statement& Statement::bind(int index, std::string_view value) { return bind_text(index, value, true); }
 
 Statement& Statement::bind_null(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
@@ -90,11 +93,7 @@ Statement& Statement::bind_opt(int index, std::string_view value) {
   return value.empty() ? bind_null(index) : bind(index, value);
 }
 
-Statement& Statement::bind_kept(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK) throw_sqlite(db_, rc, "binding a value");
-  return *this;
-}
+Statement& Statement::bind_kept(int index, std::string_view value) { return bind_text(index, value, false); }
 
 Statement& Statement::bind_opt_kept(int index, std::string_view value) {
   return value.empty() ? bind_null(index) : bind_kept(index, value);

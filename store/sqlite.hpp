@@ -50,6 +50,7 @@ class Statement {
   bool is_null(int col) const;
 
  private:
+  Statement& bind_text(int index, std::string_view value, bool copy);  // copy: SQLite keeps its own
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   Connection* home_ = nullptr;  // the connection whose cache stmt_ goes back to
