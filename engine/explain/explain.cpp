@@ -1316,14 +1316,24 @@ class Builder {
     return std::move(mo.model);
   }
 
-  Truth leaf_truth_with(int cond, const FactChange& ch, FactBase& storage) {
+  // What `read(model, error)` finds with one change of the facts applied (the facts kept in `storage`
+  // while the model reads them); unknown when evaluation or the read fails (a division by zero at
+  // this value: no value, not false).
+  template <class Read>
+  Truth truth_with(const FactChange& ch, FactBase& storage, Read&& read) {
     storage = facts_with(fb_, ch.relation, ch.args, ch.value, ch.remove);
     auto model = reevaluate(storage, {});  // a leaf reads facts and conditions, no verdict
     if (!model) return Truth::unknown;
+    EvalError error;
+    const Truth t = read(*model, error);
+    return error.code.empty() ? t : Truth::unknown;
+  }
+
+  Truth leaf_truth_with(int cond, const FactChange& ch, FactBase& storage) {
     const LeafInfo& li = leaf_[static_cast<std::size_t>(cond)];
-    EvalError error;  // a runtime error at this value (a division by zero): no value, not false
-    const Value v = model->eval(li.expr, li.binding, &error);
-    return error.code.empty() ? truth_of_value(v) : Truth::unknown;
+    return truth_with(ch, storage, [&](const Model& m, EvalError& error) {
+      return truth_of_value(m.eval(li.expr, li.binding, &error));
+    });
   }
 
   // For a leaf on one fact: a value of that fact that makes it true / false, and for a threshold on
@@ -1558,6 +1568,12 @@ class Builder {
     };
     std::optional<Bound> true_bound;
     std::optional<Edge> true_edge;
+    // A value of the fact that tells the verdict apart, for "which unknowns matter" to try.
+    auto add_edge_point = [&](Unit v) {
+      auto& points = edge_points_[f.tuple];
+      if (std::find(points.begin(), points.end(), unit_constant(vt, v)) == points.end())
+        points.push_back(unit_constant(vt, v));
+    };
     // `x * 4 = 10` (or, to make it false, `x * 4 != 10`): both ends of the range miss the wanted
     // value, which lies at one point between them. Where the two sides of the comparison cross, found
     // by the sign of their difference (`x * 4 >= 10`), is that point if it is one the fact can take;
@@ -1573,14 +1589,11 @@ class Builder {
       auto above = [&](Unit v) {  // whether the left side is at least the right one at v
         auto it = above_memo.find(v);
         if (it != above_memo.end()) return it->second;
-        storage = facts_with(fb_, f.relation, f.args, unit_constant(vt, v), false);
-        Truth t = Truth::unknown;
-        if (auto model = reevaluate(storage, {})) {
-          EvalError error;
-          const Value l = model->eval(x.children[0], li.binding, &error);
-          const Value r = model->eval(x.children[1], li.binding, &error);
-          if (error.code.empty()) t = compare(CompareOp::ge, l, r);
-        }
+        const FactChange ch{f.relation, f.args, unit_constant(vt, v), false};
+        const Truth t = truth_with(ch, storage, [&](const Model& m, EvalError& error) {
+          const Value l = m.eval(x.children[0], li.binding, &error);
+          return compare(CompareOp::ge, l, m.eval(x.children[1], li.binding, &error));
+        });
         above_memo.emplace(v, t);
         return t;
       };
@@ -1593,9 +1606,7 @@ class Builder {
         if (at(v) != want) continue;
         FactChange ch{f.relation, f.args, unit_constant(vt, v), false};
         (want_true ? c.realise_true : c.realise_false) = ch;
-        auto& points = edge_points_[f.tuple];  // "which unknowns matter" tries it too
-        if (std::find(points.begin(), points.end(), unit_constant(vt, v)) == points.end())
-          points.push_back(unit_constant(vt, v));
+        add_edge_point(v);  // "which unknowns matter" tries it too
         const std::string value = constant_text(unit_constant(vt, v));
         (want_true ? c.bound_true : c.bound_false) = f.tuple + " = " + value;
         (want_true ? c.question_true : c.question_false) = "Is " + f.tuple + " exactly " + spoken(value) + "?";
@@ -1620,10 +1631,7 @@ class Builder {
       if (!edge) return;
       // Both sides of the edge are values the fact can take that tell the verdict apart ("which
       // unknowns matter" tries them, so a window such as `x >= 10 and x <= 20` is found).
-      auto& points = edge_points_[f.tuple];
-      for (Unit v : {edge->first, edge->second})
-        if (std::find(points.begin(), points.end(), unit_constant(vt, v)) == points.end())
-          points.push_back(unit_constant(vt, v));
+      for (Unit v : {edge->first, edge->second}) add_edge_point(v);
       if (want_true) true_edge = edge;
       auto [a, b] = *edge;
       // The witness: the roundest value on the wanted side, nearest the edge (1_499 rather than
